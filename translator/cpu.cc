@@ -1,0 +1,121 @@
+#include "translator/cpu.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <set>
+
+#include "translator/strace.h"
+#include "translator/syscall_table.h"
+
+namespace translator {
+namespace {
+
+// Guest page protections become TLB permissions; unmapped pages fault.
+// paddr must be the full address (Unicorn 2.1.4 mishandles a page-aligned one).
+bool OnTlbFill(uc_engine*, uint64_t vaddr, uc_mem_type, uc_tlb_entry* entry, void* user) {
+  const GuestMemory& memory = static_cast<Task*>(user)->memory;
+  uint8_t state = memory.PageState(vaddr);
+  if (!(state & kPageMapped)) return false;
+  entry->paddr = vaddr;
+  entry->perms = static_cast<uc_prot>(state & 7);
+  return true;
+}
+
+void WarnUnknownOnce(const Task& task, uint64_t nr) {
+  static std::set<uint64_t> warned;
+  if (task.options.quiet || !warned.insert(nr).second) return;
+  fprintf(stderr, "ferry: warning: unsupported syscall %llu; returning ENOSYS\n",
+          static_cast<unsigned long long>(nr));
+}
+
+void DispatchSyscall(Task& task) {
+  const arch::ArchInfo& arch = task.arch;
+  uint64_t nr = 0;
+  uint64_t raw[6];
+  int regs[7] = {arch.reg_syscall_nr, arch.reg_args[0], arch.reg_args[1], arch.reg_args[2],
+                 arch.reg_args[3], arch.reg_args[4], arch.reg_args[5]};
+  void* values[7] = {&nr, &raw[0], &raw[1], &raw[2], &raw[3], &raw[4], &raw[5]};
+  uc_reg_read_batch(task.uc, regs, values, 7);
+
+  const SyscallRow* row = FindSyscall(nr);
+  int64_t result;
+  if (row == nullptr) {
+    WarnUnknownOnce(task, nr);
+    result = -ENOSYS;
+  } else {
+    SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
+    result = row->handler(task, args);
+  }
+  if (task.options.strace) {
+    std::string line = FormatSyscall(task, row, nr, raw, result);
+    if (result == kNoReturn && task.ended) {
+      line += "+++ exited with " + std::to_string(task.exit.value) + " +++\n";
+    }
+    ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+    (void)ignored;
+  }
+  if (result != kNoReturn) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
+}
+
+void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
+  Task& task = *static_cast<Task*>(user);
+  if (intno == task.arch.syscall_intno) {
+    DispatchSyscall(task);
+    return;
+  }
+  task.End({true, intno == task.arch.breakpoint_intno ? SIGTRAP : SIGILL});
+}
+
+// A fault the TLB refused: the run loop turns Unicorn's error into SIGSEGV.
+bool OnInvalidMemory(uc_engine*, uc_mem_type, uint64_t, int, int64_t, void*) { return false; }
+
+int SignalForError(uc_err err) {
+  switch (err) {
+    case UC_ERR_READ_UNMAPPED: case UC_ERR_WRITE_UNMAPPED: case UC_ERR_FETCH_UNMAPPED:
+    case UC_ERR_READ_PROT: case UC_ERR_WRITE_PROT: case UC_ERR_FETCH_PROT:
+      return SIGSEGV;
+    case UC_ERR_READ_UNALIGNED: case UC_ERR_WRITE_UNALIGNED: case UC_ERR_FETCH_UNALIGNED:
+      return SIGBUS;
+    default:
+      return SIGILL;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> AttachCpu(Task& task) {
+  const arch::ArchInfo& arch = task.arch;
+  uc_err err = uc_open(arch.unicorn_arch, arch.unicorn_mode, &task.uc);
+  if (err != UC_ERR_OK) return std::string("cannot start Unicorn: ") + uc_strerror(err);
+  uc_engine* uc = task.uc;
+  uc_ctl_set_cpu_model(uc, arch.unicorn_cpu_model);
+  uc_ctl_tlb_mode(uc, UC_TLB_VIRTUAL);
+  err = uc_mem_map_ptr(uc, 0, task.memory.size(), UC_PROT_ALL, task.memory.base());
+  if (err != UC_ERR_OK) return std::string("cannot map guest memory: ") + uc_strerror(err);
+  uc_hook hook;
+  uc_hook_add(uc, &hook, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(OnTlbFill), &task, 1, 0);
+  uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterrupt), &task, 1, 0);
+  uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(OnInvalidMemory), &task, 1, 0);
+  arch.prepare_cpu(uc);
+  task.memory.on_change = [uc](uint64_t addr, uint64_t len, bool code_changed) {
+    uc_ctl_flush_tlb(uc);
+    if (code_changed) uc_ctl_remove_cache(uc, addr, addr + len);
+  };
+  return std::nullopt;
+}
+
+GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
+  task.WriteReg(task.arch.reg_sp, sp);
+  uint64_t pc = entry;
+  while (!task.ended) {
+    uc_err err = uc_emu_start(task.uc, pc, ~uint64_t{0}, 0, 0);
+    if (task.ended) break;
+    if (err != UC_ERR_OK) return {true, SignalForError(err)};
+    pc = task.ReadReg(task.arch.reg_pc);
+  }
+  return task.exit;
+}
+
+}  // namespace translator

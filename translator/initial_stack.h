@@ -1,0 +1,31 @@
+// The initial process stack as the Linux kernel builds it (fs/binfmt_elf.c
+// create_elf_tables): argc, argv, envp, auxv, then the strings and AT_RANDOM
+// bytes above them. Pure layout so tests can read it back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace translator {
+
+struct StackInputs {
+  std::vector<std::string> argv;
+  std::vector<std::string> envp;
+  std::string execfn;
+  std::string platform;
+  uint8_t random[16] = {};
+  // auxv entries except AT_RANDOM, AT_EXECFN, AT_PLATFORM and AT_NULL, which
+  // the builder adds because they point into the image.
+  std::vector<std::pair<uint64_t, uint64_t>> auxv;
+};
+
+struct StackImage {
+  std::vector<uint8_t> bytes;  // occupies [sp, stack_top)
+  uint64_t sp = 0;
+};
+
+StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top);
+
+}  // namespace translator

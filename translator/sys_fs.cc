@@ -1,0 +1,104 @@
+// Files and descriptors whose arguments need more than pointer rebasing:
+// open flags that differ per arch, the guest's struct stat, ioctl and fcntl.
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <cerrno>
+
+#include "translator/host_syscall.h"
+#include "translator/syscall_handlers.h"
+
+namespace translator {
+namespace {
+
+int64_t StatOut(Task& task, int64_t r, const struct stat& st, uint64_t guest_buf) {
+  if (r < 0) return r;
+  uint8_t encoded[256];
+  task.arch.encode_stat(st, encoded);
+  return task.memory.Write(guest_buf, encoded, task.arch.stat_size) ? 0 : -EFAULT;
+}
+
+// Terminal and descriptor ioctls whose argument layout is the same on the
+// guest and the host: (request, argument is a pointer).
+struct IoctlRow {
+  uint32_t request;
+  bool pointer;
+};
+constexpr IoctlRow kIoctls[] = {
+    {TCGETS, true},     {TCSETS, true},      {TCSETSW, true},     {TCSETSF, true},
+    {TCSBRK, false},    {TCXONC, false},     {TCFLSH, false},     {TIOCSCTTY, false},
+    {TIOCGPGRP, true},  {TIOCSPGRP, true},   {TIOCOUTQ, true},    {TIOCGWINSZ, true},
+    {TIOCSWINSZ, true}, {FIONREAD, true},    {TIOCNOTTY, false},  {FIONBIO, true},
+    {TIOCGSID, true},   {FIONCLEX, false},   {FIOCLEX, false},    {FIOASYNC, true},
+    {TIOCGPTN, true},   {TIOCSPTLCK, true},
+};
+
+bool FcntlTakesPointer(int cmd) {
+  switch (cmd) {
+    case F_GETLK: case F_SETLK: case F_SETLKW:
+    case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+    case F_GETOWN_EX: case F_SETOWN_EX:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+int64_t SysOpenat(Task& task, const SyscallArgs& a) {
+  uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[2]));
+  return HostSyscall(SYS_openat, a.raw[0], reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)),
+                     flags, a.raw[3]);
+}
+
+int64_t SysPipe2(Task& task, const SyscallArgs& a) {
+  uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[1]));
+  int fds[2];
+  int64_t r = HostSyscall(SYS_pipe2, reinterpret_cast<uint64_t>(fds), flags);
+  if (r < 0) return r;
+  if (!task.memory.Write(a.raw[0], fds, sizeof fds)) {
+    HostSyscall(SYS_close, fds[0]);
+    HostSyscall(SYS_close, fds[1]);
+    return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t SysFstat(Task& task, const SyscallArgs& a) {
+  struct stat st;
+  int64_t r = HostSyscall(SYS_fstat, a.raw[0], reinterpret_cast<uint64_t>(&st));
+  return StatOut(task, r, st, a.raw[1]);
+}
+
+int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
+  struct stat st;
+  int64_t r = HostSyscall(SYS_newfstatat, a.raw[0],
+                          reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)),
+                          reinterpret_cast<uint64_t>(&st), a.raw[3]);
+  return StatOut(task, r, st, a.raw[2]);
+}
+
+int64_t SysFcntl(Task& task, const SyscallArgs& a) {
+  int cmd = static_cast<int>(a.raw[1]);
+  uint64_t arg = a.raw[2];
+  if (cmd == F_SETFL) arg = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(arg));
+  if (FcntlTakesPointer(cmd)) arg = reinterpret_cast<uint64_t>(GuestBuffer(task, arg, 1));
+  int64_t r = HostSyscall(SYS_fcntl, a.raw[0], cmd, arg);
+  if (cmd == F_GETFL && r >= 0) r = arch::HostToGuestOpenFlags(task.arch, static_cast<uint32_t>(r));
+  return r;
+}
+
+int64_t SysIoctl(Task& task, const SyscallArgs& a) {
+  uint32_t request = static_cast<uint32_t>(a.raw[1]);
+  for (const IoctlRow& row : kIoctls) {
+    if (row.request != request) continue;
+    uint64_t arg = row.pointer ? reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 1)) : a.raw[2];
+    return HostSyscall(SYS_ioctl, a.raw[0], request, arg);
+  }
+  return -ENOTTY;
+}
+
+}  // namespace translator

@@ -1,0 +1,33 @@
+// Rows served by the x86_64 call of the same name: the guest's pointers are
+// bounds-checked and rebased; the host kernel does the rest (and returns
+// EFAULT for unmapped guest pages, since they are unmapped on the host too).
+#include "translator/host_syscall.h"
+#include "translator/syscall_handlers.h"
+
+#include <cerrno>
+
+namespace translator {
+
+void* GuestBuffer(const Task& task, uint64_t g, uint64_t len) {
+  if (g == 0) return nullptr;
+  void* host = task.memory.HostRange(g, len ? len : 1);
+  return host ? host : kBadPointer;
+}
+
+int64_t SysHostCall(Task& task, const SyscallArgs& args) {
+  const SyscallRow& row = *args.row;
+  uint64_t v[6] = {args.raw[0], args.raw[1], args.raw[2], args.raw[3], args.raw[4], args.raw[5]};
+  for (int i = 0; i < row.nargs; ++i) {
+    Arg kind = row.args[i];
+    if (!IsGuestPointer(kind)) continue;
+    uint64_t len = 1;  // structs are small: the guard page past the space covers them
+    if (kind == Arg::kInBuf || kind == Arg::kOutBuf) len = args.raw[i + 1];
+    if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
+    v[i] = reinterpret_cast<uint64_t>(GuestBuffer(task, args.raw[i], len));
+  }
+  return HostSyscall(row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+int64_t SysNotImplemented(Task&, const SyscallArgs&) { return -ENOSYS; }
+
+}  // namespace translator

@@ -1,0 +1,23 @@
+// Declarations of every Sys<Name> handler named in syscalls.def.
+#pragma once
+
+#include "translator/syscall_table.h"
+#include "translator/task.h"
+
+namespace translator {
+
+#define SYSCALL(name, nr, handler, ...) int64_t handler(Task& task, const SyscallArgs& args);
+#define HOSTCALL(...)
+#include "translator/syscalls.def"
+#undef SYSCALL
+#undef HOSTCALL
+
+// Serves a HOSTCALL row: the x86_64 call of the same name, guest pointers translated.
+int64_t SysHostCall(Task& task, const SyscallArgs& args);
+
+// Host pointer for guest pointer argument `g` of `len` bytes; nullptr for a
+// guest null, and `kBadPointer` when it leaves the guest space.
+void* GuestBuffer(const Task& task, uint64_t g, uint64_t len);
+inline void* const kBadPointer = reinterpret_cast<void*>(~uintptr_t{0});
+
+}  // namespace translator

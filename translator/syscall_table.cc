@@ -1,0 +1,92 @@
+// Builds the table from syscalls.def and checks it at compile time.
+#include "translator/syscall_table.h"
+
+#include <sys/syscall.h>
+
+#include <array>
+#include <initializer_list>
+
+#include "translator/syscall_handlers.h"
+
+namespace translator {
+namespace {
+
+constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long host_nr,
+                         Arg result, std::initializer_list<Arg> args, SyscallClass cls,
+                         Support support, const char* note) {
+  SyscallRow row{name, nr, handler, host_nr, result, {}, static_cast<uint8_t>(args.size()),
+                 cls, support, note};
+  int i = 0;
+  for (Arg a : args) row.args[i++] = a;
+  return row;
+}
+
+using enum Arg;
+using enum SyscallClass;
+using enum Support;
+
+#define ARGS(...) {__VA_ARGS__}
+#define SYSCALL(name, nr, handler, result, args, cls, support, note) \
+  Row(#name, nr, handler, -1, result, args, cls, support, note),
+#define HOSTCALL(name, nr, result, args, cls) \
+  Row(#name, nr, SysHostCall, SYS_##name, result, args, cls, kFull, ""),
+constexpr SyscallRow kRows[] = {
+#include "translator/syscalls.def"
+};
+#undef SYSCALL
+#undef HOSTCALL
+#undef ARGS
+
+constexpr int kMaxSyscall = 512;
+
+constexpr bool RowsComplete() {
+  for (const SyscallRow& r : kRows) {
+    if (r.name == nullptr || r.name[0] == '\0' || r.handler == nullptr || r.note == nullptr) {
+      return false;
+    }
+    if (r.nr < 0 || r.nr >= kMaxSyscall || r.nargs > 6) return false;
+  }
+  return true;
+}
+
+constexpr bool NumbersUnique() {
+  for (size_t i = 0; i < std::size(kRows); ++i) {
+    for (size_t j = i + 1; j < std::size(kRows); ++j) {
+      if (kRows[i].nr == kRows[j].nr) return false;
+    }
+  }
+  return true;
+}
+
+// A buffer's length lives in its neighbour, so that neighbour must exist.
+constexpr bool BufferLengthsPresent() {
+  for (const SyscallRow& r : kRows) {
+    for (int i = 0; i < r.nargs; ++i) {
+      if ((r.args[i] == kInBuf || r.args[i] == kOutBuf) && i + 1 >= r.nargs) return false;
+      if (r.args[i] == kOutBufPrevLen && i == 0) return false;
+    }
+  }
+  return true;
+}
+
+static_assert(RowsComplete(), "every row needs a name, a handler, a note and a valid number");
+static_assert(NumbersUnique(), "two rows share a syscall number");
+static_assert(BufferLengthsPresent(), "a buffer argument has no length argument beside it");
+
+struct ByNumber {
+  std::array<const SyscallRow*, kMaxSyscall> rows{};
+  ByNumber() {
+    for (const SyscallRow& r : kRows) rows[r.nr] = &r;
+  }
+};
+const ByNumber kByNumber;
+
+}  // namespace
+
+std::span<const SyscallRow> SyscallTable() { return kRows; }
+
+const SyscallRow* FindSyscall(uint64_t nr) {
+  return nr < kMaxSyscall ? kByNumber.rows[nr] : nullptr;
+}
+
+}  // namespace translator

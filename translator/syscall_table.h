@@ -1,0 +1,83 @@
+// The syscall table: one declarative row per guest syscall (syscalls.def).
+// Dispatch, --strace and the support list all read these rows.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace translator {
+
+class Task;
+
+// How an argument (or the result) is read: for pointer translation, bounds
+// checks and strace decoding. Buffers take their length from a neighbour.
+enum class Arg : uint8_t {
+  kInt,          // signed decimal
+  kUInt,         // unsigned decimal (sizes, counts)
+  kHex,
+  kFd,
+  kDirFd,        // AT_FDCWD or an fd
+  kPath,         // guest string read by the call
+  kInBuf,        // guest buffer read by the call, length in the next argument
+  kOutBuf,       // guest buffer written by the call, length in the next argument
+  kOutBufPrevLen,// guest buffer written by the call, length in the previous argument
+  kInPtr,        // guest struct read by the call
+  kOutPtr,       // guest struct written by the call
+  kInTimespec,   // guest struct timespec read by the call
+  kOutTimespec,  // guest struct timespec written by the call
+  kAddr,         // a guest address the handler itself interprets (mmap, brk)
+  kOpenFlags,
+  kMode,         // octal
+  kProt,
+  kMapFlags,
+  kSignal,
+  kClockId,
+  kWhence,
+  kAtFlags,
+};
+
+constexpr bool IsGuestPointer(Arg a) {
+  return a == Arg::kPath || a == Arg::kInBuf || a == Arg::kOutBuf || a == Arg::kOutBufPrevLen ||
+         a == Arg::kInPtr || a == Arg::kOutPtr || a == Arg::kInTimespec ||
+         a == Arg::kOutTimespec;
+}
+
+// Where a call runs; see ARCHITECTURE.md.
+enum class SyscallClass : uint8_t {
+  kNonBlocking,   // served inline on the guest thread
+  kMayBlock,      // may wait indefinitely; the helper's business (issue 3)
+  kProcessState,  // changes ferry's own view of the process (memory, exit, signals)
+};
+
+enum class Support : uint8_t { kFull, kPartial, kUnsupported };
+
+struct SyscallRow;
+
+struct SyscallArgs {
+  uint64_t raw[6];
+  const SyscallRow* row;
+};
+
+using SyscallHandler = int64_t (*)(Task& task, const SyscallArgs& args);
+
+struct SyscallRow {
+  const char* name;
+  int nr;                 // asm-generic number, shared by AArch64 and RISC-V64
+  SyscallHandler handler;
+  long host_nr;           // x86_64 number for rows served by SysHostCall, else -1
+  Arg result;
+  Arg args[6];
+  uint8_t nargs;
+  SyscallClass cls;
+  Support support;
+  const char* note;
+};
+
+std::span<const SyscallRow> SyscallTable();
+// The row for a guest syscall number, or nullptr.
+const SyscallRow* FindSyscall(uint64_t nr);
+
+// Result value that tells dispatch the guest is gone: no result is written back.
+constexpr int64_t kNoReturn = INT64_MIN;
+
+}  // namespace translator
