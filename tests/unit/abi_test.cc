@@ -1,0 +1,79 @@
+// Guest struct conversions and per-arch data.
+#include <doctest/doctest.h>
+#include <elf.h>
+#include <fcntl.h>
+
+#include <cstring>
+#include <initializer_list>
+
+#include "arch/arch.h"
+#include "arch/generic/stat.h"
+
+namespace {
+
+TEST_CASE("struct stat encodes into the asm-generic layout") {
+  struct stat host{};
+  host.st_dev = 0x801;
+  host.st_ino = 123456789;
+  host.st_mode = S_IFREG | 0644;
+  host.st_nlink = 2;
+  host.st_uid = 1000;
+  host.st_gid = 100;
+  host.st_size = 0x123456789;
+  host.st_blksize = 4096;
+  host.st_blocks = 17;
+  host.st_mtim = {1700000000, 999};
+  guest::GenericStat g;
+  guest::EncodeGenericStat(host, &g);
+  CHECK(g.st_dev == 0x801);
+  CHECK(g.st_ino == 123456789);
+  CHECK(g.st_mode == (S_IFREG | 0644));
+  CHECK(g.st_nlink == 2);
+  CHECK(g.st_uid == 1000);
+  CHECK(g.st_gid == 100);
+  CHECK(g.st_size == 0x123456789);
+  CHECK(g.st_blksize == 4096);
+  CHECK(g.st_blocks == 17);
+  CHECK(g.st_mtime_sec == 1700000000);
+  CHECK(g.st_mtime_nsec == 999);
+  // Raw offsets as the guest's libc reads them.
+  uint8_t raw[128];
+  memcpy(raw, &g, sizeof raw);
+  uint32_t mode;
+  memcpy(&mode, raw + 16, 4);
+  CHECK(mode == (S_IFREG | 0644));
+  int64_t size;
+  memcpy(&size, raw + 48, 8);
+  CHECK(size == 0x123456789);
+}
+
+TEST_CASE("arch lookup by ELF machine") {
+  CHECK(arch::FindArchByElfMachine(EM_AARCH64) == &arch::kAarch64);
+  CHECK(arch::FindArchByElfMachine(EM_RISCV) == &arch::kRiscv64);
+  CHECK(arch::FindArchByElfMachine(EM_X86_64) == nullptr);
+}
+
+TEST_CASE("AArch64 open flags translate both ways; RISC-V's pass unchanged") {
+  constexpr uint32_t kArmDirectory = 040000, kArmNofollow = 0100000;
+  uint32_t host = arch::GuestToHostOpenFlags(arch::kAarch64, kArmDirectory | O_CLOEXEC | O_RDWR);
+  CHECK(host == (O_DIRECTORY | O_CLOEXEC | O_RDWR));
+  CHECK(arch::GuestToHostOpenFlags(arch::kAarch64, kArmNofollow) == O_NOFOLLOW);
+  CHECK(arch::HostToGuestOpenFlags(arch::kAarch64, O_DIRECTORY | O_APPEND) ==
+        (kArmDirectory | O_APPEND));
+  for (uint32_t f : {0u, uint32_t(O_DIRECTORY), uint32_t(O_NOFOLLOW | O_CREAT), 0777777u}) {
+    CHECK(arch::GuestToHostOpenFlags(arch::kRiscv64, f) == f);
+    CHECK(arch::HostToGuestOpenFlags(arch::kAarch64, arch::GuestToHostOpenFlags(arch::kAarch64, f)) == f);
+  }
+}
+
+TEST_CASE("each arch names itself and its syscall trap") {
+  for (const arch::ArchInfo* a : {&arch::kAarch64, &arch::kRiscv64}) {
+    CHECK(strlen(a->name) > 0);
+    CHECK(a->stat_size == 128);
+    CHECK(static_cast<bool>(a->prepare_cpu));
+    CHECK(a->syscall_intno != a->breakpoint_intno);
+    CHECK(a->hwcap != 0);
+  }
+}
+
+}  // namespace

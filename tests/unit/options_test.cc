@@ -1,0 +1,91 @@
+// Command line and FERRY_* environment parsing.
+#include <doctest/doctest.h>
+
+#include "translator/options.h"
+
+namespace translator {
+namespace {
+
+ParseResult Parse(std::vector<std::string> argv, std::vector<std::string> env, Options* o) {
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  argv.insert(argv.begin(), "ferry");
+  return ParseOptions(argv, envp.data(), o);
+}
+
+TEST_CASE("sizes") {
+  CHECK(ParseSize("4096") == 4096u);
+  CHECK(ParseSize("8M") == 8u << 20);
+  CHECK(ParseSize("512k") == 512u << 10);
+  CHECK(ParseSize("1T") == uint64_t{1} << 40);
+  CHECK_FALSE(ParseSize("").has_value());
+  CHECK_FALSE(ParseSize("-1").has_value());
+  CHECK_FALSE(ParseSize("8X").has_value());
+  CHECK_FALSE(ParseSize("99999999999999999999").has_value());
+  CHECK_FALSE(ParseSize("20000000T").has_value());
+}
+
+TEST_CASE("options before the program; the program's own options pass through") {
+  Options o;
+  auto r = Parse({"-E", "A=1", "-U", "B", "-0", "name", "-s", "1M", "--strace", "prog", "-x", "--strace"}, {}, &o);
+  REQUIRE(r.run);
+  CHECK(o.program == "prog");
+  CHECK(o.args == std::vector<std::string>{"name", "-x", "--strace"});
+  CHECK(o.set_env == std::vector<std::string>{"A=1"});
+  CHECK(o.unset_env == std::vector<std::string>{"B"});
+  CHECK(o.stack_size == 1u << 20);
+  CHECK(o.strace);
+}
+
+TEST_CASE("environment settings, overridden by the command line") {
+  Options o;
+  auto r = Parse({"-s", "2M", "prog"},
+                 {"FERRY_STRACE=1", "FERRY_STACK_SIZE=1M", "FERRY_SET_ENV=X=1,Y=2", "FERRY_ARGV0=zero"}, &o);
+  REQUIRE(r.run);
+  CHECK(o.strace);
+  CHECK(o.stack_size == 2u << 20);
+  CHECK(o.set_env == std::vector<std::string>{"X=1", "Y=2"});
+  CHECK(o.args[0] == "zero");
+}
+
+TEST_CASE("bad options give one line and status 2") {
+  Options o;
+  for (auto argv : std::vector<std::vector<std::string>>{
+           {}, {"--bogus", "prog"}, {"-s"}, {"-s", "lots", "prog"}, {"-E", "noequals", "prog"},
+           {"-R", "5000", "prog"}}) {
+    Options fresh;
+    auto r = Parse(argv, {}, &fresh);
+    CHECK_FALSE(r.run);
+    CHECK(r.exit_status == 2);
+    CHECK(r.message.rfind("ferry: ", 0) == 0);
+    CHECK(r.message.find('\n') == std::string::npos);
+  }
+  auto r = Parse({"prog"}, {"FERRY_STACK_SIZE=huge"}, &o);
+  CHECK_FALSE(r.run);
+  CHECK(r.message.find("FERRY_STACK_SIZE") != std::string::npos);
+}
+
+TEST_CASE("--help and --version exit 0") {
+  Options o;
+  auto h = Parse({"--help"}, {}, &o);
+  CHECK_FALSE(h.run);
+  CHECK(h.exit_status == 0);
+  CHECK(h.message.find("usage: ferry") != std::string::npos);
+  auto v = Parse({"--version"}, {}, &o);
+  CHECK(v.exit_status == 0);
+  CHECK(v.message.find("ferry") == 0);
+}
+
+TEST_CASE("guest environment applies -U then -E") {
+  Options o;
+  o.unset_env = {"DROP"};
+  o.set_env = {"KEEP=new", "ADD=1"};
+  std::string a = "KEEP=old", b = "DROP=x", c = "OTHER=y";
+  char* env[] = {a.data(), b.data(), c.data(), nullptr};
+  auto out = GuestEnvironment(o, env);
+  CHECK(out == std::vector<std::string>{"OTHER=y", "KEEP=new", "ADD=1"});
+}
+
+}  // namespace
+}  // namespace translator

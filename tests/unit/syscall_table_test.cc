@@ -1,0 +1,78 @@
+// Syscall-table invariants beyond the compile-time ones.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <initializer_list>
+#include <set>
+#include <string>
+
+#include "translator/syscall_table.h"
+
+namespace translator {
+namespace {
+
+TEST_CASE("every row is complete and numbers and names are unique") {
+  std::set<int> numbers;
+  std::set<std::string> names;
+  for (const SyscallRow& row : SyscallTable()) {
+    CHECK(static_cast<bool>(row.handler));
+    REQUIRE(row.name != nullptr);
+    CHECK(strlen(row.name) > 0);
+    CHECK(row.nargs <= 6);
+    CHECK(numbers.insert(row.nr).second);
+    CHECK(names.insert(row.name).second);
+    CHECK(static_cast<const void*>(FindSyscall(row.nr)) == static_cast<const void*>(&row));
+    if (row.support != Support::kFull) CHECK(strlen(row.note) > 0);
+  }
+}
+
+TEST_CASE("asm-generic numbers of well-known calls") {
+  struct Known {
+    const char* name;
+    int nr;
+  };
+  for (Known k : {Known{"read", 63}, {"write", 64}, {"openat", 56}, {"close", 57},
+                  {"exit_group", 94}, {"brk", 214}, {"mmap", 222}, {"fstat", 80},
+                  {"newfstatat", 79}, {"clock_gettime", 113}, {"rt_sigaction", 134},
+                  {"getrandom", 278}, {"statx", 291}, {"faccessat2", 439}}) {
+    const SyscallRow* row = FindSyscall(k.nr);
+    REQUIRE_MESSAGE(row != nullptr, k.name);
+    CHECK(std::string(row->name) == k.name);
+  }
+}
+
+TEST_CASE("the issue's required syscalls all have rows") {
+  const char* required[] = {
+      "read", "write", "readv", "writev", "pread64", "pwrite64", "openat", "close", "lseek",
+      "fstat", "newfstatat", "statx", "getdents64", "readlinkat", "faccessat", "faccessat2",
+      "getcwd", "chdir", "fchdir", "mkdirat", "unlinkat", "renameat2", "symlinkat", "linkat",
+      "fchmodat", "fchownat", "utimensat", "ftruncate", "fsync", "dup", "dup3", "fcntl",
+      "ioctl", "pipe2", "uname", "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid",
+      "getegid", "getgroups", "umask", "clock_gettime", "clock_getres", "gettimeofday",
+      "getrandom", "prlimit64", "getrlimit", "sysinfo", "getrusage", "sched_getaffinity",
+      "sched_yield", "exit", "exit_group", "set_tid_address", "set_robust_list", "brk", "mmap",
+      "munmap", "mprotect", "madvise", "mremap", "rseq", "rt_sigaction", "rt_sigprocmask"};
+  std::set<std::string> names;
+  for (const SyscallRow& row : SyscallTable()) names.insert(row.name);
+  for (const char* name : required) CHECK_MESSAGE(names.count(name) == 1, name);
+}
+
+TEST_CASE("unknown numbers have no row") {
+  CHECK(FindSyscall(5000) == nullptr);
+  CHECK(FindSyscall(~0ull) == nullptr);
+  CHECK(FindSyscall(244) == nullptr);  // the arch-specific range is unassigned here
+}
+
+TEST_CASE("buffer arguments carry a length beside them") {
+  for (const SyscallRow& row : SyscallTable()) {
+    for (int i = 0; i < row.nargs; ++i) {
+      if (row.args[i] == Arg::kInBuf || row.args[i] == Arg::kOutBuf) {
+        REQUIRE(i + 1 < row.nargs);
+        CHECK(row.args[i + 1] == Arg::kUInt);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace translator
