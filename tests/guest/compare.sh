@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] -- ARGS...
+# Runs the guest under ferry and under each oracle (native, qemu) with the same
+# arguments, environment and a fresh working directory each, and fails unless
+# stdout and the exit status (128+N for a signal, as a shell reports it) match.
+set -u
+ferry=$1 arch=$2 guest=$3 native_bin=$4 oracles=$5
+shift 5
+env_args=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do env_args+=("$1"); shift; done
+[ $# -gt 0 ] && shift
+work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/compare.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# run LABEL CMD...: stdout to $work/LABEL.out, status to $work/LABEL.status
+run() {
+  local label=$1; shift
+  mkdir -p "$work/$label.cwd"
+  ( cd "$work/$label.cwd" && exec env "${env_args[@]}" timeout -s KILL 120 "$@" ) \
+    >"$work/$label.out" 2>"$work/$label.err" </dev/null
+  echo $? >"$work/$label.status"
+}
+
+abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
+ferry=$(abs "$ferry") guest=$(abs "$guest") native_bin=$(abs "$native_bin")
+
+run ferry "$ferry" -q "$guest" "$@"
+status=0
+for oracle in ${oracles//,/ }; do
+  case $oracle in
+    native) run native "$native_bin" "$@" ;;
+    qemu) run qemu "qemu-$arch" "$guest" "$@" ;;
+    *) echo "compare.sh: unknown oracle $oracle"; exit 2 ;;
+  esac
+  if ! cmp -s "$work/ferry.out" "$work/$oracle.out"; then
+    echo "FAIL: stdout under ferry differs from $oracle ($arch)"
+    diff -u "$work/$oracle.out" "$work/ferry.out" | head -40
+    status=1
+  fi
+  if [ "$(cat "$work/ferry.status")" != "$(cat "$work/$oracle.status")" ]; then
+    echo "FAIL: exit status under ferry $(cat "$work/ferry.status"), under $oracle $(cat "$work/$oracle.status") ($arch)"
+    status=1
+  fi
+done
+if [ $status != 0 ]; then
+  echo "--- ferry stderr:"; head -20 "$work/ferry.err"
+else
+  echo "ok: $(basename "$guest") $* ($arch): status $(cat "$work/ferry.status"), $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
+fi
+exit $status

@@ -1,0 +1,47 @@
+"""Guest test programs: one C source built for every guest arch and the host,
+then run under ferry and compared with the host build and with qemu-user."""
+
+GUEST_ARCHES = {
+    "aarch64": "aarch64-linux-gnu-gcc",
+    "riscv64": "riscv64-linux-gnu-gcc",
+}
+
+def guest_program(name, src, copts = [], pie = False):
+    """Builds `src` as <name>.aarch64, <name>.riscv64 (static) and <name>.native."""
+    flags = " ".join(["-O2", "-Wall"] + copts)
+    link = "-static-pie" if pie else "-static"
+    for arch, cc in GUEST_ARCHES.items():
+        native.genrule(
+            name = name + "_build_" + arch,
+            srcs = [src],
+            outs = [name + "." + arch],
+            cmd = "%s %s %s -o $@ $(SRCS) -lm" % (cc, link, flags),
+        )
+    native.genrule(
+        name = name + "_build_native",
+        srcs = [src],
+        outs = [name + ".native"],
+        cmd = "gcc %s -o $@ $(SRCS) -lm" % flags,
+    )
+
+def guest_test(name, program, args = [], env = {}, oracles = ["native", "qemu"], arches = None, size = "small"):
+    """One test per guest arch: stdout and exit status under ferry must equal
+    those of each oracle ("native": the host build; "qemu": qemu-user)."""
+    for arch in (arches or GUEST_ARCHES.keys()):
+        native.sh_test(
+            name = name + "_" + arch,
+            size = size,
+            srcs = ["//tests/guest:compare.sh"],
+            args = [
+                "$(location //tools:ferry)",
+                arch,
+                "$(location :%s.%s)" % (program, arch),
+                "$(location :%s.native)" % program,
+                ",".join(oracles),
+            ] + ["%s=%s" % (k, v) for k, v in env.items()] + ["--"] + args,
+            data = [
+                "//tools:ferry",
+                ":%s.%s" % (program, arch),
+                ":%s.native" % program,
+            ],
+        )
