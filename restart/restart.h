@@ -1,0 +1,48 @@
+// Syscall restart semantics in one place. Mirrors the kernel's arm64
+// do_signal(): when a signal arrives while a call returns one of the four
+// internal -ERESTART* codes, the call is either restarted (PC rewound to the
+// trap, first argument restored), turned into EINTR, or resumed later through
+// restart_syscall with the per-thread restart block.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+
+namespace restart {
+
+// Kernel-internal results (include/linux/errno.h); never seen by a guest.
+constexpr int64_t kErestartSys = -512;
+constexpr int64_t kErestartNoIntr = -513;
+constexpr int64_t kErestartNoHand = -514;
+constexpr int64_t kErestartRestartBlock = -516;
+constexpr int64_t kEintr = -4;
+
+bool IsRestartCode(int64_t result);
+
+enum class Action {
+  kReturnResult,          // not a restart code: the result stands
+  kReturnEintr,           // the guest sees -EINTR
+  kRestart,               // rewind to the trap and run the same call again
+  kRestartViaRestartSyscall,  // rewind, with the syscall number set to restart_syscall
+};
+
+// `handler_runs`: a guest handler is about to run for the signal (not
+// ignored, not default). `sa_restart`: that handler has SA_RESTART.
+Action Decide(int64_t result, bool handler_runs, bool sa_restart);
+
+// What a call stored to resume after -ERESTART_RESTARTBLOCK: only absolute
+// deadlines, so time spent stopped or in a handler is not slept twice.
+struct RestartBlock {
+  enum class Kind { kNone, kNanosleep, kClockNanosleep };
+  Kind kind = Kind::kNone;
+  clockid_t clock = CLOCK_MONOTONIC;
+  struct timespec deadline = {};  // absolute, on `clock`
+  uint64_t guest_remaining = 0;   // where to write the time left on EINTR (0: nowhere)
+};
+
+// Time left until `deadline` on `clock` as seen at `now`, never negative.
+struct timespec Remaining(const struct timespec& deadline, const struct timespec& now);
+// now + relative, normalised.
+struct timespec Deadline(const struct timespec& now, const struct timespec& relative);
+
+}  // namespace restart
