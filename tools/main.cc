@@ -18,6 +18,7 @@
 #include "translator/guest_memory.h"
 #include "translator/initial_stack.h"
 #include "translator/options.h"
+#include "translator/signals.h"
 #include "translator/task.h"
 
 namespace {
@@ -113,9 +114,10 @@ int main(int argc, char** argv, char** environ) {
   }
   memory->Write(stack.sp, stack.bytes.data(), stack.bytes.size());
 
+  BlockSyscallSignals();
   GuestExit how = RunGuest(task, loaded.entry, stack.sp);
   if (how.signaled) {
-    if (options.strace) fprintf(stderr, "+++ killed by %s +++\n", sigabbrev_np(how.value));
+    if (options.strace) fprintf(stderr, "+++ killed by SIG%s +++\n", sigabbrev_np(how.value));
     DieBySignal(how.value);
   }
   return how.value;

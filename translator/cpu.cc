@@ -1,11 +1,13 @@
 #include "translator/cpu.h"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <set>
 
+#include "translator/signals.h"
 #include "translator/strace.h"
 #include "translator/syscall_table.h"
 
@@ -14,10 +16,17 @@ namespace {
 
 // Guest page protections become TLB permissions; unmapped pages fault.
 // paddr must be the full address (Unicorn 2.1.4 mishandles a page-aligned one).
-bool OnTlbFill(uc_engine*, uint64_t vaddr, uc_mem_type, uc_tlb_entry* entry, void* user) {
-  const GuestMemory& memory = static_cast<Task*>(user)->memory;
-  uint8_t state = memory.PageState(vaddr);
-  if (!(state & kPageMapped)) return false;
+// A refused or insufficient fill is remembered: Unicorn then stops with a
+// bare UC_ERR_EXCEPTION, and this record is what makes it a SIGSEGV.
+bool OnTlbFill(uc_engine*, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* entry, void* user) {
+  Task& task = *static_cast<Task*>(user);
+  uint8_t state = task.memory.PageState(vaddr);
+  uint8_t need = type == UC_MEM_WRITE ? kPageWrite : type == UC_MEM_FETCH ? kPageExec : kPageRead;
+  if (!(state & kPageMapped)) {
+    task.fault = {true, vaddr, GuestFault::kMapErr};
+    return false;
+  }
+  if (!(state & need)) task.fault = {true, vaddr, GuestFault::kAccErr};
   entry->paddr = vaddr;
   entry->perms = static_cast<uc_prot>(state & 7);
   return true;
@@ -47,16 +56,19 @@ void DispatchSyscall(Task& task) {
   } else {
     SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
     result = row->handler(task, args);
+    if (MayCarrySyscallSignal(result)) TakeSyscallSignals(task);
   }
   if (task.options.strace) {
     std::string line = FormatSyscall(task, row, nr, raw, result);
-    if (result == kNoReturn && task.ended) {
+    if (task.ended && !task.exit.signaled) {
       line += "+++ exited with " + std::to_string(task.exit.value) + " +++\n";
+    } else if (task.ended) {
+      line += std::string("--- SIG") + sigabbrev_np(task.exit.value) + " ---\n";
     }
     ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
     (void)ignored;
   }
-  if (result != kNoReturn) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
+  if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
 }
 
 void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
@@ -68,10 +80,8 @@ void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
   task.End({true, intno == task.arch.breakpoint_intno ? SIGTRAP : SIGILL});
 }
 
-// A fault the TLB refused: the run loop turns Unicorn's error into SIGSEGV.
-bool OnInvalidMemory(uc_engine*, uc_mem_type, uint64_t, int, int64_t, void*) { return false; }
-
-int SignalForError(uc_err err) {
+int SignalForError(const Task& task, uc_err err) {
+  if (err == UC_ERR_EXCEPTION && task.fault.pending) return SIGSEGV;
   switch (err) {
     case UC_ERR_READ_UNMAPPED: case UC_ERR_WRITE_UNMAPPED: case UC_ERR_FETCH_UNMAPPED:
     case UC_ERR_READ_PROT: case UC_ERR_WRITE_PROT: case UC_ERR_FETCH_PROT:
@@ -97,7 +107,8 @@ std::optional<std::string> AttachCpu(Task& task) {
   uc_hook hook;
   uc_hook_add(uc, &hook, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(OnTlbFill), &task, 1, 0);
   uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterrupt), &task, 1, 0);
-  uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(OnInvalidMemory), &task, 1, 0);
+  // No UC_HOOK_MEM_* hooks: any of them sends every guest access down
+  // Unicorn's slow path (stores ran 15x slower); faults come from OnTlbFill.
   arch.prepare_cpu(uc);
   task.memory.on_change = [uc](uint64_t addr, uint64_t len, bool code_changed) {
     uc_ctl_flush_tlb(uc);
@@ -110,9 +121,10 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
   task.WriteReg(task.arch.reg_sp, sp);
   uint64_t pc = entry;
   while (!task.ended) {
+    task.fault.pending = false;
     uc_err err = uc_emu_start(task.uc, pc, ~uint64_t{0}, 0, 0);
     if (task.ended) break;
-    if (err != UC_ERR_OK) return {true, SignalForError(err)};
+    if (err != UC_ERR_OK) return {true, SignalForError(task, err)};
     pc = task.ReadReg(task.arch.reg_pc);
   }
   return task.exit;

@@ -106,7 +106,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kOutBufPrevLen:
     case Arg::kInPtr:
     case Arg::kOutPtr:
-    case Arg::kAddr: return Pointer(v);
+    case Arg::kAddr:
+    case Arg::kRange: return Pointer(v);
     case Arg::kOpenFlags: return OpenFlags(task, v);
     case Arg::kMode: {
       char buf[24];

@@ -21,7 +21,7 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
     Arg kind = row.args[i];
     if (!IsGuestPointer(kind)) continue;
     uint64_t len = 1;  // structs are small: the guard page past the space covers them
-    if (kind == Arg::kInBuf || kind == Arg::kOutBuf) len = args.raw[i + 1];
+    if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange) len = args.raw[i + 1];
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
     v[i] = reinterpret_cast<uint64_t>(GuestBuffer(task, args.raw[i], len));
   }

@@ -3,7 +3,9 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <ctime>
 
+#include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -53,6 +55,40 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
   }
   task.sigmask &= ~kUnblockable;
   return 0;
+}
+
+}  // namespace translator
+
+namespace translator {
+namespace {
+
+constexpr int kSyscallSignals[] = {SIGPIPE, SIGXFSZ};
+constexpr uint64_t kSigDfl = 0;
+
+}  // namespace
+
+void BlockSyscallSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kSyscallSignals) sigaddset(&set, sig);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+}
+
+void TakeSyscallSignals(Task& task) {
+  sigset_t pending;
+  if (sigpending(&pending) != 0) return;
+  for (int sig : kSyscallSignals) {
+    if (!sigismember(&pending, sig)) continue;
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    struct timespec zero = {0, 0};
+    sigtimedwait(&one, nullptr, &zero);
+    if (task.sigactions[sig].handler == kSigDfl) {
+      task.End({true, sig});
+      return;
+    }
+  }
 }
 
 }  // namespace translator

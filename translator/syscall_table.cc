@@ -62,7 +62,10 @@ constexpr bool NumbersUnique() {
 constexpr bool BufferLengthsPresent() {
   for (const SyscallRow& r : kRows) {
     for (int i = 0; i < r.nargs; ++i) {
-      if ((r.args[i] == kInBuf || r.args[i] == kOutBuf) && i + 1 >= r.nargs) return false;
+      if ((r.args[i] == kInBuf || r.args[i] == kOutBuf || r.args[i] == kRange) &&
+          i + 1 >= r.nargs) {
+        return false;
+      }
       if (r.args[i] == kOutBufPrevLen && i == 0) return false;
     }
   }

@@ -26,6 +26,7 @@ enum class Arg : uint8_t {
   kInTimespec,   // guest struct timespec read by the call
   kOutTimespec,  // guest struct timespec written by the call
   kAddr,         // a guest address the handler itself interprets (mmap, brk)
+  kRange,        // a guest address range the host call acts on, length in the next argument
   kOpenFlags,
   kMode,         // octal
   kProt,
@@ -39,7 +40,7 @@ enum class Arg : uint8_t {
 constexpr bool IsGuestPointer(Arg a) {
   return a == Arg::kPath || a == Arg::kInBuf || a == Arg::kOutBuf || a == Arg::kOutBufPrevLen ||
          a == Arg::kInPtr || a == Arg::kOutPtr || a == Arg::kInTimespec ||
-         a == Arg::kOutTimespec;
+         a == Arg::kOutTimespec || a == Arg::kRange;
 }
 
 // Where a call runs; see ARCHITECTURE.md.

@@ -29,6 +29,14 @@ struct GuestExit {
   int value = 0;  // exit code or signal number
 };
 
+// The last memory access the TLB refused (for SIGSEGV and, later, si_addr/si_code).
+struct GuestFault {
+  enum Code { kMapErr = 1, kAccErr = 2 };  // SEGV_MAPERR, SEGV_ACCERR
+  bool pending = false;
+  uint64_t addr = 0;
+  Code code = kMapErr;
+};
+
 class Task {
  public:
   Task(const arch::ArchInfo& arch, GuestMemory& memory, const Options& options)
@@ -62,6 +70,7 @@ class Task {
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
 
+  GuestFault fault;
   bool ended = false;
   GuestExit exit;
 };

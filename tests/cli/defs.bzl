@@ -1,8 +1,6 @@
 """cli_test: one end-to-end run of the ferry command (see expect.sh)."""
 
-def _quote(s):
-    # Test args are make-variable expanded and shell-tokenized by Bazel.
-    return "'" + s.replace("$", "$$").replace("'", "'\\''") + "'"
+load("//tests/guest:defs.bzl", _quote = "shell_quote")
 
 def cli_test(name, status, stdout = "", stderr = "", setup = "", args = []):
     native.sh_test(

@@ -6,11 +6,16 @@ GUEST_ARCHES = {
     "riscv64": "riscv64-linux-gnu-gcc",
 }
 
-def guest_program(name, src, copts = [], pie = False):
+def shell_quote(s):
+    """Test args are make-variable expanded and shell-tokenized by Bazel."""
+    return "'" + s.replace("$", "$$").replace("'", "'\\''") + "'"
+
+def guest_program(name, src, copts = [], pie = False, arches = None):
     """Builds `src` as <name>.aarch64, <name>.riscv64 (static) and <name>.native."""
     flags = " ".join(["-O2", "-Wall"] + copts)
     link = "-static-pie" if pie else "-static"
-    for arch, cc in GUEST_ARCHES.items():
+    for arch in (arches or GUEST_ARCHES.keys()):
+        cc = GUEST_ARCHES[arch]
         native.genrule(
             name = name + "_build_" + arch,
             srcs = [src],
@@ -38,7 +43,8 @@ def guest_test(name, program, args = [], env = {}, oracles = ["native", "qemu"],
                 "$(location :%s.%s)" % (program, arch),
                 "$(location :%s.native)" % program,
                 ",".join(oracles),
-            ] + ["%s=%s" % (k, v) for k, v in env.items()] + ["--"] + args,
+            ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] + ["--"] +
+                   [shell_quote(a) for a in args],
             data = [
                 "//tools:ferry",
                 ":%s.%s" % (program, arch),
