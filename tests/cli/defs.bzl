@@ -17,7 +17,9 @@ def cli_test(name, status, stdout = "", stderr = "", setup = "", args = []):
             "--",
         ] + [_quote(a) for a in args],
         data = [
+            "//tests/guest:argv_env.aarch64",
             "//tests/guest:hello.aarch64",
+            "//tests/guest:unknown_syscall.aarch64",
             "//tools:ferry",
         ],
     )

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # expect.sh FERRY GUEST STATUS STDOUT_RE STDERR_RE SETUP -- ARGS...
-# Runs `ferry ARGS...` (with @GUEST@ and @FILE@ substituted) in a scratch
+# Runs `ferry ARGS...` (with @GUEST@: the hello guest, @GUESTS@: the guest
+# programs' directory, @FILE@: a scratch file, substituted; @ENV:VAR=VAL
+# arguments become ferry's environment instead) in a scratch
 # directory after running SETUP there, and checks the exit status, that stderr
-# is exactly one line when a failure is expected, and both patterns (grep -E;
-# empty matches anything).
+# is exactly one line when ferry refuses to run, and both patterns (grep -E;
+# empty matches anything; EMPTY for stderr demands no output at all).
 set -u
 abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
 ferry=$(abs "$1") guest=$(abs "$2") want_status=$3 out_re=$4 err_re=$5 setup=$6
@@ -13,14 +15,26 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 GUEST=$guest bash -c "$setup" || { echo "FAIL: setup failed: $setup"; exit 1; }
 args=()
-for a in "$@"; do a=${a//@GUEST@/$guest}; args+=("${a//@FILE@/$work/file}"); done
-timeout -s KILL 60 "$ferry" "${args[@]}" >out 2>err </dev/null
+guests=$(dirname "$guest")
+env_vars=()
+for a in "$@"; do
+  case $a in @ENV:*) env_vars+=("${a#@ENV:}"); continue ;; esac
+  a=${a//@GUEST@/$guest}
+  a=${a//@GUESTS@/$guests}
+  args+=("${a//@FILE@/$work/file}")
+done
+env "${env_vars[@]}" timeout -s KILL 60 "$ferry" "${args[@]}" >out 2>err </dev/null
 status=$?
 fail=0
 [ "$status" = "$want_status" ] || { echo "FAIL: exit status $status, want $want_status"; fail=1; }
 if [ -n "$out_re" ] && ! grep -Eq -- "$out_re" out; then echo "FAIL: stdout lacks /$out_re/"; fail=1; fi
-if [ -n "$err_re" ] && ! grep -Eq -- "$err_re" err; then echo "FAIL: stderr lacks /$err_re/"; fail=1; fi
-if [ "$want_status" -ge 2 ] && [ "$want_status" -lt 128 ] && [ "$(wc -l <err)" != 1 ]; then
+if [ "$err_re" = EMPTY ]; then
+  [ -s err ] && { echo "FAIL: stderr should be empty"; fail=1; }
+elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" err; then
+  echo "FAIL: stderr lacks /$err_re/"; fail=1
+fi
+# A ferry error (nothing ran, so no stdout) is exactly one line.
+if [ ! -s out ] && [[ " 1 2 126 127 " == *" $want_status "* ]] && [ "$(wc -l <err)" != 1 ]; then
   echo "FAIL: want exactly one line on stderr, got $(wc -l <err)"; fail=1
 fi
 echo "--- ferry ${args[*]} -> $status"; echo "--- stdout:"; head -20 out; echo "--- stderr:"; head -20 err
