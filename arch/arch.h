@@ -17,6 +17,35 @@ struct FlagPair {
   uint32_t host;
 };
 
+// How arch code reads and writes guest memory: honours guest protections,
+// false when any byte is out of reach (the kernel's EFAULT / SIGSEGV case).
+class GuestAccess {
+ public:
+  virtual bool Read(uint64_t addr, void* dst, uint64_t len) const = 0;
+  virtual bool Write(uint64_t addr, const void* src, uint64_t len) = 0;
+
+ protected:
+  ~GuestAccess() = default;
+};
+
+// What a signal frame needs besides the CPU's registers.
+struct SignalFrameRequest {
+  int sig;
+  const void* siginfo;     // 128 bytes; the 64-bit asm-generic layout equals x86_64's
+  uint64_t saved_mask;     // the mask rt_sigreturn restores
+  uint64_t stack_top;      // the frame goes below this (the alternate stack if chosen)
+  uint64_t handler;
+  uint64_t restorer;       // where the handler returns to
+  uint64_t altstack_sp;    // uc_stack as the kernel reports it
+  uint64_t altstack_size;
+  int32_t altstack_flags;
+};
+
+// The uc_stack a frame recorded, returned by pop_signal_frame for sigaltstack.
+struct SignalFrameResult {
+  uint64_t saved_mask = 0;
+};
+
 struct ArchInfo {
   const char* name;            // "aarch64": what uname -m and messages say
   uint16_t elf_machine;        // EM_AARCH64, EM_RISCV
@@ -39,6 +68,17 @@ struct ArchInfo {
 
   // Puts a fresh CPU into the state a user-mode process starts in.
   void (*prepare_cpu)(uc_engine* uc);
+
+  uint32_t syscall_insn_size;  // how far to rewind the PC to restart a call
+
+  // Signal frames as the kernel lays them out (rt_sigframe: siginfo, then
+  // ucontext with the arch's sigcontext). push writes the frame and points the
+  // registers at the handler; pop restores the registers from the frame at sp.
+  bool (*push_signal_frame)(uc_engine* uc, GuestAccess& memory, const SignalFrameRequest& request);
+  bool (*pop_signal_frame)(uc_engine* uc, const GuestAccess& memory, SignalFrameResult* result);
+  // Code for a return-from-handler trampoline: rt_sigreturn (the kernel's vDSO
+  // sigreturn), used when the guest gives no SA_RESTORER.
+  uint32_t sigreturn_code[2];
 
   // Guest struct layouts that differ from the host's.
   size_t stat_size;

@@ -94,6 +94,14 @@ int main(int argc, char** argv, char** environ) {
   }
   memory->set_mmap_top(stack_bottom - kPageSize);
 
+  // The return path of handlers installed without SA_RESTORER (the kernel's vDSO sigreturn).
+  int64_t trampoline = memory->Map(0, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (trampoline < 0) return Fail(options.program, "cannot map the signal trampoline", 1);
+  memory->Write(trampoline, image.arch->sigreturn_code, sizeof image.arch->sigreturn_code);
+  memory->Protect(trampoline, kPageSize, PROT_READ | PROT_EXEC);
+  task.sigreturn_trampoline = static_cast<uint64_t>(trampoline);
+  task.stop_address = task.sigreturn_trampoline + kPageSize / 2;
+
   StackInputs in;
   in.argv = options.args;
   in.envp = GuestEnvironment(options, environ);
@@ -114,7 +122,7 @@ int main(int argc, char** argv, char** environ) {
   }
   memory->Write(stack.sp, stack.bytes.data(), stack.bytes.size());
 
-  BlockSyscallSignals();
+  InstallHostSignalHandlers();
   GuestExit how = RunGuest(task, loaded.entry, stack.sp);
   if (how.signaled) {
     if (options.strace) fprintf(stderr, "+++ killed by SIG%s +++\n", sigabbrev_np(how.value));

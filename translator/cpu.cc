@@ -22,14 +22,30 @@ bool OnTlbFill(uc_engine*, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* entry
   Task& task = *static_cast<Task*>(user);
   uint8_t state = task.memory.PageState(vaddr);
   uint8_t need = type == UC_MEM_WRITE ? kPageWrite : type == UC_MEM_FETCH ? kPageExec : kPageRead;
+  bool fetch = type == UC_MEM_FETCH;
   if (!(state & kPageMapped)) {
-    task.fault = {true, vaddr, GuestFault::kMapErr};
+    task.fault = {true, fetch, vaddr, GuestFault::kMapErr};
     return false;
   }
-  if (!(state & need)) task.fault = {true, vaddr, GuestFault::kAccErr};
+  if (!(state & need)) task.fault = {true, fetch, vaddr, GuestFault::kAccErr};
   entry->paddr = vaddr;
   entry->perms = static_cast<uc_prot>(state & 7);
   return true;
+}
+
+// A fault: a guest handler gets it with its siginfo; otherwise the guest dies.
+void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
+  if (DispositionOf(task, info.si_signo) != Disposition::kHandler) {
+    if (task.options.strace) {
+      std::string line = FormatSignal(info);
+      ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+      (void)ignored;
+    }
+    task.End({true, info.si_signo});  // blocked or default: the kernel kills
+    return;
+  }
+  QueueGuestSignal(info.si_signo, &info);
+  task.StopForSignals();
 }
 
 void WarnUnknownOnce(const Task& task, uint64_t nr) {
@@ -56,7 +72,6 @@ void DispatchSyscall(Task& task) {
   } else {
     SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
     result = row->handler(task, args);
-    if (MayCarrySyscallSignal(result)) TakeSyscallSignals(task);
   }
   if (task.options.strace) {
     std::string line = FormatSyscall(task, row, nr, raw, result);
@@ -69,6 +84,13 @@ void DispatchSyscall(Task& task) {
     (void)ignored;
   }
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
+  RaiseSignalsForResult(result);
+  if (!task.ended && NextActionableSignal(task)) {
+    task.StopForSignals();  // the run loop delivers it (sigsuspend's mask still in force)
+  } else if (task.sigsuspend_active) {  // nothing to run: sigsuspend's mask ends with the call
+    task.sigmask = task.sigsuspend_saved_mask;
+    task.sigsuspend_active = false;
+  }
 }
 
 void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
@@ -77,7 +99,11 @@ void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
     DispatchSyscall(task);
     return;
   }
-  task.End({true, intno == task.arch.breakpoint_intno ? SIGTRAP : SIGILL});
+  siginfo_t info{};
+  info.si_signo = intno == task.arch.breakpoint_intno ? SIGTRAP : SIGILL;
+  info.si_code = info.si_signo == SIGTRAP ? TRAP_BRKPT : ILL_ILLOPC;
+  info.si_addr = reinterpret_cast<void*>(task.ReadReg(task.arch.reg_pc));
+  RaiseSynchronousSignal(task, info);
 }
 
 int SignalForError(const Task& task, uc_err err) {
@@ -119,13 +145,27 @@ std::optional<std::string> AttachCpu(Task& task) {
 
 GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
   task.WriteReg(task.arch.reg_sp, sp);
-  uint64_t pc = entry;
+  task.WriteReg(task.arch.reg_pc, entry);
   while (!task.ended) {
-    task.fault.pending = false;
-    uc_err err = uc_emu_start(task.uc, pc, ~uint64_t{0}, 0, 0);
+    if (task.sigreturn_pending) FinishSigreturn(task);
+    DeliverOneSignal(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
-    if (err != UC_ERR_OK) return {true, SignalForError(task, err)};
-    pc = task.ReadReg(task.arch.reg_pc);
+    task.fault.pending = false;
+    SetRunningEngine(task.uc);
+    uc_err err = uc_emu_start(task.uc, task.ReadReg(task.arch.reg_pc), task.stop_address, 0, 0);
+    SetRunningEngine(nullptr);
+    if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.stop_address) {
+      err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
+    }
+    if (task.ended || err == UC_ERR_OK) continue;
+    siginfo_t info{};
+    info.si_signo = SignalForError(task, err);
+    info.si_code = info.si_signo == SIGSEGV ? task.fault.code : info.si_signo == SIGBUS ? BUS_ADRALN : ILL_ILLOPC;
+    // Unicorn's TLB names only the page of a data fault, so si_addr is that
+    // page's address; a fetch fault reports the PC itself.
+    bool exact_pc = info.si_signo != SIGSEGV || task.fault.fetch;
+    info.si_addr = reinterpret_cast<void*>(exact_pc ? task.ReadReg(task.arch.reg_pc) : task.fault.addr);
+    RaiseSynchronousSignal(task, info);
   }
   return task.exit;
 }

@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "arch/arch.h"
+
 namespace translator {
 
 constexpr uint64_t kPageSize = 4096;
@@ -24,7 +26,7 @@ enum PageBits : uint8_t {
   kPageMapped = 8,
 };
 
-class GuestMemory {
+class GuestMemory final : public arch::GuestAccess {
  public:
   // Reserves `size` bytes of guest space (a multiple of the page size).
   static std::unique_ptr<GuestMemory> Reserve(uint64_t size, std::string* error);
@@ -47,8 +49,8 @@ class GuestMemory {
 
   // Copies that honour guest page protections: false (EFAULT) when any page
   // of the range is not readable / writable by the guest.
-  bool Read(uint64_t addr, void* dst, uint64_t len) const;
-  bool Write(uint64_t addr, const void* src, uint64_t len);
+  bool Read(uint64_t addr, void* dst, uint64_t len) const override;
+  bool Write(uint64_t addr, const void* src, uint64_t len) override;
   // Up to `max` bytes of a NUL-terminated guest string; false when unreadable.
   bool ReadString(uint64_t addr, size_t max, std::string* out) const;
   bool HasAccess(uint64_t addr, uint64_t len, uint8_t need) const;

@@ -1,21 +1,60 @@
-// Guest signal state that is not a syscall handler: the signals the host
-// kernel raises as a side effect of a call (SIGPIPE on a broken pipe, SIGXFSZ
-// past RLIMIT_FSIZE). ferry keeps them blocked so they stay pending on the
-// host, then takes them after the call and acts for the guest.
+// Guest signals: ferry catches every host signal, queues it as a pending
+// guest signal, and delivers it at the next safe point by building the
+// arch's signal frame. Dispositions and the blocked mask are the guest's own
+// (Task::sigactions, Task::sigmask); the host's belong to ferry.
 #pragma once
 
+#include <signal.h>
+
+#include <atomic>
 #include <cstdint>
 
 #include "translator/task.h"
 
 namespace translator {
 
-// Once at start-up, before the guest runs.
-void BlockSyscallSignals();
-// After a call whose result may have come with such a signal.
-inline bool MayCarrySyscallSignal(int64_t result) { return result == -32 /*EPIPE*/ || result == -27 /*EFBIG*/; }
-// Takes pending SIGPIPE/SIGXFSZ: default action ends the guest, as the
-// kernel would; ignored does nothing. Handlers run once delivery lands.
-void TakeSyscallSignals(Task& task);
+// Guest sa_flags and handler values (asm-generic, the same on both arches).
+constexpr uint64_t kSaOnstack = 0x08000000, kSaRestart = 0x10000000;
+constexpr uint64_t kSaNodefer = 0x40000000, kSaResethand = 0x80000000, kSaRestorer = 0x04000000;
+constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
+
+// Installs ferry's handler on every catchable host signal (1..64, the two
+// glibc keeps for itself included), and ignores SIGPIPE/SIGXFSZ on the host:
+// ferry raises those for the guest from the EPIPE/EFBIG results instead.
+void InstallHostSignalHandlers();
+
+// While guest code runs, a host signal stops the CPU through this engine.
+void SetRunningEngine(uc_engine* uc);
+
+// Counter bumped by every arriving signal: wait on it with FutexWaitForSignal
+// after checking for pending signals, and no wake-up is lost.
+std::atomic<uint32_t>& SignalSequence();
+// Waits until SignalSequence() differs from `seen` or `deadline_ns` (CLOCK_MONOTONIC, 0: none) passes.
+void WaitForSignal(uint32_t seen, int64_t deadline_ns = 0);
+
+// Queues a signal for the guest as if the kernel sent it (SI_USER from ferry's own pid when info is null).
+void QueueGuestSignal(int sig, const siginfo_t* info = nullptr);
+// Pending signals as a guest sigset (bit sig-1).
+uint64_t PendingGuestSignals();
+// Removes and returns the lowest pending signal in `set` (0 if none), with its siginfo.
+int TakePendingSignal(uint64_t set, siginfo_t* info);
+
+// What a signal would do to the guest now: nothing (ignored or blocked), run a handler, end it.
+enum class Disposition { kNone, kHandler, kTerminate, kStop };
+Disposition DispositionOf(const Task& task, int sig);
+// The first pending signal that would do something now, or 0.
+int NextActionableSignal(const Task& task);
+
+// At a safe point (registers describe the next guest instruction): acts on
+// the next actionable pending signal. Returns the signal handled, or 0.
+// A handler gets a frame; a fatal one ends the task; stop signals stop ferry.
+int DeliverOneSignal(Task& task);
+
+// Completes rt_sigreturn with the CPU stopped: registers and mask from the frame.
+void FinishSigreturn(Task& task);
+
+// After a call whose result carries a kernel-raised signal (EPIPE: SIGPIPE,
+// EFBIG: SIGXFSZ), queue it as the kernel would have.
+void RaiseSignalsForResult(int64_t result);
 
 }  // namespace translator

@@ -172,6 +172,30 @@ std::string QuoteBytes(const char* data, size_t len, size_t limit) {
   return out;
 }
 
+std::string FormatSignal(const siginfo_t& info) {
+  std::string name = Signal(info.si_signo);
+  std::string out = "--- " + name + " {si_signo=" + name + ", si_code=";
+  bool fault = info.si_code > 0 && (info.si_signo == SIGSEGV || info.si_signo == SIGBUS ||
+                                    info.si_signo == SIGILL || info.si_signo == SIGTRAP);
+  if (fault) {
+    static const char* const kSegv[] = {"", "SEGV_MAPERR", "SEGV_ACCERR"};
+    if (info.si_signo == SIGSEGV && info.si_code <= 2) out += kSegv[info.si_code];
+    else out += std::to_string(info.si_code);
+    return out + ", si_addr=" + Pointer(reinterpret_cast<uint64_t>(info.si_addr)) + "} ---\n";
+  }
+  switch (info.si_code) {
+    case SI_USER: out += "SI_USER"; break;
+    case SI_QUEUE: out += "SI_QUEUE"; break;
+    case SI_TKILL: out += "SI_TKILL"; break;
+    case SI_KERNEL: out += "SI_KERNEL"; break;
+    case SI_TIMER: out += "SI_TIMER"; break;
+    default: out += std::to_string(info.si_code);
+  }
+  out += ", si_pid=" + std::to_string(info.si_pid) + ", si_uid=" + std::to_string(info.si_uid);
+  if (info.si_code == SI_QUEUE) out += ", si_int=" + std::to_string(info.si_int);
+  return out + "} ---\n";
+}
+
 std::string FormatResult(Arg kind, int64_t result) {
   if (result == kNoReturn) return "= ?";
   if (result < 0 && result > -4096) {

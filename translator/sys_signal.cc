@@ -1,9 +1,10 @@
-// Signal dispositions and the blocked mask, kept in ferry's own records:
-// the host's dispositions belong to ferry. Delivery arrives with the helper.
+// The guest's signal calls: dispositions and the blocked mask live in ferry's
+// records (the host's belong to ferry); waiting calls wait on ferry's queue.
 #include <signal.h>
 
+#include <time.h>
+
 #include <cerrno>
-#include <ctime>
 
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
@@ -43,6 +44,7 @@ int64_t SysRtSigaction(Task& task, const SyscallArgs& a) {
 
 int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
   if (a.raw[3] != kGuestSigsetSize) return -EINVAL;
+  if (a.raw[1] && a.raw[0] > SIG_SETMASK) return -EINVAL;
   uint64_t set = 0;
   if (a.raw[1] && !task.memory.Read(a.raw[1], &set, sizeof set)) return -EFAULT;
   if (a.raw[2] && !task.memory.Write(a.raw[2], &task.sigmask, sizeof task.sigmask)) return -EFAULT;
@@ -50,8 +52,7 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
   switch (a.raw[0]) {
     case SIG_BLOCK: task.sigmask |= set; break;
     case SIG_UNBLOCK: task.sigmask &= ~set; break;
-    case SIG_SETMASK: task.sigmask = set; break;
-    default: return -EINVAL;
+    default: task.sigmask = set; break;
   }
   task.sigmask &= ~kUnblockable;
   return 0;
@@ -59,35 +60,110 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
 
 }  // namespace translator
 
+
 namespace translator {
 namespace {
 
-constexpr int kSyscallSignals[] = {SIGPIPE, SIGXFSZ};
-constexpr uint64_t kSigDfl = 0;
+// The guest's stack_t: ss_sp, ss_flags (int, padded), ss_size; as on x86_64.
+struct GuestStack {
+  uint64_t sp;
+  int32_t flags;
+  int32_t pad;
+  uint64_t size;
+};
+constexpr uint64_t kMinSigstackSize = 2048;
+
+int64_t MonotonicNs() {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec * 1000000000LL + now.tv_nsec;
+}
 
 }  // namespace
 
-void BlockSyscallSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int sig : kSyscallSignals) sigaddset(&set, sig);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
+int64_t SysRtSigreturn(Task& task, const SyscallArgs&) {
+  task.sigreturn_pending = true;
+  task.StopForSignals();
+  return kNoReturn;
 }
 
-void TakeSyscallSignals(Task& task) {
-  sigset_t pending;
-  if (sigpending(&pending) != 0) return;
-  for (int sig : kSyscallSignals) {
-    if (!sigismember(&pending, sig)) continue;
-    sigset_t one;
-    sigemptyset(&one);
-    sigaddset(&one, sig);
-    struct timespec zero = {0, 0};
-    sigtimedwait(&one, nullptr, &zero);
-    if (task.sigactions[sig].handler == kSigDfl) {
-      task.End({true, sig});
-      return;
+void FinishSigreturn(Task& task) {
+  task.sigreturn_pending = false;
+  arch::SignalFrameResult frame;
+  if (!task.arch.pop_signal_frame(task.uc, task.memory, &frame)) {
+    task.End({true, SIGSEGV});  // a corrupt frame: the kernel forces SIGSEGV
+    return;
+  }
+  task.sigmask = frame.saved_mask & ~kUnblockable;
+  task.restart_block = {};  // mirrors the kernel: sigreturn cancels a pending restart
+}
+
+int64_t SysSigaltstack(Task& task, const SyscallArgs& a) {
+  uint64_t sp = task.ReadReg(task.arch.reg_sp);
+  bool on_stack = task.altstack.enabled && sp - task.altstack.sp < task.altstack.size;
+  if (a.raw[1]) {
+    GuestStack old{task.altstack.sp, task.altstack.enabled ? (on_stack ? SS_ONSTACK : 0) : SS_DISABLE,
+                   0, task.altstack.size};
+    if (!task.memory.Write(a.raw[1], &old, sizeof old)) return -EFAULT;
+  }
+  if (!a.raw[0]) return 0;
+  GuestStack ss;
+  if (!task.memory.Read(a.raw[0], &ss, sizeof ss)) return -EFAULT;
+  if (on_stack) return -EPERM;
+  if (ss.flags & SS_DISABLE) {
+    task.altstack = {};
+    return 0;
+  }
+  constexpr int32_t kSsAutodisarm = 1 << 31;
+  if (ss.flags & ~kSsAutodisarm) return -EINVAL;
+  if (ss.size < kMinSigstackSize) return -ENOMEM;
+  task.altstack = {ss.sp, ss.size, true};
+  return 0;
+}
+
+int64_t SysRtSigsuspend(Task& task, const SyscallArgs& a) {
+  if (a.raw[1] != kGuestSigsetSize) return -EINVAL;
+  uint64_t mask;
+  if (!task.memory.Read(a.raw[0], &mask, sizeof mask)) return -EFAULT;
+  task.sigsuspend_saved_mask = task.sigmask;
+  task.sigsuspend_active = true;
+  task.sigmask = mask & ~kUnblockable;
+  for (;;) {
+    uint32_t seen = SignalSequence().load();
+    if (NextActionableSignal(task)) return -EINTR;  // the handler runs on the way out
+    WaitForSignal(seen);
+  }
+}
+
+int64_t SysRtSigpending(Task& task, const SyscallArgs& a) {
+  if (a.raw[1] != kGuestSigsetSize) return -EINVAL;
+  uint64_t set = PendingGuestSignals() & task.sigmask;
+  return task.memory.Write(a.raw[0], &set, sizeof set) ? 0 : -EFAULT;
+}
+
+int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
+  if (a.raw[3] != kGuestSigsetSize) return -EINVAL;
+  uint64_t set;
+  if (!task.memory.Read(a.raw[0], &set, sizeof set)) return -EFAULT;
+  set &= ~kUnblockable;
+  int64_t deadline = 0;
+  if (a.raw[2]) {
+    struct timespec ts;
+    if (!task.memory.Read(a.raw[2], &ts, sizeof ts)) return -EFAULT;
+    if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L || ts.tv_sec < 0) return -EINVAL;
+    deadline = MonotonicNs() + ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    if (deadline == 0) deadline = 1;
+  }
+  for (;;) {
+    uint32_t seen = SignalSequence().load();
+    siginfo_t info;
+    if (int sig = TakePendingSignal(set, &info)) {
+      if (a.raw[1] && !task.memory.Write(a.raw[1], &info, sizeof info)) return -EFAULT;
+      return sig;
     }
+    if (NextActionableSignal(task)) return -EINTR;
+    if (deadline && MonotonicNs() >= deadline) return -EAGAIN;
+    WaitForSignal(seen, deadline);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "arch/arch.h"
+#include "restart/restart.h"
 #include "translator/guest_memory.h"
 #include "translator/options.h"
 
@@ -33,7 +34,8 @@ struct GuestExit {
 struct GuestFault {
   enum Code { kMapErr = 1, kAccErr = 2 };  // SEGV_MAPERR, SEGV_ACCERR
   bool pending = false;
-  uint64_t addr = 0;
+  bool fetch = false;
+  uint64_t addr = 0;  // Unicorn reports the page; RunGuest refines it
   Code code = kMapErr;
 };
 
@@ -48,6 +50,11 @@ class Task {
     return v;
   }
   void WriteReg(int reg, uint64_t value) { uc_reg_write(uc, reg, &value); }
+
+  // Register surgery (signal frames, sigreturn, restarts) must happen with
+  // the CPU stopped: Unicorn drops some register writes (AArch64's SP) made
+  // inside its interrupt hook. Stops the CPU; the run loop then acts.
+  void StopForSignals() { uc_emu_stop(uc); }
 
   // Stops the CPU; the run loop returns `how`.
   void End(GuestExit how) {
@@ -66,6 +73,19 @@ class Task {
   uint64_t brk_current = 0;
   GuestSigaction sigactions[kGuestSignals + 1];
   uint64_t sigmask = 0;
+  struct AltStack {
+    uint64_t sp = 0;
+    uint64_t size = 0;
+    bool enabled = false;
+  } altstack;
+  uint64_t sigreturn_trampoline = 0;  // guest address of the rt_sigreturn stub
+  // uc_emu_start's `until`: an address in the trampoline's executable page that
+  // holds no code. Unicorn fetches from it when stopped, so it must be mapped.
+  uint64_t stop_address = 0;
+  bool sigreturn_pending = false;     // rt_sigreturn waits for the CPU to stop
+  bool sigsuspend_active = false;     // the next frame saves sigsuspend_saved_mask
+  uint64_t sigsuspend_saved_mask = 0;
+  restart::RestartBlock restart_block;
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;

@@ -2,7 +2,7 @@
 // where arm64's uapi differs from x86_64.
 #include <elf.h>
 
-#include "arch/arch.h"
+#include "arch/aarch64/aarch64.h"
 #include "arch/generic/stat.h"
 
 namespace arch {
@@ -54,6 +54,10 @@ const ArchInfo kAarch64 = {
     .breakpoint_intno = kExcpBkpt,
     .undefined_intno = kExcpUdef,
     .prepare_cpu = PrepareCpu,
+    .syscall_insn_size = 4,
+    .push_signal_frame = aarch64::PushSignalFrame,
+    .pop_signal_frame = aarch64::PopSignalFrame,
+    .sigreturn_code = {0xd2801168, 0xd4000001}  /* mov x8, #139; svc #0 */,
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .sigaction_has_restorer = true,

@@ -2,7 +2,7 @@
 // uses the asm-generic layouts and open flags, which match x86_64's flags.
 #include <elf.h>
 
-#include "arch/arch.h"
+#include "arch/riscv64/riscv64.h"
 #include "arch/generic/stat.h"
 
 namespace arch {
@@ -52,6 +52,10 @@ const ArchInfo kRiscv64 = {
     .breakpoint_intno = kExcpBreakpoint,
     .undefined_intno = kExcpIllegalInst,
     .prepare_cpu = PrepareCpu,
+    .syscall_insn_size = 4,
+    .push_signal_frame = riscv64::PushSignalFrame,
+    .pop_signal_frame = riscv64::PopSignalFrame,
+    .sigreturn_code = {0x08b00893, 0x00000073}  /* li a7, 139; ecall */,
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .sigaction_has_restorer = false,

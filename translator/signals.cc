@@ -1,0 +1,251 @@
+#include "translator/signals.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "translator/host_syscall.h"
+#include "translator/strace.h"
+
+namespace translator {
+namespace {
+
+constexpr int kFirstRt = 32;
+constexpr int kRtQueueSize = 256;
+uint64_t Bit(int sig) { return uint64_t{1} << (sig - 1); }
+
+// Filled by the host handler, which runs with every signal blocked, so one
+// producer at a time; the guest thread is the only consumer.
+struct PendingSet {
+  std::atomic<uint64_t> standard{0};  // bits of pending signals 1..31
+  siginfo_t standard_info[kFirstRt];
+  siginfo_t rt_queue[kRtQueueSize];   // real-time signals keep order and payload
+  std::atomic<uint32_t> rt_head{0}, rt_tail{0};
+  std::atomic<uint32_t> sequence{0};
+  std::atomic<uc_engine*> running{nullptr};
+};
+PendingSet g_pending;
+
+void Enqueue(int sig, const siginfo_t* info) {
+  if (sig < kFirstRt) {
+    if (!(g_pending.standard.load() & Bit(sig))) {  // standard signals do not queue
+      g_pending.standard_info[sig] = *info;
+      g_pending.standard.fetch_or(Bit(sig));
+    }
+  } else {
+    uint32_t tail = g_pending.rt_tail.load();
+    if (tail - g_pending.rt_head.load() < kRtQueueSize) {
+      g_pending.rt_queue[tail % kRtQueueSize] = *info;
+      g_pending.rt_tail.store(tail + 1);
+    }
+  }
+  g_pending.sequence.fetch_add(1);
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAKE_PRIVATE, 1);
+  if (uc_engine* uc = g_pending.running.load()) uc_emu_stop(uc);
+}
+
+bool IsFerryFault(int sig, const siginfo_t* info) {
+  bool fault_signal = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+                      sig == SIGTRAP || sig == SIGSYS;
+  return fault_signal && info->si_code > 0;  // raised by the kernel for ferry's own code
+}
+
+void OnHostSignal(int sig, siginfo_t* info, void*) {
+  if (IsFerryFault(sig, info)) {
+    signal(sig, SIG_DFL);  // ferry's own bug: let the re-executed fault kill it
+    return;
+  }
+  Enqueue(sig, info);
+}
+
+// The kernel's struct sigaction for rt_sigaction(2) on x86_64.
+struct KernelSigaction {
+  void (*handler)(int, siginfo_t*, void*);
+  unsigned long flags;
+  void (*restorer)();
+  uint64_t mask;
+};
+
+bool DefaultIgnores(int sig) {
+  return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+bool DefaultStops(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+siginfo_t UserSiginfo(int sig) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  info.si_signo = sig;
+  info.si_code = SI_USER;
+  info.si_pid = getpid();
+  info.si_uid = getuid();
+  return info;
+}
+
+}  // namespace
+
+void InstallHostSignalHandlers() {
+  // glibc refuses handlers for 32 and 33 and hides its x86_64 restorer, so
+  // install one signal through libc and reuse the restorer it chose.
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = OnHostSignal;
+  sa.sa_flags = SA_SIGINFO;
+  sigfillset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, nullptr);
+  KernelSigaction k;
+  HostSyscall(SYS_rt_sigaction, SIGUSR1, 0, reinterpret_cast<uint64_t>(&k), 8);
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    KernelSigaction act = k;
+    if (sig == SIGPIPE || sig == SIGXFSZ) act.handler = reinterpret_cast<decltype(act.handler)>(SIG_IGN);
+    HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+void SetRunningEngine(uc_engine* uc) { g_pending.running.store(uc); }
+
+std::atomic<uint32_t>& SignalSequence() { return g_pending.sequence; }
+
+void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
+  struct timespec timeout, *tp = nullptr;
+  if (deadline_ns) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t left = deadline_ns - (now.tv_sec * 1000000000LL + now.tv_nsec);
+    if (left <= 0) return;
+    timeout = {left / 1000000000LL, left % 1000000000LL};
+    tp = &timeout;
+  }
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAIT_PRIVATE, seen,
+              reinterpret_cast<uint64_t>(tp));
+}
+
+void QueueGuestSignal(int sig, const siginfo_t* info) {
+  siginfo_t user = UserSiginfo(sig);
+  Enqueue(sig, info ? info : &user);
+}
+
+uint64_t PendingGuestSignals() {
+  uint64_t set = g_pending.standard.load();
+  for (uint32_t i = g_pending.rt_head.load(); i != g_pending.rt_tail.load(); ++i) {
+    set |= Bit(g_pending.rt_queue[i % kRtQueueSize].si_signo);
+  }
+  return set;
+}
+
+int TakePendingSignal(uint64_t set, siginfo_t* info) {
+  uint64_t standard = g_pending.standard.load() & set;
+  if (standard) {
+    int sig = __builtin_ctzll(standard) + 1;
+    *info = g_pending.standard_info[sig];
+    g_pending.standard.fetch_and(~Bit(sig));
+    return sig;
+  }
+  // Lowest-numbered real-time signal first, in arrival order among equals.
+  uint32_t head = g_pending.rt_head.load(), tail = g_pending.rt_tail.load();
+  int best = 0;
+  uint32_t best_at = 0;
+  for (uint32_t i = head; i != tail; ++i) {
+    int sig = g_pending.rt_queue[i % kRtQueueSize].si_signo;
+    if ((set & Bit(sig)) && (best == 0 || sig < best)) {
+      best = sig;
+      best_at = i;
+    }
+  }
+  if (!best) return 0;
+  *info = g_pending.rt_queue[best_at % kRtQueueSize];
+  for (uint32_t i = best_at; i + 1 != tail; ++i) {
+    g_pending.rt_queue[i % kRtQueueSize] = g_pending.rt_queue[(i + 1) % kRtQueueSize];
+  }
+  g_pending.rt_tail.store(tail - 1);
+  return best;
+}
+
+Disposition DispositionOf(const Task& task, int sig) {
+  if (task.sigmask & Bit(sig)) return Disposition::kNone;
+  uint64_t handler = task.sigactions[sig].handler;
+  if (handler == kSigIgn) return Disposition::kNone;
+  if (handler != kSigDfl) return Disposition::kHandler;
+  if (DefaultIgnores(sig)) return Disposition::kNone;
+  if (DefaultStops(sig)) return Disposition::kStop;
+  return Disposition::kTerminate;
+}
+
+int NextActionableSignal(const Task& task) {
+  uint64_t pending = PendingGuestSignals();
+  for (int sig = 1; pending; ++sig, pending >>= 1) {
+    if ((pending & 1) && DispositionOf(task, sig) != Disposition::kNone) return sig;
+  }
+  return 0;
+}
+
+int DeliverOneSignal(Task& task) {
+  for (;;) {
+    uint64_t pending = PendingGuestSignals() & ~task.sigmask;
+    if (!pending) return 0;
+    siginfo_t info;
+    int sig = TakePendingSignal(pending, &info);
+    if (!sig) return 0;
+    if (task.options.strace) {
+      std::string line = FormatSignal(info);
+      ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+      (void)ignored;
+    }
+    switch (DispositionOf(task, sig)) {
+      case Disposition::kNone:
+        continue;  // ignored: discarded, as the kernel does
+      case Disposition::kTerminate:
+        task.End({true, sig});
+        return sig;
+      case Disposition::kStop:
+        raise(SIGSTOP);
+        return sig;
+      case Disposition::kHandler:
+        break;
+    }
+    GuestSigaction& act = task.sigactions[sig];
+    uint64_t sp = task.ReadReg(task.arch.reg_sp);
+    bool on_altstack = task.altstack.enabled && sp - task.altstack.sp < task.altstack.size;
+    uint64_t top = sp;
+    if ((act.flags & kSaOnstack) && task.altstack.enabled && !on_altstack) {
+      top = task.altstack.sp + task.altstack.size;
+    }
+    uint64_t saved_mask = task.sigsuspend_active ? task.sigsuspend_saved_mask : task.sigmask;
+    task.sigsuspend_active = false;
+    arch::SignalFrameRequest request{
+        .sig = sig,
+        .siginfo = &info,
+        .saved_mask = saved_mask,
+        .stack_top = top,
+        .handler = act.handler,
+        .restorer = (act.flags & kSaRestorer) && act.restorer ? act.restorer : task.sigreturn_trampoline,
+        .altstack_sp = task.altstack.sp,
+        .altstack_size = task.altstack.size,
+        .altstack_flags = task.altstack.enabled ? (on_altstack ? SS_ONSTACK : 0) : SS_DISABLE,
+    };
+    if (!task.arch.push_signal_frame(task.uc, task.memory, request)) {
+      task.End({true, SIGSEGV});  // no room for the frame: the kernel forces SIGSEGV
+      return SIGSEGV;
+    }
+    task.sigmask |= act.mask | ((act.flags & kSaNodefer) ? 0 : Bit(sig));
+    task.sigmask &= ~(Bit(SIGKILL) | Bit(SIGSTOP));
+    if (act.flags & kSaResethand) act = GuestSigaction{};
+    return sig;
+  }
+}
+
+void RaiseSignalsForResult(int64_t result) {
+  if (result == -EPIPE) QueueGuestSignal(SIGPIPE);
+  if (result == -EFBIG) QueueGuestSignal(SIGXFSZ);
+}
+
+}  // namespace translator
