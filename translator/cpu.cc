@@ -48,6 +48,30 @@ void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
   task.StopForSignals();
 }
 
+// A call a signal interrupted: the kernel's restart rules (restart/) decide
+// whether the guest sees EINTR or the call runs again once the handler (if
+// any) returns. Returns the guest's result, or kNoReturn after a rewind.
+int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
+  constexpr uint64_t kRestartSyscallNr = 128;  // asm-generic restart_syscall
+  int sig = NextActionableSignal(task);
+  bool handler = sig && DispositionOf(task, sig) == Disposition::kHandler;
+  bool sa_restart = handler && (task.sigactions[sig].flags & kSaRestart);
+  switch (restart::Decide(code, handler, sa_restart)) {
+    case restart::Action::kReturnResult:
+      return code;
+    case restart::Action::kReturnEintr:
+      return restart::kEintr;
+    case restart::Action::kRestartViaRestartSyscall:
+      task.WriteReg(task.arch.reg_syscall_nr, kRestartSyscallNr);
+      break;
+    case restart::Action::kRestart:
+      break;
+  }
+  task.WriteReg(task.arch.reg_pc, task.ReadReg(task.arch.reg_pc) - task.arch.syscall_insn_size);
+  task.WriteReg(task.arch.reg_args[0], raw[0]);
+  return kNoReturn;
+}
+
 void WarnUnknownOnce(const Task& task, uint64_t nr) {
   static std::set<uint64_t> warned;
   if (task.options.quiet || !warned.insert(nr).second) return;
@@ -73,8 +97,10 @@ void DispatchSyscall(Task& task) {
     SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
     result = row->handler(task, args);
   }
+  int64_t traced = result;
+  if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);
   if (task.options.strace) {
-    std::string line = FormatSyscall(task, row, nr, raw, result);
+    std::string line = FormatSyscall(task, row, nr, raw, traced);
     if (task.ended && !task.exit.signaled) {
       line += "+++ exited with " + std::to_string(task.exit.value) + " +++\n";
     } else if (task.ended) {

@@ -10,6 +10,7 @@
 
 #include "translator/host_syscall.h"
 #include "translator/strace.h"
+#include "translator/syscall_helper.h"
 
 namespace translator {
 namespace {
@@ -57,6 +58,11 @@ bool IsFerryFault(int sig, const siginfo_t* info) {
 void OnHostSignal(int sig, siginfo_t* info, void*) {
   if (IsFerryFault(sig, info)) {
     signal(sig, SIG_DFL);  // ferry's own bug: let the re-executed fault kill it
+    return;
+  }
+  if (sig == SIGCHLD && IsHelperPid(info->si_pid)) {  // a helper's ptrace stop: just wake the waiter
+    g_pending.sequence.fetch_add(1);
+    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAKE_PRIVATE, 1);
     return;
   }
   Enqueue(sig, info);

@@ -198,6 +198,12 @@ std::string FormatSignal(const siginfo_t& info) {
 
 std::string FormatResult(Arg kind, int64_t result) {
   if (result == kNoReturn) return "= ?";
+  switch (result) {  // the kernel-internal codes strace shows for interrupted calls
+    case -512: return "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)";
+    case -513: return "= ? ERESTARTNOINTR (To be restarted)";
+    case -514: return "= ? ERESTARTNOHAND (To be restarted if no handler)";
+    case -516: return "= ? ERESTART_RESTARTBLOCK (Interrupted by signal)";
+  }
   if (result < 0 && result > -4096) {
     int err = static_cast<int>(-result);
     const char* name = strerrorname_np(err);

@@ -50,8 +50,9 @@ bool FcntlTakesPointer(int cmd) {
 
 int64_t SysOpenat(Task& task, const SyscallArgs& a) {
   uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[2]));
-  return HostSyscall(SYS_openat, a.raw[0], reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)),
-                     flags, a.raw[3]);
+  // Opening a FIFO or a device may block until the other side arrives.
+  return BlockingHostSyscall(task, SYS_openat, a.raw[0],
+                             reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)), flags, a.raw[3]);
 }
 
 int64_t SysPipe2(Task& task, const SyscallArgs& a) {

@@ -23,7 +23,7 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
     iov[i].iov_base = GuestBuffer(task, base, iov[i].iov_len);
   }
   // preadv/pwritev take the 64-bit offset as (low, high) halves on x86_64.
-  return HostSyscall(host_nr, a.raw[0], reinterpret_cast<uint64_t>(iov), count, a.raw[3], 0);
+  return BlockingHostSyscall(task, host_nr, a.raw[0], reinterpret_cast<uint64_t>(iov), count, a.raw[3], 0);
 }
 
 }  // namespace

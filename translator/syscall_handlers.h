@@ -15,6 +15,11 @@ namespace translator {
 // Serves a HOSTCALL row: the x86_64 call of the same name, guest pointers translated.
 int64_t SysHostCall(Task& task, const SyscallArgs& args);
 
+// A host call that may block: served by the task's syscall helper, so a
+// guest signal interrupts it. May return a -ERESTART* code for dispatch.
+int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
+                            uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0);
+
 // Host pointer for guest pointer argument `g` of `len` bytes; nullptr for a
 // guest null, and `kBadPointer` when it leaves the guest space.
 void* GuestBuffer(const Task& task, uint64_t g, uint64_t len);

@@ -5,12 +5,14 @@
 #include <unicorn/unicorn.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "arch/arch.h"
 #include "restart/restart.h"
 #include "translator/guest_memory.h"
 #include "translator/options.h"
+#include "translator/syscall_helper.h"
 
 namespace translator {
 
@@ -89,6 +91,9 @@ class Task {
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
+
+  std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call
+  bool helper_failed = false;
 
   GuestFault fault;
   bool ended = false;
