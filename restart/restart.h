@@ -33,11 +33,15 @@ Action Decide(int64_t result, bool handler_runs, bool sa_restart);
 // What a call stored to resume after -ERESTART_RESTARTBLOCK: only absolute
 // deadlines, so time spent stopped or in a handler is not slept twice.
 struct RestartBlock {
-  enum class Kind { kNone, kNanosleep, kClockNanosleep };
+  enum class Kind { kNone, kNanosleep, kFutexWait };
   Kind kind = Kind::kNone;
   clockid_t clock = CLOCK_MONOTONIC;
   struct timespec deadline = {};  // absolute, on `clock`
-  uint64_t guest_remaining = 0;   // where to write the time left on EINTR (0: nowhere)
+  uint64_t guest_remaining = 0;   // nanosleep: where to write the time left on EINTR (0: nowhere)
+  uint64_t guest_futex = 0;       // futex wait: the word, its expected value and bitset
+  uint32_t futex_value = 0;
+  uint32_t futex_bitset = 0;
+  int futex_private = 0;          // FUTEX_PRIVATE_FLAG or 0
 };
 
 // Time left until `deadline` on `clock` as seen at `now`, never negative.

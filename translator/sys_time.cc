@@ -64,7 +64,11 @@ int64_t SysClockNanosleep(Task& task, const SyscallArgs& a) {
 // Mirrors the kernel: with no stored call, restart_syscall fails with EINTR.
 int64_t SysRestartSyscall(Task& task, const SyscallArgs&) {
   restart::RestartBlock block = task.restart_block;
-  if (block.kind == restart::RestartBlock::Kind::kNone) return -EINTR;
+  switch (block.kind) {
+    case restart::RestartBlock::Kind::kNone: return -EINTR;
+    case restart::RestartBlock::Kind::kFutexWait: return ResumeFutexWait(task);
+    case restart::RestartBlock::Kind::kNanosleep: break;
+  }
   return SleepUntil(task, block.clock, block.deadline, block.guest_remaining, true);
 }
 

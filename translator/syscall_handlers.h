@@ -20,6 +20,9 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args);
 int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                             uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0);
 
+// restart_syscall for an interrupted timed futex wait (sys_futex.cc).
+int64_t ResumeFutexWait(Task& task);
+
 // Host pointer for guest pointer argument `g` of `len` bytes; nullptr for a
 // guest null, and `kBadPointer` when it leaves the guest space.
 void* GuestBuffer(const Task& task, uint64_t g, uint64_t len);

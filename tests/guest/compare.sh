@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] -- ARGS...
+# compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] [@SIGNAL=SIG@SECS...] -- ARGS...
 # Runs the guest under ferry and under each oracle (native, qemu) with the same
 # arguments, environment and a fresh working directory each, and fails unless
 # stdout and the exit status (128+N for a signal, as a shell reports it) match.
 set -u
 ferry=$1 arch=$2 guest=$3 native_bin=$4 oracles=$5
 shift 5
-env_args=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do env_args+=("$1"); shift; done
+env_args=() signals=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  case $1 in @SIGNAL=*) signals+=("${1#@SIGNAL=}") ;; *) env_args+=("$1") ;; esac
+  shift
+done
 [ $# -gt 0 ] && shift
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/compare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# run LABEL CMD...: stdout to $work/LABEL.out, status to $work/LABEL.status
+# run LABEL CMD...: stdout to $work/LABEL.out, status to $work/LABEL.status.
+# Each @SIGNAL=SIG@SECS is sent to the program SECS seconds after it starts,
+# in order, as an outside process would (kill -SIG PID).
 run() {
   local label=$1; shift
   mkdir -p "$work/$label.cwd"
-  ( cd "$work/$label.cwd" && exec env "${env_args[@]}" timeout -s KILL 120 "$@" ) \
-    >"$work/$label.out" 2>"$work/$label.err" </dev/null
+  ( cd "$work/$label.cwd" && exec env "${env_args[@]}" "$@" ) \
+    >"$work/$label.out" 2>"$work/$label.err" </dev/null &
+  local pid=$! elapsed=0 spec
+  ( sleep 120; kill -KILL $pid 2>/dev/null ) & local watchdog=$!
+  for spec in "${signals[@]}"; do
+    local sig=${spec%@*} at=${spec#*@}
+    sleep "$(awk -v a="$at" -v b="$elapsed" 'BEGIN { print a - b }')"; elapsed=$at
+    kill -"$sig" $pid 2>/dev/null
+  done
+  wait $pid
   echo $? >"$work/$label.status"
+  kill $watchdog 2>/dev/null; wait $watchdog 2>/dev/null
 }
 
 abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }

@@ -29,9 +29,10 @@ def guest_program(name, src, copts = [], pie = False, arches = None):
         cmd = "gcc %s -o $@ $(SRCS) -lm" % flags,
     )
 
-def guest_test(name, program, args = [], env = {}, oracles = ["native", "qemu"], arches = None, size = "small"):
+def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small"):
     """One test per guest arch: stdout and exit status under ferry must equal
-    those of each oracle ("native": the host build; "qemu": qemu-user)."""
+    those of each oracle ("native": the host build; "qemu": qemu-user).
+    `signals`: ["USR1@0.5", ...] sent from outside at those times."""
     for arch in (arches or GUEST_ARCHES.keys()):
         native.sh_test(
             name = name + "_" + arch,
@@ -43,7 +44,8 @@ def guest_test(name, program, args = [], env = {}, oracles = ["native", "qemu"],
                 "$(location :%s.%s)" % (program, arch),
                 "$(location :%s.native)" % program,
                 ",".join(oracles),
-            ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] + ["--"] +
+            ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] +
+                   ["@SIGNAL=" + s for s in signals] + ["--"] +
                    [shell_quote(a) for a in args],
             data = [
                 "//tools:ferry",

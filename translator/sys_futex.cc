@@ -1,0 +1,85 @@
+// futex(2). Waits run in the syscall helper so signals interrupt them; a
+// timed wait keeps its absolute deadline in the restart block, as the
+// kernel's futex_wait_restart does. Wakes and requeues run inline. PI
+// futexes record owner TIDs, which the helper would get wrong: not offered.
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include <cerrno>
+
+#include "restart/restart.h"
+#include "translator/host_syscall.h"
+#include "translator/syscall_handlers.h"
+
+namespace translator {
+namespace {
+
+constexpr int kCmdMask = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+
+uint64_t Host(const Task& task, uint64_t g, uint64_t len) {
+  return reinterpret_cast<uint64_t>(GuestBuffer(task, g, len));
+}
+
+int64_t WaitUntil(Task& task, const restart::RestartBlock& wait) {
+  int op = FUTEX_WAIT_BITSET | wait.futex_private |
+           (wait.clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
+  struct timespec deadline = wait.deadline;
+  int64_t r = BlockingHostSyscall(task, SYS_futex, Host(task, wait.guest_futex, 4), op, wait.futex_value,
+                                  reinterpret_cast<uint64_t>(&deadline), 0, wait.futex_bitset);
+  if (!restart::IsRestartCode(r)) {
+    task.restart_block = {};
+    return r;
+  }
+  task.restart_block = wait;
+  return restart::kErestartRestartBlock;
+}
+
+}  // namespace
+
+int64_t SysFutex(Task& task, const SyscallArgs& a) {
+  int op = static_cast<int>(a.raw[1]);
+  int cmd = op & kCmdMask;
+  uint64_t uaddr = Host(task, a.raw[0], 4);
+  switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+      uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(a.raw[5]);
+      if (!a.raw[3]) {  // no timeout: the kernel's plain -ERESTARTSYS case
+        return BlockingHostSyscall(task, SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
+      }
+      struct timespec ts;
+      if (!task.memory.Read(a.raw[3], &ts, sizeof ts)) return -EFAULT;
+      if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L) return -EINVAL;
+      restart::RestartBlock wait;
+      wait.kind = restart::RestartBlock::Kind::kFutexWait;
+      wait.clock = (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+      wait.guest_futex = a.raw[0];
+      wait.futex_value = static_cast<uint32_t>(a.raw[2]);
+      wait.futex_bitset = bitset;
+      wait.futex_private = op & FUTEX_PRIVATE_FLAG;
+      if (cmd == FUTEX_WAIT) {  // relative: becomes absolute once, here
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        wait.clock = CLOCK_MONOTONIC;
+        wait.deadline = restart::Deadline(now, ts);
+      } else {
+        wait.deadline = ts;
+      }
+      return WaitUntil(task, wait);
+    }
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP:
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], Host(task, a.raw[4], 4), a.raw[5]);
+    default:
+      return -ENOSYS;
+  }
+}
+
+int64_t ResumeFutexWait(Task& task) { return WaitUntil(task, task.restart_block); }
+
+}  // namespace translator
