@@ -45,7 +45,7 @@ void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
     return;
   }
   QueueGuestSignal(info.si_signo, &info);
-  task.StopForSignals();
+  DeliverOneSignal(task);
 }
 
 // A call a signal interrupted: the kernel's restart rules (restart/) decide
@@ -110,10 +110,12 @@ void DispatchSyscall(Task& task) {
     (void)ignored;
   }
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
-  RaiseSignalsForResult(result);
+  RaiseSignalsForResult(row, raw, result);
+  if (task.sigreturn_pending) FinishSigreturn(task);
   if (!task.ended && NextActionableSignal(task)) {
-    task.StopForSignals();  // the run loop delivers it (sigsuspend's mask still in force)
-  } else if (task.sigsuspend_active) {  // nothing to run: sigsuspend's mask ends with the call
+    DeliverOneSignal(task);  // sigsuspend's mask, if any, is still in force here
+  }
+  if (task.sigsuspend_active) {  // nothing to run: sigsuspend's mask ends with the call
     task.sigmask = task.sigsuspend_saved_mask;
     task.sigsuspend_active = false;
   }
@@ -177,9 +179,7 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
     DeliverOneSignal(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
-    SetRunningEngine(task.uc);
     uc_err err = uc_emu_start(task.uc, task.ReadReg(task.arch.reg_pc), task.stop_address, 0, 0);
-    SetRunningEngine(nullptr);
     if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }

@@ -1,6 +1,7 @@
 #include "translator/signals.h"
 
 #include <linux/futex.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,9 +28,14 @@ struct PendingSet {
   siginfo_t rt_queue[kRtQueueSize];   // real-time signals keep order and payload
   std::atomic<uint32_t> rt_head{0}, rt_tail{0};
   std::atomic<uint32_t> sequence{0};
-  std::atomic<uc_engine*> running{nullptr};
 };
 PendingSet g_pending;
+
+
+void Wake() {
+  g_pending.sequence.fetch_add(1);
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
+}
 
 void Enqueue(int sig, const siginfo_t* info) {
   if (sig < kFirstRt) {
@@ -44,10 +50,10 @@ void Enqueue(int sig, const siginfo_t* info) {
       g_pending.rt_tail.store(tail + 1);
     }
   }
-  g_pending.sequence.fetch_add(1);
-  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAKE_PRIVATE, 1);
-  if (uc_engine* uc = g_pending.running.load()) uc_emu_stop(uc);
+  Wake();
 }
+
+
 
 bool IsFerryFault(int sig, const siginfo_t* info) {
   bool fault_signal = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
@@ -61,8 +67,7 @@ void OnHostSignal(int sig, siginfo_t* info, void*) {
     return;
   }
   if (sig == SIGCHLD && IsHelperPid(info->si_pid)) {  // a helper's ptrace stop: just wake the waiter
-    g_pending.sequence.fetch_add(1);
-    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAKE_PRIVATE, 1);
+    Wake();
     return;
   }
   Enqueue(sig, info);
@@ -116,8 +121,6 @@ void InstallHostSignalHandlers() {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
-
-void SetRunningEngine(uc_engine* uc) { g_pending.running.store(uc); }
 
 std::atomic<uint32_t>& SignalSequence() { return g_pending.sequence; }
 
@@ -249,8 +252,14 @@ int DeliverOneSignal(Task& task) {
   }
 }
 
-void RaiseSignalsForResult(int64_t result) {
-  if (result == -EPIPE) QueueGuestSignal(SIGPIPE);
+void RaiseSignalsForResult(const SyscallRow* row, const uint64_t raw[6], int64_t result) {
+  if (result == -EPIPE) {
+    bool nosignal = false;
+    for (int i = 0; row && i < row->nargs; ++i) {
+      nosignal |= row->args[i] == Arg::kMsgFlags && (raw[i] & MSG_NOSIGNAL);
+    }
+    if (!nosignal) QueueGuestSignal(SIGPIPE);
+  }
   if (result == -EFBIG) QueueGuestSignal(SIGXFSZ);
 }
 

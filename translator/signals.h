@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "translator/syscall_table.h"
 #include "translator/task.h"
 
 namespace translator {
@@ -22,9 +23,6 @@ constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 // glibc keeps for itself included), and ignores SIGPIPE/SIGXFSZ on the host:
 // ferry raises those for the guest from the EPIPE/EFBIG results instead.
 void InstallHostSignalHandlers();
-
-// While guest code runs, a host signal stops the CPU through this engine.
-void SetRunningEngine(uc_engine* uc);
 
 // Counter bumped by every arriving signal: wait on it with FutexWaitForSignal
 // after checking for pending signals, and no wake-up is lost.
@@ -54,7 +52,8 @@ int DeliverOneSignal(Task& task);
 void FinishSigreturn(Task& task);
 
 // After a call whose result carries a kernel-raised signal (EPIPE: SIGPIPE,
-// EFBIG: SIGXFSZ), queue it as the kernel would have.
-void RaiseSignalsForResult(int64_t result);
+// unless the call's send flags hold MSG_NOSIGNAL; EFBIG: SIGXFSZ), queue it
+// as the kernel would have.
+void RaiseSignalsForResult(const SyscallRow* row, const uint64_t raw[6], int64_t result);
 
 }  // namespace translator

@@ -82,8 +82,7 @@ int64_t MonotonicNs() {
 }  // namespace
 
 int64_t SysRtSigreturn(Task& task, const SyscallArgs&) {
-  task.sigreturn_pending = true;
-  task.StopForSignals();
+  task.sigreturn_pending = true;  // dispatch restores the frame after the result is written
   return kNoReturn;
 }
 

@@ -84,7 +84,7 @@ ferry_helper_after_syscall:
   mov rdi, [r12 + 72]
   lock add dword ptr [rdi], 1
   mov esi, 129
-  mov edx, 1
+  mov edx, 0x7fffffff
   mov eax, 202
   syscall
   jmp ferry_helper_loop

@@ -35,6 +35,7 @@ enum class Arg : uint8_t {
   kClockId,
   kWhence,
   kAtFlags,
+  kMsgFlags,     // send/recv flags: MSG_NOSIGNAL suppresses SIGPIPE
 };
 
 constexpr bool IsGuestPointer(Arg a) {

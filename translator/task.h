@@ -53,11 +53,6 @@ class Task {
   }
   void WriteReg(int reg, uint64_t value) { uc_reg_write(uc, reg, &value); }
 
-  // Register surgery (signal frames, sigreturn, restarts) must happen with
-  // the CPU stopped: Unicorn drops some register writes (AArch64's SP) made
-  // inside its interrupt hook. Stops the CPU; the run loop then acts.
-  void StopForSignals() { uc_emu_stop(uc); }
-
   // Stops the CPU; the run loop returns `how`.
   void End(GuestExit how) {
     ended = true;
@@ -84,7 +79,7 @@ class Task {
   // uc_emu_start's `until`: an address in the trampoline's executable page that
   // holds no code. Unicorn fetches from it when stopped, so it must be mapped.
   uint64_t stop_address = 0;
-  bool sigreturn_pending = false;     // rt_sigreturn waits for the CPU to stop
+  bool sigreturn_pending = false;     // rt_sigreturn: restore the frame once dispatch is done
   bool sigsuspend_active = false;     // the next frame saves sigsuspend_saved_mask
   uint64_t sigsuspend_saved_mask = 0;
   restart::RestartBlock restart_block;

@@ -13,7 +13,6 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 done
 [ $# -gt 0 ] && shift
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/compare.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 
 # run LABEL CMD...: stdout to $work/LABEL.out, status to $work/LABEL.status.
 # Each @SIGNAL=SIG@SECS is sent to the program SECS seconds after it starts,
@@ -21,18 +20,18 @@ trap 'rm -rf "$work"' EXIT
 run() {
   local label=$1; shift
   mkdir -p "$work/$label.cwd"
-  ( cd "$work/$label.cwd" && exec env "${env_args[@]}" "$@" ) \
+  ( cd "$work/$label.cwd" && exec timeout -s KILL 120 env "${env_args[@]}" "$@" ) \
     >"$work/$label.out" 2>"$work/$label.err" </dev/null &
-  local pid=$! elapsed=0 spec
-  ( sleep 120; kill -KILL $pid 2>/dev/null ) & local watchdog=$!
+  local timeout_pid=$! elapsed=0 spec target=""
   for spec in "${signals[@]}"; do
     local sig=${spec%@*} at=${spec#*@}
     sleep "$(awk -v a="$at" -v b="$elapsed" 'BEGIN { print a - b }')"; elapsed=$at
-    kill -"$sig" $pid 2>/dev/null
+    # The program is timeout's child (env execs it).
+    [ -n "$target" ] || target=$(pgrep -P "$timeout_pid" | head -1)
+    [ -n "$target" ] && kill -"$sig" "$target" 2>/dev/null
   done
-  wait $pid
+  wait $timeout_pid
   echo $? >"$work/$label.status"
-  kill $watchdog 2>/dev/null; wait $watchdog 2>/dev/null
 }
 
 abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
@@ -61,4 +60,5 @@ if [ $status != 0 ]; then
 else
   echo "ok: $(basename "$guest") $* ($arch): status $(cat "$work/ferry.status"), $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
 fi
+rm -rf "$work"
 exit $status
