@@ -18,8 +18,16 @@ namespace {
 // paddr must be the full address (Unicorn 2.1.4 mishandles a page-aligned one).
 // A refused or insufficient fill is remembered: Unicorn then stops with a
 // bare UC_ERR_EXCEPTION, and this record is what makes it a SIGSEGV.
-bool OnTlbFill(uc_engine*, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* entry, void* user) {
+bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* entry, void* user) {
   Task& task = *static_cast<Task*>(user);
+  // Unicorn's softmmu TLB starts at 256 entries and only resizes when
+  // flushed; ferry rarely flushes, so a big working set would miss forever
+  // (10x qemu-user on a store-heavy loop). Flushing at exponentially spaced
+  // fill counts lets it grow to fit, at a handful of flushes per run.
+  if (++task.tlb_fills >= task.tlb_flush_at) {
+    uc_ctl_flush_tlb(uc);
+    task.tlb_flush_at = task.tlb_fills * 2;
+  }
   uint8_t state = task.memory.PageState(vaddr);
   uint8_t need = type == UC_MEM_WRITE ? kPageWrite : type == UC_MEM_FETCH ? kPageExec : kPageRead;
   bool fetch = type == UC_MEM_FETCH;

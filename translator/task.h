@@ -91,6 +91,8 @@ class Task {
   bool helper_failed = false;
 
   GuestFault fault;
+  uint64_t tlb_fills = 0;        // TLB misses so far (see OnTlbFill)
+  uint64_t tlb_flush_at = 1024;
   bool ended = false;
   GuestExit exit;
 };
