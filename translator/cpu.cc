@@ -103,7 +103,10 @@ void DispatchSyscall(Task& task) {
     result = -ENOSYS;
   } else {
     SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
+    task.current_row = row;
+    memcpy(task.current_args, raw, sizeof task.current_args);
     result = row->handler(task, args);
+    task.current_row = nullptr;
   }
   int64_t traced = result;
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);

@@ -50,9 +50,13 @@ bool FcntlTakesPointer(int cmd) {
 
 int64_t SysOpenat(Task& task, const SyscallArgs& a) {
   uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[2]));
-  // Opening a FIFO or a device may block until the other side arrives.
-  return BlockingHostSyscall(task, SYS_openat, a.raw[0],
-                             reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)), flags, a.raw[3]);
+  uint64_t path = reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1));
+  // Opening a FIFO may block until the other side arrives; anything else is quick.
+  struct stat st;
+  bool fifo = HostSyscall(SYS_newfstatat, a.raw[0], path, reinterpret_cast<uint64_t>(&st), 0) == 0 &&
+              S_ISFIFO(st.st_mode) && !(flags & O_NONBLOCK);
+  if (!fifo) return HostSyscall(SYS_openat, a.raw[0], path, flags, a.raw[3]);
+  return BlockingHostSyscall(task, SYS_openat, a.raw[0], path, flags, a.raw[3]);
 }
 
 int64_t SysPipe2(Task& task, const SyscallArgs& a) {

@@ -25,7 +25,7 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
     v[i] = reinterpret_cast<uint64_t>(GuestBuffer(task, args.raw[i], len));
   }
-  if (row.cls == SyscallClass::kMayBlock) {
+  if (UsesHelper(row.cls)) {
     return BlockingHostSyscall(task, row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);
   }
   return HostSyscall(row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);

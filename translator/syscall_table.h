@@ -46,10 +46,17 @@ constexpr bool IsGuestPointer(Arg a) {
 
 // Where a call runs; see ARCHITECTURE.md.
 enum class SyscallClass : uint8_t {
-  kNonBlocking,   // served inline on the guest thread
-  kMayBlock,      // may wait indefinitely; the helper's business (issue 3)
-  kProcessState,  // changes ferry's own view of the process (memory, exit, signals)
+  kNonBlocking,     // served inline on the guest thread
+  kBlocksOnInput,   // fd in argument 0: inline when it is readable, else the helper
+  kBlocksOnOutput,  // fd in argument 0: inline when the write cannot block, else the helper
+  kMayBlock,        // may wait indefinitely: always the syscall helper
+  kProcessState,    // changes ferry's own view of the process (memory, exit, signals)
 };
+
+constexpr bool UsesHelper(SyscallClass c) {
+  return c == SyscallClass::kBlocksOnInput || c == SyscallClass::kBlocksOnOutput ||
+         c == SyscallClass::kMayBlock;
+}
 
 enum class Support : uint8_t { kFull, kPartial, kUnsupported };
 

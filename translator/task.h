@@ -88,6 +88,8 @@ class Task {
   uint64_t robust_list_len = 0;
 
   std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call
+  const struct SyscallRow* current_row = nullptr;  // the call being dispatched
+  uint64_t current_args[6] = {};
   bool helper_failed = false;
 
   GuestFault fault;
