@@ -1,33 +1,39 @@
-// The README's demo guest: shows a cross-built program running under ferry,
-// touching the parts a real program uses (arguments, files, memory, uname).
-#include <fcntl.h>
+// The README's demo guest: the classic emulator deadlock. An SA_RESTART
+// handler for SIGUSR1 writes to a pipe that main() is blocked reading; the
+// signal comes from outside (tools/run sends it after half a second).
+#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
-int main(int argc, char** argv) {
+static int fds[2];
+
+static void on_usr1(int sig) {
+  (void)sig;
+  static const char msg[] = "  [handler] SIGUSR1 arrived; writing a byte into the pipe\n";
+  write(1, msg, sizeof msg - 1);
+  write(fds[1], "!", 1);
+}
+
+int main(void) {
   struct utsname u;
   uname(&u);
-  printf("Hello from a %s guest (pid %d) running under ferry.\n", u.machine, getpid());
-  for (int i = 1; i < argc; ++i) printf("  argv[%d] = \"%s\"\n", i, argv[i]);
-
-  char path[] = "/tmp/ferry-demo-XXXXXX";
-  int fd = mkstemp(path);
-  const char msg[] = "written and read back through host syscalls";
-  write(fd, msg, sizeof msg);
-  char back[sizeof msg] = {0};
-  pread(fd, back, sizeof back, 0);
-  close(fd);
-  unlink(path);
-  printf("  file: %s\n", back);
-
-  size_t n = 64 << 20;
-  unsigned char* big = malloc(n);
-  unsigned long sum = 0;
-  for (size_t i = 0; i < n; i += 4096) big[i] = (unsigned char)(i >> 12), sum += big[i];
-  free(big);
-  printf("  touched 64 MiB of guest memory, checksum %lu\n", sum);
-  return strcmp(back, msg) == 0 ? 0 : 1;
+  pipe(fds);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+  printf("  [%s guest, pid %d] blocking in read() on an empty pipe...\n", u.machine, getpid());
+  fflush(stdout);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  char c = 0;
+  ssize_t n = read(fds[0], &c, 1);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  printf("  [main] read() returned %zd byte '%c' after %.2f s; exiting 0\n", n, c,
+         (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+  return n == 1 && c == '!' ? 0 : 1;
 }
