@@ -65,6 +65,7 @@ struct ArchInfo {
   uint32_t syscall_intno;      // Unicorn interrupt number of the syscall trap
   uint32_t breakpoint_intno;   // ... of a breakpoint instruction
   uint32_t undefined_intno;    // ... of an undefined instruction
+  bool (*is_breakpoint)(uint32_t insn);  // the instruction at a bare stop (first 4 bytes; may be 2)
 
   // Puts a fresh CPU into the state a user-mode process starts in.
   void (*prepare_cpu)(uc_engine* uc);

@@ -53,7 +53,7 @@ void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
     return;
   }
   QueueGuestSignal(info.si_signo, &info);
-  DeliverOneSignal(task);
+  DeliverSignals(task);
 }
 
 // A call a signal interrupted: the kernel's restart rules (restart/) decide
@@ -123,9 +123,7 @@ void DispatchSyscall(Task& task) {
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
   RaiseSignalsForResult(row, raw, result);
   if (task.sigreturn_pending) FinishSigreturn(task);
-  if (!task.ended && NextActionableSignal(task)) {
-    DeliverOneSignal(task);  // sigsuspend's mask, if any, is still in force here
-  }
+  DeliverSignals(task);  // sigsuspend's mask, if any, is still in force here
   if (task.sigsuspend_active) {  // nothing to run: sigsuspend's mask ends with the call
     task.sigmask = task.sigsuspend_saved_mask;
     task.sigsuspend_active = false;
@@ -138,15 +136,25 @@ void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
     DispatchSyscall(task);
     return;
   }
+  uint64_t pc = task.ReadReg(task.arch.reg_pc);
+  uint32_t insn = 0;
+  bool breakpoint = intno == task.arch.breakpoint_intno ||
+                    (task.memory.Read(pc, &insn, 2) && task.arch.is_breakpoint(insn));
   siginfo_t info{};
-  info.si_signo = intno == task.arch.breakpoint_intno ? SIGTRAP : SIGILL;
+  info.si_signo = breakpoint ? SIGTRAP : SIGILL;
   info.si_code = info.si_signo == SIGTRAP ? TRAP_BRKPT : ILL_ILLOPC;
-  info.si_addr = reinterpret_cast<void*>(task.ReadReg(task.arch.reg_pc));
+  info.si_addr = reinterpret_cast<void*>(pc);
   RaiseSynchronousSignal(task, info);
 }
 
 int SignalForError(const Task& task, uc_err err) {
   if (err == UC_ERR_EXCEPTION && task.fault.pending) return SIGSEGV;
+  uint32_t insn = 0;
+  bool bare_stop = err == UC_ERR_EXCEPTION || err == UC_ERR_INSN_INVALID;
+  if (bare_stop && task.memory.Read(task.ReadReg(task.arch.reg_pc), &insn, 2) &&
+      task.arch.is_breakpoint(insn)) {
+    return SIGTRAP;  // Unicorn stops on some breakpoints instead of raising them
+  }
   switch (err) {
     case UC_ERR_READ_UNMAPPED: case UC_ERR_WRITE_UNMAPPED: case UC_ERR_FETCH_UNMAPPED:
     case UC_ERR_READ_PROT: case UC_ERR_WRITE_PROT: case UC_ERR_FETCH_PROT:
@@ -187,7 +195,7 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
   task.WriteReg(task.arch.reg_pc, entry);
   while (!task.ended) {
     if (task.sigreturn_pending) FinishSigreturn(task);
-    DeliverOneSignal(task);  // what arrived while the CPU was stopped
+    DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
     uc_err err = uc_emu_start(task.uc, task.ReadReg(task.arch.reg_pc), task.stop_address, 0, 0);

@@ -252,6 +252,11 @@ int DeliverOneSignal(Task& task) {
   }
 }
 
+void DeliverSignals(Task& task) {
+  while (!task.ended && NextActionableSignal(task) && DeliverOneSignal(task)) {
+  }
+}
+
 void RaiseSignalsForResult(const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   if (result == -EPIPE) {
     bool nosignal = false;

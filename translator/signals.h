@@ -47,6 +47,10 @@ int NextActionableSignal(const Task& task);
 // the next actionable pending signal. Returns the signal handled, or 0.
 // A handler gets a frame; a fatal one ends the task; stop signals stop ferry.
 int DeliverOneSignal(Task& task);
+// Delivers every actionable pending signal, as the kernel does before
+// returning to user mode: each frame stacks on the previous one, so the
+// handler of the last signal taken runs first.
+void DeliverSignals(Task& task);
 
 // Completes rt_sigreturn with the CPU stopped: registers and mask from the frame.
 void FinishSigreturn(Task& task);

@@ -25,6 +25,9 @@ constexpr FlagPair kOpenFlagDiffs[] = {
     {0400000, 0100000},   // O_LARGEFILE
 };
 
+// brk #imm16.
+bool IsBreakpoint(uint32_t insn) { return (insn & 0xffe0001f) == 0xd4200000; }
+
 void PrepareCpu(uc_engine* uc) {
   // Grant EL0/EL1 access to FP/SIMD (CPACR_EL1.FPEN = 0b11).
   uint64_t cpacr = 0;
@@ -53,6 +56,7 @@ const ArchInfo kAarch64 = {
     .syscall_intno = kExcpSwi,
     .breakpoint_intno = kExcpBkpt,
     .undefined_intno = kExcpUdef,
+    .is_breakpoint = IsBreakpoint,
     .prepare_cpu = PrepareCpu,
     .syscall_insn_size = 4,
     .push_signal_frame = aarch64::PushSignalFrame,

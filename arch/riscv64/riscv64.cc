@@ -18,6 +18,9 @@ constexpr uint64_t Letter(char c) { return uint64_t{1} << (c - 'A'); }
 constexpr uint64_t kHwcap =
     Letter('I') | Letter('M') | Letter('A') | Letter('F') | Letter('D') | Letter('C');
 
+// ebreak, or the compressed c.ebreak in the low half.
+bool IsBreakpoint(uint32_t insn) { return insn == 0x00100073 || (insn & 0xffff) == 0x9002; }
+
 constexpr uint64_t kMstatusFsDirty = uint64_t{3} << 13;
 
 void PrepareCpu(uc_engine* uc) {
@@ -51,6 +54,7 @@ const ArchInfo kRiscv64 = {
     .syscall_intno = kExcpUserEcall,
     .breakpoint_intno = kExcpBreakpoint,
     .undefined_intno = kExcpIllegalInst,
+    .is_breakpoint = IsBreakpoint,
     .prepare_cpu = PrepareCpu,
     .syscall_insn_size = 4,
     .push_signal_frame = riscv64::PushSignalFrame,
