@@ -1,9 +1,11 @@
 /* fault_signals.c: synchronous signals reach guest handlers with the right
    siginfo, and a handler can siglongjmp out. Checks SIGSEGV on an unmapped
    page (SEGV_MAPERR) and on a read-only page (SEGV_ACCERR), with si_addr at
-   the page's start; SIGILL on an undefined instruction; SIGTRAP on a
+   the page's start; SIGSEGV on a jump into a non-executable page; SIGILL
+   on an undefined instruction; SIGTRAP on a
    breakpoint instruction; and, last, "kill" raises SIGKILL on itself. */
 #include <setjmp.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +59,7 @@ static int Catch(const char* what, void (*fn)(volatile char*), volatile char* ar
 }
 
 static void Store(volatile char* p) { *p = 1; }
+static void Jump(volatile char* p) { ((void (*)(void))(uintptr_t)p)(); }
 static void Ill(volatile char* p) { (void)p; undefined_instruction(); }
 static void Trap(volatile char* p) { (void)p; breakpoint(); }
 
@@ -71,11 +74,13 @@ int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
 
   char* ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char* data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   char* gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   munmap(gone, 4096);  /* nothing is mapped after this, so the hole stays */
   int failures = 0;
   failures += Catch("store to unmapped page", Store, gone, SIGSEGV, SEGV_MAPERR, gone);
   failures += Catch("store to read-only page", Store, ro, SIGSEGV, SEGV_ACCERR, ro);
+  failures += Catch("jump into a non-executable page", Jump, data, SIGSEGV, SEGV_ACCERR, data);
   failures += Catch("undefined instruction", Ill, NULL, SIGILL, -1, NULL);
   failures += Catch("breakpoint", Trap, NULL, SIGTRAP, -1, NULL);
   failures += Catch("handler still installed", Store, gone, SIGSEGV, SEGV_MAPERR, gone);
