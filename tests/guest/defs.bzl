@@ -18,15 +18,15 @@ def guest_program(name, src, copts = [], pie = False, arches = None):
         cc = GUEST_ARCHES[arch]
         native.genrule(
             name = name + "_build_" + arch,
-            srcs = [src],
+            srcs = [src, "//tests/guest:check.h"],
             outs = [name + "." + arch],
-            cmd = "%s %s %s -o $@ $(SRCS) -lm" % (cc, link, flags),
+            cmd = "%s %s %s -o $@ $(location %s) -lm" % (cc, link, flags, src),
         )
     native.genrule(
         name = name + "_build_native",
-        srcs = [src],
+        srcs = [src, "//tests/guest:check.h"],
         outs = [name + ".native"],
-        cmd = "gcc %s -o $@ $(SRCS) -lm" % flags,
+        cmd = "gcc %s -o $@ $(location %s) -lm" % (flags, src),
     )
 
 def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small"):

@@ -14,7 +14,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
+
 
 static const char *errname(int e) {
   switch (e) {
@@ -37,16 +38,6 @@ static const char *errname(int e) {
   return buf;
 }
 
-/* Prints "ok   <what>" or "FAIL <what>" and counts failures. */
-static void check(int ok, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s ", ok ? "ok  " : "FAIL");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (!ok) failures++;
-}
 
 /* A call that must succeed (return >= 0). */
 #define MUST(call)                                                   \

@@ -14,20 +14,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define MiB (1024 * 1024)
 #define PG 4096 /* pattern stride; every real page size is a multiple of it */
 
-static int failures;
 
-static void check(int ok, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s ", ok ? "ok  " : "FAIL");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (!ok) failures++;
-}
 
 static uint64_t fnv1a(const void *p, size_t n) {
   const unsigned char *b = p;

@@ -9,17 +9,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
 
-static void check(int ok, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s ", ok ? "ok  " : "FAIL");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (!ok) failures++;
-}
+
 
 #define NOREPLACE (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE)
 

@@ -13,17 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
 
-static void check(int ok, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s ", ok ? "ok  " : "FAIL");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (!ok) failures++;
-}
+
 
 static long long ns(const struct timespec *t) { return t->tv_sec * 1000000000LL + t->tv_nsec; }
 
