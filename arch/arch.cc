@@ -11,22 +11,27 @@ const ArchInfo* FindArchByElfMachine(uint16_t machine) {
   return nullptr;
 }
 
-uint32_t GuestToHostOpenFlags(const ArchInfo& arch, uint32_t guest_flags) {
-  uint32_t host = guest_flags;
-  for (size_t i = 0; i < arch.open_flag_diff_count; ++i) host &= ~arch.open_flag_diffs[i].guest;
+namespace {
+
+// Moves each differing bit from one side's value to the other's; the rest pass.
+uint32_t TranslateFlags(const ArchInfo& arch, uint32_t flags, uint32_t FlagPair::*from,
+                        uint32_t FlagPair::*to) {
+  uint32_t out = flags;
+  for (size_t i = 0; i < arch.open_flag_diff_count; ++i) out &= ~(arch.open_flag_diffs[i].*from);
   for (size_t i = 0; i < arch.open_flag_diff_count; ++i) {
-    if (guest_flags & arch.open_flag_diffs[i].guest) host |= arch.open_flag_diffs[i].host;
+    if (flags & (arch.open_flag_diffs[i].*from)) out |= arch.open_flag_diffs[i].*to;
   }
-  return host;
+  return out;
+}
+
+}  // namespace
+
+uint32_t GuestToHostOpenFlags(const ArchInfo& arch, uint32_t guest_flags) {
+  return TranslateFlags(arch, guest_flags, &FlagPair::guest, &FlagPair::host);
 }
 
 uint32_t HostToGuestOpenFlags(const ArchInfo& arch, uint32_t host_flags) {
-  uint32_t guest = host_flags;
-  for (size_t i = 0; i < arch.open_flag_diff_count; ++i) guest &= ~arch.open_flag_diffs[i].host;
-  for (size_t i = 0; i < arch.open_flag_diff_count; ++i) {
-    if (host_flags & arch.open_flag_diffs[i].host) guest |= arch.open_flag_diffs[i].guest;
-  }
-  return guest;
+  return TranslateFlags(arch, host_flags, &FlagPair::host, &FlagPair::guest);
 }
 
 }  // namespace arch

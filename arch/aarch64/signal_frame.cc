@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "arch/aarch64/aarch64.h"
+#include "arch/generic/ucontext.h"
 
 namespace arch::aarch64 {
 namespace {
@@ -35,17 +36,9 @@ static_assert(offsetof(SigContext, reserved) == 288);
 static_assert(sizeof(SigContext) == 4384);
 
 struct UContext {
-  uint64_t uc_flags;
-  uint64_t uc_link;
-  uint64_t ss_sp;
-  int32_t ss_flags;
-  int32_t ss_pad;
-  uint64_t ss_size;
-  uint64_t uc_sigmask;
-  uint8_t unused[120];  // sigset_t padding to 1024 bits
+  guest::UContextHeader head;
   SigContext uc_mcontext;
 };
-static_assert(offsetof(UContext, uc_sigmask) == 40);
 static_assert(offsetof(UContext, uc_mcontext) == 176);
 
 struct RtSigframe {
@@ -102,10 +95,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
   static RtSigframe frame;  // 4.7 KB: kept off ferry's stack
   memset(&frame, 0, sizeof frame);
   memcpy(frame.info, req.siginfo, sizeof frame.info);
-  frame.uc.ss_sp = req.altstack_sp;
-  frame.uc.ss_flags = req.altstack_flags;
-  frame.uc.ss_size = req.altstack_size;
-  frame.uc.uc_sigmask = req.saved_mask;
+  guest::FillUContextHeader(&frame.uc.head, req);
   SaveRegisters(uc, &frame.uc.uc_mcontext);
   memcpy(&frame.uc.uc_mcontext.fault_address, static_cast<const uint8_t*>(req.siginfo) + 16, 8);
 
@@ -132,7 +122,7 @@ bool PopSignalFrame(uc_engine* uc, const GuestAccess& memory, SignalFrameResult*
   static RtSigframe frame;
   if (sp % 16 != 0 || !memory.Read(sp, &frame, sizeof frame)) return false;
   RestoreRegisters(uc, frame.uc.uc_mcontext);
-  result->saved_mask = frame.uc.uc_sigmask;
+  result->saved_mask = frame.uc.head.uc_sigmask;
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "arch/riscv64/riscv64.h"
+#include "arch/generic/ucontext.h"
 
 namespace arch::riscv64 {
 namespace {
@@ -21,14 +22,7 @@ struct alignas(16) SigContext {
 static_assert(sizeof(SigContext) == 784);
 
 struct UContext {
-  uint64_t uc_flags;
-  uint64_t uc_link;
-  uint64_t ss_sp;
-  int32_t ss_flags;
-  int32_t ss_pad;
-  uint64_t ss_size;
-  uint64_t uc_sigmask;
-  uint8_t unused[120];
+  guest::UContextHeader head;
   SigContext uc_mcontext;
 };
 static_assert(offsetof(UContext, uc_mcontext) == 176);
@@ -62,10 +56,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
   RtSigframe frame;
   memset(&frame, 0, sizeof frame);
   memcpy(frame.info, req.siginfo, sizeof frame.info);
-  frame.uc.ss_sp = req.altstack_sp;
-  frame.uc.ss_flags = req.altstack_flags;
-  frame.uc.ss_size = req.altstack_size;
-  frame.uc.uc_sigmask = req.saved_mask;
+  guest::FillUContextHeader(&frame.uc.head, req);
   SaveRegisters(uc, &frame.uc.uc_mcontext);
 
   uint64_t frame_addr = (req.stack_top - sizeof frame) & ~uint64_t{15};
@@ -86,7 +77,7 @@ bool PopSignalFrame(uc_engine* uc, const GuestAccess& memory, SignalFrameResult*
   RtSigframe frame;
   if (sp % 16 != 0 || !memory.Read(sp, &frame, sizeof frame)) return false;
   RestoreRegisters(uc, frame.uc.uc_mcontext);
-  result->saved_mask = frame.uc.uc_sigmask;
+  result->saved_mask = frame.uc.head.uc_sigmask;
   return true;
 }
 
