@@ -31,6 +31,11 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   uint8_t state = task.memory.PageState(vaddr);
   uint8_t need = type == UC_MEM_WRITE ? kPageWrite : type == UC_MEM_FETCH ? kPageExec : kPageRead;
   bool fetch = type == UC_MEM_FETCH;
+  if (task.probe.active && PageDown(vaddr) == task.probe.page) {
+    entry->paddr = task.probe.scratch + (vaddr - task.probe.page);
+    entry->perms = static_cast<uc_prot>(UC_PROT_READ | UC_PROT_WRITE);
+    return true;
+  }
   if (!(state & kPageMapped)) {
     task.fault = {true, fetch, vaddr, GuestFault::kMapErr};
     return false;
@@ -147,6 +152,44 @@ void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
   RaiseSynchronousSignal(task, info);
 }
 
+void RecordProbeAccess(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void* user) {
+  FaultProbe& probe = static_cast<Task*>(user)->probe;
+  // Memory hooks see the TLB's physical address, here the scratch page's.
+  if (probe.address == 0 && PageDown(address) == probe.scratch) {
+    probe.address = probe.page + (address - probe.scratch);
+  }
+}
+
+// Unicorn's TLB names only the faulting page. For si_addr, replay the
+// instruction once with that page backed by a scratch page and a memory
+// hook on (the slow path, for one instruction), then put every register back.
+uint64_t PreciseFaultAddress(Task& task) {
+  uint64_t pc = task.ReadReg(task.arch.reg_pc);
+  if (task.fault.fetch) return pc;
+  if (!task.probe.scratch) return task.fault.addr;
+  uc_context* saved = nullptr;
+  if (uc_context_alloc(task.uc, &saved) != UC_ERR_OK) return task.fault.addr;
+  uc_context_save(task.uc, saved);
+  task.probe.active = true;
+  task.probe.page = PageDown(task.fault.addr);
+  task.probe.address = 0;
+  uc_hook hook;
+  uc_ctl_flush_tlb(task.uc);
+  uc_ctl_remove_cache(task.uc, pc, pc + 4);
+  if (uc_hook_add(task.uc, &hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                  reinterpret_cast<void*>(RecordProbeAccess), &task, 1, 0) == UC_ERR_OK) {
+    uc_emu_start(task.uc, pc, task.stop_address, 0, 1);
+    uc_hook_del(task.uc, hook);
+  }
+  task.probe.active = false;
+  uc_ctl_flush_tlb(task.uc);
+  uc_ctl_remove_cache(task.uc, pc, pc + 4);
+  uc_context_restore(task.uc, saved);
+  uc_context_free(saved);
+  task.WriteReg(task.arch.reg_pc, pc);
+  return task.probe.address ? task.probe.address : task.fault.addr;
+}
+
 int SignalForError(const Task& task, uc_err err) {
   if (err == UC_ERR_EXCEPTION && task.fault.pending) return SIGSEGV;
   uint32_t insn = 0;
@@ -206,10 +249,8 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
     siginfo_t info{};
     info.si_signo = SignalForError(task, err);
     info.si_code = info.si_signo == SIGSEGV ? task.fault.code : info.si_signo == SIGBUS ? BUS_ADRALN : ILL_ILLOPC;
-    // Unicorn's TLB names only the page of a data fault, so si_addr is that
-    // page's address; a fetch fault reports the PC itself.
-    bool exact_pc = info.si_signo != SIGSEGV || task.fault.fetch;
-    info.si_addr = reinterpret_cast<void*>(exact_pc ? task.ReadReg(task.arch.reg_pc) : task.fault.addr);
+    info.si_addr = reinterpret_cast<void*>(info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
+                                                                    : task.ReadReg(task.arch.reg_pc));
     RaiseSynchronousSignal(task, info);
   }
   return task.exit;

@@ -33,6 +33,15 @@ struct GuestExit {
 };
 
 // The last memory access the TLB refused (for SIGSEGV and, later, si_addr/si_code).
+// Replaying a faulting instruction to learn its exact data address: the
+// faulting page is lent a scratch page's backing for one instruction.
+struct FaultProbe {
+  bool active = false;
+  uint64_t page = 0;     // the faulting guest page
+  uint64_t scratch = 0;  // a guest RW page that stands in for it
+  uint64_t address = 0;  // the first access seen on `page`
+};
+
 struct GuestFault {
   enum Code { kMapErr = 1, kAccErr = 2 };  // SEGV_MAPERR, SEGV_ACCERR
   bool pending = false;
@@ -93,6 +102,7 @@ class Task {
   bool helper_failed = false;
 
   GuestFault fault;
+  FaultProbe probe;
   uint64_t tlb_fills = 0;        // TLB misses so far (see OnTlbFill)
   uint64_t tlb_flush_at = 1024;
   bool ended = false;

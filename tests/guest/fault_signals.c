@@ -1,7 +1,7 @@
 /* fault_signals.c: synchronous signals reach guest handlers with the right
    siginfo, and a handler can siglongjmp out. Checks SIGSEGV on an unmapped
-   page (SEGV_MAPERR) and on a read-only page (SEGV_ACCERR), with si_addr at
-   the page's start; SIGSEGV on a jump into a non-executable page; SIGILL
+   page (SEGV_MAPERR) and on a read-only page (SEGV_ACCERR), with the exact
+   si_addr; SIGSEGV on a jump into a non-executable page; SIGILL
    on an undefined instruction; SIGTRAP on a
    breakpoint instruction; and, last, "kill" raises SIGKILL on itself. */
 #include <setjmp.h>
@@ -54,7 +54,7 @@ static int Catch(const char* what, void (*fn)(volatile char*), volatile char* ar
            (!want_addr || seen.si_addr == want_addr);
   printf("%s: signal %d code %s addr %s: %s\n", what, seen.si_signo,
          want_code < 0 ? "-" : (seen.si_code == want_code ? "as expected" : "WRONG"),
-         want_addr ? (seen.si_addr == want_addr ? "page start" : "WRONG") : "-", ok ? "ok" : "FAIL");
+         want_addr ? (seen.si_addr == want_addr ? "exact" : "WRONG") : "-", ok ? "ok" : "FAIL");
   return !ok;
 }
 
@@ -78,12 +78,12 @@ int main(int argc, char** argv) {
   char* gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   munmap(gone, 4096);  /* nothing is mapped after this, so the hole stays */
   int failures = 0;
-  failures += Catch("store to unmapped page", Store, gone, SIGSEGV, SEGV_MAPERR, gone);
-  failures += Catch("store to read-only page", Store, ro, SIGSEGV, SEGV_ACCERR, ro);
+  failures += Catch("store to unmapped page", Store, gone + 0x123, SIGSEGV, SEGV_MAPERR, gone + 0x123);
+  failures += Catch("store to read-only page", Store, ro + 0xabc, SIGSEGV, SEGV_ACCERR, ro + 0xabc);
   failures += Catch("jump into a non-executable page", Jump, data, SIGSEGV, SEGV_ACCERR, data);
   failures += Catch("undefined instruction", Ill, NULL, SIGILL, -1, NULL);
   failures += Catch("breakpoint", Trap, NULL, SIGTRAP, -1, NULL);
-  failures += Catch("handler still installed", Store, gone, SIGSEGV, SEGV_MAPERR, gone);
+  failures += Catch("handler still installed", Store, gone + 4095, SIGSEGV, SEGV_MAPERR, gone + 4095);
   printf("%d failure(s)\n", failures);
   if (argc > 1 && strcmp(argv[1], "kill") == 0) {
     printf("raising SIGKILL\n");
