@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "translator/host_syscall.h"
+#include "translator/safe_syscall.h"
 #include "translator/strace.h"
 #include "translator/syscall_helper.h"
 
@@ -61,7 +62,8 @@ bool IsFerryFault(int sig, const siginfo_t* info) {
   return fault_signal && info->si_code > 0;  // raised by the kernel for ferry's own code
 }
 
-void OnHostSignal(int sig, siginfo_t* info, void*) {
+void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
+  RedirectIfBeforeSafeSyscall(ucontext);
   if (IsFerryFault(sig, info)) {
     signal(sig, SIG_DFL);  // ferry's own bug: let the re-executed fault kill it
     return;

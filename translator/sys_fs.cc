@@ -7,7 +7,9 @@
 
 #include <cerrno>
 
+#include "restart/restart.h"
 #include "translator/host_syscall.h"
+#include "translator/safe_syscall.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -91,6 +93,10 @@ int64_t SysFcntl(Task& task, const SyscallArgs& a) {
   uint64_t arg = a.raw[2];
   if (cmd == F_SETFL) arg = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(arg));
   if (FcntlTakesPointer(cmd)) arg = reinterpret_cast<uint64_t>(GuestBuffer(task, arg, 1));
+  if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {
+    // The lock must belong to the guest's process (ferry's), not a helper.
+    return SafeHostSyscall(restart::kErestartSys, SYS_fcntl, a.raw[0], cmd, arg);
+  }
   int64_t r = HostSyscall(SYS_fcntl, a.raw[0], cmd, arg);
   if (cmd == F_GETFL && r >= 0) r = arch::HostToGuestOpenFlags(task.arch, static_cast<uint32_t>(r));
   return r;

@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "restart/restart.h"
 #include "translator/host_syscall.h"
+#include "translator/safe_syscall.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -44,6 +46,23 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
   memset(u.machine, 0, sizeof u.machine);
   strncpy(u.machine, task.arch.name, sizeof u.machine - 1);
   return task.memory.Write(a.raw[0], &u, sizeof u) ? 0 : -EFAULT;
+}
+
+}  // namespace translator
+
+namespace translator {
+
+// Waiting for children stays in ferry's process: the children are ferry's.
+int64_t SysWait4(Task& task, const SyscallArgs& a) {
+  return SafeHostSyscall(restart::kErestartSys, SYS_wait4, a.raw[0],
+                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 4)), a.raw[2],
+                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], 144)));
+}
+
+int64_t SysWaitid(Task& task, const SyscallArgs& a) {
+  return SafeHostSyscall(restart::kErestartSys, SYS_waitid, a.raw[0], a.raw[1],
+                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 128)), a.raw[3],
+                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[4], 144)));
 }
 
 }  // namespace translator

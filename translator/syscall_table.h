@@ -50,6 +50,7 @@ enum class SyscallClass : uint8_t {
   kBlocksOnInput,   // fd in argument 0: inline when it is readable, else the helper
   kBlocksOnOutput,  // fd in argument 0: inline when the write cannot block, else the helper
   kMayBlock,        // may wait indefinitely: always the syscall helper
+  kBlocksAsProcess, // may wait, but as ferry's own process (locks, children): a safe inline call
   kProcessState,    // changes ferry's own view of the process (memory, exit, signals)
 };
 
