@@ -28,18 +28,6 @@ using namespace translator;
 constexpr uint64_t kDefaultStack = 8 << 20;
 constexpr uint64_t kMaxDefaultStack = 256 << 20;
 
-[[noreturn]] void DieBySignal(int sig) {
-  struct rlimit no_core = {0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  signal(sig, SIG_DFL);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, sig);
-  sigprocmask(SIG_UNBLOCK, &set, nullptr);
-  raise(sig);
-  _exit(128 + sig);
-}
-
 uint64_t StackSize(const Options& options) {
   if (options.stack_size) return PageUp(options.stack_size);
   struct rlimit rl;
@@ -124,6 +112,7 @@ int main(int argc, char** argv, char** environ) {
   }
   memory->Write(stack.sp, stack.bytes.data(), stack.bytes.size());
 
+  SetSignalTask(&task);
   InstallHostSignalHandlers();
   GuestExit how = RunGuest(task, loaded.entry, stack.sp);
   if (how.signaled) {

@@ -3,6 +3,7 @@
 #include <linux/futex.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,8 @@ bool IsFerryFault(int sig, const siginfo_t* info) {
   return fault_signal && info->si_code > 0;  // raised by the kernel for ferry's own code
 }
 
+std::atomic<const Task*> g_task{nullptr};
+
 void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   RedirectIfBeforeSafeSyscall(ucontext);
   if (IsFerryFault(sig, info)) {
@@ -72,6 +75,10 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
     Wake();
     return;
   }
+  // A signal whose default action kills the guest kills it now, wherever
+  // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
+  const Task* task = g_task.load();
+  if (task && DispositionOf(*task, sig) == Disposition::kTerminate) DieBySignal(sig);
   Enqueue(sig, info);
 }
 
@@ -101,6 +108,20 @@ siginfo_t UserSiginfo(int sig) {
 }
 
 }  // namespace
+
+void SetSignalTask(const Task* task) { g_task.store(task); }
+
+void DieBySignal(int sig) {
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  signal(sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  raise(sig);
+  _exit(128 + sig);
+}
 
 void InstallHostSignalHandlers() {
   // glibc refuses handlers for 32 and 33 and hides its x86_64 restorer, so

@@ -24,6 +24,14 @@ constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 // ferry raises those for the guest from the EPIPE/EFBIG results instead.
 void InstallHostSignalHandlers();
 
+// The task whose dispositions the host handler consults: a signal whose
+// default action kills the guest kills ferry at once, wherever it is.
+void SetSignalTask(const Task* task);
+
+// Ends ferry by `sig` as the guest's death: core dumps off, default action,
+// raised on itself (async-signal-safe).
+[[noreturn]] void DieBySignal(int sig);
+
 // Counter bumped by every arriving signal: wait on it with FutexWaitForSignal
 // after checking for pending signals, and no wake-up is lost.
 std::atomic<uint32_t>& SignalSequence();
