@@ -35,6 +35,7 @@ Action Decide(int64_t result, bool handler_runs, bool sa_restart);
 struct RestartBlock {
   enum class Kind { kNone, kNanosleep, kFutexWait };
   Kind kind = Kind::kNone;
+  const char* call = "";          // the interrupted call's name, for tracing
   clockid_t clock = CLOCK_MONOTONIC;
   struct timespec deadline = {};  // absolute, on `clock`
   uint64_t guest_remaining = 0;   // nanosleep: where to write the time left on EINTR (0: nowhere)

@@ -141,6 +141,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kMsgFlags:
       return Bits(v, {{MSG_OOB, "MSG_OOB"}, {MSG_PEEK, "MSG_PEEK"}, {MSG_DONTWAIT, "MSG_DONTWAIT"},
                       {MSG_WAITALL, "MSG_WAITALL"}, {MSG_NOSIGNAL, "MSG_NOSIGNAL"}});
+    case Arg::kResumedCall:
+      return std::string("<... resuming interrupted ") + task.resumed_call + " ...>";
     case Arg::kAtFlags:
       return Bits(v, {{AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"}, {AT_REMOVEDIR, "AT_REMOVEDIR"},
                       {AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"}, {AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT"},

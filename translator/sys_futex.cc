@@ -53,6 +53,7 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
       if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L) return -EINVAL;
       restart::RestartBlock wait;
       wait.kind = restart::RestartBlock::Kind::kFutexWait;
+      wait.call = "futex";
       wait.clock = (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
       wait.guest_futex = a.raw[0];
       wait.futex_value = static_cast<uint32_t>(a.raw[2]);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <string_view>
 
 #include "restart/restart.h"
 #include "translator/syscall_handlers.h"
@@ -28,7 +29,16 @@ int64_t SleepUntil(Task& task, clockid_t clock, struct timespec deadline, uint64
     return r;
   }
   if (!relative) return restart::kErestartNoHand;  // an absolute sleep restarts as it was
-  task.restart_block = {restart::RestartBlock::Kind::kNanosleep, clock, deadline, guest_remaining};
+  restart::RestartBlock block;
+  block.kind = restart::RestartBlock::Kind::kNanosleep;
+  block.call = task.current_row ? task.current_row->name : "nanosleep";
+  block.clock = clock;
+  block.deadline = deadline;
+  block.guest_remaining = guest_remaining;
+  if (task.current_row && std::string_view(task.current_row->name) == "restart_syscall") {
+    block.call = task.restart_block.call;  // still the original call
+  }
+  task.restart_block = block;
   if (guest_remaining) {
     struct timespec now;
     clock_gettime(clock, &now);
@@ -64,6 +74,7 @@ int64_t SysClockNanosleep(Task& task, const SyscallArgs& a) {
 // Mirrors the kernel: with no stored call, restart_syscall fails with EINTR.
 int64_t SysRestartSyscall(Task& task, const SyscallArgs&) {
   restart::RestartBlock block = task.restart_block;
+  task.resumed_call = block.call;
   switch (block.kind) {
     case restart::RestartBlock::Kind::kNone: return -EINTR;
     case restart::RestartBlock::Kind::kFutexWait: return ResumeFutexWait(task);

@@ -36,6 +36,7 @@ enum class Arg : uint8_t {
   kWhence,
   kAtFlags,
   kMsgFlags,     // send/recv flags: MSG_NOSIGNAL suppresses SIGPIPE
+  kResumedCall,  // restart_syscall's note of the call it resumes (no register)
 };
 
 constexpr bool IsGuestPointer(Arg a) {

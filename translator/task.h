@@ -92,6 +92,7 @@ class Task {
   bool sigsuspend_active = false;     // the next frame saves sigsuspend_saved_mask
   uint64_t sigsuspend_saved_mask = 0;
   restart::RestartBlock restart_block;
+  const char* resumed_call = "";      // what the last restart_syscall resumed (for --strace)
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
