@@ -49,11 +49,7 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
 // A fault: a guest handler gets it with its siginfo; otherwise the guest dies.
 void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
   if (DispositionOf(task, info.si_signo) != Disposition::kHandler) {
-    if (task.options.strace) {
-      std::string line = FormatSignal(info);
-      ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
-      (void)ignored;
-    }
+    if (task.options.strace) EmitTrace(FormatSignal(info));
     task.End({true, info.si_signo});  // blocked or default: the kernel kills
     return;
   }
@@ -122,8 +118,7 @@ void DispatchSyscall(Task& task) {
     } else if (task.ended) {
       line += std::string("--- SIG") + sigabbrev_np(task.exit.value) + " ---\n";
     }
-    ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
-    (void)ignored;
+    EmitTrace(line);
   }
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
   RaiseSignalsForResult(row, raw, result);

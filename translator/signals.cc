@@ -227,11 +227,7 @@ int DeliverOneSignal(Task& task) {
     siginfo_t info;
     int sig = TakePendingSignal(pending, &info);
     if (!sig) return 0;
-    if (task.options.strace) {
-      std::string line = FormatSignal(info);
-      ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
-      (void)ignored;
-    }
+    if (task.options.strace) EmitTrace(FormatSignal(info));
     switch (DispositionOf(task, sig)) {
       case Disposition::kNone:
         continue;  // ignored: discarded, as the kernel does

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -176,6 +177,11 @@ std::string QuoteBytes(const char* data, size_t len, size_t limit) {
   out += '"';
   if (len > limit) out += "...";
   return out;
+}
+
+void EmitTrace(const std::string& text) {
+  ssize_t ignored = write(STDERR_FILENO, text.data(), text.size());
+  (void)ignored;  // a closed stderr must not change the guest's run
 }
 
 std::string FormatSignal(const siginfo_t& info) {

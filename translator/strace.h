@@ -19,6 +19,8 @@ std::string FormatSyscall(const Task& task, const SyscallRow* row, uint64_t nr,
 std::string FormatResult(Arg kind, int64_t result);
 // "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=1, si_uid=0} ---"
 std::string FormatSignal(const siginfo_t& info);
+// Writes one finished trace line (or lines) to stderr in a single write.
+void EmitTrace(const std::string& text);
 // "hello\n" with C escapes, at most `limit` bytes then "...".
 std::string QuoteBytes(const char* data, size_t len, size_t limit);
 
