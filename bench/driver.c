@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -203,6 +204,7 @@ static int wait_sleeping(void) {
   int64_t deadline = now_ns() + 1000000000;
   while (proc_state(child) != 'S') {
     if (now_ns() > deadline) return 0;
+    sched_yield();  // pinned to the guest's CPU, let it run
   }
   return 1;
 }
