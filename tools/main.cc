@@ -89,8 +89,6 @@ int main(int argc, char** argv, char** environ) {
   memory->Protect(trampoline, kPageSize, PROT_READ | PROT_EXEC);
   task.sigreturn_trampoline = static_cast<uint64_t>(trampoline);
   task.stop_address = task.sigreturn_trampoline + kPageSize / 2;
-  int64_t scratch = memory->Map(0, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (scratch > 0) task.probe.scratch = static_cast<uint64_t>(scratch);
 
   StackInputs in;
   in.argv = options.args;

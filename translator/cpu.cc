@@ -1,6 +1,7 @@
 #include "translator/cpu.h"
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +45,14 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   entry->paddr = vaddr;
   entry->perms = static_cast<uc_prot>(state & 7);
   return true;
+}
+
+// Whether the guest instruction at `pc` is a breakpoint (4 bytes, or 2 for a
+// compressed one at the end of a page).
+bool IsBreakpointAt(const Task& task, uint64_t pc) {
+  uint32_t insn = 0;
+  if (!task.memory.Read(pc, &insn, 4) && !task.memory.Read(pc, &insn, 2)) return false;
+  return task.arch.is_breakpoint(insn);
 }
 
 // A fault: a guest handler gets it with its siginfo; otherwise the guest dies.
@@ -122,6 +131,12 @@ void DispatchSyscall(Task& task) {
   }
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
   RaiseSignalsForResult(row, raw, result);
+  if (task.sigsuspend_active && !restart::IsRestartCode(traced)) {
+    // A call with a temporary mask that was not interrupted ends with its
+    // mask undone before anything is delivered, as in the kernel.
+    task.sigmask = task.sigsuspend_saved_mask;
+    task.sigsuspend_active = false;
+  }
   if (task.sigreturn_pending) FinishSigreturn(task);
   DeliverSignals(task);  // sigsuspend's mask, if any, is still in force here
   if (task.sigsuspend_active) {  // nothing to run: sigsuspend's mask ends with the call
@@ -137,9 +152,7 @@ void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
     return;
   }
   uint64_t pc = task.ReadReg(task.arch.reg_pc);
-  uint32_t insn = 0;
-  bool breakpoint = intno == task.arch.breakpoint_intno ||
-                    (task.memory.Read(pc, &insn, 2) && task.arch.is_breakpoint(insn));
+  bool breakpoint = intno == task.arch.breakpoint_intno || IsBreakpointAt(task, pc);
   siginfo_t info{};
   info.si_signo = breakpoint ? SIGTRAP : SIGILL;
   info.si_code = info.si_signo == SIGTRAP ? TRAP_BRKPT : ILL_ILLOPC;
@@ -187,10 +200,8 @@ uint64_t PreciseFaultAddress(Task& task) {
 
 int SignalForError(const Task& task, uc_err err) {
   if (err == UC_ERR_EXCEPTION && task.fault.pending) return SIGSEGV;
-  uint32_t insn = 0;
   bool bare_stop = err == UC_ERR_EXCEPTION || err == UC_ERR_INSN_INVALID;
-  if (bare_stop && task.memory.Read(task.ReadReg(task.arch.reg_pc), &insn, 2) &&
-      task.arch.is_breakpoint(insn)) {
+  if (bare_stop && IsBreakpointAt(task, task.ReadReg(task.arch.reg_pc))) {
     return SIGTRAP;  // Unicorn stops on some breakpoints instead of raising them
   }
   switch (err) {
@@ -220,6 +231,13 @@ std::optional<std::string> AttachCpu(Task& task) {
   uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterrupt), &task, 1, 0);
   // No UC_HOOK_MEM_* hooks: any of them sends every guest access down
   // Unicorn's slow path (stores ran 15x slower); faults come from OnTlbFill.
+  // The fault probe's scratch page lives past the guest space in Unicorn's
+  // physical memory, where no guest address can reach it.
+  void* scratch = mmap(nullptr, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (scratch != MAP_FAILED &&
+      uc_mem_map_ptr(uc, task.memory.size(), kPageSize, UC_PROT_ALL, scratch) == UC_ERR_OK) {
+    task.probe.scratch = task.memory.size();
+  }
   arch.prepare_cpu(uc);
   task.memory.on_change = [uc](uint64_t addr, uint64_t len, bool code_changed) {
     uc_ctl_flush_tlb(uc);

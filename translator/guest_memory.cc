@@ -179,7 +179,13 @@ int64_t GuestMemory::Map(uint64_t addr, uint64_t len, int prot, int flags, int f
   int64_t r = HostSyscall(SYS_mmap, reinterpret_cast<uint64_t>(base_ + addr), len,
                           HostProt(prot), host_flags, static_cast<uint64_t>(fd), offset);
   if (r < 0) {
-    if (IsFree(addr, len)) Reclaim(addr, len);
+    // A failed MAP_FIXED may already have removed what was there: the range
+    // is unmapped now, and the reservation must be whole again.
+    Reclaim(addr, len);
+    if (!IsFree(addr, len)) {
+      NoteUnmapped(addr, len);
+      SetPages(addr, len, 0);
+    }
     return r;
   }
   NoteMapped(addr, len);

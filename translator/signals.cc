@@ -137,7 +137,6 @@ void InstallHostSignalHandlers() {
   for (int sig = 1; sig <= kGuestSignals; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     KernelSigaction act = k;
-    if (sig == SIGPIPE || sig == SIGXFSZ) act.handler = reinterpret_cast<decltype(act.handler)>(SIG_IGN);
     HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
   }
   sigset_t none;
@@ -161,8 +160,24 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
               reinterpret_cast<uint64_t>(tp));
 }
 
+// The queue has one writer at a time only if ferry's own code keeps the
+// host handler out while it touches the queue.
+class HostSignalsBlocked {
+ public:
+  HostSignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &saved_);
+  }
+  ~HostSignalsBlocked() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+
+ private:
+  sigset_t saved_;
+};
+
 void QueueGuestSignal(int sig, const siginfo_t* info) {
   siginfo_t user = UserSiginfo(sig);
+  HostSignalsBlocked blocked;
   Enqueue(sig, info ? info : &user);
 }
 
@@ -175,6 +190,7 @@ uint64_t PendingGuestSignals() {
 }
 
 int TakePendingSignal(uint64_t set, siginfo_t* info) {
+  HostSignalsBlocked blocked;
   uint64_t standard = g_pending.standard.load() & set;
   if (standard) {
     int sig = __builtin_ctzll(standard) + 1;
@@ -266,7 +282,7 @@ int DeliverOneSignal(Task& task) {
     }
     task.sigmask |= act.mask | ((act.flags & kSaNodefer) ? 0 : Bit(sig));
     task.sigmask &= ~(Bit(SIGKILL) | Bit(SIGSTOP));
-    if (act.flags & kSaResethand) act = GuestSigaction{};
+    if (act.flags & kSaResethand) act.handler = kSigDfl;  // the kernel resets only the handler
     return sig;
   }
 }

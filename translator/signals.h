@@ -20,8 +20,8 @@ constexpr uint64_t kSaNodefer = 0x40000000, kSaResethand = 0x80000000, kSaRestor
 constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 
 // Installs ferry's handler on every catchable host signal (1..64, the two
-// glibc keeps for itself included), and ignores SIGPIPE/SIGXFSZ on the host:
-// ferry raises those for the guest from the EPIPE/EFBIG results instead.
+// glibc keeps for itself included). SIGPIPE/SIGXFSZ from calls the helper made
+// (which ignores signals) are raised from the EPIPE/EFBIG results instead.
 void InstallHostSignalHandlers();
 
 // The task whose dispositions the host handler consults: a signal whose

@@ -37,14 +37,25 @@ constexpr IoctlRow kIoctls[] = {
     {TIOCGPTN, true},   {TIOCSPTLCK, true},
 };
 
-bool FcntlTakesPointer(int cmd) {
+// What a command's third argument is. Unknown commands are refused: the host
+// may read it as a pointer, and an unchecked one reaches outside the guest.
+enum class FcntlArg { kUnknown, kInt, kPointer };
+
+FcntlArg FcntlArgOf(int cmd) {
+  constexpr int kGetOwnerUids = 17;  // F_GETOWNER_UIDS
   switch (cmd) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: case F_GETFD: case F_SETFD: case F_GETFL:
+    case F_SETFL: case F_GETOWN: case F_SETOWN: case F_GETSIG: case F_SETSIG:
+    case F_SETLEASE: case F_GETLEASE: case F_NOTIFY: case F_SETPIPE_SZ: case F_GETPIPE_SZ:
+    case F_ADD_SEALS: case F_GET_SEALS:
+      return FcntlArg::kInt;
     case F_GETLK: case F_SETLK: case F_SETLKW:
     case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
-    case F_GETOWN_EX: case F_SETOWN_EX:
-      return true;
+    case F_GETOWN_EX: case F_SETOWN_EX: case kGetOwnerUids:
+    case F_GET_RW_HINT: case F_SET_RW_HINT: case F_GET_FILE_RW_HINT: case F_SET_FILE_RW_HINT:
+      return FcntlArg::kPointer;
     default:
-      return false;
+      return FcntlArg::kUnknown;
   }
 }
 
@@ -92,7 +103,11 @@ int64_t SysFcntl(Task& task, const SyscallArgs& a) {
   int cmd = static_cast<int>(a.raw[1]);
   uint64_t arg = a.raw[2];
   if (cmd == F_SETFL) arg = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(arg));
-  if (FcntlTakesPointer(cmd)) arg = reinterpret_cast<uint64_t>(GuestBuffer(task, arg, 1));
+  switch (FcntlArgOf(cmd)) {
+    case FcntlArg::kUnknown: return -EINVAL;
+    case FcntlArg::kPointer: arg = reinterpret_cast<uint64_t>(GuestBuffer(task, arg, 8)); break;
+    case FcntlArg::kInt: break;
+  }
   if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {
     // The lock must belong to the guest's process (ferry's), not a helper.
     return SafeHostSyscall(restart::kErestartSys, SYS_fcntl, a.raw[0], cmd, arg);

@@ -23,6 +23,11 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
     uint64_t len = 1;  // structs are small: the guard page past the space covers them
     if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange) len = args.raw[i + 1];
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
+    if (kind == Arg::kRange) {  // an address range: guest 0 is an address, not "absent"
+      void* host = task.memory.HostRange(args.raw[i], len);
+      v[i] = reinterpret_cast<uint64_t>(host ? host : kBadPointer);
+      continue;
+    }
     v[i] = reinterpret_cast<uint64_t>(GuestBuffer(task, args.raw[i], len));
   }
   if (UsesHelper(row.cls)) {

@@ -5,9 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "restart/restart.h"
 #include "translator/host_syscall.h"
-#include "translator/safe_syscall.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -52,17 +50,12 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
 
 namespace translator {
 
-// Waiting for children stays in ferry's process: the children are ferry's.
-int64_t SysWait4(Task& task, const SyscallArgs& a) {
-  return SafeHostSyscall(restart::kErestartSys, SYS_wait4, a.raw[0],
-                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 4)), a.raw[2],
-                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], 144)));
-}
+// A guest has no children until fork lands (issue 4). The host call must not
+// run: ferry's traced helper would count as a child and a wait could block on
+// it or reap its ptrace stops. When children exist, these become safe inline
+// calls (SafeHostSyscall) restricted to the guest's own child pids.
+int64_t SysWait4(Task&, const SyscallArgs&) { return -ECHILD; }
 
-int64_t SysWaitid(Task& task, const SyscallArgs& a) {
-  return SafeHostSyscall(restart::kErestartSys, SYS_waitid, a.raw[0], a.raw[1],
-                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 128)), a.raw[3],
-                         reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[4], 144)));
-}
+int64_t SysWaitid(Task&, const SyscallArgs&) { return -ECHILD; }
 
 }  // namespace translator

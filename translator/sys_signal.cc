@@ -2,10 +2,14 @@
 // records (the host's belong to ferry); waiting calls wait on ferry's queue.
 #include <signal.h>
 
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cerrno>
 
+#include "restart/restart.h"
+#include "translator/host_syscall.h"
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 
@@ -129,7 +133,8 @@ int64_t SysRtSigsuspend(Task& task, const SyscallArgs& a) {
   task.sigmask = mask & ~kUnblockable;
   for (;;) {
     uint32_t seen = SignalSequence().load();
-    if (NextActionableSignal(task)) return -EINTR;  // the handler runs on the way out
+    // -ERESTARTNOHAND: EINTR once a handler runs; restarted after a stop.
+    if (NextActionableSignal(task)) return restart::kErestartNoHand;
     WaitForSignal(seen);
   }
 }
@@ -164,6 +169,38 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
     if (deadline && MonotonicNs() >= deadline) return -EAGAIN;
     WaitForSignal(seen, deadline);
   }
+}
+
+}  // namespace translator
+
+namespace translator {
+namespace {
+
+// Signals a guest queues to itself go straight into ferry's queue: through
+// the host they would look like ferry's own faults when si_code > 0.
+int64_t QueueToSelf(Task& task, int sig, uint64_t guest_info) {
+  if (sig < 1 || sig > kGuestSignals) return -EINVAL;
+  siginfo_t info;
+  if (!task.memory.Read(guest_info, &info, sizeof info)) return -EFAULT;
+  info.si_signo = sig;
+  QueueGuestSignal(sig, &info);
+  return 0;
+}
+
+}  // namespace
+
+int64_t SysRtSigqueueinfo(Task& task, const SyscallArgs& a) {
+  if (static_cast<pid_t>(a.raw[0]) == getpid()) return QueueToSelf(task, static_cast<int>(a.raw[1]), a.raw[2]);
+  return HostSyscall(SYS_rt_sigqueueinfo, a.raw[0], a.raw[1],
+                     reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], sizeof(siginfo_t))));
+}
+
+int64_t SysRtTgsigqueueinfo(Task& task, const SyscallArgs& a) {
+  if (static_cast<pid_t>(a.raw[0]) == getpid() && static_cast<pid_t>(a.raw[1]) == gettid()) {
+    return QueueToSelf(task, static_cast<int>(a.raw[2]), a.raw[3]);
+  }
+  return HostSyscall(SYS_rt_tgsigqueueinfo, a.raw[0], a.raw[1], a.raw[2],
+                     reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], sizeof(siginfo_t))));
 }
 
 }  // namespace translator

@@ -19,7 +19,8 @@
 // and no thread-local state. Shared layout (see SyscallHelper::Shared):
 //   +0 state, +8 nr, +16..+56 args, +64 result, +72 &wake word, +80 SIG_IGN action.
 extern "C" long ferry_helper_clone(unsigned long flags, void* stack_top, void* shared);
-extern "C" char ferry_helper_loop[], ferry_helper_syscall[], ferry_helper_after_syscall[];
+extern "C" char ferry_helper_loop[], ferry_helper_syscall[], ferry_helper_after_syscall[],
+    ferry_helper_done[];
 
 asm(R"(
   .text
@@ -87,6 +88,8 @@ ferry_helper_after_syscall:
   mov edx, 0x7fffffff
   mov eax, 202
   syscall
+  .globl ferry_helper_done
+ferry_helper_done:
   jmp ferry_helper_loop
   .att_syntax prefix
 )");
@@ -153,6 +156,8 @@ std::unique_ptr<SyscallHelper> SyscallHelper::Start(std::string* error) {
     int err = errno;
     kill(static_cast<pid_t>(pid), SIGKILL);
     waitpid(static_cast<pid_t>(pid), nullptr, __WALL);
+    Remember(0, static_cast<pid_t>(pid));
+    munmap(block, kHelperStack + sizeof(Shared));
     *error = std::string("cannot ptrace the syscall helper: ") + strerror(err);
     return nullptr;
   }
@@ -221,9 +226,10 @@ SyscallHelper::Outcome SyscallHelper::Interrupt() {
   struct user_regs_struct regs;
   ptrace(PTRACE_GETREGS, pid_, nullptr, &regs);
   uint64_t after = reinterpret_cast<uint64_t>(ferry_helper_after_syscall);
+  uint64_t done = reinterpret_cast<uint64_t>(ferry_helper_done);
   Outcome outcome;
-  if (shared_->state.load() == kDone) {
-    outcome = {Outcome::kCompleted, 0};
+  if (shared_->state.load() == kDone || (regs.rip > after && regs.rip <= done)) {
+    outcome = {Outcome::kCompleted, 0};  // it ran and is reporting: let it finish
   } else if (regs.rip == after) {
     // The call ran. If the kernel was about to restart it, it was
     // interrupted: cancel that restart and let the helper report the code.

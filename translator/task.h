@@ -38,7 +38,7 @@ struct GuestExit {
 struct FaultProbe {
   bool active = false;
   uint64_t page = 0;     // the faulting guest page
-  uint64_t scratch = 0;  // a guest RW page that stands in for it
+  uint64_t scratch = 0;  // Unicorn-physical address of a page past the guest space that stands in for it
   uint64_t address = 0;  // the first access seen on `page`
 };
 
