@@ -2,6 +2,7 @@
 // open flags that differ per arch, the guest's struct stat, ioctl and fcntl.
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -125,6 +126,41 @@ int64_t SysIoctl(Task& task, const SyscallArgs& a) {
     return HostSyscall(SYS_ioctl, a.raw[0], request, arg);
   }
   return -ENOTTY;
+}
+
+}  // namespace translator
+
+namespace translator {
+namespace {
+
+// struct sock_fprog: a length and a pointer to the filter's instructions.
+struct SockFprog {
+  uint16_t len;
+  uint16_t pad[3];
+  uint64_t filter;
+};
+constexpr int kSolPacket = 263, kPacketFanoutData = 22;
+constexpr int kIptSoSetReplace = 64, kIptSoSetAddCounters = 65;  // also ip6t/arpt/ebt
+
+}  // namespace
+
+// Options whose value holds a pointer are rebased (socket filters) or
+// refused (netfilter table replacement); the rest pass as plain bytes.
+int64_t SysSetsockopt(Task& task, const SyscallArgs& a) {
+  int level = static_cast<int>(a.raw[1]), name = static_cast<int>(a.raw[2]);
+  bool filter = (level == SOL_SOCKET && (name == SO_ATTACH_FILTER || name == SO_ATTACH_REUSEPORT_CBPF)) ||
+                (level == kSolPacket && name == kPacketFanoutData);
+  if (level != SOL_SOCKET && (name == kIptSoSetReplace || name == kIptSoSetAddCounters)) {
+    return -ENOPROTOOPT;
+  }
+  if (!filter) {
+    return HostSyscall(SYS_setsockopt, a.raw[0], level, name,
+                       reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], a.raw[4])), a.raw[4]);
+  }
+  SockFprog prog;
+  if (a.raw[4] < sizeof prog || !task.memory.Read(a.raw[3], &prog, sizeof prog)) return -EFAULT;
+  prog.filter = reinterpret_cast<uint64_t>(GuestBuffer(task, prog.filter, uint64_t{prog.len} * 8));
+  return HostSyscall(SYS_setsockopt, a.raw[0], level, name, reinterpret_cast<uint64_t>(&prog), sizeof prog);
 }
 
 }  // namespace translator
