@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -71,6 +72,10 @@ int main(int argc, char** argv, char** environ) {
     return Fail(options.program, *e, 126);
   }
   task.brk_start = task.brk_current = loaded.brk_start;
+  if (char* real = realpath(options.program.c_str(), nullptr)) {
+    task.exe_path = real;
+    free(real);
+  }
 
   uint64_t stack_size = StackSize(options);
   uint64_t stack_top = options.address_space;

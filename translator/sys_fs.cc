@@ -6,7 +6,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <string>
 
 #include "restart/restart.h"
 #include "translator/host_syscall.h"
@@ -161,6 +165,24 @@ int64_t SysSetsockopt(Task& task, const SyscallArgs& a) {
   if (a.raw[4] < sizeof prog || !task.memory.Read(a.raw[3], &prog, sizeof prog)) return -EFAULT;
   prog.filter = reinterpret_cast<uint64_t>(GuestBuffer(task, prog.filter, uint64_t{prog.len} * 8));
   return HostSyscall(SYS_setsockopt, a.raw[0], level, name, reinterpret_cast<uint64_t>(&prog), sizeof prog);
+}
+
+}  // namespace translator
+
+namespace translator {
+
+// /proc/self/exe (and /proc/<own pid>/exe) name the guest program, not ferry,
+// as under qemu-user; glibc reads it at start-up and programs find their files by it.
+int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (int64_t(a.raw[3]) <= 0) return -EINVAL;
+  if (task.memory.ReadString(a.raw[1], 64, &path) && !task.exe_path.empty() &&
+      (path == "/proc/self/exe" || path == "/proc/" + std::to_string(getpid()) + "/exe")) {
+    uint64_t n = std::min<uint64_t>(task.exe_path.size(), a.raw[3]);
+    return task.memory.Write(a.raw[2], task.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
+  }
+  return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)),
+                     reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
 }
 
 }  // namespace translator

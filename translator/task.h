@@ -93,6 +93,7 @@ class Task {
   uint64_t sigsuspend_saved_mask = 0;
   restart::RestartBlock restart_block;
   const char* resumed_call = "";      // what the last restart_syscall resumed (for --strace)
+  std::string exe_path;  // the guest program's absolute path, for /proc/self/exe
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
