@@ -1,5 +1,7 @@
 #include "restart/restart.h"
 
+#include <limits>
+
 namespace restart {
 namespace {
 
@@ -35,6 +37,10 @@ struct timespec Remaining(const struct timespec& deadline, const struct timespec
 }
 
 struct timespec Deadline(const struct timespec& now, const struct timespec& relative) {
+  // Saturate, as the kernel's ktime does: a huge request sleeps forever.
+  if (relative.tv_sec > std::numeric_limits<time_t>::max() - now.tv_sec - 1) {
+    return {std::numeric_limits<time_t>::max(), kNanos - 1};
+  }
   struct timespec d = {now.tv_sec + relative.tv_sec, now.tv_nsec + relative.tv_nsec};
   if (d.tv_nsec >= kNanos) {
     d.tv_nsec -= kNanos;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <limits>
 
 #include "restart/restart.h"
 #include "translator/host_syscall.h"
@@ -155,8 +156,11 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
     struct timespec ts;
     if (!task.memory.Read(a.raw[2], &ts, sizeof ts)) return -EFAULT;
     if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L || ts.tv_sec < 0) return -EINVAL;
-    deadline = MonotonicNs() + ts.tv_sec * 1000000000LL + ts.tv_nsec;
-    if (deadline == 0) deadline = 1;
+    int64_t now = MonotonicNs();
+    constexpr int64_t kMaxNs = std::numeric_limits<int64_t>::max();
+    bool forever = ts.tv_sec > (kMaxNs - now) / 1000000000LL - 1;  // saturate: no timeout
+    deadline = forever ? 0 : now + ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    if (!forever && deadline == 0) deadline = 1;
   }
   for (;;) {
     uint32_t seen = SignalSequence().load();

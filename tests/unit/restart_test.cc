@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <initializer_list>
+#include <limits>
 
 #include "restart/restart.h"
 
@@ -45,6 +46,8 @@ TEST_CASE("deadlines and remaining time") {
   left = Remaining(d, {13, 0});
   CHECK(left.tv_sec == 0);
   CHECK(left.tv_nsec == 0);
+  struct timespec forever = Deadline({1000, 0}, {std::numeric_limits<time_t>::max(), 0});
+  CHECK(forever.tv_sec == std::numeric_limits<time_t>::max());
 }
 
 }  // namespace
