@@ -34,6 +34,7 @@ struct SignalFrameRequest {
   const void* siginfo;     // 128 bytes; the 64-bit asm-generic layout equals x86_64's
   uint64_t saved_mask;     // the mask rt_sigreturn restores
   uint64_t stack_top;      // the frame goes below this (the alternate stack if chosen)
+  uint64_t stack_limit;    // on the alternate stack: its bottom; a frame below it fails
   uint64_t handler;
   uint64_t restorer;       // where the handler returns to
   uint64_t altstack_sp;    // uc_stack as the kernel reports it

@@ -270,6 +270,7 @@ int DeliverOneSignal(Task& task) {
         .siginfo = &info,
         .saved_mask = saved_mask,
         .stack_top = top,
+        .stack_limit = (on_altstack || top != sp) ? task.altstack.sp : 0,
         .handler = act.handler,
         .restorer = (act.flags & kSaRestorer) && act.restorer ? act.restorer : task.sigreturn_trampoline,
         .altstack_sp = task.altstack.sp,

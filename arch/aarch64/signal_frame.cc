@@ -101,6 +101,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
 
   uint64_t record_addr = (req.stack_top - sizeof(FrameRecord)) & ~uint64_t{15};
   uint64_t frame_addr = (record_addr - sizeof frame) & ~uint64_t{15};
+  if (frame_addr < req.stack_limit || frame_addr > req.stack_top) return false;  // overflow
   FrameRecord record = {frame.uc.uc_mcontext.regs[29], frame.uc.uc_mcontext.regs[30]};
   if (!memory.Write(record_addr, &record, sizeof record)) return false;
   if (!memory.Write(frame_addr, &frame, sizeof frame)) return false;

@@ -60,6 +60,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
   SaveRegisters(uc, &frame.uc.uc_mcontext);
 
   uint64_t frame_addr = (req.stack_top - sizeof frame) & ~uint64_t{15};
+  if (frame_addr < req.stack_limit || frame_addr > req.stack_top) return false;  // overflow
   if (!memory.Write(frame_addr, &frame, sizeof frame)) return false;
   uint64_t a0 = static_cast<uint64_t>(req.sig), a1 = frame_addr, a2 = frame_addr + 128;
   uc_reg_write(uc, UC_RISCV_REG_A0, &a0);
