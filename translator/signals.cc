@@ -181,6 +181,12 @@ void QueueGuestSignal(int sig, const siginfo_t* info) {
   Enqueue(sig, info ? info : &user);
 }
 
+void ForgetPendingSignalsAfterFork() {
+  HostSignalsBlocked blocked;
+  g_pending.standard.store(0);
+  g_pending.rt_head.store(g_pending.rt_tail.load());
+}
+
 uint64_t PendingGuestSignals() {
   uint64_t set = g_pending.standard.load();
   for (uint32_t i = g_pending.rt_head.load(); i != g_pending.rt_tail.load(); ++i) {

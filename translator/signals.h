@@ -38,6 +38,9 @@ std::atomic<uint32_t>& SignalSequence();
 // Waits until SignalSequence() differs from `seen` or `deadline_ns` (CLOCK_MONOTONIC, 0: none) passes.
 void WaitForSignal(uint32_t seen, int64_t deadline_ns = 0);
 
+// In a forked child: pending signals are the parent's, not the child's.
+void ForgetPendingSignalsAfterFork();
+
 // Queues a signal for the guest as if the kernel sent it (SI_USER from ferry's own pid when info is null).
 void QueueGuestSignal(int sig, const siginfo_t* info = nullptr);
 // Pending signals as a guest sigset (bit sig-1).

@@ -1,11 +1,17 @@
 // Process identity and lifetime: exit, thread bookkeeping, uname, groups.
 #include <sys/syscall.h>
+#include <sched.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
+#include "restart/restart.h"
 #include "translator/host_syscall.h"
+#include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -50,12 +56,111 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
 
 namespace translator {
 
-// A guest has no children until fork lands (issue 4). The host call must not
-// run: ferry's traced helper would count as a child and a wait could block on
-// it or reap its ptrace stops. When children exist, these become safe inline
-// calls (SafeHostSyscall) restricted to the guest's own child pids.
-int64_t SysWait4(Task&, const SyscallArgs&) { return -ECHILD; }
+// fork-style clone: a host fork of ferry itself copies the guest and the
+// CPU; the child starts its own syscall helper (the parent's is not its
+// tracee). Threads, vfork and namespaces are issue 4: ENOSYS, which glibc
+// reports as such.
+int64_t SysClone(Task& task, const SyscallArgs& a) {
+  constexpr uint64_t kForkFlags = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
+  uint64_t flags = a.raw[0];
+  if (flags & ~kForkFlags) return -ENOSYS;
+  int64_t pid = HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
+  if (pid < 0) return pid;
+  if (pid == 0) {
+    task.helper.release();  // the parent's helper: neither ours to trace nor to kill
+    task.helper_failed = false;
+    task.children.clear();
+    ForgetPendingSignalsAfterFork();
+    uint32_t tid = static_cast<uint32_t>(HostSyscall(SYS_gettid));
+    if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;
+    if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = a.raw[4];
+    if (a.raw[1]) task.WriteReg(task.arch.reg_sp, a.raw[1]);
+    return 0;
+  }
+  task.children.insert(static_cast<pid_t>(pid));
+  uint32_t child = static_cast<uint32_t>(pid);
+  if (flags & CLONE_PARENT_SETTID) task.memory.Write(a.raw[2], &child, sizeof child);
+  return pid;
+}
 
-int64_t SysWaitid(Task&, const SyscallArgs&) { return -ECHILD; }
+namespace {
+
+// The guest's children that `pid` (wait4's convention) selects.
+std::vector<pid_t> ChildrenMatching(const Task& task, pid_t pid) {
+  std::vector<pid_t> out;
+  for (pid_t child : task.children) {
+    bool match = pid == -1 || child == pid ||
+                 (pid == 0 && getpgid(child) == getpgrp()) || (pid < -1 && getpgid(child) == -pid);
+    if (match) out.push_back(child);
+  }
+  return out;
+}
+
+// Waits for one of the guest's own children, never ferry's helper (a traced
+// child of ferry's too): each candidate is polled with WNOHANG, and between
+// polls ferry sleeps on its signal counter, which every SIGCHLD bumps.
+// `poll(child)` returns the host call's result for that child: > 0 when it
+// reported, 0 when it has nothing yet.
+template <typename Poll>
+int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
+  for (;;) {
+    uint32_t seen = SignalSequence().load();
+    std::vector<pid_t> candidates = ChildrenMatching(task, pid);
+    if (candidates.empty()) return -ECHILD;
+    for (pid_t child : candidates) {
+      int64_t r = poll(child);
+      if (r == -ECHILD) task.children.erase(child);
+      if (r != 0 && r != -ECHILD) return r;
+    }
+    if (nohang) return 0;
+    if (NextActionableSignal(task)) return restart::kErestartSys;
+    WaitForSignal(seen);
+  }
+}
+
+}  // namespace
+
+int64_t SysWait4(Task& task, const SyscallArgs& a) {
+  int options = static_cast<int>(a.raw[2]);
+  void* rusage = GuestBuffer(task, a.raw[3], 144);
+  return WaitForChildren(task, static_cast<pid_t>(a.raw[0]), options & WNOHANG, [&](pid_t child) -> int64_t {
+    int status = 0;
+    int64_t r = HostSyscall(SYS_wait4, child, reinterpret_cast<uint64_t>(&status), options | WNOHANG,
+                            reinterpret_cast<uint64_t>(rusage));
+    if (r <= 0) return r;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) task.children.erase(child);
+    if (a.raw[1] && !task.memory.Write(a.raw[1], &status, sizeof status)) return -EFAULT;
+    return r;
+  });
+}
+
+int64_t SysWaitid(Task& task, const SyscallArgs& a) {
+  int idtype = static_cast<int>(a.raw[0]);
+  int options = static_cast<int>(a.raw[3]);
+  pid_t pid = idtype == P_PID ? static_cast<pid_t>(a.raw[1])
+              : idtype == P_PGID ? -static_cast<pid_t>(a.raw[1] ? a.raw[1] : getpgrp())
+              : idtype == P_ALL ? -1 : 0;
+  if (idtype != P_PID && idtype != P_PGID && idtype != P_ALL) return -EINVAL;
+  if (pid == 1 && idtype == P_PGID) return -ECHILD;
+  void* rusage = GuestBuffer(task, a.raw[4], 144);
+  int64_t r = WaitForChildren(task, pid, options & WNOHANG, [&](pid_t child) -> int64_t {
+    siginfo_t info{};
+    int64_t w = HostSyscall(SYS_waitid, P_PID, child, reinterpret_cast<uint64_t>(&info), options | WNOHANG,
+                            reinterpret_cast<uint64_t>(rusage));
+    if (w < 0) return w;
+    if (info.si_pid == 0) return 0;
+    if (!(options & WNOWAIT) && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED ||
+                                 info.si_code == CLD_DUMPED)) {
+      task.children.erase(child);
+    }
+    if (a.raw[2] && !task.memory.Write(a.raw[2], &info, sizeof info)) return -EFAULT;
+    return child;
+  });
+  if (r == 0 && a.raw[2]) {  // WNOHANG and nothing: the kernel zeroes si_pid
+    siginfo_t empty{};
+    if (!task.memory.Write(a.raw[2], &empty, sizeof empty)) return -EFAULT;
+  }
+  return r > 0 ? 0 : r;
+}
 
 }  // namespace translator

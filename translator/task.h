@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "arch/arch.h"
@@ -93,6 +94,7 @@ class Task {
   uint64_t sigsuspend_saved_mask = 0;
   restart::RestartBlock restart_block;
   const char* resumed_call = "";      // what the last restart_syscall resumed (for --strace)
+  std::set<pid_t> children;  // the guest's own child processes (from fork)
   std::string exe_path;  // the guest program's absolute path, for /proc/self/exe
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
