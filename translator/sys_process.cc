@@ -1,5 +1,6 @@
 // Process identity and lifetime: exit, thread bookkeeping, uname, groups.
 #include <sys/syscall.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -60,13 +61,30 @@ namespace translator {
 // CPU; the child starts its own syscall helper (the parent's is not its
 // tracee). Threads, vfork and namespaces are issue 4: ENOSYS, which glibc
 // reports as such.
+// vfork (CLONE_VM | CLONE_VFORK, as glibc's posix_spawn uses it) becomes a
+// fork whose parent waits, as vfork's contract says, until the child execs
+// or exits: it reads a close-on-exec pipe the child holds until EOF. Memory
+// is copied, not shared, so posix_spawn cannot see an exec failure the child
+// records in it (the child then exits 127).
 int64_t SysClone(Task& task, const SyscallArgs& a) {
   constexpr uint64_t kForkFlags = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
+  constexpr uint64_t kVforkFlags = CLONE_VM | CLONE_VFORK;
   uint64_t flags = a.raw[0];
-  if (flags & ~kForkFlags) return -ENOSYS;
+  bool vfork = (flags & kVforkFlags) == kVforkFlags;
+  if (flags & ~(kForkFlags | (vfork ? kVforkFlags : 0))) return -ENOSYS;
+  int until_exec[2] = {-1, -1};
+  if (vfork && HostSyscall(SYS_pipe2, reinterpret_cast<uint64_t>(until_exec), O_CLOEXEC) < 0) return -EAGAIN;
   int64_t pid = HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
+  if (vfork && pid != 0) {
+    HostSyscall(SYS_close, until_exec[1]);
+    char byte;
+    while (pid > 0 && HostSyscall(SYS_read, until_exec[0], reinterpret_cast<uint64_t>(&byte), 1) == -EINTR) {
+    }
+    HostSyscall(SYS_close, until_exec[0]);
+  }
   if (pid < 0) return pid;
   if (pid == 0) {
+    if (vfork) HostSyscall(SYS_close, until_exec[0]);
     task.helper.release();  // the parent's helper: neither ours to trace nor to kill
     task.helper_failed = false;
     task.children.clear();

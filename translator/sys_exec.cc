@@ -1,0 +1,92 @@
+// execve: a guest ELF of a supported arch runs under a fresh ferry in the
+// same process (pid and descriptors kept, as the kernel keeps them);
+// anything else (a host binary, a #! script) goes to the host kernel as is.
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "arch/arch.h"
+#include "translator/host_syscall.h"
+#include "translator/syscall_handlers.h"
+
+namespace translator {
+namespace {
+
+constexpr size_t kMaxStrings = 1 << 16;
+constexpr size_t kMaxString = 1 << 20;
+
+// Reads a NULL-terminated guest array of guest strings.
+bool ReadStrings(const Task& task, uint64_t g, std::vector<std::string>* out) {
+  for (size_t i = 0; g && i < kMaxStrings; ++i) {
+    uint64_t item;
+    if (!task.memory.Read(g + i * 8, &item, sizeof item)) return false;
+    if (!item) return true;
+    std::string s;
+    if (!task.memory.ReadString(item, kMaxString, &s)) return false;
+    out->push_back(std::move(s));
+  }
+  return g == 0;
+}
+
+// A 64-bit little-endian ELF this ferry runs (not a host program).
+bool IsGuestElf(const std::string& path) {
+  int fd = static_cast<int>(HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(path.c_str()),
+                                        O_RDONLY | O_CLOEXEC));
+  if (fd < 0) return false;
+  Elf64_Ehdr eh;
+  bool whole = HostSyscall(SYS_read, fd, reinterpret_cast<uint64_t>(&eh), sizeof eh) == sizeof eh;
+  HostSyscall(SYS_close, fd);
+  return whole && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+         arch::FindArchByElfMachine(eh.e_machine) != nullptr;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (std::string& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+int64_t SysExecve(Task& task, const SyscallArgs& a) {
+  std::string path;
+  std::vector<std::string> argv, envp;
+  if (!task.memory.ReadString(a.raw[0], 4096, &path)) return -EFAULT;
+  if (!ReadStrings(task, a.raw[1], &argv) || !ReadStrings(task, a.raw[2], &envp)) return -EFAULT;
+  // /proc/self/exe is the guest program here, as readlinkat says.
+  if (!task.exe_path.empty() &&
+      (path == "/proc/self/exe" || path == "/proc/" + std::to_string(getpid()) + "/exe")) {
+    path = task.exe_path;
+  }
+  if (HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK) != 0) {
+    return HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK);
+  }
+  std::vector<std::string> run;
+  std::string target = path;
+  if (IsGuestElf(path)) {
+    // ferry again, with this run's settings, the guest's argv[0] and path.
+    target = "/proc/self/exe";
+    run = {"ferry"};
+    if (task.options.strace) run.push_back("--strace");
+    if (task.options.quiet) run.push_back("-q");
+    if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
+    run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
+    run.insert(run.end(), {"-0", argv.empty() ? path : argv[0], "--", path});
+    for (size_t i = 1; i < argv.size(); ++i) run.push_back(argv[i]);
+  } else {
+    run = argv;
+  }
+  task.helper.reset();  // a traced helper would outlive the exec
+  std::vector<char*> run_ptrs = Pointers(run), env_ptrs = Pointers(envp);
+  return HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
+                     reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
+}
+
+}  // namespace translator
