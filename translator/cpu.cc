@@ -90,11 +90,16 @@ int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
   return kNoReturn;
 }
 
-void WarnUnknownOnce(const Task& task, uint64_t nr) {
+void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
   static std::set<uint64_t> warned;
   if (task.options.quiet || !warned.insert(nr).second) return;
-  fprintf(stderr, "ferry: warning: unsupported syscall %llu; returning ENOSYS\n",
-          static_cast<unsigned long long>(nr));
+  if (row) {
+    fprintf(stderr, "ferry: warning: unsupported syscall %s (%llu); returning ENOSYS\n", row->name,
+            static_cast<unsigned long long>(nr));
+  } else {
+    fprintf(stderr, "ferry: warning: unsupported syscall %llu; returning ENOSYS\n",
+            static_cast<unsigned long long>(nr));
+  }
 }
 
 void DispatchSyscall(Task& task) {
@@ -108,8 +113,8 @@ void DispatchSyscall(Task& task) {
 
   const SyscallRow* row = FindSyscall(nr);
   int64_t result;
-  if (row == nullptr) {
-    WarnUnknownOnce(task, nr);
+  if (row == nullptr || row->support == Support::kUnsupported) {
+    WarnUnknownOnce(task, nr, row);
     result = -ENOSYS;
   } else {
     SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
