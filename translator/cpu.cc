@@ -136,18 +136,12 @@ void DispatchSyscall(Task& task) {
   }
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
   RaiseSignalsForResult(row, raw, result);
-  if (task.sigsuspend_active && !restart::IsRestartCode(traced)) {
-    // A call with a temporary mask that was not interrupted ends with its
-    // mask undone before anything is delivered, as in the kernel.
-    task.sigmask = task.sigsuspend_saved_mask;
-    task.sigsuspend_active = false;
-  }
+  // A temporary mask ends before delivery unless a signal interrupted the
+  // call, as in the kernel; then the first frame saves the old mask.
+  if (!restart::IsRestartCode(traced)) task.EndTemporaryMask();
   if (task.sigreturn_pending) FinishSigreturn(task);
-  DeliverSignals(task);  // sigsuspend's mask, if any, is still in force here
-  if (task.sigsuspend_active) {  // nothing to run: sigsuspend's mask ends with the call
-    task.sigmask = task.sigsuspend_saved_mask;
-    task.sigsuspend_active = false;
-  }
+  DeliverSignals(task);
+  task.EndTemporaryMask();  // nothing was delivered: the call's mask ends with it
 }
 
 void OnInterrupt(uc_engine*, uint32_t intno, void* user) {

@@ -288,7 +288,7 @@ int DeliverOneSignal(Task& task) {
       return SIGSEGV;
     }
     task.sigmask |= act.mask | ((act.flags & kSaNodefer) ? 0 : Bit(sig));
-    task.sigmask &= ~(Bit(SIGKILL) | Bit(SIGSTOP));
+    task.sigmask &= ~kUnblockableSignals;
     if (act.flags & kSaResethand) act.handler = kSigDfl;  // the kernel resets only the handler
     return sig;
   }

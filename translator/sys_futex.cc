@@ -17,15 +17,11 @@ namespace {
 
 constexpr int kCmdMask = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 
-uint64_t Host(const Task& task, uint64_t g, uint64_t len) {
-  return reinterpret_cast<uint64_t>(GuestBuffer(task, g, len));
-}
-
 int64_t WaitUntil(Task& task, const restart::RestartBlock& wait) {
   int op = FUTEX_WAIT_BITSET | wait.futex_private |
            (wait.clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
   struct timespec deadline = wait.deadline;
-  int64_t r = BlockingHostSyscall(task, SYS_futex, Host(task, wait.guest_futex, 4), op, wait.futex_value,
+  int64_t r = BlockingHostSyscall(task, SYS_futex, HostAddress(task, wait.guest_futex, 4), op, wait.futex_value,
                                   reinterpret_cast<uint64_t>(&deadline), 0, wait.futex_bitset);
   if (!restart::IsRestartCode(r)) {
     task.restart_block = {};
@@ -40,7 +36,7 @@ int64_t WaitUntil(Task& task, const restart::RestartBlock& wait) {
 int64_t SysFutex(Task& task, const SyscallArgs& a) {
   int op = static_cast<int>(a.raw[1]);
   int cmd = op & kCmdMask;
-  uint64_t uaddr = Host(task, a.raw[0], 4);
+  uint64_t uaddr = HostAddress(task, a.raw[0], 4);
   switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
@@ -75,7 +71,7 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
     case FUTEX_WAKE_OP:
-      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], Host(task, a.raw[4], 4), a.raw[5]);
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], HostAddress(task, a.raw[4], 4), a.raw[5]);
     default:
       return -ENOSYS;
   }

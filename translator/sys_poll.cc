@@ -13,7 +13,6 @@
 namespace translator {
 namespace {
 
-constexpr uint64_t kGuestSigsetSize = 8;
 constexpr uint64_t kPollfdSize = 8;     // struct pollfd
 constexpr uint64_t kFdSetBytes = 128;   // fd_set
 
@@ -24,24 +23,18 @@ int64_t UseCallMask(Task& task, uint64_t g, uint64_t size) {
   if (size != kGuestSigsetSize) return -EINVAL;
   uint64_t mask;
   if (!task.memory.Read(g, &mask, sizeof mask)) return -EFAULT;
-  task.sigsuspend_saved_mask = task.sigmask;
-  task.sigsuspend_active = true;
-  task.sigmask = mask & ~((uint64_t{1} << (SIGKILL - 1)) | (uint64_t{1} << (SIGSTOP - 1)));
+  task.UseTemporaryMask(mask);
   // A signal the new mask unblocks interrupts the call before it waits, as
   // in the kernel, whose poll returns -ERESTARTNOHAND on a pending signal.
   return NextActionableSignal(task) ? restart::kErestartNoHand : 0;
-}
-
-uint64_t Host(const Task& task, uint64_t g, uint64_t len) {
-  return reinterpret_cast<uint64_t>(GuestBuffer(task, g, len));
 }
 
 }  // namespace
 
 int64_t SysPpoll(Task& task, const SyscallArgs& a) {
   if (int64_t r = UseCallMask(task, a.raw[3], a.raw[4])) return r;
-  return BlockingHostSyscall(task, SYS_ppoll, Host(task, a.raw[0], a.raw[1] * kPollfdSize), a.raw[1],
-                             Host(task, a.raw[2], 16), 0, kGuestSigsetSize);
+  return BlockingHostSyscall(task, SYS_ppoll, HostAddress(task, a.raw[0], a.raw[1] * kPollfdSize), a.raw[1],
+                             HostAddress(task, a.raw[2], 16), 0, kGuestSigsetSize);
 }
 
 int64_t SysPselect6(Task& task, const SyscallArgs& a) {
@@ -53,9 +46,9 @@ int64_t SysPselect6(Task& task, const SyscallArgs& a) {
     if (!task.memory.Read(a.raw[5], &sig, sizeof sig)) return -EFAULT;
     if (int64_t r = UseCallMask(task, sig.set, sig.size)) return r;
   }
-  return BlockingHostSyscall(task, SYS_pselect6, a.raw[0], Host(task, a.raw[1], kFdSetBytes),
-                             Host(task, a.raw[2], kFdSetBytes), Host(task, a.raw[3], kFdSetBytes),
-                             Host(task, a.raw[4], 16), 0);
+  return BlockingHostSyscall(task, SYS_pselect6, a.raw[0], HostAddress(task, a.raw[1], kFdSetBytes),
+                             HostAddress(task, a.raw[2], kFdSetBytes), HostAddress(task, a.raw[3], kFdSetBytes),
+                             HostAddress(task, a.raw[4], 16), 0);
 }
 
 }  // namespace translator

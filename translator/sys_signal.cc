@@ -17,8 +17,6 @@
 namespace translator {
 namespace {
 
-constexpr uint64_t kGuestSigsetSize = 8;
-constexpr uint64_t kUnblockable = (uint64_t{1} << (SIGKILL - 1)) | (uint64_t{1} << (SIGSTOP - 1));
 
 }  // namespace
 
@@ -42,7 +40,7 @@ int64_t SysRtSigaction(Task& task, const SyscallArgs& a) {
     act.handler = words[0];
     act.flags = words[1];
     act.restorer = restorer ? words[2] : 0;
-    act.mask = (restorer ? words[3] : words[2]) & ~kUnblockable;
+    act.mask = (restorer ? words[3] : words[2]) & ~kUnblockableSignals;
   }
   return 0;
 }
@@ -59,7 +57,7 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
     case SIG_UNBLOCK: task.sigmask &= ~set; break;
     default: task.sigmask = set; break;
   }
-  task.sigmask &= ~kUnblockable;
+  task.sigmask &= ~kUnblockableSignals;
   return 0;
 }
 
@@ -98,7 +96,7 @@ void FinishSigreturn(Task& task) {
     task.End({true, SIGSEGV});  // a corrupt frame: the kernel forces SIGSEGV
     return;
   }
-  task.sigmask = frame.saved_mask & ~kUnblockable;
+  task.sigmask = frame.saved_mask & ~kUnblockableSignals;
   task.restart_block = {};  // mirrors the kernel: sigreturn cancels a pending restart
 }
 
@@ -129,9 +127,7 @@ int64_t SysRtSigsuspend(Task& task, const SyscallArgs& a) {
   if (a.raw[1] != kGuestSigsetSize) return -EINVAL;
   uint64_t mask;
   if (!task.memory.Read(a.raw[0], &mask, sizeof mask)) return -EFAULT;
-  task.sigsuspend_saved_mask = task.sigmask;
-  task.sigsuspend_active = true;
-  task.sigmask = mask & ~kUnblockable;
+  task.UseTemporaryMask(mask);
   for (;;) {
     uint32_t seen = SignalSequence().load();
     // -ERESTARTNOHAND: EINTR once a handler runs; restarted after a stop.
@@ -150,7 +146,7 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
   if (a.raw[3] != kGuestSigsetSize) return -EINVAL;
   uint64_t set;
   if (!task.memory.Read(a.raw[0], &set, sizeof set)) return -EFAULT;
-  set &= ~kUnblockable;
+  set &= ~kUnblockableSignals;
   int64_t deadline = 0;
   if (a.raw[2]) {
     struct timespec ts;

@@ -27,5 +27,9 @@ int64_t ResumeFutexWait(Task& task);
 // guest null, and `kBadPointer` when it leaves the guest space.
 void* GuestBuffer(const Task& task, uint64_t g, uint64_t len);
 inline void* const kBadPointer = reinterpret_cast<void*>(~uintptr_t{0});
+// GuestBuffer as a host syscall argument.
+inline uint64_t HostAddress(const Task& task, uint64_t g, uint64_t len) {
+  return reinterpret_cast<uint64_t>(GuestBuffer(task, g, len));
+}
 
 }  // namespace translator

@@ -2,6 +2,7 @@
 // for now a guest process has exactly one.
 #pragma once
 
+#include <signal.h>
 #include <unicorn/unicorn.h>
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 namespace translator {
 
 constexpr int kGuestSignals = 64;
+constexpr uint64_t kGuestSigsetSize = 8;  // the kernel's sigset_t: 64 bits
 
 // The guest's view of a handler, in the kernel's own (not libc's) terms.
 struct GuestSigaction {
@@ -51,6 +53,9 @@ struct GuestFault {
   Code code = kMapErr;
 };
 
+// SIGKILL and SIGSTOP: no mask may block them.
+constexpr uint64_t kUnblockableSignals = (uint64_t{1} << (SIGKILL - 1)) | (uint64_t{1} << (SIGSTOP - 1));
+
 class Task {
  public:
   Task(const arch::ArchInfo& arch, GuestMemory& memory, const Options& options)
@@ -62,6 +67,19 @@ class Task {
     return v;
   }
   void WriteReg(int reg, uint64_t value) { uc_reg_write(uc, reg, &value); }
+
+  // A call's own signal mask (rt_sigsuspend, ppoll, pselect6) replaces the
+  // guest's until the call ends; a handler it lets in returns to the old one.
+  void UseTemporaryMask(uint64_t mask) {
+    sigsuspend_saved_mask = sigmask;
+    sigsuspend_active = true;
+    sigmask = mask & ~kUnblockableSignals;
+  }
+  void EndTemporaryMask() {
+    if (!sigsuspend_active) return;
+    sigmask = sigsuspend_saved_mask;
+    sigsuspend_active = false;
+  }
 
   // Stops the CPU; the run loop returns `how`.
   void End(GuestExit how) {
