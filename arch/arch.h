@@ -56,6 +56,9 @@ struct ArchInfo {
   const char* platform;        // AT_PLATFORM string
   uint64_t hwcap;              // AT_HWCAP: features the guest libc may use
   uint64_t hwcap2;
+  const char* cross_sysroot;   // Debian's cross sysroot (libc6-*-cross), used when the loader is not on the host
+  // One processor's /proc/cpuinfo entry; %d is its number. Matches hwcap.
+  const char* cpuinfo_entry;
 
   // Registers and the syscall ABI.
   int reg_pc;

@@ -29,6 +29,11 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
     uc_ctl_flush_tlb(uc);
     task.tlb_flush_at = task.tlb_fills * 2;
   }
+  if (task.invalidating_code) {
+    entry->paddr = vaddr;
+    entry->perms = UC_PROT_ALL;
+    return true;
+  }
   uint8_t state = task.memory.PageState(vaddr);
   uint8_t need = type == UC_MEM_WRITE ? kPageWrite : type == UC_MEM_FETCH ? kPageExec : kPageRead;
   bool fetch = type == UC_MEM_FETCH;
@@ -238,9 +243,17 @@ std::optional<std::string> AttachCpu(Task& task) {
     task.probe.scratch = task.memory.size();
   }
   arch.prepare_cpu(uc);
-  task.memory.on_change = [uc](uint64_t addr, uint64_t len, bool code_changed) {
+  task.memory.on_change = [uc, &task](uint64_t addr, uint64_t len, bool code_changed) {
     uc_ctl_flush_tlb(uc);
-    if (code_changed) uc_ctl_remove_cache(uc, addr, addr + len);
+    if (!code_changed) return;
+    // Dropping translated code looks the pages up as instruction fetches
+    // through the TLB fill hook. Pages that are no longer executable (or
+    // mapped) must still resolve, or Unicorn raises a fault outside the run
+    // loop; those temporary entries are flushed again at once.
+    task.invalidating_code = true;
+    uc_ctl_remove_cache(uc, addr, addr + len);
+    task.invalidating_code = false;
+    uc_ctl_flush_tlb(uc);
   };
   return std::nullopt;
 }

@@ -111,6 +111,7 @@ std::optional<ProgramError> ParseElf(std::span<const uint8_t> bytes, ElfImage* i
   image->phnum = eh.e_phnum;
   image->phentsize = eh.e_phentsize;
   image->segments.clear();
+  image->interpreter.clear();
   image->phdr_vaddr = 0;
   bool have_phdr = false;
   uint64_t lowest = UINT64_MAX, highest = 0;
@@ -118,8 +119,12 @@ std::optional<ProgramError> ParseElf(std::span<const uint8_t> bytes, ElfImage* i
     Elf64_Phdr ph;
     memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
     if (ph.p_type == PT_INTERP) {
-      return NotExecutable("dynamically linked programs are not supported yet (needs an "
-                           "ELF interpreter); build it with -static");
+      if (ph.p_offset > bytes.size() || ph.p_filesz > bytes.size() - ph.p_offset ||
+          ph.p_filesz < 2 || ph.p_filesz > 4096 || bytes[ph.p_offset + ph.p_filesz - 1] != 0) {
+        return NotExecutable("corrupt ELF (bad interpreter path)");
+      }
+      image->interpreter.assign(reinterpret_cast<const char*>(bytes.data() + ph.p_offset));
+      continue;
     }
     if (ph.p_type == PT_PHDR) {
       image->phdr_vaddr = ph.p_vaddr;

@@ -19,6 +19,7 @@ namespace translator {
 struct ProgramError {
   int exit_status;
   std::string reason;
+  std::string detail = "";  // a second line, when ferry has more to say
 };
 
 struct ElfSegment {
@@ -31,7 +32,8 @@ struct ElfSegment {
 
 struct ElfImage {
   const arch::ArchInfo* arch = nullptr;
-  bool position_independent = false;  // ET_DYN (static-PIE)
+  bool position_independent = false;  // ET_DYN (PIE, static-PIE or a dynamic loader)
+  std::string interpreter;            // PT_INTERP: the dynamic loader's guest path
   uint64_t entry = 0;                 // unbiased
   uint64_t phdr_vaddr = 0;            // unbiased address of the program headers
   uint16_t phnum = 0;

@@ -1,7 +1,11 @@
 #include "translator/guest_memory.h"
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <cerrno>
 #include <cstring>
@@ -20,6 +24,22 @@ constexpr uint64_t kMinMmapAddress = 0x10000;
 int HostProt(int guest_prot) {
   if ((guest_prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == 0) return PROT_NONE;
   return PROT_READ | (guest_prot & PROT_WRITE);
+}
+
+// The file behind `fd` as /proc/self/maps names it.
+MappingOrigin FileOrigin(int fd, uint64_t offset) {
+  MappingOrigin origin;
+  origin.offset = offset;
+  struct stat st;
+  if (fstat(fd, &st) == 0) {
+    origin.dev = st.st_dev;
+    origin.inode = st.st_ino;
+  }
+  char link[64], path[4096];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  if (n > 0) origin.name.assign(path, n);
+  return origin;
 }
 
 }  // namespace
@@ -184,9 +204,16 @@ int64_t GuestMemory::Map(uint64_t addr, uint64_t len, int prot, int flags, int f
     Reclaim(addr, len);
     if (!IsFree(addr, len)) {
       NoteUnmapped(addr, len);
+      origins_.Clear(addr, addr + len);
       SetPages(addr, len, 0);
     }
     return r;
+  }
+  origins_.Clear(addr, addr + len);
+  if (fd >= 0) {
+    MappingOrigin origin = FileOrigin(fd, offset);
+    origin.shared = (flags & MAP_SHARED) != 0;
+    origins_.Set(addr, addr + len, std::move(origin));
   }
   NoteMapped(addr, len);
   SetPages(addr, len, kPageMapped | (prot & 7));
@@ -199,6 +226,7 @@ int64_t GuestMemory::Unmap(uint64_t addr, uint64_t len) {
   if (!InSpace(addr, len)) return -EINVAL;
   Reclaim(addr, len);
   NoteUnmapped(addr, len);
+  origins_.Clear(addr, addr + len);
   SetPages(addr, len, 0);
   return 0;
 }
@@ -247,6 +275,12 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
         return r;
       }
       NoteMapped(tail, grow);
+      uint64_t o_start, o_end;
+      if (const MappingOrigin* o = origins_.Find(tail - kPageSize, &o_start, &o_end)) {
+        MappingOrigin grown = *o;
+        if (grown.inode != 0) grown.offset += tail - o_start;
+        origins_.Set(tail, tail + grow, std::move(grown));
+      }
       SetPages(tail, grow, state);
       return static_cast<int64_t>(old_addr);
     }
@@ -260,6 +294,7 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
   if (r < 0) return r;
   Reclaim(old_addr, old_len);
   NoteUnmapped(old_addr, old_len);
+  origins_.Move(old_addr, old_len, dest);
   SetPages(old_addr, old_len, 0);
   NoteMapped(dest, new_len);
   SetPages(dest, new_len, state);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "arch/arch.h"
+#include "translator/mapping_origins.h"
 
 namespace translator {
 
@@ -70,6 +71,17 @@ class GuestMemory final : public arch::GuestAccess {
   // Highest free range of `len` bytes below mmap_top_, or 0 when none.
   uint64_t FindFree(uint64_t len) const;
 
+  // Mapped ranges (start -> end, merged) and where their pages came from,
+  // for the guest's /proc/self/maps.
+  const std::map<uint64_t, uint64_t>& ranges() const { return ranges_; }
+  const MappingOrigins& origins() const { return origins_; }
+  void Label(uint64_t addr, uint64_t len, const std::string& label) {
+    origins_.Set(addr, addr + len, MappingOrigin{0, 0, 0, label});
+  }
+  void SetOrigin(uint64_t addr, uint64_t len, MappingOrigin origin) {
+    origins_.Set(addr, addr + len, std::move(origin));
+  }
+
   void set_mmap_top(uint64_t top) { mmap_top_ = top; }
   uint64_t mmap_top() const { return mmap_top_; }
 
@@ -88,6 +100,7 @@ class GuestMemory final : public arch::GuestAccess {
   uint64_t size_;
   uint8_t* pages_;                      // one PageBits byte per guest page
   std::map<uint64_t, uint64_t> ranges_; // mapped ranges: start -> end, merged
+  MappingOrigins origins_;
   uint64_t mmap_top_ = 0;
 };
 

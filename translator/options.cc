@@ -1,5 +1,6 @@
 #include "translator/options.h"
 
+#include <sys/stat.h>
 #include <unicorn/unicorn.h>
 
 #include <cerrno>
@@ -11,13 +12,17 @@ namespace {
 
 constexpr const char kUsage[] =
     "usage: ferry [options] PROGRAM [ARGS...]\n"
-    "Runs a static AArch64 or RISC-V64 Linux program on this x86_64 host.\n"
+    "Runs an AArch64 or RISC-V64 Linux program on this x86_64 host.\n"
     "\n"
     "  -E VAR=VAL       set VAR in the guest environment     (FERRY_SET_ENV=V=1,W=2)\n"
     "  -U VAR           remove VAR from the guest environment (FERRY_UNSET_ENV=V,W)\n"
     "  -0 ARGV0         pass ARGV0 as the guest's argv[0]      (FERRY_ARGV0)\n"
     "  -s SIZE          guest stack size, e.g. 8M (default: RLIMIT_STACK) (FERRY_STACK_SIZE)\n"
     "  -R SIZE          guest address space size (default 1T)  (FERRY_RESERVED_VA)\n"
+    "  -L DIR           guest sysroot: absolute paths are looked up in DIR first\n"
+    "                   (default: /usr/<arch>-linux-gnu when the guest's dynamic\n"
+    "                   loader is not on the host)             (FERRY_LD_PREFIX)\n"
+    "  -v, --verbose    say which sysroot ferry uses           (FERRY_VERBOSE=1)\n"
     "  --strace         log each syscall to stderr            (FERRY_STRACE=1)\n"
     "  -q, --quiet      no warnings about unsupported syscalls (FERRY_QUIET=1)\n"
     "  --version        print the version and exit\n"
@@ -100,6 +105,8 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   }
   out->strace = Truthy(env("FERRY_STRACE"));
   out->quiet = Truthy(env("FERRY_QUIET"));
+  out->verbose = Truthy(env("FERRY_VERBOSE"));
+  if (const char* v = env("FERRY_LD_PREFIX")) out->sysroot = v;
 
   size_t i = 1;
   for (; i < argv.size(); ++i) {
@@ -118,7 +125,8 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "--strace") { out->strace = true; continue; }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
-    if (a == "-E" || a == "-U" || a == "-0" || a == "-s" || a == "-R") {
+    if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
+    if (a == "-E" || a == "-U" || a == "-0" || a == "-s" || a == "-R" || a == "-L") {
       const std::string* v = value();
       if (!v) return Fail("option " + a + " needs a value (see ferry --help)");
       if (a == "-E") {
@@ -130,6 +138,8 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
         out->unset_env.push_back(*v);
       } else if (a == "-0") {
         argv0 = *v;
+      } else if (a == "-L") {
+        out->sysroot = *v;
       } else if (a == "-s") {
         if (auto r = set_size("stack size", *v, &out->stack_size, 64 * 1024)) return *r;
       } else if (auto r = set_size("address space size", *v, &out->address_space, 1 << 26)) {
@@ -141,6 +151,18 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   }
   if (i >= argv.size()) return Fail("no program given (usage: ferry [options] PROGRAM [ARGS...])");
   if (out->address_space % 4096 != 0) return Fail("address space size must be a multiple of 4096");
+  if (!out->sysroot.empty()) {
+    struct stat st;
+    if (stat(out->sysroot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return Fail("sysroot '" + out->sysroot + "' is not a directory");
+    }
+    // Absolute, so a guest chdir does not move it.
+    if (char* real = realpath(out->sysroot.c_str(), nullptr)) {
+      out->sysroot = real;
+      free(real);
+    }
+    if (out->sysroot == "/") out->sysroot.clear();
+  }
   out->program = argv[i];
   out->args.assign(argv.begin() + i, argv.end());
   if (argv0) out->args[0] = *argv0;

@@ -18,6 +18,8 @@ struct Options {
   uint64_t address_space = uint64_t{1} << 40;
   bool strace = false;
   bool quiet = false;                     // no warnings about unknown syscalls
+  bool verbose = false;                   // say what ferry chose (the sysroot)
+  std::string sysroot;                    // -L: guest absolute paths look here first
 };
 
 // What ParseOptions decided.

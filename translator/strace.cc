@@ -99,7 +99,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kHex: return Hex(v);
     case Arg::kDirFd:
       return static_cast<int32_t>(v) == AT_FDCWD ? "AT_FDCWD" : std::to_string(static_cast<int32_t>(v));
-    case Arg::kPath: return GuestString(task, v);
+    case Arg::kPath:
+    case Arg::kLookupPath: return GuestString(task, v);
     case Arg::kInBuf: return GuestBytes(task, v, raw[i + 1]);
     case Arg::kOutBuf:
       return failed || result == kNoReturn ? Pointer(v) : GuestBytes(task, v, static_cast<uint64_t>(result));

@@ -13,6 +13,7 @@
 
 #include "arch/arch.h"
 #include "translator/host_syscall.h"
+#include "translator/proc_view.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -58,11 +59,10 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
 int64_t SysExecve(Task& task, const SyscallArgs& a) {
   std::string path;
   std::vector<std::string> argv, envp;
-  if (!task.memory.ReadString(a.raw[0], 4096, &path)) return -EFAULT;
+  if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
   if (!ReadStrings(task, a.raw[1], &argv) || !ReadStrings(task, a.raw[2], &envp)) return -EFAULT;
   // /proc/self/exe is the guest program here, as readlinkat says.
-  if (!task.exe_path.empty() &&
-      (path == "/proc/self/exe" || path == "/proc/" + std::to_string(getpid()) + "/exe")) {
+  if (!task.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
     path = task.exe_path;
   }
   if (HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK) != 0) {
@@ -76,6 +76,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     run = {"ferry"};
     if (task.options.strace) run.push_back("--strace");
     if (task.options.quiet) run.push_back("-q");
+    if (!task.options.sysroot.empty()) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
     run.insert(run.end(), {"-0", argv.empty() ? path : argv[0], "--", path});

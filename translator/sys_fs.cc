@@ -13,6 +13,7 @@
 #include <string>
 
 #include "restart/restart.h"
+#include "translator/proc_view.h"
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
 #include "translator/syscall_handlers.h"
@@ -68,7 +69,12 @@ FcntlArg FcntlArgOf(int cmd) {
 
 int64_t SysOpenat(Task& task, const SyscallArgs& a) {
   uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[2]));
-  uint64_t path = reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1));
+  std::string host_path;
+  if (!LookupPath(task, a.raw[1], !(flags & O_NOFOLLOW), &host_path)) return -EFAULT;
+  if (ProcFile file = ClassifyProcPath(host_path, getpid()); file != ProcFile::kNone) {
+    return OpenProcFile(task, file, flags, a.raw[3]);
+  }
+  uint64_t path = reinterpret_cast<uint64_t>(host_path.c_str());
   // Opening a FIFO may block until the other side arrives; anything else is quick.
   struct stat st;
   bool fifo = HostSyscall(SYS_newfstatat, a.raw[0], path, reinterpret_cast<uint64_t>(&st), 0) == 0 &&
@@ -97,9 +103,11 @@ int64_t SysFstat(Task& task, const SyscallArgs& a) {
 }
 
 int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (!LookupPath(task, a.raw[1], FollowsLastLink(a), &path)) return -EFAULT;
+  if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.exe_path;
   struct stat st;
-  int64_t r = HostSyscall(SYS_newfstatat, a.raw[0],
-                          reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)),
+  int64_t r = HostSyscall(SYS_newfstatat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                           reinterpret_cast<uint64_t>(&st), a.raw[3]);
   return StatOut(task, r, st, a.raw[2]);
 }
@@ -176,12 +184,12 @@ namespace translator {
 int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
   std::string path;
   if (int64_t(a.raw[3]) <= 0) return -EINVAL;
-  if (task.memory.ReadString(a.raw[1], 64, &path) && !task.exe_path.empty() &&
-      (path == "/proc/self/exe" || path == "/proc/" + std::to_string(getpid()) + "/exe")) {
+  if (!LookupPath(task, a.raw[1], false, &path)) return -EFAULT;
+  if (!task.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
     uint64_t n = std::min<uint64_t>(task.exe_path.size(), a.raw[3]);
     return task.memory.Write(a.raw[2], task.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
   }
-  return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[1], 1)),
+  return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                      reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
 }
 

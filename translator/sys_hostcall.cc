@@ -4,6 +4,9 @@
 #include "translator/host_syscall.h"
 #include "translator/syscall_handlers.h"
 
+#include <fcntl.h>
+#include <limits.h>
+
 #include <cerrno>
 
 namespace translator {
@@ -14,12 +17,31 @@ void* GuestBuffer(const Task& task, uint64_t g, uint64_t len) {
   return host ? host : kBadPointer;
 }
 
+bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path) {
+  if (!task.memory.ReadString(guest_path, PATH_MAX, host_path)) return false;
+  if (!task.sysroot.empty()) *host_path = task.sysroot.Resolve(*host_path, follow_last);
+  return true;
+}
+
+bool FollowsLastLink(const SyscallArgs& args) {
+  for (int i = 0; i < args.row->nargs; ++i) {
+    if (args.row->args[i] == Arg::kAtFlags && (args.raw[i] & AT_SYMLINK_NOFOLLOW)) return false;
+  }
+  return true;
+}
+
 int64_t SysHostCall(Task& task, const SyscallArgs& args) {
   const SyscallRow& row = *args.row;
   uint64_t v[6] = {args.raw[0], args.raw[1], args.raw[2], args.raw[3], args.raw[4], args.raw[5]};
+  std::string paths[6];
   for (int i = 0; i < row.nargs; ++i) {
     Arg kind = row.args[i];
     if (!IsGuestPointer(kind)) continue;
+    if (kind == Arg::kLookupPath && !task.sysroot.empty()) {
+      bool readable = LookupPath(task, args.raw[i], FollowsLastLink(args), &paths[i]);
+      v[i] = reinterpret_cast<uint64_t>(readable ? paths[i].c_str() : kBadPointer);
+      continue;
+    }
     uint64_t len = 1;  // structs are small: the guard page past the space covers them
     if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange) len = args.raw[i + 1];
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];

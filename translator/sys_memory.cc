@@ -22,6 +22,7 @@ int64_t SysBrk(Task& task, const SyscallArgs& a) {
     int64_t r = task.memory.Map(have_end, grow, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (r < 0) return task.brk_current;
+    task.memory.Label(have_end, grow, "[heap]");
   } else if (want_end < have_end) {
     task.memory.Unmap(want_end, have_end - want_end);
   }

@@ -1,6 +1,8 @@
 // Declarations of every Sys<Name> handler named in syscalls.def.
 #pragma once
 
+#include <string>
+
 #include "translator/syscall_table.h"
 #include "translator/task.h"
 
@@ -31,5 +33,11 @@ inline void* const kBadPointer = reinterpret_cast<void*>(~uintptr_t{0});
 inline uint64_t HostAddress(const Task& task, uint64_t g, uint64_t len) {
   return reinterpret_cast<uint64_t>(GuestBuffer(task, g, len));
 }
+
+// The host path a kLookupPath argument names: the guest string looked up
+// through the sysroot. False when the string is unreadable (EFAULT).
+bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path);
+// False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
+bool FollowsLastLink(const SyscallArgs& args);
 
 }  // namespace translator

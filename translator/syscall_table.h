@@ -18,6 +18,7 @@ enum class Arg : uint8_t {
   kFd,
   kDirFd,        // AT_FDCWD or an fd
   kPath,         // guest string read by the call
+  kLookupPath,   // a path the call looks up: through the sysroot (-L) first, then the host
   kInBuf,        // guest buffer read by the call, length in the next argument
   kOutBuf,       // guest buffer written by the call, length in the next argument
   kOutBufPrevLen,// guest buffer written by the call, length in the previous argument
@@ -40,7 +41,7 @@ enum class Arg : uint8_t {
 };
 
 constexpr bool IsGuestPointer(Arg a) {
-  return a == Arg::kPath || a == Arg::kInBuf || a == Arg::kOutBuf || a == Arg::kOutBufPrevLen ||
+  return a == Arg::kPath || a == Arg::kLookupPath || a == Arg::kInBuf || a == Arg::kOutBuf || a == Arg::kOutBufPrevLen ||
          a == Arg::kInPtr || a == Arg::kOutPtr || a == Arg::kInTimespec ||
          a == Arg::kOutTimespec || a == Arg::kRange;
 }

@@ -14,6 +14,7 @@
 #include "restart/restart.h"
 #include "translator/guest_memory.h"
 #include "translator/options.h"
+#include "translator/sysroot.h"
 #include "translator/syscall_helper.h"
 
 namespace translator {
@@ -114,6 +115,14 @@ class Task {
   const char* resumed_call = "";      // what the last restart_syscall resumed (for --strace)
   std::set<pid_t> children;  // the guest's own child processes (from fork)
   std::string exe_path;  // the guest program's absolute path, for /proc/self/exe
+  Sysroot sysroot;       // where guest absolute paths are looked up first
+  // Where execve put things, for the guest's /proc/self files.
+  struct Layout {
+    uint64_t start_code = 0, end_code = 0, start_stack = 0;
+    uint64_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
+    uint64_t auxv = 0, auxv_size = 0;
+    uint64_t loader_start = 0, loader_end = 0;  // the dynamic loader (none: 0, 0)
+  } layout;
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
@@ -125,6 +134,7 @@ class Task {
 
   GuestFault fault;
   FaultProbe probe;
+  bool invalidating_code = false;  // see GuestMemory::on_change in cpu.cc
   uint64_t tlb_fills = 0;        // TLB misses so far (see OnTlbFill)
   uint64_t tlb_flush_at = 1024;
   bool ended = false;

@@ -47,6 +47,15 @@ const ArchInfo kAarch64 = {
     .platform = "aarch64",
     .hwcap = kHwcap,
     .hwcap2 = 0,
+    .cross_sysroot = "/usr/aarch64-linux-gnu",
+    .cpuinfo_entry = "processor\t: %d\n"
+                     "BogoMIPS\t: 100.00\n"
+                     "Features\t: fp asimd aes pmull sha1 sha2 crc32 atomics\n"
+                     "CPU implementer\t: 0x41\n"
+                     "CPU architecture: 8\n"
+                     "CPU variant\t: 0x0\n"
+                     "CPU part\t: 0xd07\n"
+                     "CPU revision\t: 0\n\n",
     .reg_pc = UC_ARM64_REG_PC,
     .reg_sp = UC_ARM64_REG_SP,
     .reg_syscall_nr = UC_ARM64_REG_X8,

@@ -45,6 +45,11 @@ const ArchInfo kRiscv64 = {
     .platform = "riscv64",
     .hwcap = kHwcap,
     .hwcap2 = 0,
+    .cross_sysroot = "/usr/riscv64-linux-gnu",
+    .cpuinfo_entry = "processor\t: %d\n"
+                     "hart\t\t: %d\n"
+                     "isa\t\t: rv64imafdc\n"
+                     "mmu\t\t: sv48\n\n",
     .reg_pc = UC_RISCV_REG_PC,
     .reg_sp = UC_RISCV_REG_SP,
     .reg_syscall_nr = UC_RISCV_REG_A7,

@@ -142,10 +142,42 @@ TEST_CASE("rejects truncated and corrupt files") {
   CHECK(ReasonFor(b).find("not an executable") != std::string::npos);
 }
 
-TEST_CASE("names dynamically linked programs as such") {
+// The file with a second program header, PT_INTERP, naming `path` (NUL included
+// unless `terminate` is false).
+std::vector<uint8_t> WithInterpreter(const std::string& path, bool terminate = true) {
   auto b = MakeElf(EM_AARCH64);
-  Phdr(b).p_type = PT_INTERP;
-  CHECK(ReasonFor(b).find("dynamically linked") != std::string::npos);
+  size_t path_at = b.size();
+  b.insert(b.end(), path.begin(), path.end());
+  if (terminate) b.push_back(0);
+  // A new program header table at the end, with room for two.
+  Elf64_Phdr load = Phdr(b);
+  Elf64_Phdr interp{};
+  interp.p_type = PT_INTERP;
+  interp.p_offset = path_at;
+  interp.p_filesz = b.size() - path_at;
+  interp.p_memsz = interp.p_filesz;
+  size_t table = b.size();
+  b.resize(table + 2 * sizeof(Elf64_Phdr));
+  memcpy(b.data() + table, &interp, sizeof interp);
+  memcpy(b.data() + table + sizeof interp, &load, sizeof load);
+  Header(b).e_phoff = table;
+  Header(b).e_phnum = 2;
+  return b;
+}
+
+TEST_CASE("reads the dynamic loader's path from PT_INTERP") {
+  auto b = WithInterpreter("/lib/ld-linux-aarch64.so.1");
+  ElfImage image;
+  REQUIRE_FALSE(ParseElf(b, &image).has_value());
+  CHECK(image.interpreter == "/lib/ld-linux-aarch64.so.1");
+  ElfImage plain;
+  REQUIRE_FALSE(ParseElf(MakeElf(EM_AARCH64), &plain).has_value());
+  CHECK(plain.interpreter.empty());
+}
+
+TEST_CASE("refuses an unterminated or empty PT_INTERP") {
+  CHECK(ReasonFor(WithInterpreter("/lib/ld.so", false)).find("bad interpreter path") != std::string::npos);
+  CHECK(ReasonFor(WithInterpreter("")).find("bad interpreter path") != std::string::npos);
 }
 
 TEST_CASE("ReadProgramFile gives the shell's exit statuses") {
