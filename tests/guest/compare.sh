@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] [@SIGNAL=SIG@SECS...] -- ARGS...
+# compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] [@SIGNAL=SIG@SECS...]
+#            [@FERRYARG=OPT...] [@QEMUARG=OPT...] -- ARGS...
 # Runs the guest under ferry and under each oracle (native, qemu) with the same
 # arguments, environment and a fresh working directory each, and fails unless
 # stdout and the exit status (128+N for a signal, as a shell reports it) match.
 set -u
 ferry=$1 arch=$2 guest=$3 native_bin=$4 oracles=$5
 shift 5
-env_args=() signals=()
+env_args=() signals=() ferry_args=() qemu_args=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-  case $1 in @SIGNAL=*) signals+=("${1#@SIGNAL=}") ;; *) env_args+=("$1") ;; esac
+  case $1 in
+    @SIGNAL=*) signals+=("${1#@SIGNAL=}") ;;
+    @FERRYARG=*) ferry_args+=("${1#@FERRYARG=}") ;;
+    @QEMUARG=*) qemu_args+=("${1#@QEMUARG=}") ;;
+    *) env_args+=("$1") ;;
+  esac
   shift
 done
 [ $# -gt 0 ] && shift
@@ -37,12 +43,12 @@ run() {
 abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
 ferry=$(abs "$ferry") guest=$(abs "$guest") native_bin=$(abs "$native_bin")
 
-run ferry "$ferry" -q "$guest" "$@"
+run ferry "$ferry" -q "${ferry_args[@]}" "$guest" "$@"
 status=0
 for oracle in ${oracles//,/ }; do
   case $oracle in
     native) run native "$native_bin" "$@" ;;
-    qemu) run qemu "qemu-$arch" "$guest" "$@" ;;
+    qemu) run qemu "qemu-$arch" "${qemu_args[@]}" "$guest" "$@" ;;
     *) echo "compare.sh: unknown oracle $oracle"; exit 2 ;;
   esac
   if ! cmp -s "$work/ferry.out" "$work/$oracle.out"; then
@@ -58,7 +64,7 @@ done
 if [ $status != 0 ]; then
   echo "--- ferry stderr:"; head -20 "$work/ferry.err"
 else
-  echo "ok: $(basename "$guest") $* ($arch): status $(cat "$work/ferry.status"), $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
+  echo "ok: ${ferry_args[*]} $(basename "$guest") $* ($arch): status $(cat "$work/ferry.status"), $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
 fi
 rm -rf "$work"
 exit $status

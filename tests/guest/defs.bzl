@@ -1,55 +1,114 @@
 """Guest test programs: one C source built for every guest arch and the host,
-then run under ferry and compared with the host build and with qemu-user."""
+then run under ferry and compared with the host build and with qemu-user.
+Each guest program is built static and dynamically linked against Debian's
+cross sysroot; each test runs the static build, the dynamic one with the
+sysroot ferry finds by itself, and the dynamic one with -L."""
 
 GUEST_ARCHES = {
     "aarch64": "aarch64-linux-gnu-gcc",
     "riscv64": "riscv64-linux-gnu-gcc",
 }
 
+GUEST_CXX = {
+    "aarch64": "aarch64-linux-gnu-g++",
+    "riscv64": "riscv64-linux-gnu-g++",
+    "native": "g++",
+}
+
+def _compiler(arch, cxx):
+    if cxx:
+        return GUEST_CXX[arch]
+    return GUEST_ARCHES.get(arch, "gcc")
+
+def _sources(srcs):
+    return " ".join(["$(location %s)" % s for s in srcs if not s.endswith(".h")])
+
+def guest_shared_library(name, srcs, cxx = False):
+    """Builds lib<name>.<arch>.so for every guest arch and lib<name>.native.so,
+    each with that file name as its soname."""
+    for arch in list(GUEST_ARCHES.keys()) + ["native"]:
+        lib = "lib%s.%s.so" % (name, arch)
+        native.genrule(
+            name = "lib%s_build_%s" % (name, arch),
+            srcs = srcs,
+            outs = [lib],
+            cmd = "%s -O2 -Wall -shared -fPIC -Wl,-soname,%s -o $@ %s" % (_compiler(arch, cxx), lib, _sources(srcs)),
+        )
+
+def cross_sysroot(arch):
+    return "/usr/%s-linux-gnu" % arch
+
 def shell_quote(s):
     """Test args are make-variable expanded and shell-tokenized by Bazel."""
     return "'" + s.replace("$", "$$").replace("'", "'\\''") + "'"
 
-def guest_program(name, src, copts = [], pie = False, arches = None):
-    """Builds `src` as <name>.aarch64, <name>.riscv64 (static) and <name>.native."""
-    flags = " ".join(["-O2", "-Wall"] + copts)
-    link = "-static-pie" if pie else "-static"
-    for arch in (arches or GUEST_ARCHES.keys()):
-        cc = GUEST_ARCHES[arch]
-        native.genrule(
-            name = name + "_build_" + arch,
-            srcs = [src, "//tests/guest:check.h"],
-            outs = [name + "." + arch],
-            cmd = "%s %s %s -o $@ $(location %s) -lm" % (cc, link, flags, src),
-        )
+def _build(rule, arch, out, link_flags, src, srcs, flags, cxx, shared_libs):
+    libs = [":lib%s.%s.so" % (l, arch) for l in shared_libs]
+    lib_flags = " ".join(["$(location %s)" % l for l in libs])
+    if shared_libs:
+        lib_flags += " -Wl,-rpath,'$$ORIGIN'"
     native.genrule(
-        name = name + "_build_native",
-        srcs = [src, "//tests/guest:check.h"],
-        outs = [name + ".native"],
-        cmd = "gcc %s -o $@ $(location %s) -lm" % (flags, src),
+        name = rule,
+        srcs = srcs + libs,
+        outs = [out],
+        cmd = "%s %s %s -o $@ $(location %s) %s -lm" % (_compiler(arch, cxx), link_flags, flags, src, lib_flags),
     )
 
-def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small"):
-    """One test per guest arch: stdout and exit status under ferry must equal
-    those of each oracle ("native": the host build; "qemu": qemu-user).
-    `signals`: ["USR1@0.5", ...] sent from outside at those times."""
+def guest_program(name, src, copts = [], pie = False, arches = None, dynamic = True, static = True, cxx = False, hdrs = [], shared_libs = []):
+    """Builds `src` as <name>.aarch64, <name>.riscv64 (static, unless `static`
+    is False), <name>.<arch>.dyn (dynamically linked, unless `dynamic` is
+    False) and <name>.native. `shared_libs`: guest_shared_library names linked
+    in and found beside the program ($ORIGIN)."""
+    flags = " ".join(["-O2", "-Wall"] + copts)
+    link = "-static-pie" if pie else "-static"
+    srcs = [src, "//tests/guest:check.h"] + hdrs
+
     for arch in (arches or GUEST_ARCHES.keys()):
-        native.sh_test(
-            name = name + "_" + arch,
-            size = size,
-            srcs = ["//tests/guest:compare.sh"],
-            args = [
-                "$(location //tools:ferry)",
-                arch,
-                "$(location :%s.%s)" % (program, arch),
-                "$(location :%s.native)" % program,
-                ",".join(oracles),
-            ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] +
-                   ["@SIGNAL=" + s for s in signals] + ["--"] +
-                   [shell_quote(a) for a in args],
-            data = [
-                "//tools:ferry",
-                ":%s.%s" % (program, arch),
-                ":%s.native" % program,
-            ],
-        )
+        if static:
+            _build(name + "_build_" + arch, arch, name + "." + arch, link, src, srcs, flags, cxx, shared_libs)
+        if dynamic:
+            _build(name + "_build_" + arch + "_dyn", arch, name + "." + arch + ".dyn", "", src, srcs, flags, cxx, shared_libs)
+    _build(name + "_build_native", "native", name + ".native", "", src, srcs, flags, cxx, shared_libs)
+
+def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = []):
+    """Tests per guest arch: stdout and exit status under ferry must equal
+    those of each oracle ("native": the host build; "qemu": qemu-user).
+    `signals`: ["USR1@0.5", ...] sent from outside at those times.
+    With `dynamic`, the dynamically linked build runs too: <name>_<arch>_dyn
+    (sysroot found by ferry) and <name>_<arch>_dyn_L (sysroot given with -L),
+    compared with `dynamic_oracles` (default: `oracles`). `shared_libs`: the
+    libraries the program loads, made available beside it."""
+    for arch in (arches or GUEST_ARCHES.keys()):
+        variants = []
+        if static:
+            variants.append(("", ".%s" % arch, [], oracles))
+        if dynamic:
+            sysroot = cross_sysroot(arch)
+            dyn_oracles = dynamic_oracles or oracles
+            variants += [
+                ("_dyn", ".%s.dyn" % arch, ["@QEMUARG=-L", "@QEMUARG=" + sysroot], dyn_oracles),
+                ("_dyn_L", ".%s.dyn" % arch, ["@FERRYARG=-L", "@FERRYARG=" + sysroot, "@QEMUARG=-L", "@QEMUARG=" + sysroot], dyn_oracles),
+            ]
+        libs = []
+        for l in shared_libs:
+            libs += [":lib%s.%s.so" % (l, arch), ":lib%s.native.so" % l]
+        for suffix, binary, extra, test_oracles in variants:
+            native.sh_test(
+                name = name + "_" + arch + suffix,
+                size = size,
+                srcs = ["//tests/guest:compare.sh"],
+                args = [
+                    "$(location //tools:ferry)",
+                    arch,
+                    "$(location :%s%s)" % (program, binary),
+                    "$(location :%s.native)" % program,
+                    ",".join(test_oracles),
+                ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] +
+                       ["@SIGNAL=" + s for s in signals] + extra + ["--"] +
+                       [shell_quote(a) for a in args],
+                data = [
+                    "//tools:ferry",
+                    ":%s%s" % (program, binary),
+                    ":%s.native" % program,
+                ] + libs,
+            )
