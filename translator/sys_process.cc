@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -22,7 +23,19 @@ int64_t SysExit(Task& task, const SyscallArgs& a) {
   return kNoReturn;
 }
 
-int64_t SysExitGroup(Task& task, const SyscallArgs& a) { return SysExit(task, a); }
+int64_t SysExitGroup(Task& task, const SyscallArgs& a) {
+  // The guest's dynamic loader exits 127 when a library is missing, after
+  // printing its own message; ferry adds where it looked.
+  uint64_t pc = task.ReadReg(task.arch.reg_pc);
+  if ((a.raw[0] & 0xff) == 127 && pc >= task.layout.loader_start && pc < task.layout.loader_end &&
+      !task.options.quiet) {
+    fprintf(stderr, "ferry: %s: the dynamic loader failed; ferry looked up its files in %s\n",
+            task.options.program.c_str(),
+            task.sysroot.empty() ? "the host's / (no sysroot)"
+                                 : ("the sysroot " + task.sysroot.prefix() + " first, then the host").c_str());
+  }
+  return SysExit(task, a);
+}
 
 int64_t SysSetTidAddress(Task& task, const SyscallArgs& a) {
   task.clear_child_tid = a.raw[0];

@@ -19,6 +19,8 @@ def cli_test(name, status, stdout = "", stderr = "", setup = "", args = []):
         data = [
             "//tests/guest:argv_env.aarch64",
             "//tests/guest:hello.aarch64",
+            "//tests/guest:hello.aarch64.dyn",
+            "//tests/guest:hello.riscv64.dyn",
             "//tests/guest:unknown_syscall.aarch64",
             "//tools:ferry",
         ],

@@ -2,7 +2,8 @@
 # expect.sh FERRY GUEST STATUS STDOUT_RE STDERR_RE SETUP -- ARGS...
 # Runs `ferry ARGS...` (with @GUEST@: the hello guest, @GUESTS@: the guest
 # programs' directory, @FILE@: a scratch file, substituted; @ENV:VAR=VAL
-# arguments become ferry's environment instead) in a scratch
+# arguments become ferry's environment instead; @STDERR=RE is one more
+# pattern stderr must match; @LINES=N allows an N-line error) in a scratch
 # directory after running SETUP there, and checks the exit status, that stderr
 # is exactly one line when ferry refuses to run, and both patterns (grep -E;
 # empty matches anything; EMPTY for stderr demands no output at all).
@@ -16,9 +17,13 @@ cd "$work"
 GUEST=$guest bash -c "$setup" || { echo "FAIL: setup failed: $setup"; exit 1; }
 args=()
 guests=$(dirname "$guest")
-env_vars=()
+env_vars=() more_err=() error_lines=1
 for a in "$@"; do
-  case $a in @ENV:*) env_vars+=("${a#@ENV:}"); continue ;; esac
+  case $a in
+    @ENV:*) env_vars+=("${a#@ENV:}"); continue ;;
+    @STDERR=*) more_err+=("${a#@STDERR=}"); continue ;;
+    @LINES=*) error_lines=${a#@LINES=}; continue ;;
+  esac
   a=${a//@GUEST@/$guest}
   a=${a//@GUESTS@/$guests}
   args+=("${a//@FILE@/$work/file}")
@@ -33,9 +38,12 @@ if [ "$err_re" = EMPTY ]; then
 elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" err; then
   echo "FAIL: stderr lacks /$err_re/"; fail=1
 fi
-# A ferry error (nothing ran, so no stdout) is exactly one line.
-if [ ! -s out ] && [[ " 1 2 126 127 " == *" $want_status "* ]] && [ "$(wc -l <err)" != 1 ]; then
-  echo "FAIL: want exactly one line on stderr, got $(wc -l <err)"; fail=1
+for re in "${more_err[@]}"; do
+  grep -Eq -- "$re" err || { echo "FAIL: stderr lacks /$re/"; fail=1; }
+done
+# A ferry error (nothing ran, so no stdout) is exactly one line (or @LINES).
+if [ ! -s out ] && [[ " 1 2 126 127 " == *" $want_status "* ]] && [ "$(wc -l <err)" != "$error_lines" ]; then
+  echo "FAIL: want exactly $error_lines line(s) on stderr, got $(wc -l <err)"; fail=1
 fi
 echo "--- ferry ${args[*]} -> $status"; echo "--- stdout:"; head -20 out; echo "--- stderr:"; head -20 err
 exit $fail
