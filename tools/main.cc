@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,10 +40,23 @@ int main(int argc, char** argv, char** environ) {
 
   std::vector<uint8_t> bytes;
   ElfImage image;
-  if (auto e = ReadProgramFile(options.program, &bytes)) {
-    return Fail(options.program, e->reason, e->exit_status);
+  std::string program = options.program;
+  std::optional<ProgramError> e = ReadProgramFile(program, &bytes);
+  if (!e) e = ParseElf(bytes, &image);
+  // With -L, an absolute program path that is no guest program on the host
+  // names the sysroot's, as the guest's own execve would.
+  std::string in_sysroot = Sysroot(options.sysroot).Resolve(program);
+  if (e && in_sysroot != program) {
+    std::vector<uint8_t> sysroot_bytes;
+    ElfImage sysroot_image;
+    if (!ReadProgramFile(in_sysroot, &sysroot_bytes) && !ParseElf(sysroot_bytes, &sysroot_image)) {
+      program = in_sysroot;
+      bytes = std::move(sysroot_bytes);
+      image = std::move(sysroot_image);
+      e.reset();
+    }
   }
-  if (auto e = ParseElf(bytes, &image)) return Fail(options.program, e->reason, e->exit_status);
+  if (e) return Fail(options.program, e->reason, e->exit_status);
 
   std::string error;
   auto memory = GuestMemory::Reserve(options.address_space, &error);
@@ -51,7 +65,7 @@ int main(int argc, char** argv, char** environ) {
   if (auto e = AttachCpu(task)) return Fail(options.program, *e, 1);
 
   ProgramStart start;
-  if (auto e = LoadProgram(task, image, bytes, environ, &start)) {
+  if (auto e = LoadProgram(task, program, image, bytes, environ, &start)) {
     int status = Fail(options.program, e->reason, e->exit_status);
     if (!e->detail.empty()) Fail(options.program, e->detail, status);
     return status;

@@ -46,7 +46,7 @@ std::string Maps(const Task& task, bool smaps) {
       while (end < limit && memory.PageState(end) == state) end += kPageSize;
       uint64_t offset = origin && origin->inode ? origin->offset + (at - o_start) : 0;
       out += MapsLine(at, end, state, origin && origin->shared, offset, origin ? origin->dev : 0,
-                      origin ? origin->inode : 0, origin ? origin->name : "");
+                      origin ? origin->inode : 0, origin ? task.sysroot.GuestView(origin->name) : "");
       if (smaps) {
         uint64_t kb = (end - at) / 1024;
         char buf[512];
@@ -149,7 +149,7 @@ std::string MapsLine(uint64_t start, uint64_t end, uint8_t prot, bool shared, ui
 
 int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint64_t mode) {
   if (file == ProcFile::kExe) {
-    return HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(task.exe_path.c_str()),
+    return HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(task.exe_host_path.c_str()),
                        host_flags, mode);
   }
   if ((host_flags & O_ACCMODE) != O_RDONLY) return -EACCES;

@@ -39,14 +39,15 @@ bool IsGuestElf(const std::string& path, const arch::ArchInfo& arch) {
          eh.e_machine == arch.elf_machine;
 }
 
-// The segments' file as their origin, for the guest's /proc/self/maps.
+// The segments' file (at `host_path`, shown as `name`) as their origin, for
+// the guest's /proc/self/maps.
 void NoteFileOrigin(GuestMemory& memory, const ElfImage& image, uint64_t bias,
-                    const std::string& path) {
+                    const std::string& host_path, const std::string& name) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return;
+  if (stat(host_path.c_str(), &st) != 0) return;
   for (const ElfSegment& s : image.segments) {
     uint64_t lo = PageDown(s.vaddr + bias), hi = PageUp(s.vaddr + bias + s.memsz);
-    memory.SetOrigin(lo, hi - lo, MappingOrigin{PageDown(s.offset), st.st_dev, st.st_ino, path});
+    memory.SetOrigin(lo, hi - lo, MappingOrigin{PageDown(s.offset), st.st_dev, st.st_ino, name});
   }
 }
 
@@ -75,7 +76,7 @@ Sysroot ChooseSysroot(const Options& options, const arch::ArchInfo& arch,
   return cross;
 }
 
-std::optional<ProgramError> LoadProgram(Task& task, const ElfImage& image,
+std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, const ElfImage& image,
                                         std::span<const uint8_t> bytes, char** environ,
                                         ProgramStart* start) {
   GuestMemory& memory = task.memory;
@@ -129,8 +130,9 @@ std::optional<ProgramError> LoadProgram(Task& task, const ElfImage& image,
   LoadedImage loaded;
   uint64_t pie_base = PageDown(memory.size() / 3 * 2);  // the kernel's ELF_ET_DYN_BASE
   if (auto e = LoadElf(image, bytes, pie_base, memory, &loaded)) return Failure(126, *e);
-  task.exe_path = AbsolutePath(options.program);
-  NoteFileOrigin(memory, image, loaded.bias, task.exe_path);
+  task.exe_host_path = AbsolutePath(program);
+  task.exe_path = task.sysroot.GuestView(task.exe_host_path);
+  NoteFileOrigin(memory, image, loaded.bias, task.exe_host_path, task.exe_path);
   task.brk_start = task.brk_current = loaded.brk_start;
 
   LoadedImage loader_loaded;
@@ -142,7 +144,8 @@ std::optional<ProgramError> LoadProgram(Task& task, const ElfImage& image,
     if (auto e = LoadElf(loader, loader_bytes, (at + align - 1) & ~(align - 1), memory, &loader_loaded)) {
       return Failure(126, "dynamic loader " + loader_path + ": " + *e);
     }
-    NoteFileOrigin(memory, loader, loader_loaded.bias, AbsolutePath(loader_path));
+    std::string loader_host = AbsolutePath(loader_path);
+    NoteFileOrigin(memory, loader, loader_loaded.bias, loader_host, task.sysroot.GuestView(loader_host));
     task.layout.loader_start = loader.lowest + loader_loaded.bias;
     task.layout.loader_end = loader.highest + loader_loaded.bias;
   }

@@ -20,8 +20,9 @@ struct ProgramStart {
   uint64_t sp = 0;
 };
 
-// `image` is the parsed program (`bytes`); `environ` the host environment.
-std::optional<ProgramError> LoadProgram(Task& task, const ElfImage& image,
+// `image` is the parsed program (`bytes`, read from host path `program`);
+// `environ` the host environment.
+std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, const ElfImage& image,
                                         std::span<const uint8_t> bytes, char** environ,
                                         ProgramStart* start);
 

@@ -63,7 +63,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   if (!ReadStrings(task, a.raw[1], &argv) || !ReadStrings(task, a.raw[2], &envp)) return -EFAULT;
   // /proc/self/exe is the guest program here, as readlinkat says.
   if (!task.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
-    path = task.exe_path;
+    path = task.exe_host_path;
   }
   if (HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK) != 0) {
     return HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK);

@@ -1,6 +1,7 @@
 // Files and descriptors whose arguments need more than pointer rebasing:
 // open flags that differ per arch, the guest's struct stat, ioctl and fcntl.
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -105,7 +106,7 @@ int64_t SysFstat(Task& task, const SyscallArgs& a) {
 int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
   std::string path;
   if (!LookupPath(task, a.raw[1], FollowsLastLink(a), &path)) return -EFAULT;
-  if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.exe_path;
+  if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.exe_host_path;
   struct stat st;
   int64_t r = HostSyscall(SYS_newfstatat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                           reinterpret_cast<uint64_t>(&st), a.raw[3]);
@@ -189,8 +190,18 @@ int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
     uint64_t n = std::min<uint64_t>(task.exe_path.size(), a.raw[3]);
     return task.memory.Write(a.raw[2], task.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
   }
-  return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
-                     reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
+  if (task.sysroot.empty() || path.compare(0, 6, "/proc/") != 0) {
+    return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
+                       reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
+  }
+  // /proc/self/fd/N, /proc/self/cwd...: the guest's names, without the sysroot.
+  char target[PATH_MAX];
+  int64_t n = HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
+                          reinterpret_cast<uint64_t>(target), sizeof target);
+  if (n < 0) return n;
+  std::string shown = task.sysroot.GuestView(std::string(target, n));
+  uint64_t len = std::min<uint64_t>(shown.size(), a.raw[3]);
+  return task.memory.Write(a.raw[2], shown.data(), len) ? static_cast<int64_t>(len) : -EFAULT;
 }
 
 }  // namespace translator

@@ -36,6 +36,13 @@ bool IsHostOnlyPath(const std::string& path) {
          StartsWithDir(path, "/dev") || StartsWithDir(path, "/sys");
 }
 
+std::string Sysroot::GuestView(const std::string& host_path) const {
+  if (prefix_.empty() || host_path.compare(0, prefix_.size(), prefix_) != 0) return host_path;
+  if (host_path.size() == prefix_.size()) return "/";
+  if (host_path[prefix_.size()] != '/') return host_path;
+  return host_path.substr(prefix_.size());
+}
+
 std::string Sysroot::Resolve(const std::string& path, bool follow_last) const {
   if (prefix_.empty() || path.empty() || path[0] != '/' || IsHostOnlyPath(path)) return path;
   std::vector<std::string> todo;

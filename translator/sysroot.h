@@ -19,6 +19,9 @@ class Sysroot {
   // The host path for guest `path`. `follow_last`: a final symlink is followed
   // (open, stat) rather than named (lstat, readlink).
   std::string Resolve(const std::string& path, bool follow_last = true) const;
+  // The guest's name for a host path: inside the sysroot, without its
+  // prefix (so /proc and readlink do not show where the sysroot lives).
+  std::string GuestView(const std::string& host_path) const;
 
  private:
   std::string prefix_;

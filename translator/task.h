@@ -114,7 +114,8 @@ class Task {
   restart::RestartBlock restart_block;
   const char* resumed_call = "";      // what the last restart_syscall resumed (for --strace)
   std::set<pid_t> children;  // the guest's own child processes (from fork)
-  std::string exe_path;  // the guest program's absolute path, for /proc/self/exe
+  std::string exe_path;       // the guest program's absolute path as the guest sees it (/proc/self/exe)
+  std::string exe_host_path;  // ... and where it is on the host (inside the sysroot, say)
   Sysroot sysroot;       // where guest absolute paths are looked up first
   // Where execve put things, for the guest's /proc/self files.
   struct Layout {
