@@ -1,0 +1,5 @@
+# CMake toolchain: Debian's aarch64-linux-gnu cross compiler; tests run under
+# ferry (-DFERRY=/path/to/ferry). See ferry-cross.cmake.
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(FERRY_TRIPLE aarch64-linux-gnu)
+include(${CMAKE_CURRENT_LIST_DIR}/ferry-cross.cmake)
