@@ -88,6 +88,8 @@ struct ArchInfo {
   // Guest struct layouts that differ from the host's.
   size_t stat_size;
   void (*encode_stat)(const struct stat& host, void* guest);
+  size_t stat_mode_offset;  // where --strace finds st_mode (u32) and st_size (i64)
+  size_t stat_size_offset;
   bool sigaction_has_restorer;  // does the guest's kernel sigaction carry sa_restorer
 
   // open(2) flag bits whose values differ from x86_64; identical bits pass.

@@ -71,11 +71,14 @@ int main(int argc, char** argv, char** environ) {
     return status;
   }
 
+  task.tracer = Tracer::Create(options.trace, &error);
+  if (!task.tracer && !error.empty()) return Fail(options.program, error, 2);
+
   SetSignalTask(&task);
   InstallHostSignalHandlers();
   GuestExit how = RunGuest(task, start.pc, start.sp);
   if (how.signaled) {
-    if (options.strace) fprintf(stderr, "+++ killed by SIG%s +++\n", sigabbrev_np(how.value));
+    if (task.tracer) task.tracer->Killed(how.value);
     DieBySignal(how.value);
   }
   return how.value;

@@ -63,7 +63,7 @@ bool IsBreakpointAt(const Task& task, uint64_t pc) {
 // A fault: a guest handler gets it with its siginfo; otherwise the guest dies.
 void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
   if (DispositionOf(task, info.si_signo) != Disposition::kHandler) {
-    if (task.options.strace) EmitTrace(FormatSignal(info));
+    if (task.tracer) task.tracer->Signal(info);
     task.End({true, info.si_signo});  // blocked or default: the kernel kills
     return;
   }
@@ -117,6 +117,8 @@ void DispatchSyscall(Task& task) {
   uc_reg_read_batch(task.uc, regs, values, 7);
 
   const SyscallRow* row = FindSyscall(nr);
+  timespec start{};
+  if (task.tracer) clock_gettime(CLOCK_REALTIME, &start);
   int64_t result;
   if (row == nullptr || row->support == Support::kUnsupported) {
     WarnUnknownOnce(task, nr, row);
@@ -130,14 +132,13 @@ void DispatchSyscall(Task& task) {
   }
   int64_t traced = result;
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);
-  if (task.options.strace) {
-    std::string line = FormatSyscall(task, row, nr, raw, traced);
-    if (task.ended && !task.exit.signaled) {
-      line += "+++ exited with " + std::to_string(task.exit.value) + " +++\n";
-    } else if (task.ended) {
-      line += std::string("--- SIG") + sigabbrev_np(task.exit.value) + " ---\n";
-    }
-    EmitTrace(line);
+  // A forked child's own return from clone is not shown, as under strace -f.
+  bool fork_child = traced == 0 && row && row->nargs && row->args[0] == Arg::kCloneFlags;
+  if (task.tracer && !fork_child) {
+    timespec end;
+    clock_gettime(CLOCK_REALTIME, &end);
+    task.tracer->Syscall(task, row, nr, raw, traced, start, end);
+    if (task.ended && !task.exit.signaled) task.tracer->Exited(task.exit.value);
   }
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
   RaiseSignalsForResult(row, raw, result);

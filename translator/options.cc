@@ -1,7 +1,13 @@
 #include "translator/options.h"
 
+#include "translator/syscall_table.h"
+
+#include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unicorn/unicorn.h>
+
+#include <cctype>
 
 #include <cerrno>
 #include <cstdlib>
@@ -23,7 +29,12 @@ constexpr const char kUsage[] =
     "                   (default: /usr/<arch>-linux-gnu when the guest's dynamic\n"
     "                   loader is not on the host)             (FERRY_LD_PREFIX)\n"
     "  -v, --verbose    say which sysroot ferry uses           (FERRY_VERBOSE=1)\n"
-    "  --strace         log each syscall to stderr            (FERRY_STRACE=1)\n"
+    "  --strace [-f|-ff] [-o FILE] [-e trace=NAMES|%CLASS] [-e signal=NAMES]\n"
+    "           [-s N] [-tt] [-T]\n"
+    "                   trace syscalls and signals as strace does; strace's options\n"
+    "                   follow --strace, before PROGRAM       (FERRY_STRACE=1)\n"
+    "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
+    "  --list-syscalls [--arch A]  print each syscall and how far ferry supports it\n"
     "  -q, --quiet      no warnings about unsupported syscalls (FERRY_QUIET=1)\n"
     "  --version        print the version and exit\n"
     "  -h, --help       print this help and exit\n";
@@ -54,6 +65,48 @@ bool Truthy(const char* v) { return v && *v && strcmp(v, "0") != 0; }
 
 ParseResult Fail(const std::string& message) { return {false, 2, "ferry: " + message}; }
 
+constexpr const char* kTraceClasses[] = {"%file", "%process", "%signal", "%network", "%net",
+                                         "%memory", "%desc"};
+
+// "-e trace=a,b", "-e signal=!SIGCHLD", "-e a,b" (trace=): names are checked
+// against the syscall table and the signal names.
+std::optional<std::string> ParseTraceExpression(const std::string& expr, TraceOptions* out) {
+  std::string qualifier = "trace", list = expr;
+  if (size_t eq = expr.find('='); eq != std::string::npos) {
+    qualifier = expr.substr(0, eq);
+    list = expr.substr(eq + 1);
+  }
+  if (qualifier != "trace" && qualifier != "signal" && qualifier != "t" && qualifier != "signals") {
+    return "--strace -e: unknown qualifier '" + qualifier + "' (ferry takes trace= and signal=)";
+  }
+  bool signal = qualifier == "signal" || qualifier == "signals";
+  bool negated = !list.empty() && list[0] == '!';
+  if (negated) list.erase(0, 1);
+  std::vector<std::string> names = SplitCommas(list.c_str());
+  for (const std::string& name : names) {
+    if (signal) {
+      bool known = false;
+      std::string bare = name.compare(0, 3, "SIG") == 0 ? name.substr(3) : name;
+      for (int s = 1; s < 32 && !known; ++s) known = sigabbrev_np(s) && bare == sigabbrev_np(s);
+      if (!known && name != "all") return "--strace -e signal: unknown signal '" + name + "'";
+      continue;
+    }
+    bool known = name == "all";
+    for (const char* c : kTraceClasses) known |= name == c;
+    for (const SyscallRow& row : SyscallTable()) known |= name == row.name;
+    if (!known) return "--strace -e trace: unknown syscall or class '" + name + "'";
+  }
+  std::erase(names, std::string("all"));
+  if (signal) {
+    out->signals = names;
+    out->signals_negated = negated;
+  } else {
+    out->trace = names;
+    out->trace_negated = negated;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<uint64_t> ParseSize(const std::string& text) {
@@ -73,6 +126,75 @@ std::optional<uint64_t> ParseSize(const std::string& text) {
   }
   if (*end != '\0' || (shift && value > (~0ull >> shift))) return std::nullopt;
   return value << shift;
+}
+
+std::optional<std::string> ParseTraceOptions(const std::vector<std::string>& argv, size_t* i,
+                                             TraceOptions* out) {
+  out->enabled = true;
+  for (; *i < argv.size(); ++*i) {
+    const std::string& a = argv[*i];
+    if (a == "--") {
+      ++*i;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;
+    auto value = [&]() -> const std::string* { return *i + 1 < argv.size() ? &argv[++*i] : nullptr; };
+    if (a == "-f") {
+      out->follow = true;
+    } else if (a == "-ff") {
+      out->follow = out->per_process_files = true;
+    } else if (a == "-tt") {
+      out->timestamps = true;
+    } else if (a == "-T") {
+      out->durations = true;
+
+    } else if (a == "-o" || a == "-s" || a == "-e" || a == "--trace-json") {
+      const std::string* v = value();
+      if (!v || v->empty()) return "--strace " + a + " needs a value";
+      if (a == "-o") {
+        out->output = *v;
+      } else if (a == "--trace-json") {
+        out->json = *v;
+      } else if (a == "-s") {
+        char* end = nullptr;
+        unsigned long long n = strtoull(v->c_str(), &end, 10);
+        if (*end || !isdigit(static_cast<unsigned char>((*v)[0])) || n > (1u << 20)) {
+          return "--strace -s wants a string length, got '" + *v + "'";
+        }
+        out->string_limit = n;
+      } else if (auto error = ParseTraceExpression(*v, out)) {
+        return error;
+      }
+    } else {
+      return "unknown --strace option '" + a + "' (ferry's strace takes -f -ff -o -e -s -tt -T)";
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> TraceArguments(const TraceOptions& t) {
+  std::vector<std::string> out;
+  if (!t.json.empty()) out.insert(out.end(), {"--trace-json", t.json});
+  // Internal: a re-run after execve appends to the files an earlier ferry of
+  // this trace opened, and keeps a followed child's "[pid N]" prefix.
+  if (t.enabled || !t.json.empty()) out.push_back("--trace-append");
+  if (t.child) out.push_back("--trace-child");
+  if (!t.enabled) return out;
+  out.push_back("--strace");
+  if (t.per_process_files) out.push_back("-ff");
+  else if (t.follow) out.push_back("-f");
+  if (!t.output.empty()) out.insert(out.end(), {"-o", t.output});
+  if (t.string_limit != 32) out.insert(out.end(), {"-s", std::to_string(t.string_limit)});
+  if (t.timestamps) out.push_back("-tt");
+  if (t.durations) out.push_back("-T");
+  auto list = [](bool negated, const std::vector<std::string>& names) {
+    std::string s = negated ? "!" : "";
+    for (size_t k = 0; k < names.size(); ++k) s += (k ? "," : "") + names[k];
+    return s;
+  };
+  if (!t.trace.empty() || t.trace_negated) out.insert(out.end(), {"-e", "trace=" + list(t.trace_negated, t.trace)});
+  if (!t.signals.empty() || t.signals_negated) out.insert(out.end(), {"-e", "signal=" + list(t.signals_negated, t.signals)});
+  return out;
 }
 
 ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, Options* out) {
@@ -103,7 +225,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   if (const char* v = env("FERRY_RESERVED_VA")) {
     if (auto r = set_size("FERRY_RESERVED_VA", v, &out->address_space, 1 << 26)) return *r;
   }
-  out->strace = Truthy(env("FERRY_STRACE"));
+  out->trace.enabled = Truthy(env("FERRY_STRACE"));
   out->quiet = Truthy(env("FERRY_QUIET"));
   out->verbose = Truthy(env("FERRY_VERBOSE"));
   if (const char* v = env("FERRY_LD_PREFIX")) out->sysroot = v;
@@ -123,7 +245,19 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     if (a == "--version") {
       return {false, 0, VersionText()};
     }
-    if (a == "--strace") { out->strace = true; continue; }
+    if (a == "--strace") {
+      ++i;
+      if (auto error = ParseTraceOptions(argv, &i, &out->trace)) return Fail(*error);
+      break;
+    }
+    if (a == "--trace-append") { out->trace.append = true; continue; }  // see TraceArguments
+    if (a == "--trace-child") { out->trace.child = true; continue; }
+    if (a == "--trace-json") {
+      const std::string* v = value();
+      if (!v || v->empty()) return Fail("--trace-json needs a file name");
+      out->trace.json = *v;
+      continue;
+    }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
     if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
     if (a == "-E" || a == "-U" || a == "-0" || a == "-s" || a == "-R" || a == "-L") {

@@ -9,6 +9,24 @@
 
 namespace translator {
 
+// --strace and what follows it, as strace's own options.
+struct TraceOptions {
+  bool enabled = false;            // --strace (FERRY_STRACE=1)
+  std::string output;              // -o FILE; empty: stderr
+  bool per_process_files = false;  // -ff: FILE.PID per process
+  bool follow = false;             // -f: trace forked children too
+  uint64_t string_limit = 32;      // -s N
+  bool timestamps = false;         // -tt: wall clock with microseconds
+  bool durations = false;          // -T: time spent in each call
+  std::vector<std::string> trace;  // -e trace=...: names and %classes; empty: all
+  bool trace_negated = false;      // -e trace=!...
+  std::vector<std::string> signals;// -e signal=...: names; empty: all
+  bool signals_negated = false;
+  std::string json;                // --trace-json FILE: one JSON object per event
+  bool child = false;              // a followed child (-f): lines carry "[pid N]"
+  bool append = false;             // after execve: the files exist, append to them
+};
+
 struct Options {
   std::string program;
   std::vector<std::string> args;          // guest argv, argv[0] included
@@ -16,7 +34,7 @@ struct Options {
   std::vector<std::string> unset_env;     // VAR
   uint64_t stack_size = 0;                // 0: follow RLIMIT_STACK
   uint64_t address_space = uint64_t{1} << 40;
-  bool strace = false;
+  TraceOptions trace;                     // --strace [strace options], --trace-json
   bool quiet = false;                     // no warnings about unknown syscalls
   bool verbose = false;                   // say what ferry chose (the sysroot)
   std::string sysroot;                    // -L: guest absolute paths look here first
@@ -28,6 +46,13 @@ struct ParseResult {
   int exit_status = 0;
   std::string message;       // printed to stdout (exit 0) or stderr (error)
 };
+
+// The strace options after --strace, from argv[*i] until the program name;
+// on return *i is the program's index. An error is a one-line message.
+std::optional<std::string> ParseTraceOptions(const std::vector<std::string>& argv, size_t* i,
+                                             TraceOptions* out);
+// The same options as arguments for a re-run of ferry (execve, -f children).
+std::vector<std::string> TraceArguments(const TraceOptions& trace);
 
 ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, Options* out);
 // "8M", "512k", "1G", "4096": bytes, or nullopt when malformed.

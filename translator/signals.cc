@@ -249,7 +249,7 @@ int DeliverOneSignal(Task& task) {
     siginfo_t info;
     int sig = TakePendingSignal(pending, &info);
     if (!sig) return 0;
-    if (task.options.strace) EmitTrace(FormatSignal(info));
+    if (task.tracer) task.tracer->Signal(info);
     switch (DispositionOf(task, sig)) {
       case Disposition::kNone:
         continue;  // ignored: discarded, as the kernel does

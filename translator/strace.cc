@@ -1,20 +1,27 @@
 #include "translator/strace.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstring>
+#include <optional>
 
 namespace translator {
 namespace {
 
-constexpr size_t kStringLimit = 32;  // strace's default -s
+constexpr size_t kMaxArrayItems = 32;  // strace's default -a-like cut for arrays
 
-struct Bit {
+struct Name {
   uint64_t value;
   const char* name;
 };
@@ -25,10 +32,16 @@ std::string Hex(uint64_t v) {
   return v == 0 ? "0" : buf;
 }
 
+std::string Octal(uint64_t v) {
+  char buf[24];
+  snprintf(buf, sizeof buf, "0%llo", static_cast<unsigned long long>(v));
+  return buf;
+}
+
 // "A|B|0x40": known bits by name, any rest in hex.
-std::string Bits(uint64_t v, std::initializer_list<Bit> bits, std::string prefix = "") {
+std::string Bits(uint64_t v, std::initializer_list<Name> bits, std::string prefix = "") {
   std::string out = std::move(prefix);
-  for (const Bit& b : bits) {
+  for (const Name& b : bits) {
     if (b.value && (v & b.value) == b.value) {
       if (!out.empty()) out += '|';
       out += b.name;
@@ -42,43 +55,44 @@ std::string Bits(uint64_t v, std::initializer_list<Bit> bits, std::string prefix
   return out;
 }
 
+// One value by name, else decimal.
+std::string Enum(uint64_t v, std::initializer_list<Name> names) {
+  for (const Name& n : names) {
+    if (n.value == v) return n.name;
+  }
+  return std::to_string(static_cast<int64_t>(v));
+}
+
 std::string OpenFlags(const Task& task, uint64_t guest) {
   uint32_t v = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(guest));
   static const char* const kAccess[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
   std::string access = kAccess[v & O_ACCMODE];
-  return Bits(v & ~O_ACCMODE,
+  v &= ~O_ACCMODE;
+  if ((v & O_TMPFILE) == O_TMPFILE) v &= ~O_DIRECTORY;  // O_TMPFILE includes O_DIRECTORY
+  return Bits(v,
               {{O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"}, {O_NOCTTY, "O_NOCTTY"},
                {O_TRUNC, "O_TRUNC"}, {O_APPEND, "O_APPEND"}, {O_NONBLOCK, "O_NONBLOCK"},
                {O_SYNC, "O_SYNC"}, {O_DSYNC, "O_DSYNC"}, {O_ASYNC, "O_ASYNC"},
-               {O_TMPFILE, "O_TMPFILE"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"},
+               {O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"},
                {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
                {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}},
               access);
 }
 
-std::string Signal(uint64_t sig) {
-  if (sig >= 1 && sig < 32) {
-    const char* abbrev = sigabbrev_np(static_cast<int>(sig));
-    if (abbrev) return std::string("SIG") + abbrev;
-  }
-  if (sig >= 32 && sig <= 64) return "SIGRT_" + std::to_string(sig - 32);
-  return std::to_string(static_cast<int64_t>(sig));
-}
-
 std::string Pointer(uint64_t g) { return g ? Hex(g) : "NULL"; }
 
-std::string GuestString(const Task& task, uint64_t g) {
+std::string GuestString(const Task& task, uint64_t g, size_t limit) {
   if (!g) return "NULL";
   std::string s;
-  if (!task.memory.ReadString(g, 4096, &s)) return Hex(g);
-  return QuoteBytes(s.data(), s.size(), 4096);
+  if (!task.memory.ReadString(g, limit + 1, &s)) return Hex(g);
+  return QuoteBytes(s.data(), s.size(), limit);
 }
 
-std::string GuestBytes(const Task& task, uint64_t g, uint64_t len) {
-  size_t shown = std::min<uint64_t>(len, kStringLimit + 1);
+std::string GuestBytes(const Task& task, uint64_t g, uint64_t len, size_t limit) {
+  size_t shown = std::min<uint64_t>(len, limit + 1);
   std::string bytes(shown, '\0');
   if (!task.memory.Read(g, bytes.data(), shown)) return Hex(g);
-  return QuoteBytes(bytes.data(), len > kStringLimit ? kStringLimit + 1 : len, kStringLimit);
+  return QuoteBytes(bytes.data(), len > limit ? limit + 1 : len, limit);
 }
 
 std::string Timespec(const Task& task, uint64_t g) {
@@ -88,35 +102,159 @@ std::string Timespec(const Task& task, uint64_t g) {
   return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
 }
 
+std::string FileMode(uint32_t mode) {
+  static const Name kTypes[] = {{S_IFREG, "S_IFREG"}, {S_IFDIR, "S_IFDIR"}, {S_IFCHR, "S_IFCHR"},
+                                {S_IFBLK, "S_IFBLK"}, {S_IFIFO, "S_IFIFO"}, {S_IFLNK, "S_IFLNK"},
+                                {S_IFSOCK, "S_IFSOCK"}};
+  std::string out = Octal(mode & S_IFMT);
+  for (const Name& t : kTypes) {
+    if ((mode & S_IFMT) == t.value) out = t.name;
+  }
+  std::string perms = Octal(mode & 07777);
+  if (perms.size() < 4) perms.insert(0, 4 - perms.size(), '0');
+  return out + "|" + perms;
+}
+
+std::string Stat(const Task& task, uint64_t g) {
+  uint32_t mode;
+  int64_t size;
+  if (!task.memory.Read(g + task.arch.stat_mode_offset, &mode, sizeof mode) ||
+      !task.memory.Read(g + task.arch.stat_size_offset, &size, sizeof size)) {
+    return Hex(g);
+  }
+  std::string out = "{st_mode=" + FileMode(mode);
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return out + ", ...}";
+  return out + ", st_size=" + std::to_string(size) + ", ...}";
+}
+
+std::string Iovecs(const Task& task, uint64_t g, uint64_t count, int64_t bytes, size_t limit) {
+  if (!g) return "NULL";
+  std::string out = "[";
+  for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
+    uint64_t iov[2];
+    if (!task.memory.Read(g + 16 * i, iov, sizeof iov)) return Hex(g);
+    uint64_t shown = bytes < 0 ? iov[1] : std::min<uint64_t>(iov[1], static_cast<uint64_t>(bytes));
+    if (bytes >= 0) bytes -= static_cast<int64_t>(shown);
+    out += i ? ", " : "";
+    out += "{iov_base=" + GuestBytes(task, iov[0], shown, limit) + ", iov_len=" + std::to_string(iov[1]) + "}";
+  }
+  if (count > kMaxArrayItems) out += ", ...";
+  return out + "]";
+}
+
+std::string Sigset(const Task& task, uint64_t g) {
+  if (!g) return "NULL";
+  uint64_t set;
+  if (!task.memory.Read(g, &set, sizeof set)) return Hex(g);
+  return SignalSet(set);
+}
+
+std::string SigactionFlags(uint64_t flags) {
+  return Bits(flags, {{SA_NOCLDSTOP, "SA_NOCLDSTOP"}, {SA_NOCLDWAIT, "SA_NOCLDWAIT"},
+                      {SA_SIGINFO, "SA_SIGINFO"}, {0x04000000, "SA_RESTORER"},
+                      {SA_ONSTACK, "SA_ONSTACK"}, {SA_RESTART, "SA_RESTART"},
+                      {SA_NODEFER, "SA_NODEFER"}, {SA_RESETHAND, "SA_RESETHAND"}});
+}
+
+std::string Sigaction(const Task& task, uint64_t g) {
+  if (!g) return "NULL";
+  bool restorer = task.arch.sigaction_has_restorer;
+  uint64_t w[4];
+  if (!task.memory.Read(g, w, restorer ? 32 : 24)) return Hex(g);
+  uint64_t handler = w[0], flags = w[1], mask = restorer ? w[3] : w[2];
+  std::string h = handler == 0 ? "SIG_DFL" : handler == 1 ? "SIG_IGN" : Hex(handler);
+  std::string out = std::string(flags & SA_SIGINFO ? "{sa_sigaction=" : "{sa_handler=") + h +
+                    ", sa_mask=" + SignalSet(mask) + ", sa_flags=" + SigactionFlags(flags);
+  if (restorer && (flags & 0x04000000)) out += ", sa_restorer=" + Hex(w[2]);
+  return out + "}";
+}
+
+std::string PollEvents(uint64_t events) {
+  return Bits(events, {{POLLIN, "POLLIN"}, {POLLPRI, "POLLPRI"}, {POLLOUT, "POLLOUT"},
+                       {POLLERR, "POLLERR"}, {POLLHUP, "POLLHUP"}, {POLLNVAL, "POLLNVAL"},
+                       {POLLRDNORM, "POLLRDNORM"}, {POLLRDBAND, "POLLRDBAND"},
+                       {POLLWRNORM, "POLLWRNORM"}, {POLLWRBAND, "POLLWRBAND"},
+                       {POLLRDHUP, "POLLRDHUP"}});
+}
+
+// The pollfds: `events` on entry, or only those with revents after the call.
+std::string PollFds(const Task& task, uint64_t g, uint64_t count, bool returned) {
+  if (!g) return "NULL";
+  std::string out = "[";
+  bool first = true;
+  for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
+    struct pollfd p;
+    if (!task.memory.Read(g + i * sizeof p, &p, sizeof p)) return Hex(g);
+    if (returned && p.revents == 0) continue;
+    out += first ? "" : ", ";
+    first = false;
+    out += "{fd=" + std::to_string(p.fd) + ", " + (returned ? "revents=" : "events=") +
+           PollEvents(static_cast<uint16_t>(returned ? p.revents : p.events)) + "}";
+  }
+  return out + "]";
+}
+
+std::string IntPair(const Task& task, uint64_t g) {
+  int fds[2];
+  if (!task.memory.Read(g, fds, sizeof fds)) return Hex(g);
+  return "[" + std::to_string(fds[0]) + ", " + std::to_string(fds[1]) + "]";
+}
+
+std::string WaitStatus(const Task& task, uint64_t g) {
+  if (!g) return "NULL";
+  int s;
+  if (!task.memory.Read(g, &s, sizeof s)) return Hex(g);
+  if (WIFEXITED(s)) return "[{WIFEXITED(s) && WEXITSTATUS(s) == " + std::to_string(WEXITSTATUS(s)) + "}]";
+  if (WIFSIGNALED(s)) {
+    return "[{WIFSIGNALED(s) && WTERMSIG(s) == " + SignalName(WTERMSIG(s)) +
+           (WCOREDUMP(s) ? " && WCOREDUMP(s)}]" : "}]");
+  }
+  if (WIFSTOPPED(s)) return "[{WIFSTOPPED(s) && WSTOPSIG(s) == " + SignalName(WSTOPSIG(s)) + "}]";
+  if (WIFCONTINUED(s)) return "[{WIFCONTINUED(s)}]";
+  return "[" + Hex(static_cast<uint32_t>(s)) + "]";
+}
+
+std::string CloneFlags(uint64_t v) {
+  std::string exit_signal = (v & 0xff) ? SignalName(static_cast<int>(v & 0xff)) : "";
+  std::string flags = Bits(v & ~uint64_t{0xff},
+                           {{CLONE_VM, "CLONE_VM"}, {CLONE_FS, "CLONE_FS"}, {CLONE_FILES, "CLONE_FILES"},
+                            {CLONE_SIGHAND, "CLONE_SIGHAND"}, {CLONE_PIDFD, "CLONE_PIDFD"},
+                            {CLONE_PTRACE, "CLONE_PTRACE"}, {CLONE_VFORK, "CLONE_VFORK"},
+                            {CLONE_PARENT, "CLONE_PARENT"}, {CLONE_THREAD, "CLONE_THREAD"},
+                            {CLONE_NEWNS, "CLONE_NEWNS"}, {CLONE_SYSVSEM, "CLONE_SYSVSEM"},
+                            {CLONE_SETTLS, "CLONE_SETTLS"}, {CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"},
+                            {CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"},
+                            {CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}});
+  if (exit_signal.empty()) return flags;
+  return (v & ~uint64_t{0xff}) ? flags + "|" + exit_signal : exit_signal;
+}
+
 std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
-                      int64_t result) {
+                      int64_t result, size_t limit) {
   uint64_t v = raw[i];
   bool failed = result < 0 && result > -4096;
+  bool done = !failed && result != kNoReturn;
   switch (row.args[i]) {
     case Arg::kInt:
-    case Arg::kFd: return std::to_string(static_cast<int64_t>(v));
+    case Arg::kFd: return std::to_string(static_cast<int32_t>(v));
     case Arg::kUInt: return std::to_string(v);
     case Arg::kHex: return Hex(v);
     case Arg::kDirFd:
       return static_cast<int32_t>(v) == AT_FDCWD ? "AT_FDCWD" : std::to_string(static_cast<int32_t>(v));
     case Arg::kPath:
-    case Arg::kLookupPath: return GuestString(task, v);
-    case Arg::kInBuf: return GuestBytes(task, v, raw[i + 1]);
+    case Arg::kLookupPath: return GuestString(task, v, std::max<size_t>(limit, 4096));
+    case Arg::kInBuf: return GuestBytes(task, v, raw[i + 1], limit);
     case Arg::kOutBuf:
-      return failed || result == kNoReturn ? Pointer(v) : GuestBytes(task, v, static_cast<uint64_t>(result));
+      return done ? GuestBytes(task, v, static_cast<uint64_t>(result), limit) : Pointer(v);
     case Arg::kInTimespec: return Timespec(task, v);
-    case Arg::kOutTimespec: return failed ? Pointer(v) : Timespec(task, v);
+    case Arg::kOutTimespec: return failed || result == 0 ? Pointer(v) : Timespec(task, v);
     case Arg::kOutBufPrevLen:
     case Arg::kInPtr:
     case Arg::kOutPtr:
     case Arg::kAddr:
     case Arg::kRange: return Pointer(v);
     case Arg::kOpenFlags: return OpenFlags(task, v);
-    case Arg::kMode: {
-      char buf[24];
-      snprintf(buf, sizeof buf, "0%llo", static_cast<unsigned long long>(v));
-      return buf;
-    }
+    case Arg::kMode: return Octal(v);
     case Arg::kProt:
       if (v == 0) return "PROT_NONE";
       return Bits(v, {{PROT_READ, "PROT_READ"}, {PROT_WRITE, "PROT_WRITE"}, {PROT_EXEC, "PROT_EXEC"}});
@@ -127,33 +265,118 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
                       {MAP_NORESERVE, "MAP_NORESERVE"}, {MAP_STACK, "MAP_STACK"},
                       {MAP_POPULATE, "MAP_POPULATE"}, {MAP_GROWSDOWN, "MAP_GROWSDOWN"},
                       {MAP_DENYWRITE, "MAP_DENYWRITE"}});
-    case Arg::kSignal: return Signal(v);
-    case Arg::kClockId: {
-      static const char* const kClocks[] = {
-          "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID",
-          "CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE",
-          "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME"};
-      return v < std::size(kClocks) ? kClocks[v] : std::to_string(static_cast<int64_t>(v));
-    }
-    case Arg::kWhence: {
-      static const char* const kWhence[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA",
-                                            "SEEK_HOLE"};
-      return v < std::size(kWhence) ? kWhence[v] : std::to_string(v);
-    }
+    case Arg::kSignal: return SignalName(static_cast<int>(v));
+    case Arg::kClockId:
+      return Enum(v, {{CLOCK_REALTIME, "CLOCK_REALTIME"}, {CLOCK_MONOTONIC, "CLOCK_MONOTONIC"},
+                      {CLOCK_PROCESS_CPUTIME_ID, "CLOCK_PROCESS_CPUTIME_ID"},
+                      {CLOCK_THREAD_CPUTIME_ID, "CLOCK_THREAD_CPUTIME_ID"},
+                      {CLOCK_MONOTONIC_RAW, "CLOCK_MONOTONIC_RAW"},
+                      {CLOCK_REALTIME_COARSE, "CLOCK_REALTIME_COARSE"},
+                      {CLOCK_MONOTONIC_COARSE, "CLOCK_MONOTONIC_COARSE"},
+                      {CLOCK_BOOTTIME, "CLOCK_BOOTTIME"}});
+    case Arg::kWhence:
+      return Enum(v, {{SEEK_SET, "SEEK_SET"}, {SEEK_CUR, "SEEK_CUR"}, {SEEK_END, "SEEK_END"},
+                      {SEEK_DATA, "SEEK_DATA"}, {SEEK_HOLE, "SEEK_HOLE"}});
     case Arg::kMsgFlags:
       return Bits(v, {{MSG_OOB, "MSG_OOB"}, {MSG_PEEK, "MSG_PEEK"}, {MSG_DONTWAIT, "MSG_DONTWAIT"},
-                      {MSG_WAITALL, "MSG_WAITALL"}, {MSG_NOSIGNAL, "MSG_NOSIGNAL"}});
+                      {MSG_WAITALL, "MSG_WAITALL"}, {MSG_NOSIGNAL, "MSG_NOSIGNAL"},
+                      {MSG_TRUNC, "MSG_TRUNC"}, {MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC"}});
     case Arg::kResumedCall:
       return std::string("<... resuming interrupted ") + task.resumed_call + " ...>";
     case Arg::kAtFlags:
       return Bits(v, {{AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"}, {AT_REMOVEDIR, "AT_REMOVEDIR"},
                       {AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"}, {AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT"},
-                      {AT_EMPTY_PATH, "AT_EMPTY_PATH"}});
+                      {AT_EMPTY_PATH, "AT_EMPTY_PATH"}, {AT_EACCESS, "AT_EACCESS"}});
+    case Arg::kStatOut: return done ? Stat(task, v) : Pointer(v);
+    case Arg::kIovecIn: return Iovecs(task, v, raw[i + 1], -1, limit);
+    case Arg::kIovecOut: return done ? Iovecs(task, v, raw[i + 1], result, limit) : Pointer(v);
+    case Arg::kSigsetIn: return Sigset(task, v);
+    case Arg::kSigsetOut: return done ? Sigset(task, v) : Pointer(v);
+    case Arg::kSigactionIn: return Sigaction(task, v);
+    case Arg::kSigactionOut: return done ? Sigaction(task, v) : Pointer(v);
+    case Arg::kPollFds: return PollFds(task, v, raw[i + 1], false);
+    case Arg::kIntPairOut: return done ? IntPair(task, v) : Pointer(v);
+    case Arg::kWaitStatusOut: return done && result > 0 ? WaitStatus(task, v) : Pointer(v);
+    case Arg::kSigHow:
+      return Enum(v, {{SIG_BLOCK, "SIG_BLOCK"}, {SIG_UNBLOCK, "SIG_UNBLOCK"}, {SIG_SETMASK, "SIG_SETMASK"}});
+    case Arg::kFcntlCmd:
+      return Enum(v, {{F_DUPFD, "F_DUPFD"}, {F_GETFD, "F_GETFD"}, {F_SETFD, "F_SETFD"},
+                      {F_GETFL, "F_GETFL"}, {F_SETFL, "F_SETFL"}, {F_GETLK, "F_GETLK"},
+                      {F_SETLK, "F_SETLK"}, {F_SETLKW, "F_SETLKW"}, {F_SETOWN, "F_SETOWN"},
+                      {F_GETOWN, "F_GETOWN"}, {F_SETSIG, "F_SETSIG"}, {F_GETSIG, "F_GETSIG"},
+                      {F_OFD_GETLK, "F_OFD_GETLK"}, {F_OFD_SETLK, "F_OFD_SETLK"},
+                      {F_OFD_SETLKW, "F_OFD_SETLKW"}, {F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC"},
+                      {F_SETPIPE_SZ, "F_SETPIPE_SZ"}, {F_GETPIPE_SZ, "F_GETPIPE_SZ"},
+                      {F_ADD_SEALS, "F_ADD_SEALS"}, {F_GET_SEALS, "F_GET_SEALS"}});
+    case Arg::kIoctlRequest:
+      return Enum(v, {{TCGETS, "TCGETS"}, {TCSETS, "TCSETS"}, {TCSETSW, "TCSETSW"},
+                      {TCSETSF, "TCSETSF"}, {TIOCGWINSZ, "TIOCGWINSZ"}, {TIOCSWINSZ, "TIOCSWINSZ"},
+                      {TIOCGPGRP, "TIOCGPGRP"}, {TIOCSPGRP, "TIOCSPGRP"}, {FIONREAD, "FIONREAD"},
+                      {FIONBIO, "FIONBIO"}, {FIOCLEX, "FIOCLEX"}, {FIONCLEX, "FIONCLEX"}});
+    case Arg::kSocketDomain:
+      return Enum(v, {{AF_UNIX, "AF_UNIX"}, {AF_INET, "AF_INET"}, {AF_INET6, "AF_INET6"},
+                      {AF_NETLINK, "AF_NETLINK"}, {AF_PACKET, "AF_PACKET"}});
+    case Arg::kSocketType: {
+      std::string type = Enum(v & 0xf, {{SOCK_STREAM, "SOCK_STREAM"}, {SOCK_DGRAM, "SOCK_DGRAM"},
+                                        {SOCK_RAW, "SOCK_RAW"}, {SOCK_SEQPACKET, "SOCK_SEQPACKET"}});
+      return Bits(v & ~uint64_t{0xf}, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}}, type);
+    }
+    case Arg::kCloneFlags: return CloneFlags(v);
+    case Arg::kFdFlags: {
+      uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
+      return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
+    }
   }
   return Hex(v);
 }
 
+// fcntl's third argument, as its command reads it; nullopt when it takes none.
+std::optional<std::string> FcntlArgument(const Task& task, uint64_t cmd, uint64_t v) {
+  switch (cmd) {
+    case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
+    case F_GETPIPE_SZ: case F_GET_SEALS:
+      return std::nullopt;
+    case F_SETFD: return v == FD_CLOEXEC ? "FD_CLOEXEC" : std::to_string(v);
+    case F_SETFL: return OpenFlags(task, v);
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
+    case F_OFD_SETLKW: case F_GETOWN_EX: case F_SETOWN_EX:
+      return Pointer(v);
+    default: return std::to_string(static_cast<int64_t>(v));
+  }
+}
+
+// openat and friends show the mode only when the flags can create a file.
+bool ModeShown(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6]) {
+  if (row.args[i] != Arg::kMode || i == 0 || row.args[i - 1] != Arg::kOpenFlags) return true;
+  uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(raw[i - 1]));
+  return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
 }  // namespace
+
+std::string SignalName(int sig) {
+  if (sig >= 1 && sig < 32) {
+    const char* abbrev = sigabbrev_np(sig);
+    if (abbrev) return std::string("SIG") + abbrev;
+  }
+  if (sig == 32) return "SIGRTMIN";
+  if (sig > 32 && sig <= 64) return "SIGRT_" + std::to_string(sig - 32);
+  return std::to_string(sig);
+}
+
+std::string SignalSet(uint64_t set) {
+  bool complement = std::popcount(set) > 32;
+  if (complement) set = ~set;
+  std::string out = complement ? "~[" : "[";
+  bool first = true;
+  for (int sig = 1; sig <= 64; ++sig) {
+    if (!(set & (uint64_t{1} << (sig - 1)))) continue;
+    out += first ? "" : " ";
+    first = false;
+    out += SignalName(sig).substr(3);
+  }
+  return out + "]";
+}
 
 std::string QuoteBytes(const char* data, size_t len, size_t limit) {
   std::string out = "\"";
@@ -163,14 +386,18 @@ std::string QuoteBytes(const char* data, size_t len, size_t limit) {
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
+      case '\v': out += "\\v"; break;
+      case '\f': out += "\\f"; break;
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
       default:
         if (c >= 0x20 && c < 0x7f) {
           out += static_cast<char>(c);
         } else {
+          // Octal, padded to three digits when a digit follows, as strace does.
+          bool digit_next = i + 1 < len && i + 1 < limit && data[i + 1] >= '0' && data[i + 1] <= '7';
           char buf[8];
-          snprintf(buf, sizeof buf, "\\%o", c);
+          snprintf(buf, sizeof buf, digit_next ? "\\%03o" : "\\%o", c);
           out += buf;
         }
     }
@@ -180,21 +407,34 @@ std::string QuoteBytes(const char* data, size_t len, size_t limit) {
   return out;
 }
 
-void EmitTrace(const std::string& text) {
-  ssize_t ignored = write(STDERR_FILENO, text.data(), text.size());
-  (void)ignored;  // a closed stderr must not change the guest's run
-}
-
 std::string FormatSignal(const siginfo_t& info) {
-  std::string name = Signal(info.si_signo);
+  std::string name = SignalName(info.si_signo);
   std::string out = "--- " + name + " {si_signo=" + name + ", si_code=";
   bool fault = info.si_code > 0 && (info.si_signo == SIGSEGV || info.si_signo == SIGBUS ||
-                                    info.si_signo == SIGILL || info.si_signo == SIGTRAP);
+                                    info.si_signo == SIGILL || info.si_signo == SIGTRAP ||
+                                    info.si_signo == SIGFPE);
   if (fault) {
     static const char* const kSegv[] = {"", "SEGV_MAPERR", "SEGV_ACCERR"};
-    if (info.si_signo == SIGSEGV && info.si_code <= 2) out += kSegv[info.si_code];
-    else out += std::to_string(info.si_code);
-    return out + ", si_addr=" + Pointer(reinterpret_cast<uint64_t>(info.si_addr)) + "} ---\n";
+    static const char* const kIll[] = {"", "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP"};
+    static const char* const kTrap[] = {"", "TRAP_BRKPT", "TRAP_TRACE"};
+    static const char* const kBus[] = {"", "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR"};
+    int code = info.si_code;
+    if (info.si_signo == SIGSEGV && code <= 2) out += kSegv[code];
+    else if (info.si_signo == SIGILL && code <= 4) out += kIll[code];
+    else if (info.si_signo == SIGTRAP && code <= 2) out += kTrap[code];
+    else if (info.si_signo == SIGBUS && code <= 3) out += kBus[code];
+    else out += std::to_string(code);
+    return out + ", si_addr=" + Pointer(reinterpret_cast<uint64_t>(info.si_addr)) + "} ---";
+  }
+  if (info.si_signo == SIGCHLD && info.si_code > 0) {
+    static const char* const kChld[] = {"", "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+                                        "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"};
+    out += info.si_code <= 6 ? kChld[info.si_code] : std::to_string(info.si_code);
+    out += ", si_pid=" + std::to_string(info.si_pid) + ", si_uid=" + std::to_string(info.si_uid) +
+           ", si_status=" +
+           (info.si_code == CLD_EXITED ? std::to_string(info.si_status) : SignalName(info.si_status)) +
+           ", si_utime=" + std::to_string(info.si_utime) + ", si_stime=" + std::to_string(info.si_stime);
+    return out + "} ---";
   }
   switch (info.si_code) {
     case SI_USER: out += "SI_USER"; break;
@@ -204,14 +444,34 @@ std::string FormatSignal(const siginfo_t& info) {
     case SI_TIMER: out += "SI_TIMER"; break;
     default: out += std::to_string(info.si_code);
   }
+  if (info.si_code == SI_TIMER) {
+    out += ", si_timerid=" + std::to_string(info.si_timerid) + ", si_overrun=" + std::to_string(info.si_overrun) +
+           ", si_int=" + std::to_string(info.si_int);
+    return out + "} ---";
+  }
+  if (info.si_code == SI_KERNEL) return out + "} ---";
   out += ", si_pid=" + std::to_string(info.si_pid) + ", si_uid=" + std::to_string(info.si_uid);
   if (info.si_code == SI_QUEUE) out += ", si_int=" + std::to_string(info.si_int);
-  return out + "} ---\n";
+  return out + "} ---";
+}
+
+std::string ErrorName(int64_t result) {
+  switch (result) {  // the kernel-internal codes strace shows for interrupted calls
+    case -512: return "ERESTARTSYS";
+    case -513: return "ERESTARTNOINTR";
+    case -514: return "ERESTARTNOHAND";
+    case -516: return "ERESTART_RESTARTBLOCK";
+  }
+  if (result < 0 && result > -4096) {
+    const char* name = strerrorname_np(static_cast<int>(-result));
+    return name ? name : std::to_string(-result);
+  }
+  return "";
 }
 
 std::string FormatResult(Arg kind, int64_t result) {
   if (result == kNoReturn) return "= ?";
-  switch (result) {  // the kernel-internal codes strace shows for interrupted calls
+  switch (result) {
     case -512: return "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)";
     case -513: return "= ? ERESTARTNOINTR (To be restarted)";
     case -514: return "= ? ERESTARTNOHAND (To be restarted if no handler)";
@@ -219,32 +479,77 @@ std::string FormatResult(Arg kind, int64_t result) {
   }
   if (result < 0 && result > -4096) {
     int err = static_cast<int>(-result);
-    const char* name = strerrorname_np(err);
-    return "= -1 " + std::string(name ? name : std::to_string(err)) + " (" + strerror(err) + ")";
+    return "= -1 " + ErrorName(result) + " (" + strerror(err) + ")";
   }
   if (kind == Arg::kAddr || kind == Arg::kHex) return "= " + Hex(static_cast<uint64_t>(result));
-  if (kind == Arg::kMode) {
-    char buf[24];
-    snprintf(buf, sizeof buf, "= 0%llo", static_cast<unsigned long long>(result));
-    return buf;
-  }
+  if (kind == Arg::kMode) return "= " + Octal(static_cast<uint64_t>(result));
   return "= " + std::to_string(result);
 }
 
-std::string FormatSyscall(const Task& task, const SyscallRow* row, uint64_t nr,
-                          const uint64_t raw[6], int64_t result) {
+std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
+  std::string out = FormatResult(row ? row->result : Arg::kInt, result);
+  if (!row || result <= 0) return out;
+  for (int i = 0; i < row->nargs; ++i) {
+    if (row->args[i] != Arg::kPollFds) continue;
+    // What poll found comes with the count, and the time left with it.
+    out += " (" + PollFds(task, raw[i], raw[i + 1], true);
+    if (i + 2 < row->nargs && row->args[i + 2] == Arg::kInTimespec && raw[i + 2]) {
+      out += ", left " + Timespec(task, raw[i + 2]);
+    }
+    out += ")";
+  }
+  return out;
+}
+
+std::vector<std::string> FormatArgs(const Task& task, const SyscallRow& row, const uint64_t raw[6],
+                                    int64_t result, size_t string_limit) {
+  std::vector<std::string> out;
+  for (int i = 0; i < row.nargs; ++i) {
+    if (!ModeShown(task, row, i, raw)) continue;
+    if (i > 0 && row.args[i - 1] == Arg::kFcntlCmd) {
+      if (auto arg = FcntlArgument(task, raw[i - 1], raw[i])) out.push_back(*arg);
+      continue;
+    }
+    out.push_back(FormatArg(task, row, i, raw, result, string_limit));
+  }
+  return out;
+}
+
+std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+                       int64_t result, size_t string_limit) {
   std::string line;
   if (row == nullptr) {
     line = "syscall_" + Hex(nr) + "(";
     for (int i = 0; i < 6; ++i) line += (i ? ", " : "") + Hex(raw[i]);
-    return line + ") " + FormatResult(Arg::kInt, result) + "\n";
+    return line + ")";
+  }
+  if (row->nargs == 5 && row->args[0] == Arg::kCloneFlags) {
+    // strace names clone's arguments and shows those the flags use.
+    // asm-generic order: flags, stack, parent_tid, tls, child_tid.
+    uint64_t flags = raw[0];
+    line = std::string(row->name) + "(child_stack=" + Pointer(raw[1]) + ", flags=" + CloneFlags(flags);
+    if (flags & CLONE_PARENT_SETTID) line += ", parent_tid=" + Pointer(raw[2]);
+    if (flags & CLONE_SETTLS) line += ", tls=" + Hex(raw[3]);
+    if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) line += ", child_tidptr=" + Pointer(raw[4]);
+    return line + ")";
   }
   line = std::string(row->name) + "(";
-  for (int i = 0; i < row->nargs; ++i) {
-    if (i) line += ", ";
-    line += FormatArg(task, *row, i, raw, result);
-  }
-  return line + ") " + FormatResult(row->result, result) + "\n";
+  std::vector<std::string> args = FormatArgs(task, *row, raw, result, string_limit);
+  for (size_t i = 0; i < args.size(); ++i) line += (i ? ", " : "") + args[i];
+  return line + ")";
+}
+
+std::string AlignResult(const std::string& call, const std::string& result, size_t column_offset) {
+  constexpr size_t kResultColumn = 40;  // strace's -a default
+  size_t column = column_offset + call.size();
+  std::string pad = column < kResultColumn ? std::string(kResultColumn - column, ' ') : " ";
+  return call + pad + result;
+}
+
+std::string FormatSyscall(const Task& task, const SyscallRow* row, uint64_t nr,
+                          const uint64_t raw[6], int64_t result, size_t string_limit) {
+  return AlignResult(FormatCall(task, row, nr, raw, result, string_limit),
+                     FormatResult(task, row, raw, result));
 }
 
 }  // namespace translator

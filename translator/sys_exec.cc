@@ -74,12 +74,16 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     // ferry again, with this run's settings, the guest's argv[0] and path.
     target = "/proc/self/exe";
     run = {"ferry"};
-    if (task.options.strace) run.push_back("--strace");
     if (task.options.quiet) run.push_back("-q");
     if (!task.options.sysroot.empty()) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
-    run.insert(run.end(), {"-0", argv.empty() ? path : argv[0], "--", path});
+    run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
+    if (task.tracer) {  // the trace goes on across execve, as strace's does
+      std::vector<std::string> trace = TraceArguments(task.options.trace);
+      run.insert(run.end(), trace.begin(), trace.end());
+    }
+    run.insert(run.end(), {"--", path});
     for (size_t i = 1; i < argv.size(); ++i) run.push_back(argv[i]);
   } else {
     run = argv;

@@ -101,6 +101,7 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
     task.helper.release();  // the parent's helper: neither ours to trace nor to kill
     task.helper_failed = false;
     task.children.clear();
+    if (task.tracer && !task.tracer->AfterFork()) task.tracer.reset();  // -f follows children
     ForgetPendingSignalsAfterFork();
     uint32_t tid = static_cast<uint32_t>(HostSyscall(SYS_gettid));
     if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;

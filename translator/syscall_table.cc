@@ -62,7 +62,8 @@ constexpr bool NumbersUnique() {
 constexpr bool BufferLengthsPresent() {
   for (const SyscallRow& r : kRows) {
     for (int i = 0; i < r.nargs; ++i) {
-      if ((r.args[i] == kInBuf || r.args[i] == kOutBuf || r.args[i] == kRange) &&
+      if ((r.args[i] == kInBuf || r.args[i] == kOutBuf || r.args[i] == kRange ||
+           r.args[i] == kIovecIn || r.args[i] == kIovecOut || r.args[i] == kPollFds) &&
           i + 1 >= r.nargs) {
         return false;
       }
@@ -72,9 +73,24 @@ constexpr bool BufferLengthsPresent() {
   return true;
 }
 
+// SysHostCall rebases only the argument itself, so a struct holding guest
+// pointers (an iovec array, a pollfd array is fine) needs its own handler.
+constexpr bool HostcallsFlat() {
+  for (const SyscallRow& r : kRows) {
+    for (int i = 0; i < r.nargs; ++i) {
+      if (r.handler == SysHostCall && (r.args[i] == kIovecIn || r.args[i] == kIovecOut ||
+                                       r.args[i] == kSigactionIn || r.args[i] == kSigactionOut)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 static_assert(RowsComplete(), "every row needs a name, a handler, a note and a valid number");
 static_assert(NumbersUnique(), "two rows share a syscall number");
 static_assert(BufferLengthsPresent(), "a buffer argument has no length argument beside it");
+static_assert(HostcallsFlat(), "a HOSTCALL row takes a struct with guest pointers inside");
 
 struct ByNumber {
   std::array<const SyscallRow*, kMaxSyscall> rows{};

@@ -38,12 +38,37 @@ enum class Arg : uint8_t {
   kAtFlags,
   kMsgFlags,     // send/recv flags: MSG_NOSIGNAL suppresses SIGPIPE
   kResumedCall,  // restart_syscall's note of the call it resumes (no register)
+  // Decoded for --strace; pointers the handler itself reads or writes.
+  kStatOut,      // struct stat written by the call
+  kIovecIn,      // struct iovec array read by the call, count in the next argument
+  kIovecOut,     // struct iovec array filled by the call, count in the next argument
+  kSigsetIn,     // a signal set read by the call
+  kSigsetOut,    // a signal set written by the call
+  kSigactionIn,  // struct sigaction read by the call (the guest's kernel layout)
+  kSigactionOut, // struct sigaction written by the call
+  kPollFds,      // struct pollfd array, count in the next argument; revents shown with the result
+  kIntPairOut,   // int[2] written by the call (pipe2, socketpair)
+  kWaitStatusOut,// wait status written by the call
+  kSigHow,       // SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK
+  kFcntlCmd,
+  kIoctlRequest,
+  kSocketDomain,
+  kSocketType,   // SOCK_STREAM|SOCK_CLOEXEC...
+  kCloneFlags,
+  kFdFlags,      // O_CLOEXEC|O_NONBLOCK without an access mode (pipe2, dup3)
 };
 
 constexpr bool IsGuestPointer(Arg a) {
-  return a == Arg::kPath || a == Arg::kLookupPath || a == Arg::kInBuf || a == Arg::kOutBuf || a == Arg::kOutBufPrevLen ||
-         a == Arg::kInPtr || a == Arg::kOutPtr || a == Arg::kInTimespec ||
-         a == Arg::kOutTimespec || a == Arg::kRange;
+  switch (a) {
+    case Arg::kPath: case Arg::kLookupPath: case Arg::kInBuf: case Arg::kOutBuf:
+    case Arg::kOutBufPrevLen: case Arg::kInPtr: case Arg::kOutPtr: case Arg::kInTimespec:
+    case Arg::kOutTimespec: case Arg::kRange: case Arg::kStatOut: case Arg::kIovecIn:
+    case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
+    case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Where a call runs; see ARCHITECTURE.md.

@@ -15,6 +15,7 @@
 #include "translator/guest_memory.h"
 #include "translator/options.h"
 #include "translator/sysroot.h"
+#include "translator/tracer.h"
 #include "translator/syscall_helper.h"
 
 namespace translator {
@@ -128,6 +129,7 @@ class Task {
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
 
+  std::unique_ptr<Tracer> tracer;         // --strace / --trace-json, when on
   std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call
   const struct SyscallRow* current_row = nullptr;  // the call being dispatched
   uint64_t current_args[6] = {};

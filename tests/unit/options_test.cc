@@ -35,7 +35,7 @@ TEST_CASE("options before the program; the program's own options pass through") 
   CHECK(o.set_env == std::vector<std::string>{"A=1"});
   CHECK(o.unset_env == std::vector<std::string>{"B"});
   CHECK(o.stack_size == 1u << 20);
-  CHECK(o.strace);
+  CHECK(o.trace.enabled);
 }
 
 TEST_CASE("environment settings, overridden by the command line") {
@@ -43,10 +43,63 @@ TEST_CASE("environment settings, overridden by the command line") {
   auto r = Parse({"-s", "2M", "prog"},
                  {"FERRY_STRACE=1", "FERRY_STACK_SIZE=1M", "FERRY_SET_ENV=X=1,Y=2", "FERRY_ARGV0=zero"}, &o);
   REQUIRE(r.run);
-  CHECK(o.strace);
+  CHECK(o.trace.enabled);
   CHECK(o.stack_size == 2u << 20);
   CHECK(o.set_env == std::vector<std::string>{"X=1", "Y=2"});
   CHECK(o.args[0] == "zero");
+}
+
+TEST_CASE("strace's own options follow --strace") {
+  Options o;
+  auto r = Parse({"-q", "--strace", "-f", "-o", "out.txt", "-e", "trace=openat,%file", "-e",
+                  "signal=!SIGCHLD", "-s", "64", "-tt", "-T", "prog", "-o"},
+                 {}, &o);
+  REQUIRE(r.run);
+  CHECK(o.program == "prog");
+  CHECK(o.args == std::vector<std::string>{"prog", "-o"});
+  CHECK(o.trace.enabled);
+  CHECK(o.trace.follow);
+  CHECK_FALSE(o.trace.per_process_files);
+  CHECK(o.trace.output == "out.txt");
+  CHECK(o.trace.trace == std::vector<std::string>{"openat", "%file"});
+  CHECK(o.trace.signals == std::vector<std::string>{"SIGCHLD"});
+  CHECK(o.trace.signals_negated);
+  CHECK(o.trace.string_limit == 64);
+  CHECK(o.trace.timestamps);
+  CHECK(o.trace.durations);
+  // The same settings as arguments for ferry after execve.
+  std::vector<std::string> again = {"--trace-json", "j"};
+  o.trace.json = "j";
+  std::vector<std::string> args = TraceArguments(o.trace);
+  args.push_back("prog");
+  Options reparsed;
+  std::vector<std::string> argv = {"ferry"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  REQUIRE(ParseOptions(argv, nullptr, &reparsed).run);
+  CHECK(reparsed.trace.output == "out.txt");
+  CHECK(reparsed.trace.trace == o.trace.trace);
+  CHECK(reparsed.trace.signals_negated);
+  CHECK(reparsed.trace.json == "j");
+  CHECK(reparsed.trace.append);
+  CHECK(reparsed.trace.string_limit == 64);
+}
+
+TEST_CASE("bad strace options give one line and status 2") {
+  for (auto argv : std::vector<std::vector<std::string>>{
+           {"--strace", "-e", "trace=no_such_call", "prog"},
+           {"--strace", "-e", "signal=SIGNOPE", "prog"},
+           {"--strace", "-e", "verbose=all", "prog"},
+           {"--strace", "-x", "prog"},
+           {"--strace", "-s", "lots", "prog"},
+           {"--strace", "-o"},
+           {"--strace"},
+           {"--trace-json"}}) {
+    Options fresh;
+    auto r = Parse(argv, {}, &fresh);
+    CHECK_FALSE(r.run);
+    CHECK(r.exit_status == 2);
+    CHECK(r.message.find('\n') == std::string::npos);
+  }
 }
 
 TEST_CASE("bad options give one line and status 2") {

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""normalize.py TRACE: a strace -f -o trace reduced to what must be equal
+between the native run (real strace) and ferry --strace of a guest build.
+
+Kept: every line from the program's `write(1, "BEGIN...` on. Changed only for
+what truly differs between the runs: process ids (named P1, P2... in order of
+appearance), addresses (ADDR), x86-64's sa_restorer (AArch64 and RISC-V
+handlers return through the vDSO), and strace's split of a call another
+process interrupted ("<unfinished ...>" / "<... resumed>") joined into one
+line. SIGCHLD lines are dropped: the kernel reports an ignored SIGCHLD only
+to a ptrace tracer, and ferry's guest is not ptraced.
+"""
+import re
+import sys
+
+lines = open(sys.argv[1]).read().splitlines()
+begin = next((i for i, l in enumerate(lines) if 'write(1, "BEGIN' in l), None)
+if begin is None:
+    sys.exit(f"{sys.argv[1]}: no BEGIN marker")
+lines = lines[begin:]
+
+pids = {}
+out = []
+pending = {}  # pid -> the unfinished call's start
+for line in lines:
+    m = re.match(r"^(\d+)\s+(.*)$", line)
+    if not m:
+        sys.exit(f"{sys.argv[1]}: line without a pid prefix: {line}")
+    pid, text = m.group(1), m.group(2)
+    pids.setdefault(pid, f"P{len(pids) + 1}")
+    if text.endswith("<unfinished ...>"):
+        start = text[: -len("<unfinished ...>")]
+        pending[pid] = start[:-1] if start.endswith(" ") else start  # strace adds one space
+        continue
+    r = re.match(r"^<\.\.\. (\w+) resumed>\s*(.*)$", text)
+    if r and pid in pending:
+        start = pending.pop(pid)
+        text = start + r.group(2)
+    if text.startswith("--- SIGCHLD"):
+        continue
+    out.append((pid, text))
+
+result = []
+for pid, text in out:
+    text = re.sub(r"0x[0-9a-f]+", "ADDR", text)
+    text = text.replace("SA_RESTORER|", "").replace(", sa_restorer=ADDR", "")
+    for real, name in pids.items():
+        text = re.sub(rf"\b{real}\b", name, text)
+    # strace pads the result to column 40; the padding depends on the above.
+    text = re.sub(r"\)\s+= ", ") = ", text)
+    result.append(f"{pids[pid]} {text}")
+print("\n".join(result))

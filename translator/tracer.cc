@@ -1,0 +1,297 @@
+#include "translator/tracer.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "translator/host_syscall.h"
+#include "translator/strace.h"
+#include "translator/task.h"
+
+namespace translator {
+namespace {
+
+// Where ferry keeps its trace descriptors: high, so the guest's own
+// descriptors (which share the table) rarely meet them.
+constexpr int kTraceFdFloor = 900;
+
+// strace's classes that argument kinds cannot tell (as strace's own tables list them).
+const std::set<std::string> kProcessCalls = {
+    "clone", "clone3", "execve", "execveat", "exit", "exit_group", "wait4", "waitid",
+    "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
+    "unshare", "setns"};
+const std::set<std::string> kSignalCalls = {
+    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend", "rt_sigpending",
+    "rt_sigtimedwait", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "kill", "tkill", "tgkill",
+    "sigaltstack", "signalfd4", "pidfd_send_signal", "restart_syscall"};
+const std::set<std::string> kNetworkCalls = {
+    "socket", "socketpair", "bind", "listen", "accept", "accept4", "connect", "getsockname",
+    "getpeername", "sendto", "recvfrom", "setsockopt", "getsockopt", "shutdown", "sendmsg",
+    "recvmsg", "sendmmsg", "recvmmsg"};
+const std::set<std::string> kMemoryCalls = {
+    "brk", "mmap", "munmap", "mprotect", "mremap", "madvise", "mlock", "munlock", "mlockall",
+    "munlockall", "msync", "mincore", "pkey_mprotect", "mbind", "get_mempolicy",
+    "set_mempolicy", "remap_file_pages", "mlock2"};
+
+bool HasArg(const SyscallRow& row, std::initializer_list<Arg> kinds) {
+  for (int i = 0; i < row.nargs; ++i) {
+    if (std::find(kinds.begin(), kinds.end(), row.args[i]) != kinds.end()) return true;
+  }
+  return false;
+}
+
+int HighDup(int fd) {
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, kTraceFdFloor);
+  if (high < 0) return fd;
+  close(fd);
+  return high;
+}
+
+void WriteAll(int fd, const std::string& text) {
+  // One write per event keeps lines whole when several processes share a file.
+  for (size_t done = 0; done < text.size();) {
+    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(text.data() + done),
+                            text.size() - done);
+    if (n == -EINTR) continue;
+    if (n <= 0) return;  // a closed or full output must not change the guest's run
+    done += n;
+  }
+}
+
+double Seconds(const timespec& t) { return t.tv_sec + t.tv_nsec / 1e9; }
+
+std::string Number(double v) {
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+}  // namespace
+
+bool SyscallInClass(const SyscallRow& row, const std::string& c) {
+  if (c == "%file") return HasArg(row, {Arg::kPath, Arg::kLookupPath});
+  if (c == "%desc") {
+    return row.result == Arg::kFd || HasArg(row, {Arg::kFd, Arg::kDirFd, Arg::kPollFds, Arg::kIntPairOut});
+  }
+  if (c == "%process") return kProcessCalls.count(row.name) != 0;
+  if (c == "%signal") return kSignalCalls.count(row.name) != 0;
+  if (c == "%network" || c == "%net") return kNetworkCalls.count(row.name) != 0;
+  if (c == "%memory") return kMemoryCalls.count(row.name) != 0;
+  return false;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c >= 0x7f) {
+          char buf[8];
+          snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::unique_ptr<Tracer> Tracer::Create(const TraceOptions& options, std::string* error) {
+  if (!options.enabled && options.json.empty()) return nullptr;
+  std::unique_ptr<Tracer> t(new Tracer(options));
+  // Which calls: everything, or the named ones and classes (or all but them).
+  if (!options.trace.empty()) {
+    t->traced_.reset();
+    t->trace_unknown_ = false;
+    for (const SyscallRow& row : SyscallTable()) {
+      for (const std::string& name : options.trace) {
+        if (name == row.name || SyscallInClass(row, name)) t->traced_.set(row.nr);
+      }
+    }
+  } else {
+    t->traced_.set();
+  }
+  if (options.trace_negated) {
+    t->traced_.flip();
+    t->trace_unknown_ = !t->trace_unknown_;
+  }
+  if (!options.signals.empty()) {
+    uint64_t named = 0;
+    for (const std::string& name : options.signals) {
+      std::string bare = name.compare(0, 3, "SIG") == 0 ? name.substr(3) : name;
+      for (int s = 1; s < 32; ++s) {
+        if (sigabbrev_np(s) && bare == sigabbrev_np(s)) named |= uint64_t{1} << (s - 1);
+      }
+    }
+    t->signals_ = options.signals_negated ? ~named : named;
+  }
+  if (options.enabled && !t->OpenText(error)) return nullptr;
+  if (!options.json.empty()) {
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.append ? O_APPEND : O_TRUNC);
+    int fd = open(options.json.c_str(), flags, 0644);
+    if (fd < 0) {
+      *error = "--trace-json " + options.json + ": " + strerror(errno);
+      return nullptr;
+    }
+    t->json_fd_ = HighDup(fd);
+  }
+  return t;
+}
+
+bool Tracer::OpenText(std::string* error) {
+  if (text_fd_ >= 0 && owns_text_fd_) close(text_fd_);
+  if (options_.output.empty()) {
+    text_fd_ = HighDup(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
+    owns_text_fd_ = true;
+    return true;
+  }
+  std::string path = options_.output;
+  if (options_.per_process_files) path += "." + std::to_string(getpid());
+  // Append when an earlier ferry of this trace (before execve, or the parent
+  // sharing one file) may have written already.
+  bool append = options_.append || (options_.child && !options_.per_process_files);
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC | O_APPEND);
+  int fd = open(path.c_str(), flags, 0644);
+  if (fd < 0) {
+    *error = "--strace -o " + path + ": " + strerror(errno);
+    return false;
+  }
+  text_fd_ = HighDup(fd);
+  owns_text_fd_ = true;
+  return true;
+}
+
+Tracer::~Tracer() {
+  if (text_fd_ >= 0 && owns_text_fd_) close(text_fd_);
+  if (json_fd_ >= 0) close(json_fd_);
+}
+
+bool Tracer::Traces(const SyscallRow* row) const {
+  return row ? traced_.test(row->nr) : trace_unknown_;
+}
+
+bool Tracer::TracesSignal(int sig) const {
+  return sig >= 1 && sig <= 64 && (signals_ & (uint64_t{1} << (sig - 1)));
+}
+
+bool Tracer::AfterFork() {
+  if (!options_.follow) return false;
+  options_.child = true;
+  if (options_.enabled && options_.per_process_files) {
+    std::string ignored;
+    OpenText(&ignored);
+  }
+  return true;
+}
+
+std::string Tracer::Prefix(const timespec& when) const {
+  std::string out;
+  char buf[32];
+  if (!options_.output.empty() && options_.follow && !options_.per_process_files) {
+    snprintf(buf, sizeof buf, "%-5d ", static_cast<int>(getpid()));  // strace -f -o FILE
+    out += buf;
+  } else if (options_.child && !options_.per_process_files) {
+    snprintf(buf, sizeof buf, "[pid %5d] ", static_cast<int>(getpid()));
+    out += buf;
+  }
+  if (options_.timestamps) {
+    struct tm tm;
+    localtime_r(&when.tv_sec, &tm);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%02d:%02d:%02d.%06ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+             when.tv_nsec / 1000);
+    out += buf;
+  }
+  return out;
+}
+
+void Tracer::EmitText(const std::string& call, const std::string& result, const timespec& when) {
+  if (text_fd_ < 0) return;
+  std::string prefix = Prefix(when);
+  WriteAll(text_fd_, prefix + AlignResult(call, result, prefix.size()) + "\n");
+}
+
+void Tracer::EmitLine(const std::string& line, const timespec& when) {
+  if (text_fd_ >= 0) WriteAll(text_fd_, Prefix(when) + line + "\n");
+}
+
+void Tracer::EmitJson(const std::string& object) {
+  if (json_fd_ >= 0) WriteAll(json_fd_, object + "\n");
+}
+
+void Tracer::Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+                     int64_t result, const timespec& start, const timespec& end) {
+  if (!Traces(row)) return;
+  double took = Seconds(end) - Seconds(start);
+  if (text_fd_ >= 0) {
+    std::string result_text = FormatResult(task, row, raw, result);
+    if (options_.durations) result_text += " <" + Number(std::max(0.0, took)) + ">";
+    EmitText(FormatCall(task, row, nr, raw, result, options_.string_limit), result_text, start);
+  }
+  if (json_fd_ < 0) return;
+  std::string o = "{\"event\":\"syscall\",\"pid\":" + std::to_string(getpid()) +
+                  ",\"time\":" + Number(Seconds(start)) + ",\"nr\":" + std::to_string(nr) +
+                  ",\"name\":" + (row ? JsonString(row->name) : "null") + ",\"args\":[";
+  int nargs = row ? row->nargs : 6;
+  for (int i = 0; i < nargs; ++i) {
+    char buf[24];
+    snprintf(buf, sizeof buf, "\"%#llx\"", static_cast<unsigned long long>(raw[i]));
+    o += (i ? "," : "") + std::string(raw[i] ? buf : "\"0\"");
+  }
+  o += "],\"decoded\":[";
+  if (row) {
+    std::vector<std::string> args = FormatArgs(task, *row, raw, result, options_.string_limit);
+    for (size_t i = 0; i < args.size(); ++i) o += (i ? "," : "") + JsonString(args[i]);
+  }
+  o += "],\"result\":";
+  o += result == kNoReturn ? "null" : std::to_string(result);
+  std::string error = result == kNoReturn ? "" : ErrorName(result);
+  o += ",\"error\":" + (error.empty() ? std::string("null") : JsonString(error));
+  o += ",\"restart\":" + std::string(result <= -512 && result >= -516 ? "true" : "false");
+  if (row && row->nargs == 1 && row->args[0] == Arg::kResumedCall) {
+    o += ",\"resumes\":" + JsonString(task.resumed_call);
+  }
+  o += ",\"duration\":" + Number(std::max(0.0, took)) + "}";
+  EmitJson(o);
+}
+
+void Tracer::Signal(const siginfo_t& info) {
+  if (!TracesSignal(info.si_signo)) return;
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  EmitLine(FormatSignal(info), now);
+  EmitJson("{\"event\":\"signal\",\"pid\":" + std::to_string(getpid()) + ",\"time\":" +
+           Number(Seconds(now)) + ",\"signo\":" + std::to_string(info.si_signo) + ",\"name\":" +
+           JsonString(SignalName(info.si_signo)) + ",\"code\":" + std::to_string(info.si_code) +
+           ",\"text\":" + JsonString(FormatSignal(info)) + "}");
+}
+
+void Tracer::Exited(int status) {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  EmitLine("+++ exited with " + std::to_string(status) + " +++", now);
+  EmitJson("{\"event\":\"exit\",\"pid\":" + std::to_string(getpid()) + ",\"time\":" +
+           Number(Seconds(now)) + ",\"status\":" + std::to_string(status) + "}");
+}
+
+void Tracer::Killed(int sig) {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  EmitLine("+++ killed by " + SignalName(sig) + " +++", now);
+  EmitJson("{\"event\":\"killed\",\"pid\":" + std::to_string(getpid()) + ",\"time\":" +
+           Number(Seconds(now)) + ",\"signo\":" + std::to_string(sig) + ",\"name\":" +
+           JsonString(SignalName(sig)) + "}");
+}
+
+}  // namespace translator
