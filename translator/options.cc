@@ -1,5 +1,6 @@
 #include "translator/options.h"
 
+#include "translator/support_list.h"
 #include "translator/syscall_table.h"
 
 #include <signal.h>
@@ -34,7 +35,8 @@ constexpr const char kUsage[] =
     "                   trace syscalls and signals as strace does; strace's options\n"
     "                   follow --strace, before PROGRAM       (FERRY_STRACE=1)\n"
     "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
-    "  --list-syscalls [--arch A]  print each syscall and how far ferry supports it\n"
+    "  --list-syscalls [--arch A] [--markdown]\n"
+    "                   print each syscall and how far ferry serves it\n"
     "  -q, --quiet      no warnings about unsupported syscalls (FERRY_QUIET=1)\n"
     "  --version        print the version and exit\n"
     "  -h, --help       print this help and exit\n";
@@ -249,6 +251,24 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       ++i;
       if (auto error = ParseTraceOptions(argv, &i, &out->trace)) return Fail(*error);
       break;
+    }
+    if (a == "--list-syscalls") {
+      std::string arch;
+      bool markdown = false;
+      while (i + 1 < argv.size()) {
+        if (argv[i + 1] == "--markdown") {
+          markdown = true;
+          ++i;
+        } else if (argv[i + 1] == "--arch" && i + 2 < argv.size()) {
+          arch = argv[i + 2];
+          i += 2;
+        } else {
+          return Fail("--list-syscalls takes only --arch aarch64|riscv64 and --markdown");
+        }
+      }
+      std::string list = SupportList(arch, markdown);
+      if (list.empty()) return Fail("--list-syscalls --arch: unknown arch '" + arch + "' (aarch64, riscv64)");
+      return {false, 0, list};
     }
     if (a == "--trace-append") { out->trace.append = true; continue; }  // see TraceArguments
     if (a == "--trace-child") { out->trace.child = true; continue; }
