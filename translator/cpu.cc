@@ -97,7 +97,8 @@ int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
 
 void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
   static std::set<uint64_t> warned;
-  if (task.options.quiet || !warned.insert(nr).second) return;
+  // An exec wrapper prints nothing of its own unless asked (-v).
+  if (!task.options.verbose || task.options.quiet || !warned.insert(nr).second) return;
   if (row) {
     fprintf(stderr, "ferry: warning: unsupported syscall %s (%llu); returning ENOSYS\n", row->name,
             static_cast<unsigned long long>(nr));

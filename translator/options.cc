@@ -29,7 +29,8 @@ constexpr const char kUsage[] =
     "  -L DIR           guest sysroot: absolute paths are looked up in DIR first\n"
     "                   (default: /usr/<arch>-linux-gnu when the guest's dynamic\n"
     "                   loader is not on the host)             (FERRY_LD_PREFIX)\n"
-    "  -v, --verbose    say which sysroot ferry uses           (FERRY_VERBOSE=1)\n"
+    "  -v, --verbose    say which sysroot ferry uses and warn about syscalls it\n"
+    "                   does not serve                         (FERRY_VERBOSE=1)\n"
     "  --strace [-f|-ff] [-o FILE] [-e trace=NAMES|%CLASS] [-e signal=NAMES]\n"
     "           [-s N] [-tt] [-T]\n"
     "                   trace syscalls and signals as strace does; strace's options\n"
@@ -37,8 +38,7 @@ constexpr const char kUsage[] =
     "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
     "  --list-syscalls [--arch A] [--markdown]\n"
     "                   print each syscall and how far ferry serves it\n"
-    "  -q, --quiet      no warnings about unsupported syscalls (FERRY_QUIET=1)\n"
-    "  --version        print the version and exit\n"
+    "  -q, --quiet      nothing of ferry's own on stderr, even with -v (FERRY_QUIET=1)\n"    "  --version        print the version and exit\n"
     "  -h, --help       print this help and exit\n";
 
 std::string VersionText() {

@@ -84,7 +84,7 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   const arch::ArchInfo& arch = task.arch;
   std::string why;
   task.sysroot = ChooseSysroot(options, arch, image.interpreter, &why);
-  if (options.verbose) {
+  if (options.verbose && !options.quiet) {
     if (task.sysroot.empty()) {
       fprintf(stderr, "ferry: no sysroot: guest paths are the host's\n");
     } else {

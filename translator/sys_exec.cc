@@ -75,6 +75,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     target = "/proc/self/exe";
     run = {"ferry"};
     if (task.options.quiet) run.push_back("-q");
+    if (task.options.verbose) run.push_back("-v");
     if (!task.options.sysroot.empty()) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
