@@ -75,6 +75,7 @@ int main(int argc, char** argv, char** environ) {
   if (!task.tracer && !error.empty()) return Fail(options.program, error, 2);
 
   SetSignalTask(&task);
+  InheritHostSignalState(task);
   InstallHostSignalHandlers();
   GuestExit how = RunGuest(task, start.pc, start.sp);
   if (how.signaled) {

@@ -123,6 +123,34 @@ void DieBySignal(int sig) {
   _exit(128 + sig);
 }
 
+void InheritHostSignalState(Task& task) {
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    KernelSigaction old;
+    if (HostSyscall(SYS_rt_sigaction, sig, 0, reinterpret_cast<uint64_t>(&old), 8) == 0 &&
+        reinterpret_cast<uintptr_t>(old.handler) == reinterpret_cast<uintptr_t>(SIG_IGN)) {
+      task.sigactions[sig].handler = 1;  // the guest's SIG_IGN
+    }
+  }
+  uint64_t mask = 0;
+  HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, reinterpret_cast<uint64_t>(&mask), 8);
+  task.sigmask = mask & ~kUnblockableSignals;
+}
+
+void PrepareHostSignalsForExec(const Task& task) {
+  uint64_t all = ~uint64_t{0};
+  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&all), 0, 8);
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    KernelSigaction act{};
+    act.handler = task.sigactions[sig].handler == 1 ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN)
+                                                    : nullptr;  // SIG_DFL
+    HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
+  }
+  uint64_t mask = task.sigmask;
+  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&mask), 0, 8);
+}
+
 void InstallHostSignalHandlers() {
   // glibc refuses handlers for 32 and 33 and hides its x86_64 restorer, so
   // install one signal through libc and reuse the restorer it chose.

@@ -23,6 +23,15 @@ constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 // glibc keeps for itself included). SIGPIPE/SIGXFSZ from calls the helper made
 // (which ignores signals) are raised from the EPIPE/EFBIG results instead.
 void InstallHostSignalHandlers();
+// What execve hands a new program: the blocked mask and the ignored
+// signals. Read from the host before ferry installs its handlers, so the
+// guest starts as the caller (a shell's nohup, a test runner) left it.
+void InheritHostSignalState(Task& task);
+// Before ferry re-runs itself for a guest execve: the host's dispositions
+// and mask become the guest's (ignored stay ignored, handlers reset), so
+// the next ferry inherits them. After a failed execve, undo with
+// InstallHostSignalHandlers and the guest's mask stays as it was.
+void PrepareHostSignalsForExec(const Task& task);
 
 // The task whose dispositions the host handler consults: a signal whose
 // default action kills the guest kills ferry at once, wherever it is.

@@ -14,6 +14,7 @@
 #include "arch/arch.h"
 #include "translator/host_syscall.h"
 #include "translator/proc_view.h"
+#include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -91,8 +92,11 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   }
   task.helper.reset();  // a traced helper would outlive the exec
   std::vector<char*> run_ptrs = Pointers(run), env_ptrs = Pointers(envp);
-  return HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
-                     reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
+  PrepareHostSignalsForExec(task);  // the next program inherits the guest's mask and ignores
+  int64_t r = HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
+                          reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
+  InstallHostSignalHandlers();  // still here: the exec failed
+  return r;
 }
 
 }  // namespace translator

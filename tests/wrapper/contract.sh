@@ -58,5 +58,18 @@ check "an inherited descriptor (7) is readable" grep -qx "from fd 7" fd.out
 mkdir sub && (cd sub && umask 027 && "$ferry" ../probe.guest cwd > ../cwd.ferry && ../probe.native cwd > ../cwd.native)
 check "working directory and umask are the caller's" cmp -s cwd.ferry cwd.native
 
+# nohup-style ignored signals and a blocked mask, as the kernel's execve keeps them.
+python3 -c '
+import os, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2, signal.SIGTERM})
+for name, cmd in (("ferry", [sys.argv[1], "./probe.guest", "signals"]), ("native", ["./probe.native", "signals"])):
+    with open(name + ".signals", "w") as out:
+        subprocess.run(cmd, stdout=out, restore_signals=False, check=False)
+' "$ferry"
+check "ignored signals and the blocked mask are inherited as natively" cmp -s native.signals ferry.signals
+check "... and there are some to inherit" grep -q "ignored 2" native.signals
+
 echo "$n checks, $([ $fail = 0 ] && echo all passed || echo some FAILED)"
 exit $fail

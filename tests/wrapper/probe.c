@@ -5,7 +5,8 @@
    probe fd N        the contents of inherited descriptor N
    probe status N    exit with status N
    probe signal N    die by signal N (default action)
-   probe cwd         the working directory and umask */
+   probe cwd         the working directory and umask
+   probe signals     which signals are ignored and which blocked at start */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,18 @@ int main(int argc, char **argv, char **envp) {
     printf("cwd %s umask %03o\n", getcwd(cwd, sizeof cwd) ? cwd : "?", (unsigned)mask);
     return 0;
   }
-  fprintf(stderr, "usage: probe copy|stderr TEXT|args ...|fd N|status N|signal N|cwd\n");
+  if (strcmp(mode, "signals") == 0) {
+    sigset_t blocked;
+    sigprocmask(SIG_BLOCK, NULL, &blocked);
+    for (int sig = 1; sig < 32; sig++) {
+      if (sig == SIGKILL || sig == SIGSTOP) continue;
+      struct sigaction sa;
+      sigaction(sig, NULL, &sa);
+      if (sa.sa_handler == SIG_IGN) printf("ignored %d\n", sig);
+      if (sigismember(&blocked, sig)) printf("blocked %d\n", sig);
+    }
+    return 0;
+  }
+  fprintf(stderr, "usage: probe copy|stderr TEXT|args ...|fd N|status N|signal N|cwd|signals\n");
   return 2;
 }
