@@ -9,6 +9,7 @@
 #include <set>
 
 #include "translator/signals.h"
+#include "translator/async_stop.h"
 #include "translator/strace.h"
 #include "translator/syscall_table.h"
 
@@ -151,8 +152,7 @@ void DispatchSyscall(Task& task) {
   task.EndTemporaryMask();  // nothing was delivered: the call's mask ends with it
 }
 
-void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
-  Task& task = *static_cast<Task*>(user);
+void OnInterruptInner(Task& task, uint32_t intno) {
   if (intno == task.arch.syscall_intno) {
     DispatchSyscall(task);
     return;
@@ -164,6 +164,17 @@ void OnInterrupt(uc_engine*, uint32_t intno, void* user) {
   info.si_code = info.si_signo == SIGTRAP ? TRAP_BRKPT : ILL_ILLOPC;
   info.si_addr = reinterpret_cast<void*>(pc);
   RaiseSynchronousSignal(task, info);
+}
+
+// A hook that moves the PC (a signal frame, sigreturn, a restart) ends this
+// uc_emu_start: Unicorn 2.1.4's uc_reg_write of the PC inside a hook leaves
+// a flag behind that would make a later asynchronous stop resume at a stale
+// PC; the run loop's next uc_emu_start clears it.
+void OnInterrupt(uc_engine* uc, uint32_t intno, void* user) {
+  Task& task = *static_cast<Task*>(user);
+  uint64_t pc_before = task.ReadReg(task.arch.reg_pc);
+  OnInterruptInner(task, intno);
+  if (task.ReadReg(task.arch.reg_pc) != pc_before) uc_emu_stop(uc);
 }
 
 void RecordProbeAccess(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void* user) {
@@ -192,7 +203,9 @@ uint64_t PreciseFaultAddress(Task& task) {
   uc_ctl_remove_cache(task.uc, pc, pc + 4);
   if (uc_hook_add(task.uc, &hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                   reinterpret_cast<void*>(RecordProbeAccess), &task, 1, 0) == UC_ERR_OK) {
+    AllowMidBlockExits(task.uc, true);  // count=1 must stop after one instruction
     uc_emu_start(task.uc, pc, task.stop_address, 0, 1);
+    AllowMidBlockExits(task.uc, false);
     uc_hook_del(task.uc, hook);
   }
   task.probe.active = false;
@@ -245,6 +258,7 @@ std::optional<std::string> AttachCpu(Task& task) {
     task.probe.scratch = task.memory.size();
   }
   arch.prepare_cpu(uc);
+  EnableAsyncStop(uc);  // or, on an unknown Unicorn, signals wait for the next syscall
   task.memory.on_change = [uc, &task](uint64_t addr, uint64_t len, bool code_changed) {
     uc_ctl_flush_tlb(uc);
     if (!code_changed) return;
@@ -268,7 +282,13 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
+    BeginEmulation();  // from here a host signal stops the CPU (async_stop.h)
+    if (NextActionableSignal(task)) {
+      EndEmulation();
+      continue;
+    }
     uc_err err = uc_emu_start(task.uc, task.ReadReg(task.arch.reg_pc), task.stop_address, 0, 0);
+    EndEmulation();
     if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }

@@ -12,6 +12,7 @@
 
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
+#include "translator/async_stop.h"
 #include "translator/strace.h"
 #include "translator/syscall_helper.h"
 
@@ -67,6 +68,11 @@ std::atomic<const Task*> g_task{nullptr};
 
 void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   RedirectIfBeforeSafeSyscall(ucontext);
+  const Task* task = g_task.load();
+  if (IsKick(info)) {  // the re-kick timer: stop again if a signal still waits
+    if (task && NextActionableSignal(*task)) Kick();
+    return;
+  }
   if (IsFerryFault(sig, info)) {
     signal(sig, SIG_DFL);  // ferry's own bug: let the re-executed fault kill it
     return;
@@ -77,9 +83,12 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   }
   // A signal whose default action kills the guest kills it now, wherever
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
-  const Task* task = g_task.load();
   if (task && DispositionOf(*task, sig) == Disposition::kTerminate) DieBySignal(sig);
   Enqueue(sig, info);
+  // A handler or a stop to run: the CPU stops at its next block so the run
+  // loop delivers it, even if the guest makes no syscall.
+  Disposition now = task ? DispositionOf(*task, sig) : Disposition::kNone;
+  if (now == Disposition::kHandler || now == Disposition::kStop) Kick();
 }
 
 // The kernel's struct sigaction for rt_sigaction(2) on x86_64.

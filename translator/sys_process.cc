@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "restart/restart.h"
+#include "translator/async_stop.h"
 #include "translator/host_syscall.h"
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
@@ -103,6 +104,7 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
     task.children.clear();
     if (task.tracer && !task.tracer->AfterFork()) task.tracer.reset();  // -f follows children
     ForgetPendingSignalsAfterFork();
+    AsyncStopAfterFork();
     uint32_t tid = static_cast<uint32_t>(HostSyscall(SYS_gettid));
     if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;
     if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = a.raw[4];

@@ -1,0 +1,45 @@
+// Stopping the CPU soon after a host signal while the guest computes without
+// syscalls, so a guest handler runs promptly (not at the next syscall).
+//
+// uc_emu_stop from a signal handler is only safe in Unicorn 2.1.4 when exits
+// happen at translated-block starts: by default Unicorn also honours an exit
+// request after any guest load or store, and then restores the PC to that
+// instruction although it already took effect (a load or an atomic add runs
+// twice). Its private `no_exit_request` flag limits exits to block starts;
+// it has no public API, so EnableAsyncStop sets it by offset after checking
+// the exact layout of the one Unicorn build ferry ships with. Any other
+// build keeps the old behaviour: signals wait for the next syscall.
+#pragma once
+
+#include <unicorn/unicorn.h>
+
+#include <cstdint>
+
+namespace translator {
+
+// Turns asynchronous stops on for `uc` (the one guest CPU of this process);
+// false when this Unicorn's layout is not the known one.
+bool EnableAsyncStop(uc_engine* uc);
+bool AsyncStopEnabled();
+
+// For a count-limited run (the fault probe): exits may come mid-block there.
+void AllowMidBlockExits(uc_engine* uc, bool allow);
+
+// Around uc_emu_start in the run loop. After BeginEmulation, check for
+// deliverable signals once more (one may have come just before) and, if
+// there are, EndEmulation and deliver them instead of starting.
+void BeginEmulation();
+void EndEmulation();
+// In a forked child: the re-kick timer belongs to the parent.
+void AsyncStopAfterFork();
+
+// From the host signal handler (async-signal-safe): a signal the guest can
+// take now is pending, so stop the CPU if it is running, and kick again a
+// little later in case the stop landed as uc_emu_start began (Unicorn
+// discards a stop there). A re-kick arrives as `KickSignal()` with
+// IsKick(info) true; the handler then calls Kick again if still needed.
+void Kick();
+int KickSignal();
+bool IsKick(const void* siginfo);
+
+}  // namespace translator
