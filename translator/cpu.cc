@@ -9,6 +9,8 @@
 #include <set>
 
 #include "translator/signals.h"
+#include <sys/uio.h>
+
 #include "translator/async_stop.h"
 #include "translator/strace.h"
 #include "translator/syscall_table.h"
@@ -46,6 +48,18 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   if (!(state & kPageMapped)) {
     task.fault = {true, fetch, vaddr, GuestFault::kMapErr};
     return false;
+  }
+  if (state & kPageBeyondEof) {
+    // Past the file's end when mapped: SIGBUS, as the kernel gives, unless
+    // the file has grown since. Reading the host page would raise SIGBUS in
+    // ferry itself, so ask the kernel through process_vm_readv instead.
+    char byte;
+    struct iovec local = {&byte, 1}, remote = {task.memory.Host(PageDown(vaddr)), 1};
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != 1) {
+      task.fault = {true, fetch, vaddr, GuestFault::kBusAdrErr, SIGBUS};
+      return false;
+    }
+    task.memory.ClearBeyondEof(vaddr);
   }
   if (!(state & need)) task.fault = {true, fetch, vaddr, GuestFault::kAccErr};
   entry->paddr = vaddr;
@@ -218,7 +232,10 @@ uint64_t PreciseFaultAddress(Task& task) {
 }
 
 int SignalForError(const Task& task, uc_err err) {
-  if (err == UC_ERR_EXCEPTION && task.fault.pending) return SIGSEGV;
+  bool memory_error = err == UC_ERR_EXCEPTION || err == UC_ERR_READ_UNMAPPED ||
+                      err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_FETCH_UNMAPPED ||
+                      err == UC_ERR_READ_PROT || err == UC_ERR_WRITE_PROT || err == UC_ERR_FETCH_PROT;
+  if (task.fault.pending && memory_error) return task.fault.signo;
   bool bare_stop = err == UC_ERR_EXCEPTION || err == UC_ERR_INSN_INVALID;
   if (bare_stop && IsBreakpointAt(task, task.ReadReg(task.arch.reg_pc))) {
     return SIGTRAP;  // Unicorn stops on some breakpoints instead of raising them
@@ -295,9 +312,12 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
     if (task.ended || err == UC_ERR_OK) continue;
     siginfo_t info{};
     info.si_signo = SignalForError(task, err);
-    info.si_code = info.si_signo == SIGSEGV ? task.fault.code : info.si_signo == SIGBUS ? BUS_ADRALN : ILL_ILLOPC;
-    info.si_addr = reinterpret_cast<void*>(info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
-                                                                    : task.ReadReg(task.arch.reg_pc));
+    bool from_tlb = task.fault.pending && info.si_signo == task.fault.signo;  // SIGSEGV, or SIGBUS past a file's end
+    info.si_code = from_tlb ? task.fault.code
+                 : info.si_signo == SIGSEGV ? SEGV_MAPERR
+                 : info.si_signo == SIGBUS ? BUS_ADRALN : ILL_ILLOPC;
+    info.si_addr = reinterpret_cast<void*>(from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
+                                                                               : task.ReadReg(task.arch.reg_pc));
     RaiseSynchronousSignal(task, info);
   }
   return task.exit;

@@ -140,11 +140,11 @@ uint64_t GuestMemory::FindFree(uint64_t len) const {
   }
 }
 
-void GuestMemory::SetPages(uint64_t addr, uint64_t len, uint8_t state) {
+void GuestMemory::SetPages(uint64_t addr, uint64_t len, uint8_t state, uint8_t keep) {
   bool code_changed = (state & kPageExec) != 0;
   for (uint64_t p = addr / kPageSize; p < (addr + len) / kPageSize; ++p) {
     code_changed |= (pages_[p] & kPageExec) != 0;
-    pages_[p] = state;
+    pages_[p] = state | (pages_[p] & keep);
   }
   if (on_change) on_change(addr, len, code_changed);
 }
@@ -217,7 +217,16 @@ int64_t GuestMemory::Map(uint64_t addr, uint64_t len, int prot, int flags, int f
   }
   NoteMapped(addr, len);
   SetPages(addr, len, kPageMapped | (prot & 7));
+  if (fd >= 0) MarkBeyondEof(addr, len, fd, offset);
   return static_cast<int64_t>(addr);
+}
+
+void GuestMemory::MarkBeyondEof(uint64_t addr, uint64_t len, int fd, uint64_t offset) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  uint64_t file_end = PageUp(static_cast<uint64_t>(st.st_size));
+  uint64_t first = file_end > offset ? addr + (file_end - offset) : addr;
+  for (uint64_t a = first; a < addr + len; a += kPageSize) pages_[a / kPageSize] |= kPageBeyondEof;
 }
 
 int64_t GuestMemory::Unmap(uint64_t addr, uint64_t len) {
@@ -240,7 +249,7 @@ int64_t GuestMemory::Protect(uint64_t addr, uint64_t len, int prot) {
   int64_t r = HostSyscall(SYS_mprotect, reinterpret_cast<uint64_t>(base_ + addr), len,
                           HostProt(prot));
   if (r < 0) return r;
-  SetPages(addr, len, kPageMapped | (prot & 7));
+  SetPages(addr, len, kPageMapped | (prot & 7), kPageBeyondEof);
   return 0;
 }
 

@@ -25,6 +25,9 @@ enum PageBits : uint8_t {
   kPageWrite = 2,
   kPageExec = 4,
   kPageMapped = 8,
+  // A file mapping's page past the file's end when mapped: touching it is
+  // SIGBUS (the TLB fill hook checks whether the file has grown since).
+  kPageBeyondEof = 16,
 };
 
 class GuestMemory final : public arch::GuestAccess {
@@ -59,6 +62,10 @@ class GuestMemory final : public arch::GuestAccess {
   uint8_t PageState(uint64_t addr) const {
     return addr < size_ ? pages_[addr / kPageSize] : 0;
   }
+  // The file behind a kPageBeyondEof page has grown to cover it.
+  void ClearBeyondEof(uint64_t addr) {
+    if (addr < size_) pages_[addr / kPageSize] &= ~kPageBeyondEof;
+  }
   bool IsMapped(uint64_t addr, uint64_t len) const;  // every page mapped
   bool IsFree(uint64_t addr, uint64_t len) const;    // no page mapped
 
@@ -91,7 +98,8 @@ class GuestMemory final : public arch::GuestAccess {
 
  private:
   GuestMemory(uint8_t* base, uint64_t size, uint8_t* pages);
-  void SetPages(uint64_t addr, uint64_t len, uint8_t state);
+  void SetPages(uint64_t addr, uint64_t len, uint8_t state, uint8_t keep = 0);
+  void MarkBeyondEof(uint64_t addr, uint64_t len, int fd, uint64_t offset);
   void Reclaim(uint64_t addr, uint64_t len);  // back to reserved, PROT_NONE
   void NoteMapped(uint64_t addr, uint64_t len);
   void NoteUnmapped(uint64_t addr, uint64_t len);

@@ -39,11 +39,12 @@ std::string Maps(const Task& task, bool smaps) {
   std::string out;
   for (auto [lo, hi] : memory.ranges()) {
     for (uint64_t at = lo; at < hi;) {
-      uint8_t state = memory.PageState(at);
+      constexpr uint8_t kShown = kPageRead | kPageWrite | kPageExec | kPageMapped;
+      uint8_t state = memory.PageState(at) & kShown;
       uint64_t o_start, o_end;
       const MappingOrigin* origin = memory.origins().Find(at, &o_start, &o_end);
       uint64_t limit = std::min(hi, o_end), end = at + kPageSize;
-      while (end < limit && memory.PageState(end) == state) end += kPageSize;
+      while (end < limit && (memory.PageState(end) & kShown) == state) end += kPageSize;
       uint64_t offset = origin && origin->inode ? origin->offset + (at - o_start) : 0;
       out += MapsLine(at, end, state, origin && origin->shared, offset, origin ? origin->dev : 0,
                       origin ? origin->inode : 0, origin ? task.sysroot.GuestView(origin->name) : "");

@@ -48,11 +48,12 @@ struct FaultProbe {
 };
 
 struct GuestFault {
-  enum Code { kMapErr = 1, kAccErr = 2 };  // SEGV_MAPERR, SEGV_ACCERR
+  enum Code { kMapErr = 1, kAccErr = 2, kBusAdrErr = 2 };  // SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR
   bool pending = false;
   bool fetch = false;
   uint64_t addr = 0;  // Unicorn reports the page; RunGuest refines it
   Code code = kMapErr;
+  int signo = SIGSEGV;
 };
 
 // SIGKILL and SIGSTOP: no mask may block them.
