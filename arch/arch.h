@@ -84,6 +84,9 @@ struct ArchInfo {
   // Code for a return-from-handler trampoline: rt_sigreturn (the kernel's vDSO
   // sigreturn), used when the guest gives no SA_RESTORER.
   uint32_t sigreturn_code[2];
+  // Where rt_sigreturn finds the saved mask, from the frame's start (the SP):
+  // after the siginfo, in the ucontext (--strace shows it).
+  uint64_t sigframe_mask_offset;
 
   // Guest struct layouts that differ from the host's.
   size_t stat_size;

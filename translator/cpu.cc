@@ -150,18 +150,23 @@ void DispatchSyscall(Task& task) {
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);
   // A forked child's own return from clone is not shown, as under strace -f.
   bool fork_child = traced == 0 && row && row->nargs && row->args[0] == Arg::kCloneFlags;
-  if (task.tracer && !fork_child) {
+  // rt_sigreturn is shown once the frame is restored, with the value the
+  // guest's first register gets back, as strace shows it.
+  bool sigreturn = task.sigreturn_pending;
+  auto trace = [&](int64_t shown) {
     timespec end;
     clock_gettime(CLOCK_REALTIME, &end);
-    task.tracer->Syscall(task, row, nr, raw, traced, start, end);
+    task.tracer->Syscall(task, row, nr, raw, shown, start, end);
     if (task.ended && !task.exit.signaled) task.tracer->Exited(task.exit.value);
-  }
+  };
+  if (task.tracer && !fork_child && !sigreturn) trace(traced);
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
   RaiseSignalsForResult(row, raw, result);
   // A temporary mask ends before delivery unless a signal interrupted the
   // call, as in the kernel; then the first frame saves the old mask.
   if (!restart::IsRestartCode(traced)) task.EndTemporaryMask();
   if (task.sigreturn_pending) FinishSigreturn(task);
+  if (task.tracer && sigreturn) trace(static_cast<int64_t>(task.ReadReg(arch.reg_args[0])));
   DeliverSignals(task);
   task.EndTemporaryMask();  // nothing was delivered: the call's mask ends with it
 }

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +101,16 @@ std::string Timespec(const Task& task, uint64_t g) {
   if (!g) return "NULL";
   if (!task.memory.Read(g, &ts, sizeof ts)) return Hex(g);
   return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
+}
+
+std::string Itimerval(const Task& task, uint64_t g) {
+  if (!g) return "NULL";
+  struct itimerval v;
+  if (!task.memory.Read(g, &v, sizeof v)) return Hex(g);
+  auto tv = [](const struct timeval& t) {
+    return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_usec=" + std::to_string(t.tv_usec) + "}";
+  };
+  return "{it_interval=" + tv(v.it_interval) + ", it_value=" + tv(v.it_value) + "}";
 }
 
 std::string FileMode(uint32_t mode) {
@@ -322,6 +333,12 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return Bits(v & ~uint64_t{0xf}, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}}, type);
     }
     case Arg::kCloneFlags: return CloneFlags(v);
+    case Arg::kItimerWhich:
+      return Enum(v, {{ITIMER_REAL, "ITIMER_REAL"}, {ITIMER_VIRTUAL, "ITIMER_VIRTUAL"},
+                      {ITIMER_PROF, "ITIMER_PROF"}});
+    case Arg::kItimervalIn: return Itimerval(task, v);
+    case Arg::kItimervalOut: return done ? Itimerval(task, v) : Pointer(v);
+    case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});

@@ -85,6 +85,11 @@ int64_t MonotonicNs() {
 }  // namespace
 
 int64_t SysRtSigreturn(Task& task, const SyscallArgs&) {
+  uint64_t frame = task.ReadReg(task.arch.reg_sp);
+  if (!task.memory.Read(frame + task.arch.sigframe_mask_offset, &task.sigreturn_mask,
+                        sizeof task.sigreturn_mask)) {
+    task.sigreturn_mask = 0;
+  }
   task.sigreturn_pending = true;  // dispatch restores the frame after the result is written
   return kNoReturn;
 }

@@ -56,6 +56,10 @@ enum class Arg : uint8_t {
   kSocketType,   // SOCK_STREAM|SOCK_CLOEXEC...
   kCloneFlags,
   kFdFlags,      // O_CLOEXEC|O_NONBLOCK without an access mode (pipe2, dup3)
+  kSigreturnFrame, // rt_sigreturn's frame: the mask it restores (no register)
+  kItimerWhich,  // ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
+  kItimervalIn,  // struct itimerval read by the call
+  kItimervalOut, // struct itimerval written by the call
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -65,6 +69,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kOutTimespec: case Arg::kRange: case Arg::kStatOut: case Arg::kIovecIn:
     case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
+    case Arg::kItimervalIn: case Arg::kItimervalOut:
       return true;
     default:
       return false;

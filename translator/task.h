@@ -115,6 +115,7 @@ class Task {
   uint64_t sigsuspend_saved_mask = 0;
   restart::RestartBlock restart_block;
   const char* resumed_call = "";      // what the last restart_syscall resumed (for --strace)
+  uint64_t sigreturn_mask = 0;        // the mask the last rt_sigreturn restored (for --strace)
   std::set<pid_t> children;  // the guest's own child processes (from fork)
   std::string exe_path;       // the guest program's absolute path as the guest sees it (/proc/self/exe)
   std::string exe_host_path;  // ... and where it is on the host (inside the sysroot, say)

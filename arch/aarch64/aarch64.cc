@@ -71,6 +71,7 @@ const ArchInfo kAarch64 = {
     .push_signal_frame = aarch64::PushSignalFrame,
     .pop_signal_frame = aarch64::PopSignalFrame,
     .sigreturn_code = {0xd2801168, 0xd4000001}  /* mov x8, #139; svc #0 */,
+    .sigframe_mask_offset = 128 + 40,  // siginfo, then uc_flags, uc_link, uc_stack
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),

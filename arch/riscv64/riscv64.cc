@@ -65,6 +65,7 @@ const ArchInfo kRiscv64 = {
     .push_signal_frame = riscv64::PushSignalFrame,
     .pop_signal_frame = riscv64::PopSignalFrame,
     .sigreturn_code = {0x08b00893, 0x00000073}  /* li a7, 139; ecall */,
+    .sigframe_mask_offset = 128 + 40,  // siginfo, then uc_flags, uc_link, uc_stack
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),

@@ -5,7 +5,9 @@ between the native run (real strace) and ferry --strace of a guest build.
 Kept: every line from the program's `write(1, "BEGIN...` on. Changed only for
 what truly differs between the runs: process ids (named P1, P2... in order of
 appearance), addresses (ADDR), x86-64's sa_restorer (AArch64 and RISC-V
-handlers return through the vDSO), and strace's split of a call another
+handlers return through the vDSO), the value rt_sigreturn returns (the
+restored first register: x86-64's rax holds the restarted call's number, the
+guests' x0/a0 its first argument), and strace's split of a call another
 process interrupted ("<unfinished ...>" / "<... resumed>") joined into one
 line. SIGCHLD lines are dropped: the kernel reports an ignored SIGCHLD only
 to a ptrace tracer, and ferry's guest is not ptraced.
@@ -43,7 +45,9 @@ for line in lines:
 result = []
 for pid, text in out:
     text = re.sub(r"0x[0-9a-f]+", "ADDR", text)
+    text = re.sub(r"^(rt_sigreturn\(.*\)\s+= )-?\d+$", r"\1RESTORED", text)
     text = text.replace("SA_RESTORER|", "").replace(", sa_restorer=ADDR", "")
+    text = re.sub(r"sa_flags=SA_RESTORER(?=[,}])", "sa_flags=0", text)
     for real, name in pids.items():
         text = re.sub(rf"\b{real}\b", name, text)
     # strace pads the result to column 40; the padding depends on the above.
