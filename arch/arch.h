@@ -47,6 +47,16 @@ struct SignalFrameResult {
   uint64_t saved_mask = 0;
 };
 
+// One register as gdb's remote protocol numbers it for this arch.
+struct GdbRegister {
+  const char* name;
+  int regnum;           // gdb's number (the p/P packets and the target description)
+  int uc_reg;           // Unicorn's id
+  uint16_t bits;
+  const char* type;     // gdb type: "int", "code_ptr", "data_ptr", "ieee_double", or an id the features define
+  const char* feature;  // the target-description feature it belongs to
+};
+
 struct ArchInfo {
   const char* name;            // "aarch64": what uname -m and messages say
   uint16_t elf_machine;        // EM_AARCH64, EM_RISCV
@@ -74,7 +84,9 @@ struct ArchInfo {
   // Puts a fresh CPU into the state a user-mode process starts in.
   void (*prepare_cpu)(uc_engine* uc);
 
-  uint32_t syscall_insn_size;  // how far to rewind the PC to restart a call
+  uint32_t syscall_insn_size;
+  // Length of the instruction whose first 16 bits are `low` (2 or 4 bytes).
+  uint32_t (*insn_length)(uint16_t low);  // how far to rewind the PC to restart a call
 
   // Signal frames as the kernel lays them out (rt_sigframe: siginfo, then
   // ucontext with the arch's sigcontext). push writes the frame and points the
@@ -94,6 +106,14 @@ struct ArchInfo {
   size_t stat_mode_offset;  // where --strace finds st_mode (u32) and st_size (i64)
   size_t stat_size_offset;
   bool sigaction_has_restorer;  // does the guest's kernel sigaction carry sa_restorer
+
+  // gdb remote stub: the registers (in gdb's order), how many the g packet
+  // carries, the <architecture> name, and type definitions per feature.
+  const GdbRegister* gdb_registers;
+  size_t gdb_register_count;
+  size_t gdb_g_registers;
+  const char* gdb_architecture;
+  const char* gdb_fpu_types;  // XML defining the FP feature's vector types
 
   // open(2) flag bits whose values differ from x86_64; identical bits pass.
   const FlagPair* open_flag_diffs;

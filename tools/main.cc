@@ -11,6 +11,7 @@
 
 #include "translator/cpu.h"
 #include "translator/elf_loader.h"
+#include "translator/gdb_stub.h"
 #include "translator/guest_memory.h"
 #include "translator/options.h"
 #include "translator/program_loader.h"
@@ -71,6 +72,14 @@ int main(int argc, char** argv, char** environ) {
     return status;
   }
 
+  std::unique_ptr<GdbStub> gdb;
+  if (!options.gdb.empty()) {
+    gdb = GdbStub::Listen(options.gdb, &error);
+    if (!gdb) return Fail(options.program, error, 2);
+    if (!options.quiet) fprintf(stderr, "ferry: waiting for gdb on %s\n", options.gdb.c_str());
+    if (!gdb->Accept(&error)) return Fail(options.program, error, 1);
+    task.gdb = gdb.get();
+  }
   task.tracer = Tracer::Create(options.trace, &error);
   if (!task.tracer && !error.empty()) return Fail(options.program, error, 2);
 
@@ -78,6 +87,10 @@ int main(int argc, char** argv, char** environ) {
   InheritHostSignalState(task);
   InstallHostSignalHandlers();
   GuestExit how = RunGuest(task, start.pc, start.sp);
+  if (task.gdb) {
+    if (how.signaled) task.gdb->Killed(how.value);
+    else task.gdb->Exited(how.value);
+  }
   if (how.signaled) {
     if (task.tracer) task.tracer->Killed(how.value);
     DieBySignal(how.value);

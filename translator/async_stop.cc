@@ -86,9 +86,13 @@ void EndEmulation() {
   std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
+std::atomic<bool> g_kicks_enabled{true};
+
+void SetKicksEnabled(bool enabled) { g_kicks_enabled.store(enabled); }
+
 void Kick() {
   uc_engine* uc = g_uc.load();
-  if (!uc || !g_in_emulation.load()) return;
+  if (!uc || !g_in_emulation.load() || !g_kicks_enabled.load()) return;
   uc_emu_stop(uc);  // stop_request and cpu_exit: plain stores
   if (g_have_rekick) {
     struct itimerspec once {};

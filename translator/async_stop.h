@@ -39,6 +39,9 @@ void AsyncStopAfterFork();
 // discards a stop there). A re-kick arrives as `KickSignal()` with
 // IsKick(info) true; the handler then calls Kick again if still needed.
 void Kick();
+// Off while a debugger needs exits inside blocks (breakpoints, watchpoints):
+// then a stop would not land at a block start, so signals wait for a syscall.
+void SetKicksEnabled(bool enabled);
 int KickSignal();
 bool IsKick(const void* siginfo);
 

@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 
 #include "translator/async_stop.h"
+#include "translator/gdb_stub.h"
 #include "translator/strace.h"
 #include "translator/syscall_table.h"
 
@@ -296,25 +297,82 @@ std::optional<std::string> AttachCpu(Task& task) {
   return std::nullopt;
 }
 
+// The debugger's view of a stop: serve gdb and take its next action.
+GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "") {
+  GdbStub::Action action = task.gdb->Stopped(task, signal, reason);
+  if (action.how == GdbStub::Resume::kDetach) task.gdb = nullptr;  // the guest runs on alone
+  return action;
+}
+
 GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
   task.WriteReg(task.arch.reg_sp, sp);
   task.WriteReg(task.arch.reg_pc, entry);
+  GdbStub::Action action;
+  if (task.gdb) action = DebugStop(task, SIGTRAP);  // before the first instruction
   while (!task.ended) {
+    if (action.how == GdbStub::Resume::kKill) {
+      task.End({true, SIGKILL});
+      break;
+    }
+    if (action.signal) QueueGuestSignal(action.signal);  // C/S with a signal after a stop
+    bool step = task.gdb && action.how == GdbStub::Resume::kStep;
+    action = GdbStub::Action{};
     if (task.sigreturn_pending) FinishSigreturn(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
+    uint64_t pc = task.ReadReg(task.arch.reg_pc);
+    if (task.gdb) {
+      task.gdb->SkipBreakpointAt(pc);  // gdb continues from a breakpoint: not again at once
+      task.gdb->WatchForInterrupt(task.uc);
+    }
     BeginEmulation();  // from here a host signal stops the CPU (async_stop.h)
     if (NextActionableSignal(task)) {
       EndEmulation();
+      if (task.gdb) task.gdb->StopWatching();
       continue;
     }
-    uc_err err = uc_emu_start(task.uc, task.ReadReg(task.arch.reg_pc), task.stop_address, 0, 0);
+    uc_err err;
+    if (step) {
+      // Exactly one instruction: Unicorn's count limit stops mid-block only
+      // when exits are allowed there; blocks translated meanwhile go after.
+      AllowMidBlockExits(task.uc, true);
+      err = uc_emu_start(task.uc, pc, task.stop_address, 0, 1);
+      AllowMidBlockExits(task.uc, task.gdb->stepping_exits());
+      uc_ctl_flush_tb(task.uc);
+    } else {
+      err = uc_emu_start(task.uc, pc, task.stop_address, 0, 0);
+    }
     EndEmulation();
+    if (task.gdb) task.gdb->StopWatching();
     if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }
-    if (task.ended || err == UC_ERR_OK) continue;
+    if (task.ended) continue;
+    if (task.gdb && err == UC_ERR_OK) {
+      GdbStub::Hit hit = task.gdb->TakeHit();
+      if (hit.watchpoint) {
+        // Unicorn stops with the PC on the access, which has taken effect:
+        // report the stop after it, as a hardware watchpoint does.
+        uint64_t at = task.ReadReg(task.arch.reg_pc);
+        uint16_t low = 0;
+        task.memory.Read(at, &low, sizeof low);
+        task.WriteReg(task.arch.reg_pc, at + task.arch.insn_length(low));
+        char reason[64];
+        snprintf(reason, sizeof reason, "%s:%llx;",
+                 hit.watch_kind == 'w' ? "watch" : hit.watch_kind == 'r' ? "rwatch" : "awatch",
+                 static_cast<unsigned long long>(hit.watch_addr));
+        action = DebugStop(task, SIGTRAP, reason);
+      } else if (hit.breakpoint) {
+        action = DebugStop(task, SIGTRAP, "swbreak:;");
+      } else if (hit.interrupt) {
+        action = DebugStop(task, SIGINT);
+      } else if (step) {
+        action = DebugStop(task, SIGTRAP);
+      }
+      continue;
+    }
+    if (err == UC_ERR_OK) continue;
     siginfo_t info{};
     info.si_signo = SignalForError(task, err);
     bool from_tlb = task.fault.pending && info.si_signo == task.fault.signo;  // SIGSEGV, or SIGBUS past a file's end
@@ -323,6 +381,12 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
                  : info.si_signo == SIGBUS ? BUS_ADRALN : ILL_ILLOPC;
     info.si_addr = reinterpret_cast<void*>(from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
                                                                                : task.ReadReg(task.arch.reg_pc));
+    if (task.gdb) {
+      // gdb sees the fault first; C with the signal passes it on, c drops it.
+      action = DebugStop(task, info.si_signo);
+      if (action.signal != info.si_signo) continue;
+      action.signal = 0;
+    }
     RaiseSynchronousSignal(task, info);
   }
   return task.exit;

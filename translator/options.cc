@@ -35,6 +35,8 @@ constexpr const char kUsage[] =
     "           [-s N] [-tt] [-T]\n"
     "                   trace syscalls and signals as strace does; strace's options\n"
     "                   follow --strace, before PROGRAM       (FERRY_STRACE=1)\n"
+    "  --gdb PORT|unix:PATH  stop before the first instruction and wait for\n"
+    "                   gdb-multiarch's target remote          (FERRY_GDB)\n"
     "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
     "  --list-syscalls [--arch A] [--markdown]\n"
     "                   print each syscall and how far ferry serves it\n"
@@ -231,6 +233,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   out->quiet = Truthy(env("FERRY_QUIET"));
   out->verbose = Truthy(env("FERRY_VERBOSE"));
   if (const char* v = env("FERRY_LD_PREFIX")) out->sysroot = v;
+  if (const char* v = env("FERRY_GDB")) out->gdb = v;
 
   size_t i = 1;
   for (; i < argv.size(); ++i) {
@@ -272,6 +275,13 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "--trace-append") { out->trace.append = true; continue; }  // see TraceArguments
     if (a == "--trace-child") { out->trace.child = true; continue; }
+    if (a == "--gdb" || a.compare(0, 6, "--gdb=") == 0) {
+      const std::string* v = a.size() > 5 ? nullptr : value();
+      std::string where = v ? *v : a.substr(6);
+      if (where.empty()) return Fail("--gdb needs a TCP port or unix:PATH");
+      out->gdb = where;
+      continue;
+    }
     if (a == "--trace-json") {
       const std::string* v = value();
       if (!v || v->empty()) return Fail("--trace-json needs a file name");

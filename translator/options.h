@@ -38,6 +38,7 @@ struct Options {
   bool quiet = false;                     // no warnings about unknown syscalls
   bool verbose = false;                   // say what ferry chose (the sysroot)
   std::string sysroot;                    // -L: guest absolute paths look here first
+  std::string gdb;                        // --gdb PORT | unix:PATH: wait for gdb
 };
 
 // What ParseOptions decided.

@@ -20,6 +20,8 @@
 
 namespace translator {
 
+class GdbStub;
+
 constexpr int kGuestSignals = 64;
 constexpr uint64_t kGuestSigsetSize = 8;  // the kernel's sigset_t: 64 bits
 
@@ -132,6 +134,7 @@ class Task {
   uint64_t robust_list_len = 0;
 
   std::unique_ptr<Tracer> tracer;         // --strace / --trace-json, when on
+  GdbStub* gdb = nullptr;                 // --gdb, while a debugger is attached
   std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call
   const struct SyscallRow* current_row = nullptr;  // the call being dispatched
   uint64_t current_args[6] = {};

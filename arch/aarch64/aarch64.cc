@@ -2,6 +2,8 @@
 // where arm64's uapi differs from x86_64.
 #include <elf.h>
 
+#include <iterator>
+
 #include "arch/aarch64/aarch64.h"
 #include "arch/generic/stat.h"
 
@@ -24,6 +26,93 @@ constexpr FlagPair kOpenFlagDiffs[] = {
     {0200000, 040000},    // O_DIRECT
     {0400000, 0100000},   // O_LARGEFILE
 };
+
+// gdb's AArch64 numbering: x0-x30, sp, pc, cpsr (the core feature), then
+// v0-v31, fpsr, fpcr (the FP/SIMD feature).
+constexpr GdbRegister kGdbRegisters[] = {
+    {"x0", 0, UC_ARM64_REG_X0, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x1", 1, UC_ARM64_REG_X1, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x2", 2, UC_ARM64_REG_X2, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x3", 3, UC_ARM64_REG_X3, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x4", 4, UC_ARM64_REG_X4, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x5", 5, UC_ARM64_REG_X5, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x6", 6, UC_ARM64_REG_X6, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x7", 7, UC_ARM64_REG_X7, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x8", 8, UC_ARM64_REG_X8, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x9", 9, UC_ARM64_REG_X9, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x10", 10, UC_ARM64_REG_X10, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x11", 11, UC_ARM64_REG_X11, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x12", 12, UC_ARM64_REG_X12, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x13", 13, UC_ARM64_REG_X13, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x14", 14, UC_ARM64_REG_X14, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x15", 15, UC_ARM64_REG_X15, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x16", 16, UC_ARM64_REG_X16, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x17", 17, UC_ARM64_REG_X17, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x18", 18, UC_ARM64_REG_X18, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x19", 19, UC_ARM64_REG_X19, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x20", 20, UC_ARM64_REG_X20, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x21", 21, UC_ARM64_REG_X21, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x22", 22, UC_ARM64_REG_X22, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x23", 23, UC_ARM64_REG_X23, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x24", 24, UC_ARM64_REG_X24, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x25", 25, UC_ARM64_REG_X25, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x26", 26, UC_ARM64_REG_X26, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x27", 27, UC_ARM64_REG_X27, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x28", 28, UC_ARM64_REG_X28, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x29", 29, UC_ARM64_REG_X29, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"x30", 30, UC_ARM64_REG_X30, 64, "int", "org.gnu.gdb.aarch64.core"},
+    {"sp", 31, UC_ARM64_REG_SP, 64, "data_ptr", "org.gnu.gdb.aarch64.core"},
+    {"pc", 32, UC_ARM64_REG_PC, 64, "code_ptr", "org.gnu.gdb.aarch64.core"},
+    {"cpsr", 33, UC_ARM64_REG_NZCV, 32, "int", "org.gnu.gdb.aarch64.core"},
+    {"v0", 34, UC_ARM64_REG_V0, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v1", 35, UC_ARM64_REG_V1, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v2", 36, UC_ARM64_REG_V2, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v3", 37, UC_ARM64_REG_V3, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v4", 38, UC_ARM64_REG_V4, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v5", 39, UC_ARM64_REG_V5, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v6", 40, UC_ARM64_REG_V6, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v7", 41, UC_ARM64_REG_V7, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v8", 42, UC_ARM64_REG_V8, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v9", 43, UC_ARM64_REG_V9, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v10", 44, UC_ARM64_REG_V10, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v11", 45, UC_ARM64_REG_V11, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v12", 46, UC_ARM64_REG_V12, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v13", 47, UC_ARM64_REG_V13, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v14", 48, UC_ARM64_REG_V14, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v15", 49, UC_ARM64_REG_V15, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v16", 50, UC_ARM64_REG_V16, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v17", 51, UC_ARM64_REG_V17, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v18", 52, UC_ARM64_REG_V18, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v19", 53, UC_ARM64_REG_V19, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v20", 54, UC_ARM64_REG_V20, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v21", 55, UC_ARM64_REG_V21, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v22", 56, UC_ARM64_REG_V22, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v23", 57, UC_ARM64_REG_V23, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v24", 58, UC_ARM64_REG_V24, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v25", 59, UC_ARM64_REG_V25, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v26", 60, UC_ARM64_REG_V26, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v27", 61, UC_ARM64_REG_V27, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v28", 62, UC_ARM64_REG_V28, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v29", 63, UC_ARM64_REG_V29, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v30", 64, UC_ARM64_REG_V30, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"v31", 65, UC_ARM64_REG_V31, 128, "aarch64v", "org.gnu.gdb.aarch64.fpu"},
+    {"fpsr", 66, UC_ARM64_REG_FPSR, 32, "int", "org.gnu.gdb.aarch64.fpu"},
+    {"fpcr", 67, UC_ARM64_REG_FPCR, 32, "int", "org.gnu.gdb.aarch64.fpu"},
+};
+
+constexpr const char kGdbFpuTypes[] =
+    "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>"
+    "<vector id=\"v2u\" type=\"uint64\" count=\"2\"/>"
+    "<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>"
+    "<vector id=\"v4u\" type=\"uint32\" count=\"4\"/>"
+    "<vector id=\"v8u\" type=\"uint16\" count=\"8\"/>"
+    "<vector id=\"v16u\" type=\"uint8\" count=\"16\"/>"
+    "<union id=\"aarch64v\"><field name=\"d\" type=\"v2d\"/><field name=\"s\" type=\"v4f\"/>"
+    "<field name=\"q\" type=\"uint128\"/><field name=\"u2\" type=\"v2u\"/>"
+    "<field name=\"u4\" type=\"v4u\"/><field name=\"h\" type=\"v8u\"/>"
+    "<field name=\"b\" type=\"v16u\"/></union>";
+
+uint32_t InsnLength(uint16_t) { return 4; }
 
 // brk #imm16.
 bool IsBreakpoint(uint32_t insn) { return (insn & 0xffe0001f) == 0xd4200000; }
@@ -68,6 +157,7 @@ const ArchInfo kAarch64 = {
     .is_breakpoint = IsBreakpoint,
     .prepare_cpu = PrepareCpu,
     .syscall_insn_size = 4,
+    .insn_length = InsnLength,
     .push_signal_frame = aarch64::PushSignalFrame,
     .pop_signal_frame = aarch64::PopSignalFrame,
     .sigreturn_code = {0xd2801168, 0xd4000001}  /* mov x8, #139; svc #0 */,
@@ -77,6 +167,11 @@ const ArchInfo kAarch64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = true,
+    .gdb_registers = kGdbRegisters,
+    .gdb_register_count = std::size(kGdbRegisters),
+    .gdb_g_registers = 34,
+    .gdb_architecture = "aarch64",
+    .gdb_fpu_types = kGdbFpuTypes,
     .open_flag_diffs = kOpenFlagDiffs,
     .open_flag_diff_count = sizeof kOpenFlagDiffs / sizeof kOpenFlagDiffs[0],
 };

@@ -2,6 +2,8 @@
 // uses the asm-generic layouts and open flags, which match x86_64's flags.
 #include <elf.h>
 
+#include <iterator>
+
 #include "arch/riscv64/riscv64.h"
 #include "arch/generic/stat.h"
 
@@ -17,6 +19,82 @@ constexpr uint32_t kExcpUserEcall = 8;
 constexpr uint64_t Letter(char c) { return uint64_t{1} << (c - 'A'); }
 constexpr uint64_t kHwcap =
     Letter('I') | Letter('M') | Letter('A') | Letter('F') | Letter('D') | Letter('C');
+
+// gdb's RISC-V numbering: x0-x31 by ABI name, pc (the cpu feature), then
+// f0-f31 at 33-64 and fflags, frm, fcsr at 66-68 (the FP feature).
+constexpr GdbRegister kGdbRegisters[] = {
+    {"zero", 0, UC_RISCV_REG_X0, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"ra", 1, UC_RISCV_REG_X1, 64, "code_ptr", "org.gnu.gdb.riscv.cpu"},
+    {"sp", 2, UC_RISCV_REG_X2, 64, "data_ptr", "org.gnu.gdb.riscv.cpu"},
+    {"gp", 3, UC_RISCV_REG_X3, 64, "data_ptr", "org.gnu.gdb.riscv.cpu"},
+    {"tp", 4, UC_RISCV_REG_X4, 64, "data_ptr", "org.gnu.gdb.riscv.cpu"},
+    {"t0", 5, UC_RISCV_REG_X5, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"t1", 6, UC_RISCV_REG_X6, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"t2", 7, UC_RISCV_REG_X7, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"fp", 8, UC_RISCV_REG_X8, 64, "data_ptr", "org.gnu.gdb.riscv.cpu"},
+    {"s1", 9, UC_RISCV_REG_X9, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a0", 10, UC_RISCV_REG_X10, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a1", 11, UC_RISCV_REG_X11, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a2", 12, UC_RISCV_REG_X12, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a3", 13, UC_RISCV_REG_X13, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a4", 14, UC_RISCV_REG_X14, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a5", 15, UC_RISCV_REG_X15, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a6", 16, UC_RISCV_REG_X16, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"a7", 17, UC_RISCV_REG_X17, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s2", 18, UC_RISCV_REG_X18, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s3", 19, UC_RISCV_REG_X19, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s4", 20, UC_RISCV_REG_X20, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s5", 21, UC_RISCV_REG_X21, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s6", 22, UC_RISCV_REG_X22, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s7", 23, UC_RISCV_REG_X23, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s8", 24, UC_RISCV_REG_X24, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s9", 25, UC_RISCV_REG_X25, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s10", 26, UC_RISCV_REG_X26, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"s11", 27, UC_RISCV_REG_X27, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"t3", 28, UC_RISCV_REG_X28, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"t4", 29, UC_RISCV_REG_X29, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"t5", 30, UC_RISCV_REG_X30, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"t6", 31, UC_RISCV_REG_X31, 64, "int", "org.gnu.gdb.riscv.cpu"},
+    {"pc", 32, UC_RISCV_REG_PC, 64, "code_ptr", "org.gnu.gdb.riscv.cpu"},
+    {"ft0", 33, UC_RISCV_REG_F0, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft1", 34, UC_RISCV_REG_F1, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft2", 35, UC_RISCV_REG_F2, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft3", 36, UC_RISCV_REG_F3, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft4", 37, UC_RISCV_REG_F4, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft5", 38, UC_RISCV_REG_F5, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft6", 39, UC_RISCV_REG_F6, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft7", 40, UC_RISCV_REG_F7, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs0", 41, UC_RISCV_REG_F8, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs1", 42, UC_RISCV_REG_F9, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa0", 43, UC_RISCV_REG_F10, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa1", 44, UC_RISCV_REG_F11, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa2", 45, UC_RISCV_REG_F12, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa3", 46, UC_RISCV_REG_F13, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa4", 47, UC_RISCV_REG_F14, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa5", 48, UC_RISCV_REG_F15, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa6", 49, UC_RISCV_REG_F16, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fa7", 50, UC_RISCV_REG_F17, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs2", 51, UC_RISCV_REG_F18, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs3", 52, UC_RISCV_REG_F19, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs4", 53, UC_RISCV_REG_F20, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs5", 54, UC_RISCV_REG_F21, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs6", 55, UC_RISCV_REG_F22, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs7", 56, UC_RISCV_REG_F23, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs8", 57, UC_RISCV_REG_F24, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs9", 58, UC_RISCV_REG_F25, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs10", 59, UC_RISCV_REG_F26, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fs11", 60, UC_RISCV_REG_F27, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft8", 61, UC_RISCV_REG_F28, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft9", 62, UC_RISCV_REG_F29, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft10", 63, UC_RISCV_REG_F30, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"ft11", 64, UC_RISCV_REG_F31, 64, "ieee_double", "org.gnu.gdb.riscv.fpu"},
+    {"fflags", 66, UC_RISCV_REG_FFLAGS, 32, "int", "org.gnu.gdb.riscv.fpu"},
+    {"frm", 67, UC_RISCV_REG_FRM, 32, "int", "org.gnu.gdb.riscv.fpu"},
+    {"fcsr", 68, UC_RISCV_REG_FCSR, 32, "int", "org.gnu.gdb.riscv.fpu"},
+};
+
+// Compressed instructions are the ones whose low two bits are not 11.
+uint32_t InsnLength(uint16_t low) { return (low & 3) == 3 ? 4 : 2; }
 
 // ebreak, or the compressed c.ebreak in the low half.
 bool IsBreakpoint(uint32_t insn) { return insn == 0x00100073 || (insn & 0xffff) == 0x9002; }
@@ -62,6 +140,7 @@ const ArchInfo kRiscv64 = {
     .is_breakpoint = IsBreakpoint,
     .prepare_cpu = PrepareCpu,
     .syscall_insn_size = 4,
+    .insn_length = InsnLength,
     .push_signal_frame = riscv64::PushSignalFrame,
     .pop_signal_frame = riscv64::PopSignalFrame,
     .sigreturn_code = {0x08b00893, 0x00000073}  /* li a7, 139; ecall */,
@@ -71,6 +150,11 @@ const ArchInfo kRiscv64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = false,
+    .gdb_registers = kGdbRegisters,
+    .gdb_register_count = std::size(kGdbRegisters),
+    .gdb_g_registers = 33,
+    .gdb_architecture = "riscv:rv64",
+    .gdb_fpu_types = "",
     .open_flag_diffs = nullptr,
     .open_flag_diff_count = 0,
 };

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""protocol_test.py FERRY GUEST: ferry's gdb stub at the protocol level, with
+input gdb itself never sends: garbage, bad checksums, unknown and malformed
+packets, an unmapped address, Ctrl-C (0x03) while the guest runs, a second
+client, and a client that disconnects mid-session (the guest then runs on)."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ferry, guest = sys.argv[1], sys.argv[2]
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok   " if ok else "FAIL ") + what)
+    failures += not ok
+
+
+def frame(body):
+    return b"$" + body + b"#" + b"%02x" % (sum(body) & 0xFF)
+
+
+class Client:
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(path)
+        self.buf = b""
+
+    def send_raw(self, data):
+        self.s.sendall(data)
+
+    def read_until(self, pred):
+        while not pred(self.buf):
+            chunk = self.s.recv(4096)
+            if not chunk:
+                raise EOFError("stub closed the connection")
+            self.buf += chunk
+
+    def ack(self):
+        self.read_until(lambda b: len(b) >= 1)
+        c, self.buf = self.buf[:1], self.buf[1:]
+        return c
+
+    def reply(self):
+        self.read_until(lambda b: b"#" in b and len(b) >= b.index(b"#") + 3)
+        start = self.buf.index(b"$")
+        end = self.buf.index(b"#")
+        body = self.buf[start + 1:end]
+        checksum = self.buf[end + 1:end + 3]
+        self.buf = self.buf[end + 3:]
+        self.s.sendall(b"+")
+        return body, checksum == b"%02x" % (sum(body) & 0xFF)
+
+    def request(self, body):
+        self.send_raw(frame(body))
+        ack = self.ack()
+        body, good = self.reply()
+        return ack, body, good
+
+
+made_dirs = []
+
+
+def start(args):
+    d = tempfile.mkdtemp(dir="/tmp", prefix="ferry-gdb.")  # socket paths must be short
+    made_dirs.append(d)
+    path = os.path.join(d, "gdb.sock")
+    p = subprocess.Popen([ferry, "--gdb", "unix:" + path, guest] + args,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(200):
+        if os.path.exists(path):
+            break
+        time.sleep(0.02)
+    return p, path
+
+
+# A session with bad input, then Ctrl-C while running, then kill.
+p, path = start(["spin"])
+c = Client(path)
+c.send_raw(b"garbage before any packet")
+c.send_raw(b"$g#00")  # bad checksum
+check(c.ack() == b"-", "a bad checksum is refused with '-'")
+ack, body, good = c.request(b"qSupported:multiprocess+;swbreak+")
+check(ack == b"+" and b"PacketSize=" in body and good, "qSupported answers with PacketSize")
+ack, body, _ = c.request(b"qFerryNoSuchPacket")
+check(body == b"", "an unknown packet gets the empty reply")
+ack, body, _ = c.request(b"mzz,4")
+check(body.startswith(b"E"), "a malformed memory read is an error reply")
+ack, body, _ = c.request(b"m0,4")
+check(body == b"E14", "an unmapped address reads as E14, not a crash")
+ack, body, _ = c.request(b"p9999")
+check(body.startswith(b"E"), "an unknown register number is an error reply")
+ack, body, _ = c.request(b"?")
+check(body.startswith(b"T05thread:"), "? reports the stop before the first instruction")
+second = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    second.connect(path)
+    second.settimeout(2)
+    refused = second.recv(1) == b""
+except OSError:
+    refused = True
+check(refused, "a second client is refused while one is attached")
+c.send_raw(frame(b"c"))
+check(c.ack() == b"+", "continue is acknowledged")
+time.sleep(0.3)
+c.send_raw(b"\x03")
+body, good = c.reply()
+check(body.startswith(b"T02"), "Ctrl-C stops the running guest with SIGINT (%r)" % body)
+ack, body, _ = c.request(b"g")
+check(len(body) > 100 and all(ch in b"0123456789abcdef" for ch in body), "registers read after the stop")
+c.send_raw(frame(b"k"))
+try:
+    p.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+check(p.returncode == -9, "k kills the guest: ferry ends by SIGKILL (%s)" % p.returncode)
+
+# A client that goes away mid-session: the guest runs on to its end.
+p, path = start([])
+c = Client(path)
+c.request(b"qSupported")
+c.s.close()
+try:
+    out, err = p.communicate(timeout=20)
+except subprocess.TimeoutExpired:
+    p.kill()
+    out, err = p.communicate()
+check(p.returncode == 0 and out == b"done\n", "after a disconnect the guest runs to its end (%s, %r)" % (p.returncode, out))
+
+for d in made_dirs:
+    shutil.rmtree(d, ignore_errors=True)
+print("%d failure(s)" % failures)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,651 @@
+#include "translator/gdb_stub.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "translator/async_stop.h"
+#include "translator/task.h"
+
+namespace translator {
+namespace {
+
+constexpr size_t kPacketSize = 0x4000;
+
+std::string Hex(const void* data, size_t len) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  const uint8_t* p = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < len; ++i) {
+    out += kDigits[p[i] >> 4];
+    out += kDigits[p[i] & 15];
+  }
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool FromHex(const std::string& text, std::string* bytes) {
+  if (text.size() % 2) return false;
+  bytes->clear();
+  for (size_t i = 0; i < text.size(); i += 2) {
+    int hi = HexDigit(text[i]), lo = HexDigit(text[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    bytes->push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return true;
+}
+
+// Parses a hex number at *pos, advancing it; false when there is none.
+bool ParseHex(const std::string& s, size_t* pos, uint64_t* value) {
+  size_t start = *pos;
+  *value = 0;
+  while (*pos < s.size() && HexDigit(s[*pos]) >= 0 && *pos - start < 16) {
+    *value = *value << 4 | HexDigit(s[*pos]);
+    ++*pos;
+  }
+  return *pos > start;
+}
+
+std::string Number(uint64_t v) {
+  char buf[24];
+  snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string StopCode(int signal) {
+  char buf[8];
+  snprintf(buf, sizeof buf, "%02x", signal & 0xff);
+  return buf;
+}
+
+// gdb's signal numbers equal Linux's for 1-31 except these few.
+int GdbSignal(int host) {
+  switch (host) {
+    case SIGBUS: return 10;
+    case SIGUSR1: return 30;
+    case SIGUSR2: return 31;
+    case SIGSTKFLT: return 0;
+    case SIGCHLD: return 20;
+    case SIGCONT: return 19;
+    case SIGSTOP: return 17;
+    case SIGTSTP: return 18;
+    case SIGURG: return 16;
+    case SIGIO: return 23;
+    case SIGPWR: return 32;
+    case SIGSYS: return 12;
+    default: return host;
+  }
+}
+
+int HostSignal(int gdb) {
+  for (int s = 1; s < 32; ++s) {
+    if (GdbSignal(s) == gdb) return s;
+  }
+  return gdb;
+}
+
+}  // namespace
+
+void OnGdbBreakpoint(uc_engine* uc, uint64_t address, uint32_t, void* user) {
+  GdbStub& stub = *static_cast<GdbStub*>(user);
+  if (stub.skip_armed_ && address == stub.skip_pc_) {
+    stub.skip_armed_ = false;  // resuming from here: this hit is the one gdb continued from
+    return;
+  }
+  stub.skip_armed_ = false;
+  stub.hit_.breakpoint = true;
+  uc_emu_stop(uc);
+}
+
+void OnGdbWatch(uc_engine* uc, uc_mem_type type, uint64_t address, int, int64_t, void* user) {
+  GdbStub& stub = *static_cast<GdbStub*>(user);
+  stub.hit_.watchpoint = true;
+  stub.hit_.watch_addr = address;
+  stub.hit_.watch_kind = type == UC_MEM_WRITE ? 'w' : 'r';
+  uc_emu_stop(uc);
+}
+
+std::unique_ptr<GdbStub> GdbStub::Listen(const std::string& where, std::string* error) {
+  std::unique_ptr<GdbStub> stub(new GdbStub());
+  if (where.compare(0, 5, "unix:") == 0) {
+    stub->unix_path_ = where.substr(5);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (stub->unix_path_.empty() || stub->unix_path_.size() >= sizeof addr.sun_path) {
+      *error = "--gdb unix:PATH: bad socket path";
+      return nullptr;
+    }
+    memcpy(addr.sun_path, stub->unix_path_.c_str(), stub->unix_path_.size() + 1);
+    stub->listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unlink(stub->unix_path_.c_str());
+    if (bind(stub->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        listen(stub->listen_fd_, 1) != 0) {
+      *error = "--gdb " + where + ": " + strerror(errno);
+      return nullptr;
+    }
+    return stub;
+  }
+  char* end = nullptr;
+  unsigned long port = strtoul(where.c_str(), &end, 10);
+  if (where.empty() || *end || port == 0 || port > 65535) {
+    *error = "--gdb wants a TCP port (1-65535) or unix:PATH, got '" + where + "'";
+    return nullptr;
+  }
+  stub->listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  setsockopt(stub->listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(stub->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(stub->listen_fd_, 1) != 0) {
+    *error = "--gdb " + where + ": " + strerror(errno);
+    return nullptr;
+  }
+  return stub;
+}
+
+GdbStub::~GdbStub() {
+  StopWatching();
+  Disconnect();
+  if (listen_fd_ >= 0) close(listen_fd_);
+  if (!unix_path_.empty()) unlink(unix_path_.c_str());
+}
+
+bool GdbStub::Accept(std::string* error) {
+  for (;;) {
+    fd_ = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd_ >= 0) break;
+    if (errno != EINTR) {
+      *error = std::string("--gdb: accept failed: ") + strerror(errno);
+      return false;
+    }
+  }
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // One client: later ones are refused at once rather than left hanging.
+  close(listen_fd_);
+  listen_fd_ = -1;
+  return true;
+}
+
+void GdbStub::Disconnect() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+}
+
+bool GdbStub::ReadPacket(std::string* packet) {
+  // Returns one packet's payload; a bare 0x03 is returned as "\x03".
+  for (;;) {
+    size_t start = pending_input_.find_first_of("$\x03");
+    if (start != std::string::npos && pending_input_[start] == '\x03') {
+      pending_input_.erase(0, start + 1);
+      *packet = "\x03";
+      return true;
+    }
+    if (start != std::string::npos) {
+      size_t hash = pending_input_.find('#', start);
+      if (hash != std::string::npos && hash + 2 < pending_input_.size() + 0 + 1 &&
+          pending_input_.size() >= hash + 3) {
+        std::string body = pending_input_.substr(start + 1, hash - start - 1);
+        int hi = HexDigit(pending_input_[hash + 1]), lo = HexDigit(pending_input_[hash + 2]);
+        pending_input_.erase(0, hash + 3);
+        uint8_t sum = 0;
+        for (char c : body) sum += static_cast<uint8_t>(c);
+        if (hi < 0 || lo < 0 || (hi << 4 | lo) != sum) {
+          if (!no_ack_ && write(fd_, "-", 1) < 0) return false;  // bad checksum: ask again
+          continue;
+        }
+        if (!no_ack_ && write(fd_, "+", 1) < 0) return false;
+        // Run-length encoding is only ever sent by stubs; escapes by both.
+        std::string unescaped;
+        for (size_t i = 0; i < body.size(); ++i) {
+          if (body[i] == '}' && i + 1 < body.size()) unescaped += static_cast<char>(body[++i] ^ 0x20);
+          else unescaped += body[i];
+        }
+        *packet = unescaped;
+        return true;
+      }
+    }
+    if (pending_input_.size() > 4 * kPacketSize) pending_input_.clear();  // garbage
+    char buf[4096];
+    ssize_t n = read(fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    pending_input_.append(buf, n);
+  }
+}
+
+void GdbStub::SendPacket(const std::string& data) {
+  if (fd_ < 0) return;
+  std::string framed = "$";
+  uint8_t sum = 0;
+  for (char c : data) {
+    if (c == '$' || c == '#' || c == '}' || c == '*') {
+      framed += '}';
+      framed += static_cast<char>(c ^ 0x20);
+      sum += '}' + static_cast<uint8_t>(c ^ 0x20);
+    } else {
+      framed += c;
+      sum += static_cast<uint8_t>(c);
+    }
+  }
+  framed += '#' + StopCode(sum);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    size_t done = 0;
+    while (done < framed.size()) {
+      ssize_t n = write(fd_, framed.data() + done, framed.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        Disconnect();
+        return;
+      }
+      done += n;
+    }
+    if (no_ack_) return;
+    // A client that never acknowledges is gone for our purposes: wait 5 s at most.
+    pollfd pfd = {fd_, POLLIN, 0};
+    int ready;
+    do {
+      ready = poll(&pfd, 1, 5000);
+    } while (ready < 0 && errno == EINTR);
+    if (ready <= 0) {
+      Disconnect();
+      return;
+    }
+    char ack;
+    ssize_t n;
+    do {
+      n = read(fd_, &ack, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      Disconnect();
+      return;
+    }
+    if (ack == '+') return;
+    if (ack == '\x03') pending_input_ += '\x03';
+    if (ack != '-') return;  // anything else: treat as acknowledged
+  }
+}
+
+GdbStub::Hit GdbStub::TakeHit() {
+  Hit hit = hit_;
+  hit.interrupt = interrupt_.exchange(false);
+  hit_ = Hit{};
+  return hit;
+}
+
+void GdbStub::WatchForInterrupt(uc_engine* uc) {
+  if (fd_ < 0) return;
+  if (wake_pipe_[0] < 0 && pipe2(wake_pipe_, O_CLOEXEC) != 0) return;
+  watching_.store(true);
+  int fd = fd_, wake = wake_pipe_[0];
+  watcher_ = std::thread([this, uc, fd, wake] {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals are the guest thread's business
+    while (watching_.load()) {
+      pollfd fds[2] = {{fd, POLLIN, 0}, {wake, POLLIN, 0}};
+      if (poll(fds, 2, -1) <= 0) continue;
+      if (fds[1].revents) break;
+      char c;
+      if (recv(fd, &c, 1, MSG_PEEK) != 1) break;
+      if (c == '\x03') {
+        recv(fd, &c, 1, 0);
+        interrupt_.store(true);
+        uc_emu_stop(uc);
+      } else {
+        break;  // a packet while running: leave it for the next stop
+      }
+    }
+  });
+}
+
+void GdbStub::StopWatching() {
+  if (!watcher_.joinable()) return;
+  watching_.store(false);
+  char c = 0;
+  if (write(wake_pipe_[1], &c, 1) < 0) { /* the thread also ends on its own */ }
+  watcher_.join();
+  char drain[16];
+  while (read(wake_pipe_[0], drain, sizeof drain) > 0 && false) {
+  }
+  close(wake_pipe_[0]);
+  close(wake_pipe_[1]);
+  wake_pipe_[0] = wake_pipe_[1] = -1;
+}
+
+std::string GdbStub::TargetXml(const Task& task) const {
+  const arch::ArchInfo& arch = task.arch;
+  std::string xml = "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\"><target>";
+  xml += std::string("<architecture>") + arch.gdb_architecture + "</architecture><osabi>GNU/Linux</osabi>";
+  std::string feature;
+  for (size_t i = 0; i < arch.gdb_register_count; ++i) {
+    const arch::GdbRegister& r = arch.gdb_registers[i];
+    if (feature != r.feature) {
+      if (!feature.empty()) xml += "</feature>";
+      feature = r.feature;
+      xml += "<feature name=\"" + feature + "\">";
+      if (feature.find("fpu") != std::string::npos) xml += arch.gdb_fpu_types;
+    }
+    xml += "<reg name=\"" + std::string(r.name) + "\" bitsize=\"" + std::to_string(r.bits) +
+           "\" regnum=\"" + std::to_string(r.regnum) + "\" type=\"" + r.type + "\"/>";
+  }
+  if (!feature.empty()) xml += "</feature>";
+  return xml + "</target>";
+}
+
+std::string GdbStub::ReadRegisters(Task& task, size_t first, size_t count) {
+  std::string out;
+  for (size_t i = first; i < first + count && i < task.arch.gdb_register_count; ++i) {
+    const arch::GdbRegister& r = task.arch.gdb_registers[i];
+    uint8_t value[16] = {};
+    uc_reg_read(task.uc, r.uc_reg, value);
+    out += Hex(value, r.bits / 8);
+  }
+  return out;
+}
+
+std::string GdbStub::Xfer(Task& task, const std::string& object, const std::string& annex,
+                          uint64_t offset, uint64_t length) {
+  std::string data;
+  if (object == "features" && annex == "target.xml") {
+    data = TargetXml(task);
+  } else if (object == "auxv") {
+    data.resize(task.layout.auxv_size);
+    if (!task.memory.Read(task.layout.auxv, data.data(), data.size())) return "E01";
+  } else if (object == "exec-file") {
+    data = task.exe_host_path;
+  } else {
+    return "";
+  }
+  if (offset >= data.size()) return "l";
+  std::string chunk = data.substr(offset, std::min<uint64_t>(length, kPacketSize / 2));
+  return (offset + chunk.size() >= data.size() ? "l" : "m") + chunk;
+}
+
+void GdbStub::UpdateExitMode(Task& task) {
+  // A breakpoint or watchpoint stops before its instruction only when
+  // Unicorn checks for exits inside blocks; with none set, ferry keeps the
+  // faster, block-start-only mode (async_stop.h) and its signal kicks.
+  AllowMidBlockExits(task.uc, stepping_exits());
+  SetKicksEnabled(!stepping_exits());
+  uc_ctl_flush_tb(task.uc);
+}
+
+std::string GdbStub::InsertPoint(Task& task, char type, uint64_t addr, uint64_t len) {
+  uc_hook hook;
+  if (type == '0' || type == '1') {
+    if (breakpoints_.count(addr)) return "OK";
+    if (uc_hook_add(task.uc, &hook, UC_HOOK_CODE, reinterpret_cast<void*>(OnGdbBreakpoint), this, addr,
+                    addr) != UC_ERR_OK) {
+      return "E01";
+    }
+    breakpoints_[addr] = hook;
+  } else if (type == '2' || type == '3' || type == '4') {
+    int kinds = type == '2' ? UC_HOOK_MEM_WRITE : type == '3' ? UC_HOOK_MEM_READ
+                                                              : UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE;
+    if (len == 0) return "E01";
+    if (uc_hook_add(task.uc, &hook, kinds, reinterpret_cast<void*>(OnGdbWatch), this, addr,
+                    addr + len - 1) != UC_ERR_OK) {
+      return "E01";
+    }
+    auto old = watchpoints_.find(addr);
+    if (old != watchpoints_.end()) uc_hook_del(task.uc, old->second.first);
+    watchpoints_[addr] = {hook, type == '2' ? 'w' : type == '3' ? 'r' : 'a'};
+  } else {
+    return "";
+  }
+  UpdateExitMode(task);
+  return "OK";
+}
+
+std::string GdbStub::RemovePoint(Task& task, char type, uint64_t addr, uint64_t) {
+  if (type == '0' || type == '1') {
+    auto it = breakpoints_.find(addr);
+    if (it != breakpoints_.end()) {
+      uc_hook_del(task.uc, it->second);
+      breakpoints_.erase(it);
+    }
+  } else if (type == '2' || type == '3' || type == '4') {
+    auto it = watchpoints_.find(addr);
+    if (it != watchpoints_.end()) {
+      uc_hook_del(task.uc, it->second.first);
+      watchpoints_.erase(it);
+    }
+  } else {
+    return "";
+  }
+  UpdateExitMode(task);
+  return "OK";
+}
+
+std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bool* resumed) {
+  const arch::ArchInfo& arch = task.arch;
+  std::string tid = Number(static_cast<uint64_t>(getpid()));
+  auto starts = [&](const char* prefix) { return p.compare(0, strlen(prefix), prefix) == 0; };
+  if (p.empty()) return "";
+  switch (p[0]) {
+    case '?':
+      return last_stop_;
+    case 'g':
+      return ReadRegisters(task, 0, arch.gdb_g_registers);
+    case 'G': {
+      std::string bytes;
+      if (!FromHex(p.substr(1), &bytes)) return "E01";
+      size_t at = 0;
+      for (size_t i = 0; i < arch.gdb_g_registers && at < bytes.size(); ++i) {
+        const arch::GdbRegister& r = arch.gdb_registers[i];
+        uint8_t value[16] = {};
+        memcpy(value, bytes.data() + at, std::min<size_t>(r.bits / 8, bytes.size() - at));
+        uc_reg_write(task.uc, r.uc_reg, value);
+        at += r.bits / 8;
+      }
+      return "OK";
+    }
+    case 'p':
+    case 'P': {
+      size_t pos = 1;
+      uint64_t regnum;
+      if (!ParseHex(p, &pos, &regnum)) return "E01";
+      const arch::GdbRegister* reg = nullptr;
+      size_t index = 0;
+      for (size_t i = 0; i < arch.gdb_register_count; ++i) {
+        if (static_cast<uint64_t>(arch.gdb_registers[i].regnum) == regnum) {
+          reg = &arch.gdb_registers[i];
+          index = i;
+        }
+      }
+      if (!reg) return "E01";
+      if (p[0] == 'p') return ReadRegisters(task, index, 1);
+      std::string bytes;
+      if (pos >= p.size() || p[pos] != '=' || !FromHex(p.substr(pos + 1), &bytes) ||
+          bytes.size() != reg->bits / 8u) {
+        return "E01";
+      }
+      uint8_t value[16] = {};
+      memcpy(value, bytes.data(), bytes.size());
+      uc_reg_write(task.uc, reg->uc_reg, value);
+      return "OK";
+    }
+    case 'm': {
+      size_t pos = 1;
+      uint64_t addr, len;
+      if (!ParseHex(p, &pos, &addr) || pos >= p.size() || p[pos++] != ',' || !ParseHex(p, &pos, &len)) {
+        return "E01";
+      }
+      len = std::min<uint64_t>(len, kPacketSize / 2);
+      std::string out;
+      for (uint64_t i = 0; i < len; ++i) {  // as much as is readable, byte by byte across pages
+        uint8_t byte;
+        if (!task.memory.HasAccess(addr + i, 1, kPageMapped | kPageRead)) break;
+        memcpy(&byte, task.memory.Host(addr + i), 1);
+        out += Hex(&byte, 1);
+      }
+      return out.empty() && len ? "E14" : out;
+    }
+    case 'M':
+    case 'X': {
+      size_t pos = 1;
+      uint64_t addr, len;
+      if (!ParseHex(p, &pos, &addr) || pos >= p.size() || p[pos++] != ',' || !ParseHex(p, &pos, &len) ||
+          pos >= p.size() || p[pos++] != ':') {
+        return "E01";
+      }
+      std::string bytes;
+      if (p[0] == 'M') {
+        if (!FromHex(p.substr(pos), &bytes)) return "E01";
+      } else {
+        bytes = p.substr(pos);
+      }
+      if (bytes.size() != len) return "E01";
+      if (!task.memory.Write(addr, bytes.data(), bytes.size())) return "E14";
+      uc_ctl_remove_cache(task.uc, addr, addr + len);  // it may have been code
+      return "OK";
+    }
+    case 'Z':
+    case 'z': {
+      size_t pos = 3;
+      uint64_t addr, kind;
+      if (p.size() < 4 || p[2] != ',' || !ParseHex(p, &pos, &addr) || pos >= p.size() || p[pos++] != ',' ||
+          !ParseHex(p, &pos, &kind)) {
+        return "E01";
+      }
+      return p[0] == 'Z' ? InsertPoint(task, p[1], addr, kind) : RemovePoint(task, p[1], addr, kind);
+    }
+    case 'c':
+    case 's':
+    case 'C':
+    case 'S': {
+      resume->how = (p[0] == 'c' || p[0] == 'C') ? Resume::kContinue : Resume::kStep;
+      resume->signal = 0;
+      if (p[0] == 'C' || p[0] == 'S') {
+        size_t pos = 1;
+        uint64_t sig;
+        if (!ParseHex(p, &pos, &sig)) return "E01";
+        resume->signal = HostSignal(static_cast<int>(sig));
+      }
+      *resumed = true;
+      return "";
+    }
+    case 'D':
+      resume->how = Resume::kDetach;
+      *resumed = true;
+      return "OK";
+    case 'k':  // no reply: the stub ends with the guest
+      resume->how = Resume::kKill;
+      *resumed = true;
+      Disconnect();
+      return "";
+    case 'H':
+      return "OK";
+    case 'T':
+      return "OK";
+  }
+  if (p == "vCont?") return "vCont;c;C;s;S";
+  if (starts("vCont;")) {
+    // One thread: the first action applies to it.
+    std::string action = p.substr(6, p.find_first_of(";:", 6) - 6);
+    if (action.empty()) return "E01";
+    return Handle(task, action, resume, resumed);
+  }
+  if (starts("vKill")) {
+    SendPacket("OK");
+    resume->how = Resume::kKill;
+    *resumed = true;
+    Disconnect();
+    return "\x01";
+  }
+  if (starts("qSupported")) {
+    return "PacketSize=" + Number(kPacketSize) +
+           ";qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;QStartNoAckMode+;"
+           "swbreak+;vContSupported+";
+  }
+  if (p == "QStartNoAckMode") {
+    SendPacket("OK");
+    no_ack_ = true;
+    return "\x01";  // already answered
+  }
+  if (p == "qAttached" || starts("qAttached:")) return "1";
+  if (p == "qC") return "QC" + tid;
+  if (p == "qfThreadInfo") return "m" + tid;
+  if (p == "qsThreadInfo") return "l";
+  if (starts("qThreadExtraInfo")) return Hex(task.arch.name, strlen(task.arch.name));
+  if (p == "qSymbol::") return "OK";
+  if (starts("qXfer:")) {
+    // qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH
+    size_t a = 6, b = p.find(':', a);
+    if (b == std::string::npos || p.compare(b, 6, ":read:") != 0) return "";
+    std::string object = p.substr(a, b - a);
+    size_t c = p.find(':', b + 6);
+    if (c == std::string::npos) return "E01";
+    std::string annex = p.substr(b + 6, c - b - 6);
+    size_t pos = c + 1;
+    uint64_t offset, length;
+    if (!ParseHex(p, &pos, &offset) || pos >= p.size() || p[pos++] != ',' || !ParseHex(p, &pos, &length)) {
+      return "E01";
+    }
+    return Xfer(task, object, annex, offset, length);
+  }
+  return "";  // unsupported: the empty reply, as the protocol asks
+}
+
+GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reason) {
+  Action resume;
+  if (fd_ < 0) return resume;
+  std::string tid = Number(static_cast<uint64_t>(getpid()));
+  last_stop_ = "T" + StopCode(GdbSignal(signal)) + "thread:" + tid + ";" + reason;
+  if (reported_initial_stop_) SendPacket(last_stop_);
+  reported_initial_stop_ = true;
+  for (;;) {
+    std::string packet;
+    if (!ReadPacket(&packet)) {  // gdb went away: the guest runs on, as after detach
+      Disconnect();
+      resume.how = Resume::kDetach;
+      return resume;
+    }
+    if (packet == "\x03") continue;  // already stopped
+    bool resumed = false;
+    std::string reply = Handle(task, packet, &resume, &resumed);
+    if (reply != "\x01" && !(resumed && reply.empty()) && fd_ >= 0) SendPacket(reply);
+    if (!resumed) continue;
+    if (resume.how == Resume::kDetach) {
+      // Breakpoints go with the debugger.
+      for (auto& [addr, hook] : breakpoints_) uc_hook_del(task.uc, hook);
+      for (auto& [addr, w] : watchpoints_) uc_hook_del(task.uc, w.first);
+      breakpoints_.clear();
+      watchpoints_.clear();
+      UpdateExitMode(task);
+      Disconnect();
+    }
+    return resume;
+  }
+}
+
+void GdbStub::Exited(int status) {
+  SendPacket("W" + StopCode(status & 0xff));
+  Disconnect();
+}
+
+void GdbStub::Killed(int sig) {
+  SendPacket("X" + StopCode(GdbSignal(sig)));
+  Disconnect();
+}
+
+}  // namespace translator

@@ -1,0 +1,99 @@
+// ferry --gdb PORT | unix:PATH: a gdb remote-protocol stub for the guest,
+// so gdb-multiarch debugs it as gdbserver debugs a native program. The stub
+// listens before the guest's first instruction, takes one client, and talks
+// while the guest is stopped: at the start, at a breakpoint or watchpoint,
+// after a single step, on a fault, on Ctrl-C, and when the guest ends.
+#pragma once
+
+#include <unicorn/unicorn.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace translator {
+
+class Task;
+
+class GdbStub {
+ public:
+  // Listens on "PORT" (TCP on the loopback address) or "unix:PATH";
+  // nullptr and a one-line *error on failure.
+  static std::unique_ptr<GdbStub> Listen(const std::string& where, std::string* error);
+  ~GdbStub();
+
+  // Blocks until gdb connects; false with *error when accepting fails.
+  bool Accept(std::string* error);
+
+  enum class Resume { kContinue, kStep, kDetach, kKill };
+  struct Action {
+    Resume how = Resume::kContinue;
+    int signal = 0;  // C/S: the signal to give the guest (0: none)
+  };
+  // The guest is stopped with `signal` (5 for a trap); `reason` adds to the
+  // stop reply ("swbreak:;", "watch:ADDR;"). Serves gdb until it resumes.
+  // The first stop (before the first instruction) is only reported when
+  // gdb asks ('?'); later ones answer the resume that led to them.
+  Action Stopped(Task& task, int signal, const std::string& reason = "");
+  const std::string& last_stop() const { return last_stop_; }
+  // The guest ended: W (exit status) or X (signal). The connection closes.
+  void Exited(int status);
+  void Killed(int sig);
+  bool attached() const { return fd_ >= 0; }
+
+  // What stopped the CPU, set by the hooks and the Ctrl-C watcher.
+  struct Hit {
+    bool breakpoint = false;
+    bool watchpoint = false;
+    bool interrupt = false;
+    uint64_t watch_addr = 0;
+    char watch_kind = 0;  // 'w', 'r', 'a'
+  };
+  Hit TakeHit();
+  // Resuming at `pc` must not stop at a breakpoint there at once.
+  void SkipBreakpointAt(uint64_t pc) { skip_pc_ = pc; skip_armed_ = true; }
+  bool stepping_exits() const { return !breakpoints_.empty() || !watchpoints_.empty(); }
+
+  // Runs while the guest runs: a 0x03 from gdb stops the CPU.
+  void WatchForInterrupt(uc_engine* uc);
+  void StopWatching();
+
+ private:
+  GdbStub() = default;
+  bool ReadPacket(std::string* packet);  // false: the client is gone
+  void SendPacket(const std::string& data);
+  std::string Handle(Task& task, const std::string& packet, Action* resume, bool* resumed);
+  std::string ReadRegisters(Task& task, size_t first, size_t count);
+  std::string Xfer(Task& task, const std::string& object, const std::string& annex, uint64_t offset,
+                   uint64_t length);
+  std::string TargetXml(const Task& task) const;
+  std::string InsertPoint(Task& task, char type, uint64_t addr, uint64_t len);
+  std::string RemovePoint(Task& task, char type, uint64_t addr, uint64_t len);
+  void UpdateExitMode(Task& task);
+  void Disconnect();
+
+  int listen_fd_ = -1;
+  int fd_ = -1;
+  bool no_ack_ = false;
+  bool reported_initial_stop_ = false;
+  std::string last_stop_;
+  std::string unix_path_;
+  std::string pending_input_;
+  std::map<uint64_t, uc_hook> breakpoints_;
+  std::map<uint64_t, std::pair<uc_hook, char>> watchpoints_;  // addr -> hook, kind
+  uint64_t skip_pc_ = 0;
+  bool skip_armed_ = false;
+  Hit hit_;
+  std::atomic<bool> watching_{false};
+  std::atomic<bool> interrupt_{false};
+  std::thread watcher_;
+  int wake_pipe_[2] = {-1, -1};
+
+  friend void OnGdbBreakpoint(uc_engine*, uint64_t, uint32_t, void*);
+  friend void OnGdbWatch(uc_engine*, uc_mem_type, uint64_t, int, int64_t, void*);
+};
+
+}  // namespace translator
