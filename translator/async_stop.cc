@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstddef>
 
+#include "translator/signals.h"
+
 namespace translator {
 namespace {
 
@@ -102,6 +104,17 @@ void Kick() {
 }
 
 int KickSignal() { return kKickSignal; }
+
+std::atomic<bool> g_debugger_stop{false};
+
+void RequestDebuggerStop() {
+  g_debugger_stop.store(true);
+  if (uc_engine* uc = g_uc.load()) uc_emu_stop(uc);
+  WakeSignalWaiters();
+}
+
+bool DebuggerStopPending() { return g_debugger_stop.load(); }
+bool TakeDebuggerStop() { return g_debugger_stop.exchange(false); }
 
 bool IsKick(const void* siginfo) {
   const siginfo_t* info = static_cast<const siginfo_t*>(siginfo);

@@ -43,6 +43,13 @@ void Kick();
 // then a stop would not land at a block start, so signals wait for a syscall.
 void SetKicksEnabled(bool enabled);
 int KickSignal();
+
+// A debugger's Ctrl-C (any thread): stops the CPU, and a call blocked in the
+// syscall helper is interrupted as a signal would (then restarted, since no
+// handler runs). TakeDebuggerStop consumes the request.
+void RequestDebuggerStop();
+bool DebuggerStopPending();
+bool TakeDebuggerStop();
 bool IsKick(const void* siginfo);
 
 }  // namespace translator

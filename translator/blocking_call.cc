@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "restart/restart.h"
+#include "translator/async_stop.h"
 #include "translator/host_syscall.h"
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
@@ -51,7 +52,8 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
   }
   if (!task.helper || WouldNotBlock(task)) return HostSyscall(nr, a0, a1, a2, a3, a4, a5);
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
-  auto outcome = task.helper->Call(nr, args, [&task] { return NextActionableSignal(task) != 0; });
+  auto outcome = task.helper->Call(
+      nr, args, [&task] { return NextActionableSignal(task) != 0 || DebuggerStopPending(); });
   switch (outcome.kind) {
     case SyscallHelper::Outcome::kNotStarted:
       return restart::kErestartNoIntr;  // as if the signal came just before the call

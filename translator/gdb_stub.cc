@@ -286,7 +286,7 @@ void GdbStub::SendPacket(const std::string& data) {
 
 GdbStub::Hit GdbStub::TakeHit() {
   Hit hit = hit_;
-  hit.interrupt = interrupt_.exchange(false);
+  hit.interrupt = TakeDebuggerStop();
   hit_ = Hit{};
   return hit;
 }
@@ -308,8 +308,8 @@ void GdbStub::WatchForInterrupt(uc_engine* uc) {
       if (recv(fd, &c, 1, MSG_PEEK) != 1) break;
       if (c == '\x03') {
         recv(fd, &c, 1, 0);
-        interrupt_.store(true);
-        uc_emu_stop(uc);
+        RequestDebuggerStop();
+        uc_emu_stop(uc);  // also when asynchronous stops are off (an unknown Unicorn)
       } else {
         break;  // a packet while running: leave it for the next stop
       }

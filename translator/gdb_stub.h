@@ -88,7 +88,6 @@ class GdbStub {
   bool skip_armed_ = false;
   Hit hit_;
   std::atomic<bool> watching_{false};
-  std::atomic<bool> interrupt_{false};
   std::thread watcher_;
   int wake_pipe_[2] = {-1, -1};
 

@@ -120,6 +120,8 @@ siginfo_t UserSiginfo(int sig) {
 
 void SetSignalTask(const Task* task) { g_task.store(task); }
 
+void WakeSignalWaiters() { Wake(); }
+
 void DieBySignal(int sig) {
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);

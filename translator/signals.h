@@ -47,6 +47,9 @@ std::atomic<uint32_t>& SignalSequence();
 // Waits until SignalSequence() differs from `seen` or `deadline_ns` (CLOCK_MONOTONIC, 0: none) passes.
 void WaitForSignal(uint32_t seen, int64_t deadline_ns = 0);
 
+// Wakes whatever waits in WaitForSignal (a debugger stop request, say).
+void WakeSignalWaiters();
+
 // In a forked child: pending signals are the parent's, not the child's.
 void ForgetPendingSignalsAfterFork();
 

@@ -121,6 +121,41 @@ except subprocess.TimeoutExpired:
     p.kill()
 check(p.returncode == -9, "k kills the guest: ferry ends by SIGKILL (%s)" % p.returncode)
 
+# Ctrl-C while the guest is blocked in read(): the read is interrupted in the
+# helper, the stop is SIGINT, and after continue the read runs again and
+# gets the data exactly once.
+d = tempfile.mkdtemp(dir="/tmp", prefix="ferry-gdb.")
+made_dirs.append(d)
+path = os.path.join(d, "gdb.sock")
+p = subprocess.Popen([ferry, "--gdb", "unix:" + path, guest, "read"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+for _ in range(200):
+    if os.path.exists(path):
+        break
+    time.sleep(0.02)
+c = Client(path)
+c.request(b"qSupported")
+c.send_raw(frame(b"c"))
+c.ack()
+time.sleep(0.5)  # the guest is now blocked in read()
+c.send_raw(b"\x03")
+body, good = c.reply()
+check(body.startswith(b"T02"), "Ctrl-C stops a guest blocked in read() with SIGINT (%r)" % body)
+ack, pc_hex, _ = c.request(b"p20")  # pc is register 32 on both arches
+pc = int.from_bytes(bytes.fromhex(pc_hex.decode()), "little")
+ack, insn, _ = c.request(b"m%x,4" % pc)
+check(insn in (b"010000d4", b"73000000"),
+      "the PC is back on the read's svc/ecall, to run it again (%r)" % insn)
+c.send_raw(frame(b"c"))
+c.ack()
+time.sleep(0.2)
+p.stdin.write(b"hello\n")
+p.stdin.flush()
+body, good = c.reply()
+check(body == b"W00", "continued, the read gets the data and the guest exits 0 (%r)" % body)
+out, err = p.communicate(timeout=20)
+check(out == b"read 6: hello\n\n" or out == b"read 6: hello\n", "the data was read exactly once (%r)" % out)
+
 # A client that goes away mid-session: the guest runs on to its end.
 p, path = start([])
 c = Client(path)
