@@ -124,6 +124,27 @@ void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
   }
 }
 
+// A stop for `catch syscall` inside the syscall hook. False when gdb killed
+// the guest (the call must not run).
+bool DebugSyscallStop(Task& task, const char* what, uint64_t nr) {
+  char reason[64];
+  snprintf(reason, sizeof reason, "%s:%llx;", what, static_cast<unsigned long long>(nr));
+  GdbStub::Action action = task.gdb->Stopped(task, SIGTRAP, reason);
+  switch (action.how) {
+    case GdbStub::Resume::kKill:
+      task.End({true, SIGKILL});
+      return false;
+    case GdbStub::Resume::kDetach:
+      task.gdb = nullptr;
+      break;
+    case GdbStub::Resume::kContinue:
+    case GdbStub::Resume::kStep:
+      break;
+  }
+  if (action.signal) QueueGuestSignal(action.signal);
+  return true;
+}
+
 void DispatchSyscall(Task& task) {
   const arch::ArchInfo& arch = task.arch;
   uint64_t nr = 0;
@@ -134,6 +155,10 @@ void DispatchSyscall(Task& task) {
   uc_reg_read_batch(task.uc, regs, values, 7);
 
   const SyscallRow* row = FindSyscall(nr);
+  // catch syscall: gdb sees the entry and the return (inside this hook,
+  // where the registers describe the call).
+  bool caught = task.gdb && task.gdb->CatchesSyscall(nr);
+  if (caught && !DebugSyscallStop(task, "syscall_entry", nr)) return;
   timespec start{};
   if (task.tracer) clock_gettime(CLOCK_REALTIME, &start);
   int64_t result;
@@ -162,6 +187,7 @@ void DispatchSyscall(Task& task) {
   };
   if (task.tracer && !fork_child && !sigreturn) trace(traced);
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
+  if (caught && task.gdb && !task.ended && result != kNoReturn) DebugSyscallStop(task, "syscall_return", nr);
   RaiseSignalsForResult(row, raw, result);
   // A temporary mask ends before delivery unless a signal interrupted the
   // call, as in the kernel; then the first frame saves the old mask.

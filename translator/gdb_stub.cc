@@ -575,12 +575,28 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
   if (starts("qSupported")) {
     return "PacketSize=" + Number(kPacketSize) +
            ";qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;QStartNoAckMode+;"
-           "swbreak+;vContSupported+";
+           "swbreak+;vContSupported+;QCatchSyscalls+";
   }
   if (p == "QStartNoAckMode") {
     SendPacket("OK");
     no_ack_ = true;
     return "\x01";  // already answered
+  }
+  if (starts("QCatchSyscalls:")) {
+    // QCatchSyscalls:0 (off), QCatchSyscalls:1 (all), QCatchSyscalls:1;NR;NR...
+    caught_syscalls_.clear();
+    catch_all_syscalls_ = false;
+    if (p.compare(15, 1, "0") == 0) return "OK";
+    if (p.compare(15, 1, "1") != 0) return "E01";
+    size_t pos = 16;
+    if (pos >= p.size()) catch_all_syscalls_ = true;
+    while (pos < p.size()) {
+      uint64_t nr;
+      ++pos;  // ';'
+      if (!ParseHex(p, &pos, &nr)) return "E01";
+      caught_syscalls_[nr] = true;
+    }
+    return "OK";
   }
   if (p == "qAttached" || starts("qAttached:")) return "1";
   if (p == "qC") return "QC" + tid;

@@ -55,6 +55,10 @@ class GdbStub {
   Hit TakeHit();
   // Resuming at `pc` must not stop at a breakpoint there at once.
   void SkipBreakpointAt(uint64_t pc) { skip_pc_ = pc; skip_armed_ = true; }
+  // QCatchSyscalls: whether gdb wants to stop at entry to and return from `nr`.
+  bool CatchesSyscall(uint64_t nr) const {
+    return catch_all_syscalls_ || caught_syscalls_.count(nr) != 0;
+  }
   bool stepping_exits() const { return !breakpoints_.empty() || !watchpoints_.empty(); }
 
   // Runs while the guest runs: a 0x03 from gdb stops the CPU.
@@ -83,6 +87,8 @@ class GdbStub {
   std::string unix_path_;
   std::string pending_input_;
   std::map<uint64_t, uc_hook> breakpoints_;
+  bool catch_all_syscalls_ = false;
+  std::map<uint64_t, bool> caught_syscalls_;
   std::map<uint64_t, std::pair<uc_hook, char>> watchpoints_;  // addr -> hook, kind
   uint64_t skip_pc_ = 0;
   bool skip_armed_ = false;

@@ -48,6 +48,12 @@ case $case_name in
     want=('Breakpoint 1, main' '\[Inferior 1 \(Remote target\) detached\]')
     want_out="done" want_status=0
     ;;
+  catch_syscall)
+    cmds=("catch syscall 64" "continue" "continue" "continue")
+    want=('Catchpoint 1 \(call to syscall (write|64)\)' 'Catchpoint 1 \(returned from syscall (write|64)\)'
+          'exited normally')
+    want_out="done" want_status=0
+    ;;
   interrupt)
     guest_args=(spin)
     # gdb in batch mode cannot press Ctrl-C; the protocol client does (protocol_test.py).

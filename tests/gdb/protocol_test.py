@@ -156,6 +156,26 @@ check(body == b"W00", "continued, the read gets the data and the guest exits 0 (
 out, err = p.communicate(timeout=20)
 check(out == b"read 6: hello\n\n" or out == b"read 6: hello\n", "the data was read exactly once (%r)" % out)
 
+# QCatchSyscalls: stops at the entry to and return from write (64 on both arches).
+p, path = start([])
+c = Client(path)
+c.request(b"qSupported")
+ack, body, _ = c.request(b"QCatchSyscalls:1;40")
+check(body == b"OK", "QCatchSyscalls is accepted")
+c.send_raw(frame(b"c"))
+c.ack()
+body, _ = c.reply()
+check(body.startswith(b"T05") and b"syscall_entry:40;" in body, "a stop at write's entry (%r)" % body)
+c.send_raw(frame(b"c"))
+c.ack()
+body, _ = c.reply()
+check(body.startswith(b"T05") and b"syscall_return:40;" in body, "a stop at write's return (%r)" % body)
+c.send_raw(frame(b"c"))
+c.ack()
+body, _ = c.reply()
+check(body == b"W00", "then the guest exits 0 (%r)" % body)
+p.communicate(timeout=20)
+
 # A client that goes away mid-session: the guest runs on to its end.
 p, path = start([])
 c = Client(path)
