@@ -324,8 +324,9 @@ std::optional<std::string> AttachCpu(Task& task) {
 }
 
 // The debugger's view of a stop: serve gdb and take its next action.
-GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "") {
-  GdbStub::Action action = task.gdb->Stopped(task, signal, reason);
+GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
+                          const siginfo_t* info = nullptr) {
+  GdbStub::Action action = task.gdb->Stopped(task, signal, reason, info);
   if (action.how == GdbStub::Resume::kDetach) task.gdb = nullptr;  // the guest runs on alone
   return action;
 }
@@ -409,7 +410,7 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
                                                                                : task.ReadReg(task.arch.reg_pc));
     if (task.gdb) {
       // gdb sees the fault first; C with the signal passes it on, c drops it.
-      action = DebugStop(task, info.si_signo);
+      action = DebugStop(task, info.si_signo, "", &info);
       if (action.signal != info.si_signo) continue;
       action.signal = 0;
     }

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <cstring>
 
 #include "translator/async_stop.h"
+#include "translator/sysroot.h"
 #include "translator/task.h"
 
 namespace translator {
@@ -188,6 +190,8 @@ bool GdbStub::Accept(std::string* error) {
 void GdbStub::Disconnect() {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
+  for (auto& [id, fd] : files_) close(fd);
+  files_.clear();
 }
 
 bool GdbStub::ReadPacket(std::string* packet) {
@@ -371,7 +375,10 @@ std::string GdbStub::Xfer(Task& task, const std::string& object, const std::stri
     data.resize(task.layout.auxv_size);
     if (!task.memory.Read(task.layout.auxv, data.data(), data.size())) return "E01";
   } else if (object == "exec-file") {
-    data = task.exe_host_path;
+    data = task.exe_path;  // the guest's name; vFile:open finds it through the sysroot
+  } else if (object == "siginfo") {
+    // The 64-bit siginfo layout is the same for the guests as for x86_64.
+    data.assign(reinterpret_cast<const char*>(&last_siginfo_), sizeof last_siginfo_);
   } else {
     return "";
   }
@@ -572,9 +579,11 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
     Disconnect();
     return "\x01";
   }
+  if (starts("vFile:")) return HostFile(task, p);
   if (starts("qSupported")) {
     return "PacketSize=" + Number(kPacketSize) +
-           ";qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;QStartNoAckMode+;"
+           ";qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;qXfer:siginfo:read+;"
+           "QStartNoAckMode+;"
            "swbreak+;vContSupported+;QCatchSyscalls+";
   }
   if (p == "QStartNoAckMode") {
@@ -622,7 +631,112 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
   return "";  // unsupported: the empty reply, as the protocol asks
 }
 
-GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reason) {
+namespace {
+
+// gdb's File-I/O errno numbers.
+int FileioErrno(int e) {
+  switch (e) {
+    case EPERM: case ENOENT: case EINTR: case EBADF: case EACCES: case EFAULT: case EBUSY:
+    case EEXIST: case ENODEV: case ENOTDIR: case EISDIR: case EINVAL: case ENFILE: case EMFILE:
+    case EFBIG: case ENOSPC: case ESPIPE: case EROFS:
+      return e;
+    case ENAMETOOLONG: return 91;
+    default: return 9999;
+  }
+}
+
+std::string FileError(int e) { return "F-1," + Number(FileioErrno(e)); }
+
+void PutBig(std::string* out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+}  // namespace
+
+// vFile: gdb reads the guest's files (the program, its libraries) through
+// the stub, with the guest's paths: through the sysroot, read-only.
+std::string GdbStub::HostFile(Task& task, const std::string& p) {
+  std::string args = p.substr(p.find(':', 6) + 1);
+  std::string op = p.substr(6, p.find(':', 6) - 6);
+  auto hex_path = [&](const std::string& text, std::string* path) {
+    return FromHex(text.substr(0, text.find(',')), path);
+  };
+  if (op == "setfs") return "F0";
+  if (op == "open") {
+    std::string path;
+    if (!hex_path(args, &path)) return "F-1,16";
+    size_t pos = args.find(',') + 1;
+    uint64_t flags;
+    if (!ParseHex(args, &pos, &flags)) return FileError(EINVAL);
+    if (flags != 0) return FileError(EACCES);  // read-only
+    std::string host = task.sysroot.Resolve(path);
+    if (path == task.exe_path) host = task.exe_host_path;
+    int fd = open(host.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return FileError(errno);
+    int id = files_.empty() ? 1 : files_.rbegin()->first + 1;
+    files_[id] = fd;
+    return "F" + Number(id);
+  }
+  size_t pos = 0;
+  uint64_t id;
+  if (!ParseHex(args, &pos, &id)) return FileError(EINVAL);
+  auto it = files_.find(static_cast<int>(id));
+  if (op == "readlink") {
+    std::string path;
+    if (!FromHex(args, &path)) return FileError(EINVAL);
+    char target[4096];
+    ssize_t n = readlink(task.sysroot.Resolve(path, false).c_str(), target, sizeof target);
+    if (n < 0) return FileError(errno);
+    return "F" + Number(n) + ";" + task.sysroot.GuestView(std::string(target, n));
+  }
+  if (it == files_.end()) return FileError(EBADF);
+  if (op == "close") {
+    close(it->second);
+    files_.erase(it);
+    return "F0";
+  }
+  if (op == "pread") {
+    uint64_t count, offset;
+    if (pos >= args.size() || args[pos++] != ',' || !ParseHex(args, &pos, &count) || pos >= args.size() ||
+        args[pos++] != ',' || !ParseHex(args, &pos, &offset)) {
+      return FileError(EINVAL);
+    }
+    std::string data(std::min<uint64_t>(count, kPacketSize / 2), '\0');
+    ssize_t n = pread(it->second, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0) return FileError(errno);
+    return "F" + Number(n) + ";" + data.substr(0, n);
+  }
+  if (op == "fstat") {
+    struct stat st;
+    if (fstat(it->second, &st) != 0) return FileError(errno);
+    std::string out;  // gdb's struct stat: big-endian, fixed widths
+    PutBig(&out, st.st_dev, 4);
+    PutBig(&out, st.st_ino, 4);
+    PutBig(&out, st.st_mode, 4);
+    PutBig(&out, st.st_nlink, 4);
+    PutBig(&out, st.st_uid, 4);
+    PutBig(&out, st.st_gid, 4);
+    PutBig(&out, st.st_rdev, 4);
+    PutBig(&out, st.st_size, 8);
+    PutBig(&out, st.st_blksize, 8);
+    PutBig(&out, st.st_blocks, 8);
+    PutBig(&out, st.st_atime, 4);
+    PutBig(&out, st.st_mtime, 4);
+    PutBig(&out, st.st_ctime, 4);
+    return "F" + Number(out.size()) + ";" + out;
+  }
+  return "";
+}
+
+GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reason,
+                                 const siginfo_t* info) {
+  if (info) {
+    last_siginfo_ = *info;
+  } else {
+    memset(&last_siginfo_, 0, sizeof last_siginfo_);
+    last_siginfo_.si_signo = signal;
+    last_siginfo_.si_code = signal == SIGTRAP ? TRAP_BRKPT : SI_USER;
+  }
   Action resume;
   if (fd_ < 0) return resume;
   std::string tid = Number(static_cast<uint64_t>(getpid()));

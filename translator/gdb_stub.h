@@ -5,6 +5,7 @@
 // after a single step, on a fault, on Ctrl-C, and when the guest ends.
 #pragma once
 
+#include <signal.h>
 #include <unicorn/unicorn.h>
 
 #include <atomic>
@@ -37,7 +38,8 @@ class GdbStub {
   // stop reply ("swbreak:;", "watch:ADDR;"). Serves gdb until it resumes.
   // The first stop (before the first instruction) is only reported when
   // gdb asks ('?'); later ones answer the resume that led to them.
-  Action Stopped(Task& task, int signal, const std::string& reason = "");
+  Action Stopped(Task& task, int signal, const std::string& reason = "",
+                 const siginfo_t* info = nullptr);
   const std::string& last_stop() const { return last_stop_; }
   // The guest ended: W (exit status) or X (signal). The connection closes.
   void Exited(int status);
@@ -74,6 +76,7 @@ class GdbStub {
   std::string Xfer(Task& task, const std::string& object, const std::string& annex, uint64_t offset,
                    uint64_t length);
   std::string TargetXml(const Task& task) const;
+  std::string HostFile(Task& task, const std::string& packet);  // vFile:...
   std::string InsertPoint(Task& task, char type, uint64_t addr, uint64_t len);
   std::string RemovePoint(Task& task, char type, uint64_t addr, uint64_t len);
   void UpdateExitMode(Task& task);
@@ -84,6 +87,8 @@ class GdbStub {
   bool no_ack_ = false;
   bool reported_initial_stop_ = false;
   std::string last_stop_;
+  siginfo_t last_siginfo_{};
+  std::map<int, int> files_;  // vFile descriptors gdb holds: its number -> ours
   std::string unix_path_;
   std::string pending_input_;
   std::map<uint64_t, uc_hook> breakpoints_;

@@ -12,7 +12,7 @@ cd "$work"
 # Unix socket paths are short (108 bytes); Bazel's temporary directory is not.
 sockdir=$(mktemp -d /tmp/ferry-gdb.XXXXXX)
 sock=$sockdir/gdb.sock
-guest_args=() cmds=() want=() want_out="" want_status=0 stdin_text=""
+guest_args=() cmds=() want=() want_out="" want_status=0 local_file=1
 case $case_name in
   break_bt_finish)
     cmds=("break square" "continue" "bt" "finish" "up" "p local" "p counter" "info registers pc"
@@ -54,6 +54,14 @@ case $case_name in
           'exited normally')
     want_out="done" want_status=0
     ;;
+  remote_files)
+    # No local copy of the program: gdb reads it, and its libraries, from
+    # the target (qXfer:exec-file, vFile), and the fault's siginfo.
+    guest_args=(segv) local_file=0
+    cmds=("continue" "bt" "p \$_siginfo.si_signo" "p \$_siginfo._sifields._sigfault.si_addr" "kill")
+    want=('Program received signal SIGSEGV' '^#0  0x[0-9a-f]+ in main \(argc=2' '^\$1 = 11$' '^\$2 = \(void \*\) 0x0$')
+    want_status=137
+    ;;
   interrupt)
     guest_args=(spin)
     # gdb in batch mode cannot press Ctrl-C; the protocol client does (protocol_test.py).
@@ -66,7 +74,8 @@ ferry_pid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
 gdb_args=(-nx -batch -ex "set confirm off" -ex "set pagination off" -ex "target remote $sock")
 for c in "${cmds[@]}"; do gdb_args+=(-ex "$c"); done
-timeout 60 gdb-multiarch "${gdb_args[@]}" "$guest" >gdb.out 2>&1
+[ "$local_file" = 1 ] && gdb_args+=("$guest")
+timeout 60 gdb-multiarch "${gdb_args[@]}" >gdb.out 2>&1
 wait $ferry_pid
 status=$?
 fail=0
