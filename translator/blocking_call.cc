@@ -4,11 +4,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "restart/restart.h"
 #include "translator/async_stop.h"
 #include "translator/host_syscall.h"
+#include "translator/safe_syscall.h"
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 #include "translator/syscall_helper.h"
@@ -37,6 +40,17 @@ bool WouldNotBlock(const Task& task) {
   return row->nargs >= 3 && row->args[1] == Arg::kInBuf && task.current_args[2] <= kAtomicPipeWrite;
 }
 
+// A call on a terminal: its job-control signals are sent to the caller.
+bool OnTerminal(const Task& task) {
+  const SyscallRow* row = task.current_row;
+  if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
+    return false;
+  }
+  struct stat st;
+  return HostSyscall(SYS_fstat, task.current_args[0], reinterpret_cast<uint64_t>(&st)) == 0 &&
+         S_ISCHR(st.st_mode) && isatty(static_cast<int>(task.current_args[0]));
+}
+
 }  // namespace
 
 int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -50,7 +64,13 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
               error.c_str());
     }
   }
-  if (!task.helper || WouldNotBlock(task)) return HostSyscall(nr, a0, a1, a2, a3, a4, a5);
+  if (!task.helper || WouldNotBlock(task)) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
+  if (OnTerminal(task)) {
+    // A background job touching its terminal gets SIGTTIN/SIGTTOU from the
+    // kernel, which must reach ferry (the helper ignores signals and would
+    // get EIO): run it inline, interruptible and race-free.
+    return SafeHostSyscall(restart::kErestartSys, nr, a0, a1, a2, a3, a4, a5);
+  }
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
   auto outcome = task.helper->Call(
       nr, args, [&task] { return NextActionableSignal(task) != 0 || DebuggerStopPending(); });

@@ -116,6 +116,23 @@ siginfo_t UserSiginfo(int sig) {
   return info;
 }
 
+// Stops ferry by `sig` itself (SIGTSTP, SIGTTIN, SIGTTOU or SIGSTOP) with its
+// default action, then puts ferry's handler back once continued.
+void StopBy(int sig) {
+  struct sigaction ours, dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  if (sig != SIGSTOP) sigaction(sig, &dfl, &ours);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, sig);
+  sigset_t old;
+  sigprocmask(SIG_UNBLOCK, &only, &old);
+  raise(sig);  // stops here until SIGCONT
+  sigprocmask(SIG_SETMASK, &old, nullptr);
+  if (sig != SIGSTOP) sigaction(sig, &ours, nullptr);
+}
+
 }  // namespace
 
 void SetSignalTask(const Task* task) { g_task.store(task); }
@@ -296,7 +313,7 @@ int DeliverOneSignal(Task& task) {
         task.End({true, sig});
         return sig;
       case Disposition::kStop:
-        raise(SIGSTOP);
+        StopBy(sig);  // the parent's waitpid sees this signal, as for the guest
         return sig;
       case Disposition::kHandler:
         break;

@@ -136,7 +136,7 @@ int64_t SysIoctl(Task& task, const SyscallArgs& a) {
   for (const IoctlRow& row : kIoctls) {
     if (row.request != request) continue;
     uint64_t arg = row.pointer ? reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 1)) : a.raw[2];
-    return HostSyscall(SYS_ioctl, a.raw[0], request, arg);
+    return InlineResult(HostSyscall(SYS_ioctl, a.raw[0], request, arg));
   }
   return -ENOTTY;
 }

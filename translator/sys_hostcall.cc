@@ -1,6 +1,7 @@
 // Rows served by the x86_64 call of the same name: the guest's pointers are
 // bounds-checked and rebased; the host kernel does the rest (and returns
 // EFAULT for unmapped guest pages, since they are unmapped on the host too).
+#include "restart/restart.h"
 #include "translator/host_syscall.h"
 #include "translator/syscall_handlers.h"
 
@@ -55,7 +56,14 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
   if (UsesHelper(row.cls)) {
     return BlockingHostSyscall(task, row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);
   }
-  return HostSyscall(row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);
+  return InlineResult(HostSyscall(row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]));
+}
+
+int64_t InlineResult(int64_t r) {
+  // A host call made inline returns EINTR when one of ferry's signal
+  // handlers ran (a stop from job control, say); for the guest that is an
+  // interruption the kernel's restart rules settle (restart/), not an error.
+  return r == -EINTR ? restart::kErestartSys : r;
 }
 
 int64_t SysNotImplemented(Task&, const SyscallArgs&) { return -ENOSYS; }

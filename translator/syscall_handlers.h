@@ -37,6 +37,9 @@ inline uint64_t HostAddress(const Task& task, uint64_t g, uint64_t len) {
 // The host path a kLookupPath argument names: the guest string looked up
 // through the sysroot. False when the string is unreadable (EFAULT).
 bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path);
+// An inline host call's result for the guest: EINTR (one of ferry's handlers
+// ran) becomes -ERESTARTSYS, so dispatch applies the restart rules.
+int64_t InlineResult(int64_t host_result);
 // False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
 bool FollowsLastLink(const SyscallArgs& args);
 
