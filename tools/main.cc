@@ -16,6 +16,7 @@
 #include "translator/options.h"
 #include "translator/program_loader.h"
 #include "translator/signals.h"
+#include "translator/syscall_table.h"
 #include "translator/task.h"
 
 namespace {
@@ -61,7 +62,16 @@ int main(int argc, char** argv, char** environ) {
 
   std::string error;
   auto memory = GuestMemory::Reserve(options.address_space, &error);
-  if (!memory) return Fail(options.program, error, 1);
+  // Under a virtual-memory limit (ulimit -v), the default 1 TiB cannot be
+  // reserved: take the largest that fits, down to 256 MiB.
+  for (uint64_t size = options.address_space / 2; !memory && !options.address_space_given && size >= (256 << 20);
+       size /= 2) {
+    memory = GuestMemory::Reserve(size, &error);
+    if (memory) options.address_space = size;
+  }
+  if (!memory) {
+    return Fail(options.program, error + " (a limit on virtual memory? pick a smaller space with -R, e.g. -R 1G)", 1);
+  }
   Task task(*image.arch, *memory, options);
   if (auto e = AttachCpu(task)) return Fail(options.program, *e, 1);
 
@@ -80,9 +90,20 @@ int main(int argc, char** argv, char** environ) {
     if (!gdb->Accept(&error)) return Fail(options.program, error, 1);
     task.gdb = gdb.get();
   }
-  task.tracer = Tracer::Create(options.trace, &error);
-  if (!task.tracer && !error.empty()) return Fail(options.program, error, 2);
+  std::string trace_error;
+  task.tracer = Tracer::Create(options.trace, &trace_error);
+  if (!task.tracer && !trace_error.empty()) return Fail(options.program, trace_error, 2);
+  if (task.tracer && !options.trace.append) {
+    // strace's first line: the execve that started the program (after an
+    // execve by the guest, the ferry before this one wrote it).
+    uint64_t raw[6] = {task.layout.execfn, task.layout.start_stack + 8,
+                       task.layout.start_stack + 8 * (options.args.size() + 2), 0, 0, 0};
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    task.tracer->Syscall(task, FindSyscall(221), 221, raw, 0, now, now);
+  }
 
+  task.children.insert(options.children.begin(), options.children.end());
   SetSignalTask(&task);
   InheritHostSignalState(task);
   InstallHostSignalHandlers();

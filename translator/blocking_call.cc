@@ -60,7 +60,7 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
     task.helper = SyscallHelper::Start(&error);
     if (!task.helper) {
       task.helper_failed = true;
-      fprintf(stderr, "ferry: warning: %s; blocking calls run inline, so signals may wait for them\n",
+      if (task.options.verbose && !task.options.quiet) fprintf(stderr, "ferry: warning: %s; blocking calls run inline, so signals may wait for them\n",
               error.c_str());
     }
   }

@@ -38,7 +38,8 @@ int SegmentProt(uint32_t flags) {
 }  // namespace
 
 std::optional<ProgramError> ReadProgramFile(const std::string& path, std::vector<uint8_t>* bytes) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (execve refuses it).
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int err = errno;
     return ProgramError{err == ENOENT || err == ENOTDIR ? 127 : 126, strerror(err)};
@@ -47,7 +48,7 @@ std::optional<ProgramError> ReadProgramFile(const std::string& path, std::vector
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     bool dir = S_ISDIR(st.st_mode);
     close(fd);
-    return NotExecutable(dir ? "Is a directory" : "not a regular file");
+    return NotExecutable(dir ? "Is a directory" : "Permission denied (not a regular file)");
   }
   if (static_cast<uint64_t>(st.st_size) > kMaxProgramBytes) {
     close(fd);

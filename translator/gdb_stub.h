@@ -45,6 +45,7 @@ class GdbStub {
   void Exited(int status);
   void Killed(int sig);
   bool attached() const { return fd_ >= 0; }
+  bool IsOwnFd(int fd) const { return fd >= 0 && (fd == fd_ || fd == listen_fd_); }
 
   // What stopped the CPU, set by the hooks and the Ctrl-C watcher.
   struct Hit {

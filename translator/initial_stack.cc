@@ -49,6 +49,7 @@ StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top) {
   image.auxv_size = auxv_words * sizeof(uint64_t);
   image.auxv = image.sp + (words.size() - auxv_words) * sizeof(uint64_t);
   image.arg_start = arg_start;
+  image.execfn = execfn;
   image.arg_end = env_start;
   image.env_start = env_start;
   image.env_end = env_end;

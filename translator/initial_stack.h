@@ -25,6 +25,7 @@ struct StackImage {
   std::vector<uint8_t> bytes;  // occupies [sp, stack_top)
   uint64_t sp = 0;
   uint64_t auxv = 0, auxv_size = 0;  // the auxv vector, AT_NULL included
+  uint64_t execfn = 0;
   uint64_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;  // the strings
 };
 

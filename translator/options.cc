@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unicorn/unicorn.h>
 
+#include <unistd.h>
+
 #include <cctype>
 
 #include <cerrno>
@@ -132,6 +134,15 @@ std::optional<uint64_t> ParseSize(const std::string& text) {
   return value << shift;
 }
 
+// Trace files are named once, from where ferry started: a guest that
+// changes directory and execs must not move them.
+std::string FromStartDirectory(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) return path;
+  return std::string(cwd) + "/" + path;
+}
+
 std::optional<std::string> ParseTraceOptions(const std::vector<std::string>& argv, size_t* i,
                                              TraceOptions* out) {
   out->enabled = true;
@@ -156,9 +167,9 @@ std::optional<std::string> ParseTraceOptions(const std::vector<std::string>& arg
       const std::string* v = value();
       if (!v || v->empty()) return "--strace " + a + " needs a value";
       if (a == "-o") {
-        out->output = *v;
+        out->output = FromStartDirectory(*v);
       } else if (a == "--trace-json") {
-        out->json = *v;
+        out->json = FromStartDirectory(*v);
       } else if (a == "-s") {
         char* end = nullptr;
         unsigned long long n = strtoull(v->c_str(), &end, 10);
@@ -183,6 +194,7 @@ std::vector<std::string> TraceArguments(const TraceOptions& t) {
   // this trace opened, and keeps a followed child's "[pid N]" prefix.
   if (t.enabled || !t.json.empty()) out.push_back("--trace-append");
   if (t.child) out.push_back("--trace-child");
+  if (t.inherited_fd >= 0) out.insert(out.end(), {"--trace-fd", std::to_string(t.inherited_fd)});
   if (!t.enabled) return out;
   out.push_back("--strace");
   if (t.per_process_files) out.push_back("-ff");
@@ -219,6 +231,11 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     *field = *size;
     return std::nullopt;
   };
+  // A re-run after a guest execve gets every setting as arguments; the
+  // FERRY_* variables it sees belong to the guest's environment by then.
+  bool env_settings = true;
+  for (const std::string& a : argv) env_settings &= a != "--no-env-settings";
+  if (!env_settings) environ = nullptr;
   // Environment first, so the command line overrides it.
   if (const char* v = env("FERRY_SET_ENV")) out->set_env = SplitCommas(v);
   if (const char* v = env("FERRY_UNSET_ENV")) out->unset_env = SplitCommas(v);
@@ -228,6 +245,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   }
   if (const char* v = env("FERRY_RESERVED_VA")) {
     if (auto r = set_size("FERRY_RESERVED_VA", v, &out->address_space, 1 << 26)) return *r;
+    out->address_space_given = true;
   }
   out->trace.enabled = Truthy(env("FERRY_STRACE"));
   out->quiet = Truthy(env("FERRY_QUIET"));
@@ -273,8 +291,17 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       if (list.empty()) return Fail("--list-syscalls --arch: unknown arch '" + arch + "' (aarch64, riscv64)");
       return {false, 0, list};
     }
+    if (a == "--no-env-settings") continue;  // internal: see above
+    if (a == "--children" && i + 1 < argv.size()) {  // internal: the guest's children across execve
+      for (const std::string& pid : SplitCommas(argv[++i].c_str())) out->children.push_back(atoi(pid.c_str()));
+      continue;
+    }
     if (a == "--trace-append") { out->trace.append = true; continue; }  // see TraceArguments
     if (a == "--trace-child") { out->trace.child = true; continue; }
+    if (a == "--trace-fd" && i + 1 < argv.size()) {  // internal: the trace's stderr across execve
+      out->trace.inherited_fd = atoi(argv[++i].c_str());
+      continue;
+    }
     if (a == "--gdb" || a.compare(0, 6, "--gdb=") == 0) {
       const std::string* v = a.size() > 5 ? nullptr : value();
       std::string where = v ? *v : a.substr(6);
@@ -285,7 +312,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     if (a == "--trace-json") {
       const std::string* v = value();
       if (!v || v->empty()) return Fail("--trace-json needs a file name");
-      out->trace.json = *v;
+      out->trace.json = FromStartDirectory(*v);
       continue;
     }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
@@ -306,8 +333,10 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
         out->sysroot = *v;
       } else if (a == "-s") {
         if (auto r = set_size("stack size", *v, &out->stack_size, 64 * 1024)) return *r;
-      } else if (auto r = set_size("address space size", *v, &out->address_space, 1 << 26)) {
+      } else if (auto r = set_size("address space size (64M or more)", *v, &out->address_space, 1 << 26)) {
         return *r;
+      } else {
+        out->address_space_given = true;
       }
       continue;
     }

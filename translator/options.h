@@ -25,6 +25,7 @@ struct TraceOptions {
   std::string json;                // --trace-json FILE: one JSON object per event
   bool child = false;              // a followed child (-f): lines carry "[pid N]"
   bool append = false;             // after execve: the files exist, append to them
+  int inherited_fd = -1;           // after execve: the trace's stderr, kept open across it
 };
 
 struct Options {
@@ -34,11 +35,13 @@ struct Options {
   std::vector<std::string> unset_env;     // VAR
   uint64_t stack_size = 0;                // 0: follow RLIMIT_STACK
   uint64_t address_space = uint64_t{1} << 40;
+  bool address_space_given = false;       // -R or FERRY_RESERVED_VA (else it may shrink to fit RLIMIT_AS)
   TraceOptions trace;                     // --strace [strace options], --trace-json
   bool quiet = false;                     // no warnings about unknown syscalls
   bool verbose = false;                   // say what ferry chose (the sysroot)
   std::string sysroot;                    // -L: guest absolute paths look here first
   std::string gdb;                        // --gdb PORT | unix:PATH: wait for gdb
+  std::vector<int> children;              // internal, after execve: the guest's existing children
 };
 
 // What ParseOptions decided.

@@ -121,7 +121,24 @@ std::string Cpuinfo(const Task& task) {
 
 }  // namespace
 
-ProcFile ClassifyProcPath(const std::string& path, pid_t pid) {
+// "//proc/./self//maps" -> "/proc/self/maps": the kernel's lookup ignores
+// empty and "." components (".." is left alone: it may cross a symlink).
+std::string Lexical(const std::string& path) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    std::string part = path.substr(pos, slash - pos);
+    if (!part.empty() && part != ".") out += "/" + part;
+    pos = slash + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
+ProcFile ClassifyProcPath(const std::string& raw_path, pid_t pid) {
+  if (raw_path.empty() || raw_path[0] != '/') return ProcFile::kNone;
+  std::string path = Lexical(raw_path);
   if (path == "/proc/cpuinfo") return ProcFile::kCpuinfo;
   std::string entry = OwnProcEntry(path, pid);
   if (entry == "exe") return ProcFile::kExe;

@@ -195,6 +195,7 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   layout.env_end = stack.env_end;
   layout.auxv = stack.auxv;
   layout.auxv_size = stack.auxv_size;
+  layout.execfn = stack.execfn;
 
   start->pc = loader_path.empty() ? loaded.entry : loader_loaded.entry;
   start->sp = stack.sp;

@@ -83,7 +83,10 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   }
   // A signal whose default action kills the guest kills it now, wherever
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
-  if (task && DispositionOf(*task, sig) == Disposition::kTerminate) DieBySignal(sig);
+  if (task && DispositionOf(*task, sig) == Disposition::kTerminate) {
+    if (task->tracer) task->tracer->KilledFromHandler(*info);
+    DieBySignal(sig);
+  }
   Enqueue(sig, info);
   // A handler or a stop to run: the CPU stops at its next block so the run
   // loop delivers it, even if the guest makes no syscall.

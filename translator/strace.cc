@@ -338,6 +338,20 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
                       {ITIMER_PROF, "ITIMER_PROF"}});
     case Arg::kItimervalIn: return Itimerval(task, v);
     case Arg::kItimervalOut: return done ? Itimerval(task, v) : Pointer(v);
+    case Arg::kArgv:
+    case Arg::kEnvp: {
+      if (!v) return "NULL";
+      std::string items;
+      uint64_t count = 0;
+      for (; count < 4096; ++count) {
+        uint64_t item;
+        if (!task.memory.Read(v + 8 * count, &item, sizeof item)) return Hex(v);
+        if (!item) break;
+        if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(task, item, limit);
+      }
+      if (row.args[i] == Arg::kEnvp) return Hex(v) + " /* " + std::to_string(count) + " vars */";
+      return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
+    }
     case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));

@@ -6,6 +6,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <limits.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -15,6 +19,7 @@
 #include "translator/host_syscall.h"
 #include "translator/proc_view.h"
 #include "translator/signals.h"
+#include "translator/tracer.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -66,24 +71,43 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   if (!task.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
     path = task.exe_host_path;
   }
+  // fexecve: /proc/self/fd/N names the file behind N, which may close on exec
+  // before the next ferry opens it; pass the file's own path.
+  std::string self_fd = "/proc/self/fd/", pid_fd = "/proc/" + std::to_string(getpid()) + "/fd/";
+  if (path.compare(0, self_fd.size(), self_fd) == 0 || path.compare(0, pid_fd.size(), pid_fd) == 0) {
+    char target[PATH_MAX];
+    int64_t n = HostSyscall(SYS_readlinkat, AT_FDCWD, reinterpret_cast<uint64_t>(path.c_str()),
+                            reinterpret_cast<uint64_t>(target), sizeof target - 1);
+    if (n > 0 && target[0] == '/') path.assign(target, n);
+  }
   if (HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK) != 0) {
     return HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK);
   }
   std::vector<std::string> run;
   std::string target = path;
+  int inherited_fd = -1;
   if (IsGuestElf(path)) {
     // ferry again, with this run's settings, the guest's argv[0] and path.
     target = "/proc/self/exe";
-    run = {"ferry"};
-    if (task.options.quiet) run.push_back("-q");
+    run = {"ferry", "--no-env-settings"};
+    if (!task.children.empty()) {
+      std::string pids;
+      for (pid_t child : task.children) pids += (pids.empty() ? "" : ",") + std::to_string(child);
+      run.insert(run.end(), {"--children", pids});
+    }
     if (task.options.verbose) run.push_back("-v");
+    if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
+    if (task.options.quiet) run.push_back("-q");
     if (!task.options.sysroot.empty()) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
     run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
     if (task.tracer) {  // the trace goes on across execve, as strace's does
-      std::vector<std::string> trace = TraceArguments(task.options.trace);
-      run.insert(run.end(), trace.begin(), trace.end());
+      TraceOptions trace = task.options.trace;
+      trace.inherited_fd = task.tracer->InheritableTextFd();
+      inherited_fd = trace.inherited_fd;
+      std::vector<std::string> args = TraceArguments(trace);
+      run.insert(run.end(), args.begin(), args.end());
     }
     run.insert(run.end(), {"--", path});
     for (size_t i = 1; i < argv.size(); ++i) run.push_back(argv[i]);
@@ -92,10 +116,18 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   }
   task.helper.reset();  // a traced helper would outlive the exec
   std::vector<char*> run_ptrs = Pointers(run), env_ptrs = Pointers(envp);
+  if (task.tracer) {
+    // The call's line, with its result, before the exec: afterwards this
+    // process is another program (strace shows a successful execve as = 0).
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    task.tracer->Syscall(task, a.row, 221, a.raw, 0, now, now);
+  }
   PrepareHostSignalsForExec(task);  // the next program inherits the guest's mask and ignores
   int64_t r = HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
                           reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
   InstallHostSignalHandlers();  // still here: the exec failed
+  if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
   return r;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "restart/restart.h"
+#include "translator/gdb_stub.h"
 #include "translator/proc_view.h"
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
@@ -202,6 +203,55 @@ int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
   std::string shown = task.sysroot.GuestView(std::string(target, n));
   uint64_t len = std::min<uint64_t>(shown.size(), a.raw[3]);
   return task.memory.Write(a.raw[2], shown.data(), len) ? static_cast<int64_t>(len) : -EFAULT;
+}
+
+}  // namespace translator
+
+namespace translator {
+namespace {
+
+bool FerryOwns(const Task& task, int fd) {
+  return (task.tracer && task.tracer->IsOwnFd(fd)) || (task.gdb && task.gdb->IsOwnFd(fd));
+}
+
+}  // namespace
+
+// ferry's own descriptors (trace files, the debugger's connection) share the
+// guest's table; to the guest they do not exist, so it cannot close them.
+int64_t SysClose(Task& task, const SyscallArgs& a) {
+  if (FerryOwns(task, static_cast<int>(a.raw[0]))) return -EBADF;
+  return HostSyscall(SYS_close, a.raw[0]);
+}
+
+int64_t SysCloseRange(Task& task, const SyscallArgs& a) {
+  uint64_t first = static_cast<uint32_t>(a.raw[0]), last = static_cast<uint32_t>(a.raw[1]);
+  if (first > last) return -EINVAL;
+  uint64_t from = first;
+  for (int fd = 0; fd < 4096; ++fd) {  // ferry's descriptors are few and below 4096
+    if (fd < static_cast<int64_t>(first) || static_cast<uint64_t>(fd) > last || !FerryOwns(task, fd)) continue;
+    if (static_cast<uint64_t>(fd) > from) {
+      int64_t r = HostSyscall(SYS_close_range, from, fd - 1, a.raw[2]);
+      if (r < 0) return r;
+    }
+    from = fd + 1;
+  }
+  if (from > last) return 0;
+  return HostSyscall(SYS_close_range, from, last, a.raw[2]);
+}
+
+}  // namespace translator
+
+namespace translator {
+
+// Inside the sysroot (reached by fchdir, say) the guest sees its own path.
+int64_t SysGetcwd(Task& task, const SyscallArgs& a) {
+  char host[PATH_MAX];
+  int64_t n = HostSyscall(SYS_getcwd, reinterpret_cast<uint64_t>(host), sizeof host);
+  if (n < 0) return n;
+  std::string shown = task.sysroot.GuestView(host);
+  if (shown.size() + 1 > a.raw[1]) return -ERANGE;
+  return task.memory.Write(a.raw[0], shown.c_str(), shown.size() + 1) ? static_cast<int64_t>(shown.size() + 1)
+                                                                       : -EFAULT;
 }
 
 }  // namespace translator

@@ -1,7 +1,10 @@
 // Rows served by the x86_64 call of the same name: the guest's pointers are
 // bounds-checked and rebased; the host kernel does the rest (and returns
 // EFAULT for unmapped guest pages, since they are unmapped on the host too).
+#include <unistd.h>
+
 #include "restart/restart.h"
+#include "translator/proc_view.h"
 #include "translator/host_syscall.h"
 #include "translator/syscall_handlers.h"
 
@@ -20,6 +23,12 @@ void* GuestBuffer(const Task& task, uint64_t g, uint64_t len) {
 
 bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path) {
   if (!task.memory.ReadString(guest_path, PATH_MAX, host_path)) return false;
+  // Following /proc/self/exe reaches the guest program, not ferry (stat, statx, access...).
+  if (follow_last && !task.exe_host_path.empty() &&
+      ClassifyProcPath(*host_path, getpid()) == ProcFile::kExe) {
+    *host_path = task.exe_host_path;
+    return true;
+  }
   if (!task.sysroot.empty()) *host_path = task.sysroot.Resolve(*host_path, follow_last);
   return true;
 }

@@ -60,6 +60,8 @@ enum class Arg : uint8_t {
   kItimerWhich,  // ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
   kItimervalIn,  // struct itimerval read by the call
   kItimervalOut, // struct itimerval written by the call
+  kArgv,         // a NULL-terminated array of guest strings (execve's argv)
+  kEnvp,         // the same, shown as strace shows an environment: its count
 };
 
 constexpr bool IsGuestPointer(Arg a) {

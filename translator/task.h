@@ -127,6 +127,7 @@ class Task {
     uint64_t start_code = 0, end_code = 0, start_stack = 0;
     uint64_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
     uint64_t auxv = 0, auxv_size = 0;
+    uint64_t execfn = 0;  // AT_EXECFN: the program's name as execve was given it
     uint64_t loader_start = 0, loader_end = 0;  // the dynamic loader (none: 0, 0)
   } layout;
   uint64_t clear_child_tid = 0;

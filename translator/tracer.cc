@@ -138,7 +138,8 @@ std::unique_ptr<Tracer> Tracer::Create(const TraceOptions& options, std::string*
   }
   if (options.enabled && !t->OpenText(error)) return nullptr;
   if (!options.json.empty()) {
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.append ? O_APPEND : O_TRUNC);
+    // O_APPEND: processes of one trace (-f children, execve) share the file.
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | (options.append ? 0 : O_TRUNC);
     int fd = open(options.json.c_str(), flags, 0644);
     if (fd < 0) {
       *error = "--trace-json " + options.json + ": " + strerror(errno);
@@ -152,7 +153,11 @@ std::unique_ptr<Tracer> Tracer::Create(const TraceOptions& options, std::string*
 bool Tracer::OpenText(std::string* error) {
   if (text_fd_ >= 0 && owns_text_fd_) close(text_fd_);
   if (options_.output.empty()) {
-    text_fd_ = HighDup(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
+    // After execve, the stderr the trace began on (the guest may have
+    // redirected its own fd 2 since); else ferry's stderr now.
+    int from = options_.inherited_fd >= 0 ? options_.inherited_fd : STDERR_FILENO;
+    text_fd_ = HighDup(fcntl(from, F_DUPFD_CLOEXEC, 0));
+    if (options_.inherited_fd >= 0) close(options_.inherited_fd);
     owns_text_fd_ = true;
     return true;
   }
@@ -183,6 +188,72 @@ bool Tracer::Traces(const SyscallRow* row) const {
 
 bool Tracer::TracesSignal(int sig) const {
   return sig >= 1 && sig <= 64 && (signals_ & (uint64_t{1} << (sig - 1)));
+}
+
+int Tracer::InheritableTextFd() const {
+  if (text_fd_ < 0 || !options_.output.empty()) return -1;
+  return fcntl(text_fd_, F_DUPFD, kTraceFdFloor);  // without FD_CLOEXEC: it crosses the execve
+}
+
+bool Tracer::IsOwnFd(int fd) const { return fd >= 0 && (fd == text_fd_ || fd == json_fd_); }
+
+namespace {
+
+// Async-signal-safe decimal.
+char* PutDecimal(char* out, long v) {
+  char digits[24];
+  int n = 0;
+  bool negative = v < 0;
+  unsigned long u = negative ? -static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
+  do {
+    digits[n++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (negative) *out++ = '-';
+  while (n) *out++ = digits[--n];
+  return out;
+}
+
+char* PutText(char* out, const char* s) {
+  while (*s) *out++ = *s++;
+  return out;
+}
+
+}  // namespace
+
+void Tracer::KilledFromHandler(const siginfo_t& info) const {
+  // Only fixed-size buffers and write(2): this runs in a signal handler.
+  const char* abbrev = info.si_signo < 32 ? sigabbrev_np(info.si_signo) : nullptr;
+  char name[16] = "SIG";
+  if (abbrev) memcpy(name + 3, abbrev, strnlen(abbrev, 12) + 1);
+  char line[256], *p = line;
+  if (text_fd_ >= 0) {
+    p = PutText(p, "--- ");
+    p = PutText(p, name);
+    p = PutText(p, " {si_signo=");
+    p = PutText(p, name);
+    p = PutText(p, info.si_code == SI_USER ? ", si_code=SI_USER, si_pid=" : ", si_code=SI_KERNEL, si_pid=");
+    p = PutDecimal(p, info.si_pid);
+    p = PutText(p, ", si_uid=");
+    p = PutDecimal(p, info.si_uid);
+    p = PutText(p, "} ---\n+++ killed by ");
+    p = PutText(p, name);
+    p = PutText(p, " +++\n");
+    if (write(text_fd_, line, p - line) < 0) {
+    }
+  }
+  if (json_fd_ >= 0) {
+    p = line;
+    p = PutText(p, "{\"event\":\"killed\",\"pid\":");
+    p = PutDecimal(p, getpid());
+    p = PutText(p, ",\"signo\":");
+    p = PutDecimal(p, info.si_signo);
+    p = PutText(p, ",\"name\":\"");
+    p = PutText(p, name);
+    p = PutText(p, "\"}\n");
+    if (write(json_fd_, line, p - line) < 0) {
+    }
+  }
 }
 
 bool Tracer::AfterFork() {

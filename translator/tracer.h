@@ -37,6 +37,14 @@ class Tracer {
   // drop its tracer; else the child's lines carry [pid N] (and, with -ff,
   // go to their own file).
   bool AfterFork();
+  // For execve: a descriptor of the text trace that survives it (when the
+  // trace goes to stderr), or -1.
+  int InheritableTextFd() const;
+  // Whether the guest's `fd` is one of the trace's own (the guest may not close it).
+  bool IsOwnFd(int fd) const;
+  // From a signal handler, when a fatal signal ends ferry at once: the
+  // signal and the end, written without allocating (async-signal-safe).
+  void KilledFromHandler(const siginfo_t& info) const;
 
  private:
   explicit Tracer(const TraceOptions& options) : options_(options) {}
