@@ -47,7 +47,7 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
   for (int i = 0; i < row.nargs; ++i) {
     Arg kind = row.args[i];
     if (!IsGuestPointer(kind)) continue;
-    if (kind == Arg::kLookupPath && !task.sysroot.empty()) {
+    if (kind == Arg::kLookupPath) {
       bool readable = LookupPath(task, args.raw[i], FollowsLastLink(args), &paths[i]);
       v[i] = reinterpret_cast<uint64_t>(readable ? paths[i].c_str() : kBadPointer);
       continue;

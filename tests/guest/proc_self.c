@@ -1,10 +1,13 @@
+#define _GNU_SOURCE
 /* proc_self.c: the /proc files a program reads about itself describe the
    program, not an emulator: maps (text and stack), auxv, cmdline, stat,
    /proc/<pid>/ the same as /proc/self/, and cpuinfo. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -89,13 +92,13 @@ int main(int argc, char **argv) {
     same = strcmp(cmdline + at, argv[i]) == 0;
   check(same, "/proc/self/cmdline is argv (%d arguments)", argc);
 
-  char *stat = slurp("/proc/self/stat", NULL);
+  char *stat_line = slurp("/proc/self/stat", NULL);
   const char *base_name = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
   char comm[32] = "";
   snprintf(comm, sizeof comm, "(%.15s)", base_name);
-  check(stat && strstr(stat, comm) != NULL, "/proc/self/stat names the program (its first 15 characters)");
+  check(stat_line && strstr(stat_line, comm) != NULL, "/proc/self/stat names the program (its first 15 characters)");
   unsigned long startstack = 0;
-  const char *after = stat ? strrchr(stat, ')') : NULL;
+  const char *after = stat_line ? strrchr(stat_line, ')') : NULL;
   if (after) {
     /* Field 28 is the 26th after the comm. */
     const char *p = after + 2;
@@ -104,6 +107,17 @@ int main(int argc, char **argv) {
   }
   found = find_mapping(maps, startstack, perms, path);
   check(found && strcmp(path, "[stack]") == 0, "stat's startstack lies in [stack]");
+
+  struct stat via_proc, direct;
+  struct statx via_statx;
+  check(stat("/proc/self/exe", &via_proc) == 0 && stat(exe, &direct) == 0 && via_proc.st_size == direct.st_size &&
+            via_proc.st_ino == direct.st_ino,
+        "stat of /proc/self/exe is the program's");
+  check(statx(AT_FDCWD, "/proc/self/exe", 0, STATX_SIZE, &via_statx) == 0 &&
+            (off_t)via_statx.stx_size == direct.st_size,
+        "statx of /proc/self/exe is the program's");
+  char *odd = slurp("//proc/./self//maps", NULL);
+  check(odd && strncmp(odd, maps, strcspn(maps, "\n")) == 0, "//proc/./self//maps is the same file");
 
   char *cpuinfo = slurp("/proc/cpuinfo", NULL);
   int processors = 0;
