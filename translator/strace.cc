@@ -71,12 +71,13 @@ std::string OpenFlags(const Task& task, uint64_t guest) {
   v &= ~O_ACCMODE;
   if ((v & O_TMPFILE) == O_TMPFILE) v &= ~O_DIRECTORY;  // O_TMPFILE includes O_DIRECTORY
   return Bits(v,
+              // strace's order (its open_mode_flags table), not the bits' values.
               {{O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"}, {O_NOCTTY, "O_NOCTTY"},
                {O_TRUNC, "O_TRUNC"}, {O_APPEND, "O_APPEND"}, {O_NONBLOCK, "O_NONBLOCK"},
                {O_SYNC, "O_SYNC"}, {O_DSYNC, "O_DSYNC"}, {O_ASYNC, "O_ASYNC"},
-               {O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"},
-               {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
-               {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}},
+               {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"}, {O_NOATIME, "O_NOATIME"},
+               {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}, {O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE"},
+               {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"}},
               access);
 }
 
@@ -338,6 +339,45 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
                       {ITIMER_PROF, "ITIMER_PROF"}});
     case Arg::kItimervalIn: return Itimerval(task, v);
     case Arg::kItimervalOut: return done ? Itimerval(task, v) : Pointer(v);
+    case Arg::kAccessMode:
+      if (v == 0) return "F_OK";
+      return Bits(v, {{R_OK, "R_OK"}, {W_OK, "W_OK"}, {X_OK, "X_OK"}});
+    case Arg::kAccessFlags:
+      return Bits(v, {{AT_EACCESS, "AT_EACCESS"}, {AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"},
+                      {AT_EMPTY_PATH, "AT_EMPTY_PATH"}});
+    case Arg::kMadvise:
+      return Enum(v, {{MADV_NORMAL, "MADV_NORMAL"}, {MADV_RANDOM, "MADV_RANDOM"},
+                      {MADV_SEQUENTIAL, "MADV_SEQUENTIAL"}, {MADV_WILLNEED, "MADV_WILLNEED"},
+                      {MADV_DONTNEED, "MADV_DONTNEED"}, {MADV_FREE, "MADV_FREE"},
+                      {MADV_REMOVE, "MADV_REMOVE"}, {MADV_DONTFORK, "MADV_DONTFORK"},
+                      {MADV_DOFORK, "MADV_DOFORK"}, {MADV_MERGEABLE, "MADV_MERGEABLE"},
+                      {MADV_HUGEPAGE, "MADV_HUGEPAGE"}, {MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE"},
+                      {MADV_DONTDUMP, "MADV_DONTDUMP"}, {MADV_DODUMP, "MADV_DODUMP"}});
+    case Arg::kMremapFlags:
+      return Bits(v, {{MREMAP_MAYMOVE, "MREMAP_MAYMOVE"}, {MREMAP_FIXED, "MREMAP_FIXED"}, {4, "MREMAP_DONTUNMAP"}});
+    case Arg::kFutexOp: {
+      static const char* const kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
+                                         "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
+                                         "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET",
+                                         "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+                                         "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2"};
+      uint64_t op = v & 127;
+      std::string out = op < std::size(kOps) ? kOps[op] : std::to_string(op);
+      if (v & 128) out += "_PRIVATE";
+      if (v & 256) out += "|FUTEX_CLOCK_REALTIME";
+      return out;
+    }
+    case Arg::kOutString: return done ? GuestString(task, v, std::max<size_t>(limit, 4096)) : Pointer(v);
+    case Arg::kDirents: {
+      if (!done) return Pointer(v);
+      uint64_t entries = 0;
+      for (uint64_t at = 0; at + 19 <= static_cast<uint64_t>(result) && entries < 100000; ++entries) {
+        uint16_t reclen;  // struct linux_dirent64: d_ino, d_off, then d_reclen
+        if (!task.memory.Read(v + at + 16, &reclen, sizeof reclen) || reclen == 0) break;
+        at += reclen;
+      }
+      return Hex(v) + " /* " + std::to_string(entries) + " entries */";
+    }
     case Arg::kArgv:
     case Arg::kEnvp: {
       if (!v) return "NULL";
@@ -520,6 +560,7 @@ std::string FormatResult(Arg kind, int64_t result) {
 std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   std::string out = FormatResult(row ? row->result : Arg::kInt, result);
   if (!row || result <= 0) return out;
+  if (row->result == Arg::kSignal) return out + " (" + SignalName(static_cast<int>(result)) + ")";
   for (int i = 0; i < row->nargs; ++i) {
     if (row->args[i] != Arg::kPollFds) continue;
     // What poll found comes with the count, and the time left with it.
@@ -537,6 +578,8 @@ std::vector<std::string> FormatArgs(const Task& task, const SyscallRow& row, con
   std::vector<std::string> out;
   for (int i = 0; i < row.nargs; ++i) {
     if (!ModeShown(task, row, i, raw)) continue;
+    // mremap's new address only with MREMAP_FIXED, as strace shows it.
+    if (i > 0 && row.args[i - 1] == Arg::kMremapFlags && !(raw[i - 1] & MREMAP_FIXED)) continue;
     if (i > 0 && row.args[i - 1] == Arg::kFcntlCmd) {
       if (auto arg = FcntlArgument(task, raw[i - 1], raw[i])) out.push_back(*arg);
       continue;

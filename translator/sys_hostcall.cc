@@ -53,7 +53,10 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
       continue;
     }
     uint64_t len = 1;  // structs are small: the guard page past the space covers them
-    if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange) len = args.raw[i + 1];
+    if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange || kind == Arg::kDirents ||
+        kind == Arg::kOutString) {
+      len = args.raw[i + 1];
+    }
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
     if (kind == Arg::kRange) {  // an address range: guest 0 is an address, not "absent"
       void* host = task.memory.HostRange(args.raw[i], len);

@@ -62,6 +62,13 @@ enum class Arg : uint8_t {
   kItimervalOut, // struct itimerval written by the call
   kArgv,         // a NULL-terminated array of guest strings (execve's argv)
   kEnvp,         // the same, shown as strace shows an environment: its count
+  kAccessMode,   // F_OK or R_OK|W_OK|X_OK
+  kAccessFlags,  // faccessat2's flags: AT_EACCESS, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH
+  kMadvise,      // MADV_*
+  kMremapFlags,  // MREMAP_*
+  kFutexOp,      // FUTEX_WAIT_PRIVATE...
+  kOutString,    // a NUL-terminated string written by the call (getcwd), length in the next argument
+  kDirents,      // getdents64's buffer: strace shows the count of entries read
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -71,7 +78,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kOutTimespec: case Arg::kRange: case Arg::kStatOut: case Arg::kIovecIn:
     case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
-    case Arg::kItimervalIn: case Arg::kItimervalOut:
+    case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
       return true;
     default:
       return false;

@@ -10,10 +10,12 @@ shift 4
 here=$(dirname "$(abs "${BASH_SOURCE[0]}")")
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/strace.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/native" "$work/ferry"
-(cd "$work/native" && strace -f -o "$work/native.trace" -e trace="$list" "$native" >"$work/native.out")
+# Both run in the same directory (one after the other), so getcwd agrees.
+mkdir "$work/run"
+(cd "$work/run" && strace -f -o "$work/native.trace" -e trace="$list" "$native" >"$work/native.out")
 native_status=$?
-(cd "$work/ferry" && "$ferry" -q "$@" --strace -f -o "$work/ferry.trace" -e trace="$list" "$guest" >"$work/ferry.out")
+rm -rf "$work/run" && mkdir "$work/run"
+(cd "$work/run" && "$ferry" -q "$@" --strace -f -o "$work/ferry.trace" -e trace="$list" "$guest" >"$work/ferry.out")
 ferry_status=$?
 status=0
 if [ "$native_status" != "$ferry_status" ]; then

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -39,6 +41,16 @@ int main(void) {
   openat(AT_FDCWD, "/nonexistent/ferry", O_RDONLY);
   fstatat(AT_FDCWD, "trace_dir", &st, 0);
   faccessat(AT_FDCWD, "trace_dir/file.txt", R_OK, 0);
+  char cwd[512];
+  getcwd(cwd, sizeof cwd);
+  int dir_fd = openat(AT_FDCWD, "trace_dir", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char dirents[4096];
+  syscall(SYS_getdents64, dir_fd, dirents, sizeof dirents);
+  close(dir_fd);
+  char *region = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  madvise(region, 8192, MADV_DONTNEED);
+  region = mremap(region, 8192, 16384, MREMAP_MAYMOVE);
+  munmap(region, 16384);
   char long_text[100];
   memset(long_text, 'x', sizeof long_text);
   write(1, long_text, sizeof long_text);
