@@ -160,7 +160,10 @@ void DispatchSyscall(Task& task) {
   bool caught = task.gdb && task.gdb->CatchesSyscall(nr);
   if (caught && !DebugSyscallStop(task, "syscall_entry", nr)) return;
   timespec start{};
-  if (task.tracer) clock_gettime(CLOCK_REALTIME, &start);
+  if (task.tracer) {
+    clock_gettime(CLOCK_REALTIME, &start);
+    task.tracer->SyscallEnter(task, row, nr, raw, start);
+  }
   int64_t result;
   if (row == nullptr || row->support == Support::kUnsupported) {
     WarnUnknownOnce(task, nr, row);

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -229,6 +230,19 @@ void GuestMemory::MarkBeyondEof(uint64_t addr, uint64_t len, int fd, uint64_t of
   for (uint64_t a = first; a < addr + len; a += kPageSize) pages_[a / kPageSize] |= kPageBeyondEof;
 }
 
+void GuestMemory::MarkBeyondEofByOrigin(uint64_t addr, uint64_t len) {
+  // The file may be unlinked or renamed by now; ask the kernel about each
+  // page instead: process_vm_readv fails (EFAULT) where a touch would SIGBUS.
+  for (uint64_t p = addr; p < addr + len; p += kPageSize) {
+    uint64_t start, end;
+    const MappingOrigin* o = origins_.Find(p, &start, &end);
+    if (!o || o->inode == 0) continue;
+    char byte;
+    struct iovec local = {&byte, 1}, remote = {base_ + p, 1};
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != 1) pages_[p / kPageSize] |= kPageBeyondEof;
+  }
+}
+
 int64_t GuestMemory::Unmap(uint64_t addr, uint64_t len) {
   if (addr % kPageSize != 0 || len == 0) return -EINVAL;
   len = PageUp(len);
@@ -291,6 +305,7 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
         origins_.Set(tail, tail + grow, std::move(grown));
       }
       SetPages(tail, grow, state);
+      MarkBeyondEofByOrigin(tail, grow);
       return static_cast<int64_t>(old_addr);
     }
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
@@ -306,7 +321,16 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
   origins_.Move(old_addr, old_len, dest);
   SetPages(old_addr, old_len, 0);
   NoteMapped(dest, new_len);
+  if (new_len > old_len) {  // the grown part continues the moved origin
+    uint64_t o_start, o_end;
+    if (const MappingOrigin* o = origins_.Find(dest + old_len - kPageSize, &o_start, &o_end)) {
+      MappingOrigin grown = *o;
+      if (grown.inode != 0) grown.offset += dest + old_len - o_start;
+      origins_.Set(dest + old_len, dest + new_len, std::move(grown));
+    }
+  }
   SetPages(dest, new_len, state);
+  MarkBeyondEofByOrigin(dest, new_len);
   return static_cast<int64_t>(dest);
 }
 

@@ -100,6 +100,8 @@ class GuestMemory final : public arch::GuestAccess {
   GuestMemory(uint8_t* base, uint64_t size, uint8_t* pages);
   void SetPages(uint64_t addr, uint64_t len, uint8_t state, uint8_t keep = 0);
   void MarkBeyondEof(uint64_t addr, uint64_t len, int fd, uint64_t offset);
+  // After mremap grew a file mapping: its file is found again by its origin.
+  void MarkBeyondEofByOrigin(uint64_t addr, uint64_t len);
   void Reclaim(uint64_t addr, uint64_t len);  // back to reserved, PROT_NONE
   void NoteMapped(uint64_t addr, uint64_t len);
   void NoteUnmapped(uint64_t addr, uint64_t len);

@@ -301,6 +301,36 @@ void Tracer::EmitJson(const std::string& object) {
   if (json_fd_ >= 0) WriteAll(json_fd_, object + "\n");
 }
 
+namespace {
+
+std::string JsonArgs(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result,
+                     size_t limit) {
+  std::string o = "\"args\":[";
+  int nargs = row ? row->nargs : 6;
+  for (int i = 0; i < nargs; ++i) {
+    char buf[24];
+    snprintf(buf, sizeof buf, "\"%#llx\"", static_cast<unsigned long long>(raw[i]));
+    o += (i ? "," : "") + std::string(raw[i] ? buf : "\"0\"");
+  }
+  o += "],\"decoded\":[";
+  if (row) {
+    std::vector<std::string> args = FormatArgs(task, *row, raw, result, limit);
+    for (size_t i = 0; i < args.size(); ++i) o += (i ? "," : "") + JsonString(args[i]);
+  }
+  return o + "]";
+}
+
+}  // namespace
+
+void Tracer::SyscallEnter(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+                          const timespec& start) {
+  if (json_fd_ < 0 || !Traces(row)) return;
+  EmitJson("{\"event\":\"syscall_enter\",\"pid\":" + std::to_string(getpid()) +
+           ",\"time\":" + Number(Seconds(start)) + ",\"nr\":" + std::to_string(nr) +
+           ",\"name\":" + (row ? JsonString(row->name) : "null") + "," +
+           JsonArgs(task, row, raw, kNoReturn, options_.string_limit) + "}");
+}
+
 void Tracer::Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
                      int64_t result, const timespec& start, const timespec& end) {
   if (!Traces(row)) return;
@@ -313,19 +343,9 @@ void Tracer::Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const
   if (json_fd_ < 0) return;
   std::string o = "{\"event\":\"syscall\",\"pid\":" + std::to_string(getpid()) +
                   ",\"time\":" + Number(Seconds(start)) + ",\"nr\":" + std::to_string(nr) +
-                  ",\"name\":" + (row ? JsonString(row->name) : "null") + ",\"args\":[";
-  int nargs = row ? row->nargs : 6;
-  for (int i = 0; i < nargs; ++i) {
-    char buf[24];
-    snprintf(buf, sizeof buf, "\"%#llx\"", static_cast<unsigned long long>(raw[i]));
-    o += (i ? "," : "") + std::string(raw[i] ? buf : "\"0\"");
-  }
-  o += "],\"decoded\":[";
-  if (row) {
-    std::vector<std::string> args = FormatArgs(task, *row, raw, result, options_.string_limit);
-    for (size_t i = 0; i < args.size(); ++i) o += (i ? "," : "") + JsonString(args[i]);
-  }
-  o += "],\"result\":";
+                  ",\"name\":" + (row ? JsonString(row->name) : "null") + "," +
+                  JsonArgs(task, row, raw, result, options_.string_limit);
+  o += ",\"result\":";
   o += result == kNoReturn ? "null" : std::to_string(result);
   std::string error = result == kNoReturn ? "" : ErrorName(result);
   o += ",\"error\":" + (error.empty() ? std::string("null") : JsonString(error));

@@ -27,6 +27,9 @@ class Tracer {
 
   bool Traces(const SyscallRow* row) const;
   bool TracesSignal(int sig) const;
+  // A call about to run (--trace-json only: the "syscall_enter" event).
+  void SyscallEnter(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+                    const timespec& start);
   // A finished call that started at `start` and ended at `end` (CLOCK_REALTIME).
   void Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
                int64_t result, const timespec& start, const timespec& end);

@@ -2,6 +2,7 @@
    si_code BUS_ADRERR and the exact address; a handler can siglongjmp out;
    write() from such a page fails with EFAULT; once the file grows, the same
    page reads the new bytes. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -68,6 +69,17 @@ int main(void) {
   } else {
     check(fault_sig == SIGBUS, "the page past the new end still faults");
   }
+  /* A mapping grown by mremap past the file's end. */
+  char *grown = mremap(map, 3 * page, 5 * page, MREMAP_MAYMOVE);
+  check(grown != MAP_FAILED, "mremap grows the mapping to 5 pages");
+  fault_sig = 0;
+  if (sigsetjmp(back, 1) == 0) {
+    (void)*(volatile char *)(grown + 4 * page);
+    check(0, "the grown part past the end faults");
+  } else {
+    check(fault_sig == SIGBUS && fault_addr == grown + 4 * page, "the grown part past the end is SIGBUS");
+  }
+  check(memcmp(grown + page, "grown", 5) == 0, "the grown mapping keeps the file's bytes");
   printf("%d failure(s)\n", failures);
   return failures != 0;
 }

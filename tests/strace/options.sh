@@ -72,7 +72,9 @@ case $case_name in
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 kinds = {e["event"] for e in events}
-assert kinds >= {"syscall", "signal", "exit"}, kinds
+assert kinds >= {"syscall_enter", "syscall", "signal", "exit"}, kinds
+enters = [e for e in events if e["event"] == "syscall_enter"]
+assert enters and all(set(e) >= {"nr", "name", "args", "decoded"} for e in enters)
 for e in events:
     assert isinstance(e["pid"], int) and isinstance(e["time"], float)
     if e["event"] == "syscall":
