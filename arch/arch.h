@@ -107,6 +107,17 @@ struct ArchInfo {
   size_t stat_size_offset;
   bool sigaction_has_restorer;  // does the guest's kernel sigaction carry sa_restorer
 
+  // asm-generic numbers this arch does not have (ENOSYS, not in its support
+  // list): RISC-V lacks renameat; arch-specific numbers belong to one arch.
+  const int* absent_syscalls;
+  size_t absent_syscall_count;
+  bool HasSyscall(uint64_t nr) const {
+    for (size_t i = 0; i < absent_syscall_count; ++i) {
+      if (static_cast<uint64_t>(absent_syscalls[i]) == nr) return false;
+    }
+    return true;
+  }
+
   // gdb remote stub: the registers (in gdb's order), how many the g packet
   // carries, the <architecture> name, and type definitions per feature.
   const GdbRegister* gdb_registers;

@@ -154,7 +154,7 @@ void DispatchSyscall(Task& task) {
   void* values[7] = {&nr, &raw[0], &raw[1], &raw[2], &raw[3], &raw[4], &raw[5]};
   uc_reg_read_batch(task.uc, regs, values, 7);
 
-  const SyscallRow* row = FindSyscall(nr);
+  const SyscallRow* row = arch.HasSyscall(nr) ? FindSyscall(nr) : nullptr;
   // catch syscall: gdb sees the entry and the return (inside this hook,
   // where the registers describe the call).
   bool caught = task.gdb && task.gdb->CatchesSyscall(nr);

@@ -34,10 +34,20 @@ const char* Runs(const SyscallRow& row) {
   return "?";
 }
 
-std::string Note(const SyscallRow& row) {
+std::string NoteOf(const SyscallRow& row) {
   if (row.support == Support::kUnsupported) return "not implemented: returns ENOSYS";
   if (row.note[0]) return row.note;
   return row.handler == SysHostCall ? "the host's call, guest pointers checked and rebased" : "";
+}
+
+std::string Note(const SyscallRow& row, const std::vector<const arch::ArchInfo*>& arches) {
+  std::string lacking;
+  for (const arch::ArchInfo* a : arches) {
+    if (!a->HasSyscall(row.nr)) lacking += (lacking.empty() ? "" : ", ") + std::string(a->name);
+  }
+  std::string note = NoteOf(row);
+  if (lacking.empty()) return note;
+  return "not on " + lacking + (note.empty() ? "" : "; ") + note;
 }
 
 }  // namespace
@@ -49,7 +59,11 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
     if (arches.empty()) return "";
   }
   std::vector<const SyscallRow*> rows;
-  for (const SyscallRow& row : SyscallTable()) rows.push_back(&row);
+  for (const SyscallRow& row : SyscallTable()) {
+    // For one arch, only its own calls; for both, the others carry a note.
+    if (arches.size() == 1 && !arches[0]->HasSyscall(row.nr)) continue;
+    rows.push_back(&row);
+  }
   std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->nr < b->nr; });
   int counts[3] = {};
   for (const SyscallRow* row : rows) ++counts[static_cast<int>(row->support)];
@@ -71,7 +85,7 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
     out += "| nr | name | support | runs | notes |\n|---:|---|---|---|---|\n";
     for (const SyscallRow* row : rows) {
       out += "| " + std::to_string(row->nr) + " | `" + row->name + "` | " + Level(row->support) +
-             " | " + Runs(*row) + " | " + Note(*row) + " |\n";
+             " | " + Runs(*row) + " | " + Note(*row, arches) + " |\n";
     }
     return out;
   }
@@ -82,7 +96,7 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
   out += line;
   for (const SyscallRow* row : rows) {
     snprintf(line, sizeof line, "%4d  %-24s %-8s %-29s %s", row->nr, row->name, Level(row->support),
-             Runs(*row), Note(*row).c_str());
+             Runs(*row), Note(*row, arches).c_str());
     std::string text = line;
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";

@@ -56,4 +56,10 @@ int64_t SysMadvise(Task& task, const SyscallArgs& a) {
                      MADV_DONTNEED);
 }
 
+// Unicorn tracks pages it has translated and drops stale blocks when the
+// guest writes to them, so an explicit instruction-cache flush has no work.
+int64_t SysFlushIcache(Task&, const SyscallArgs& a) {
+  return a.raw[2] > 1 ? -EINVAL : 0;  // flags: SYS_RISCV_FLUSH_ICACHE_LOCAL (1) or 0
+}
+
 }  // namespace translator

@@ -77,3 +77,15 @@ TEST_CASE("each arch names itself and its syscall trap") {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("each arch's own syscall numbers") {
+  CHECK_FALSE(arch::kRiscv64.HasSyscall(38));   // renameat: not in RISC-V's table
+  CHECK(arch::kAarch64.HasSyscall(38));
+  CHECK_FALSE(arch::kAarch64.HasSyscall(259));  // riscv_flush_icache
+  CHECK(arch::kRiscv64.HasSyscall(259));
+  CHECK(arch::kRiscv64.HasSyscall(64));         // write, on both
+}
+
+}  // namespace
