@@ -126,18 +126,23 @@ std::unique_ptr<GdbStub> GdbStub::Listen(const std::string& where, std::string* 
   std::unique_ptr<GdbStub> stub(new GdbStub());
   if (where.compare(0, 5, "unix:") == 0) {
     stub->unix_path_ = where.substr(5);
+    // Bound under a temporary name and renamed once listening: a client
+    // that sees the path can connect.
+    std::string temporary = stub->unix_path_ + ".ferry-" + std::to_string(getpid());
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    if (stub->unix_path_.empty() || stub->unix_path_.size() >= sizeof addr.sun_path) {
-      *error = "--gdb unix:PATH: bad socket path";
+    if (stub->unix_path_.empty() || temporary.size() >= sizeof addr.sun_path) {
+      *error = "--gdb unix:PATH: socket path missing or too long";
       return nullptr;
     }
-    memcpy(addr.sun_path, stub->unix_path_.c_str(), stub->unix_path_.size() + 1);
+    memcpy(addr.sun_path, temporary.c_str(), temporary.size() + 1);
     stub->listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    unlink(stub->unix_path_.c_str());
+    unlink(temporary.c_str());
     if (bind(stub->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        listen(stub->listen_fd_, 1) != 0) {
+        listen(stub->listen_fd_, 1) != 0 || rename(temporary.c_str(), stub->unix_path_.c_str()) != 0) {
       *error = "--gdb " + where + ": " + strerror(errno);
+      unlink(temporary.c_str());
+      stub->unix_path_.clear();
       return nullptr;
     }
     return stub;

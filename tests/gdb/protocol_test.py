@@ -67,6 +67,24 @@ class Client:
 made_dirs = []
 
 
+def wait_asleep(pid, timeout=10.0):
+    """Until the process has slept (state S) for 0.2 s in a row: blocked in read()."""
+    deadline = time.time() + timeout
+    asleep_since = None
+    while time.time() < deadline:
+        try:
+            state = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return
+        if state == "S":
+            asleep_since = asleep_since or time.time()
+            if time.time() - asleep_since >= 0.2:
+                return
+        else:
+            asleep_since = None
+        time.sleep(0.01)
+
+
 def start(args):
     d = tempfile.mkdtemp(dir="/tmp", prefix="ferry-gdb.")  # socket paths must be short
     made_dirs.append(d)
@@ -137,7 +155,7 @@ c = Client(path)
 c.request(b"qSupported")
 c.send_raw(frame(b"c"))
 c.ack()
-time.sleep(0.5)  # the guest is now blocked in read()
+wait_asleep(p.pid)  # the guest is now blocked in read()
 c.send_raw(b"\x03")
 body, good = c.reply()
 check(body.startswith(b"T02"), "Ctrl-C stops a guest blocked in read() with SIGINT (%r)" % body)
