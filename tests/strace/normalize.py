@@ -48,8 +48,13 @@ for pid, text in out:
     text = re.sub(r"^(rt_sigreturn\(.*\)\s+= )-?\d+$", r"\1RESTORED", text)
     text = text.replace("SA_RESTORER|", "").replace(", sa_restorer=ADDR", "")
     text = re.sub(r"sa_flags=SA_RESTORER(?=[,}])", "sa_flags=0", text)
-    for real, name in pids.items():
-        text = re.sub(rf"\b{real}\b", name, text)
+    # Process ids where a call names one: kill(PID, ...), si_pid=PID,
+    # wait4(PID, ...) and the pid clone and wait4 return. (Other numbers,
+    # byte counts say, may equal a pid by chance in a pid namespace.)
+    def named(m):
+        return m.group(1) + pids.get(m.group(2), m.group(2))
+    text = re.sub(r"(\b(?:kill|tgkill|tkill|wait4)\(|si_pid=)(\d+)", named, text)
+    text = re.sub(r"^((?:clone|wait4)\(.*\)\s+= )(\d+)$", named, text)
     # strace pads the result to column 40; the padding depends on the above.
     text = re.sub(r"\)\s+= ", ") = ", text)
     result.append(f"{pids[pid]} {text}")
