@@ -118,6 +118,12 @@ struct ArchInfo {
     return true;
   }
 
+  // Unicorn's internal per-target functions (QEMU's cpu_restore_state and
+  // cpu_loop_exit, suffixed by target in libunicorn): abandoning a guest
+  // access that raised a host fault (async_stop.h).
+  bool (*unicorn_restore_state)(void* cpu, uintptr_t host_pc, bool will_exit);
+  void (*unicorn_loop_exit)(void* cpu);
+
   // gdb remote stub: the registers (in gdb's order), how many the g packet
   // carries, the <architecture> name, and type definitions per feature.
   const GdbRegister* gdb_registers;

@@ -104,7 +104,7 @@ int main(int argc, char** argv, char** environ) {
   }
 
   task.children.insert(options.children.begin(), options.children.end());
-  SetSignalTask(&task);
+  SetMutableSignalTask(&task);
   InheritHostSignalState(task);
   InstallHostSignalHandlers();
   GuestExit how = RunGuest(task, start.pc, start.sp);

@@ -5,6 +5,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
 #include <atomic>
 #include <cstddef>
 
@@ -104,6 +107,24 @@ void Kick() {
 }
 
 int KickSignal() { return kKickSignal; }
+
+bool AbandonGuestAccess(uc_engine* uc, const arch::ArchInfo& arch, void* ucontext) {
+  if (!AsyncStopEnabled() || uc != g_uc.load() || !g_in_emulation.load()) return false;
+  void* cpu = *reinterpret_cast<void**>(uc214::Bytes(uc) + uc214::kCpu);
+  if (!cpu) return false;
+  unw_cursor_t cursor;
+  if (unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext), UNW_INIT_SIGNAL_FRAME) != 0) return false;
+  for (int depth = 0; depth < 8; ++depth) {  // the block, or a few helper frames above it
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0) return false;
+    if (arch.unicorn_restore_state(cpu, static_cast<uintptr_t>(ip), true)) {
+      uc_emu_stop(uc);
+      arch.unicorn_loop_exit(cpu);  // longjmps into cpu_exec; does not return
+    }
+    if (unw_step(&cursor) <= 0) return false;
+  }
+  return false;
+}
 
 std::atomic<bool> g_debugger_stop{false};
 

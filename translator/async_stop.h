@@ -15,6 +15,8 @@
 
 #include <cstdint>
 
+#include "arch/arch.h"
+
 namespace translator {
 
 // Turns asynchronous stops on for `uc` (the one guest CPU of this process);
@@ -43,6 +45,15 @@ void Kick();
 // then a stop would not land at a block start, so signals wait for a syscall.
 void SetKicksEnabled(bool enabled);
 int KickSignal();
+
+// From the host SIGBUS handler (`ucontext` is its third argument): the
+// guest access that faulted must not complete. Finds the translated block
+// it belongs to (the faulting host PC, or a caller of Unicorn's memory
+// helper, found by unwinding), puts the guest PC back on that instruction,
+// stops the CPU and leaves the handler into Unicorn's run loop, so
+// uc_emu_start returns. False, and nothing done, when no translated block
+// is found or asynchronous stops are off.
+bool AbandonGuestAccess(uc_engine* uc, const arch::ArchInfo& arch, void* ucontext);
 
 // A debugger's Ctrl-C (any thread): stops the CPU, and a call blocked in the
 // syscall helper is interrupted as a signal would (then restarted, since no

@@ -402,6 +402,10 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
       }
       continue;
     }
+    if (err == UC_ERR_OK && task.fault.pending && task.fault.exact) {
+      uc_ctl_flush_tlb(task.uc);  // the page's old entry: it now faults in the fill hook
+      err = UC_ERR_EXCEPTION;
+    }
     if (err == UC_ERR_OK) continue;
     siginfo_t info{};
     info.si_signo = SignalForError(task, err);
@@ -409,8 +413,9 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
     info.si_code = from_tlb ? task.fault.code
                  : info.si_signo == SIGSEGV ? SEGV_MAPERR
                  : info.si_signo == SIGBUS ? BUS_ADRALN : ILL_ILLOPC;
-    info.si_addr = reinterpret_cast<void*>(from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
-                                                                               : task.ReadReg(task.arch.reg_pc));
+    info.si_addr = reinterpret_cast<void*>(from_tlb && task.fault.exact ? task.fault.addr
+                                           : from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
+                                                                                  : task.ReadReg(task.arch.reg_pc));
     if (task.gdb) {
       // gdb sees the fault first; C with the signal passes it on, c drops it.
       action = DebugStop(task, info.si_signo, "", &info);

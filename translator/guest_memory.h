@@ -62,6 +62,9 @@ class GuestMemory final : public arch::GuestAccess {
   uint8_t PageState(uint64_t addr) const {
     return addr < size_ ? pages_[addr / kPageSize] : 0;
   }
+  void MarkPageBeyondEof(uint64_t addr) {
+    if (addr < size_) pages_[addr / kPageSize] |= kPageBeyondEof;
+  }
   // The file behind a kPageBeyondEof page has grown to cover it.
   void ClearBeyondEof(uint64_t addr) {
     if (addr < size_) pages_[addr / kPageSize] &= ~kPageBeyondEof;

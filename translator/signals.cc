@@ -12,6 +12,8 @@
 
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
+#include <ucontext.h>
+
 #include "translator/async_stop.h"
 #include "translator/strace.h"
 #include "translator/syscall_helper.h"
@@ -65,6 +67,29 @@ bool IsFerryFault(int sig, const siginfo_t* info) {
 }
 
 std::atomic<const Task*> g_task{nullptr};
+Task* g_mutable_task = nullptr;
+
+// A guest load or store on a file mapping whose file shrank under it: the
+// host raises SIGBUS inside translated code. The access is abandoned (the
+// guest PC goes back to it) and becomes the guest's SIGBUS; the page is
+// marked so the next touch faults through the TLB fill hook instead.
+bool GuestBusFault(const siginfo_t& info, void* ucontext) {
+  Task* task = g_mutable_task;
+  if (!task) return false;
+  uint8_t* host = static_cast<uint8_t*>(info.si_addr);
+  if (host < task->memory.base() || host >= task->memory.base() + task->memory.size()) return false;
+  uint64_t guest = static_cast<uint64_t>(host - task->memory.base());
+  task->memory.MarkPageBeyondEof(guest);
+  task->fault = {true, false, guest, GuestFault::kBusAdrErr, SIGBUS, true};
+  // The handler's blocked mask would outlive the jump out of it.
+  sigprocmask(SIG_SETMASK, &static_cast<ucontext_t*>(ucontext)->uc_sigmask, nullptr);
+  if (AbandonGuestAccess(task->uc, task->arch, ucontext)) return true;  // not reached: it jumps
+  task->fault.pending = false;
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);  // back to the handler's mask: ferry dies as before
+  return false;
+}
 
 void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   RedirectIfBeforeSafeSyscall(ucontext);
@@ -73,6 +98,7 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
     if (task && NextActionableSignal(*task)) Kick();
     return;
   }
+  if (sig == SIGBUS && info->si_code == BUS_ADRERR && task && GuestBusFault(*info, ucontext)) return;
   if (IsFerryFault(sig, info)) {
     signal(sig, SIG_DFL);  // ferry's own bug: let the re-executed fault kill it
     return;
@@ -139,6 +165,10 @@ void StopBy(int sig) {
 }  // namespace
 
 void SetSignalTask(const Task* task) { g_task.store(task); }
+void SetMutableSignalTask(Task* task) {
+  g_mutable_task = task;
+  g_task.store(task);
+}
 
 void WakeSignalWaiters() { Wake(); }
 

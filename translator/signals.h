@@ -36,6 +36,8 @@ void PrepareHostSignalsForExec(const Task& task);
 // The task whose dispositions the host handler consults: a signal whose
 // default action kills the guest kills ferry at once, wherever it is.
 void SetSignalTask(const Task* task);
+// The same, for handlers that record a fault in the task (the guest SIGBUS).
+void SetMutableSignalTask(Task* task);
 
 // Ends ferry by `sig` as the guest's death: core dumps off, default action,
 // raised on itself (async-signal-safe).

@@ -56,6 +56,7 @@ struct GuestFault {
   uint64_t addr = 0;  // Unicorn reports the page; RunGuest refines it
   Code code = kMapErr;
   int signo = SIGSEGV;
+  bool exact = false;  // addr is already the byte touched (a host fault said so)
 };
 
 // SIGKILL and SIGSTOP: no mask may block them.

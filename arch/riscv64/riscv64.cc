@@ -7,6 +7,9 @@
 #include "arch/riscv64/riscv64.h"
 #include "arch/generic/stat.h"
 
+extern "C" bool cpu_restore_state_riscv64(void* cpu, uintptr_t host_pc, bool will_exit);
+extern "C" [[noreturn]] void cpu_loop_exit_riscv64(void* cpu);
+
 namespace arch {
 namespace {
 
@@ -155,6 +158,8 @@ const ArchInfo kRiscv64 = {
     .sigaction_has_restorer = false,
     .absent_syscalls = kAbsentSyscalls,
     .absent_syscall_count = std::size(kAbsentSyscalls),
+    .unicorn_restore_state = cpu_restore_state_riscv64,
+    .unicorn_loop_exit = cpu_loop_exit_riscv64,
     .gdb_registers = kGdbRegisters,
     .gdb_register_count = std::size(kGdbRegisters),
     .gdb_g_registers = 33,

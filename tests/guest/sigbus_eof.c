@@ -80,6 +80,25 @@ int main(void) {
     check(fault_sig == SIGBUS && fault_addr == grown + 4 * page, "the grown part past the end is SIGBUS");
   }
   check(memcmp(grown + page, "grown", 5) == 0, "the grown mapping keeps the file's bytes");
+  /* The file shrinks under a mapping already in use: its pages past the
+     new end fault, for a read whose page was just used and for a write. */
+  check(grown[page] == 'g', "the second page is in use");
+  check(ftruncate(fd, page) == 0, "the file shrinks to one page");
+  fault_sig = 0;
+  if (sigsetjmp(back, 1) == 0) {
+    (void)*(volatile char *)(grown + page + 1);
+    check(0, "a read of a page past the shrunken end faults");
+  } else {
+    check(fault_sig == SIGBUS && fault_addr == grown + page + 1, "a read past the shrunken end is SIGBUS at its address");
+  }
+  fault_sig = 0;
+  if (sigsetjmp(back, 1) == 0) {
+    grown[2 * page + 9] = 1;
+    check(0, "a write past the shrunken end faults");
+  } else {
+    check(fault_sig == SIGBUS && fault_addr == grown + 2 * page + 9, "a write past the shrunken end is SIGBUS at its address");
+  }
+  check(grown[5] == '5', "the page still in the file reads on");
   printf("%d failure(s)\n", failures);
   return failures != 0;
 }
