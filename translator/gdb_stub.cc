@@ -314,9 +314,13 @@ void GdbStub::WatchForInterrupt(uc_engine* uc) {
       if (poll(fds, 2, -1) <= 0) continue;
       if (fds[1].revents) break;
       char c;
-      if (recv(fd, &c, 1, MSG_PEEK) != 1) break;
+      // Non-blocking: the stub's own reader may have taken the data first,
+      // and a watcher stuck in recv would hold up StopWatching.
+      ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n != 1) break;
       if (c == '\x03') {
-        recv(fd, &c, 1, 0);
+        recv(fd, &c, 1, MSG_DONTWAIT);
         RequestDebuggerStop();
         uc_emu_stop(uc);  // also when asynchronous stops are off (an unknown Unicorn)
       } else {
