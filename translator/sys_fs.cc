@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "restart/restart.h"
@@ -67,13 +68,31 @@ FcntlArg FcntlArgOf(int cmd) {
   }
 }
 
+// A relative path as /proc would see it: joined to the directory it is
+// relative to (dirfd, or the working directory), when that lies in /proc.
+std::string ProcView(uint64_t dirfd, const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char base[PATH_MAX];
+  int64_t n;
+  if (static_cast<int32_t>(dirfd) == AT_FDCWD) {
+    n = HostSyscall(SYS_getcwd, reinterpret_cast<uint64_t>(base), sizeof base);
+    n = n > 0 ? static_cast<int64_t>(strlen(base)) : n;
+  } else {
+    std::string link = "/proc/self/fd/" + std::to_string(static_cast<int32_t>(dirfd));
+    n = HostSyscall(SYS_readlinkat, AT_FDCWD, reinterpret_cast<uint64_t>(link.c_str()),
+                    reinterpret_cast<uint64_t>(base), sizeof base - 1);
+  }
+  if (n <= 0 || std::string(base, n).compare(0, 6, "/proc/") != 0) return path;
+  return std::string(base, n) + "/" + path;
+}
+
 }  // namespace
 
 int64_t SysOpenat(Task& task, const SyscallArgs& a) {
   uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[2]));
   std::string host_path;
   if (!LookupPath(task, a.raw[1], !(flags & O_NOFOLLOW), &host_path)) return -EFAULT;
-  if (ProcFile file = ClassifyProcPath(host_path, getpid()); file != ProcFile::kNone) {
+  if (ProcFile file = ClassifyProcPath(ProcView(a.raw[0], host_path), getpid()); file != ProcFile::kNone) {
     return OpenProcFile(task, file, flags, a.raw[3]);
   }
   uint64_t path = reinterpret_cast<uint64_t>(host_path.c_str());

@@ -119,6 +119,13 @@ int main(int argc, char **argv) {
   char *odd = slurp("//proc/./self//maps", NULL);
   check(odd && strncmp(odd, maps, strcspn(maps, "\n")) == 0, "//proc/./self//maps is the same file");
 
+  int self_dir = open("/proc/self", O_RDONLY | O_DIRECTORY);
+  int rel = openat(self_dir, "cmdline", O_RDONLY);
+  char rel_buf[4096] = "";
+  ssize_t rel_len = rel >= 0 ? read(rel, rel_buf, sizeof rel_buf) : -1;
+  check(rel_len == (ssize_t)cmd_len && memcmp(rel_buf, cmdline, cmd_len) == 0,
+        "cmdline relative to a /proc/self descriptor is argv too");
+
   char *cpuinfo = slurp("/proc/cpuinfo", NULL);
   int processors = 0;
   for (const char *p = cpuinfo; p && (p = strstr(p, "processor")); p++)
