@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -377,6 +380,34 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
         at += reclen;
       }
       return Hex(v) + " /* " + std::to_string(entries) + " entries */";
+    }
+    case Arg::kSockaddrIn: {
+      if (!v) return "NULL";
+      uint64_t len = std::min<uint64_t>(raw[i + 1], sizeof(sockaddr_storage));
+      sockaddr_storage sa{};
+      if (len < sizeof(sa_family_t) || !task.memory.Read(v, &sa, len)) return Hex(v);
+      if (sa.ss_family == AF_UNIX) {
+        const sockaddr_un* un = reinterpret_cast<const sockaddr_un*>(&sa);
+        size_t path_len = strnlen(un->sun_path, len - offsetof(sockaddr_un, sun_path));
+        return "{sa_family=AF_UNIX, sun_path=" + QuoteBytes(un->sun_path, path_len, 4096) + "}";
+      }
+      if (sa.ss_family == AF_INET && len >= sizeof(sockaddr_in)) {
+        const sockaddr_in* in = reinterpret_cast<const sockaddr_in*>(&sa);
+        char ip[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+        return "{sa_family=AF_INET, sin_port=htons(" + std::to_string(ntohs(in->sin_port)) +
+               "), sin_addr=inet_addr(\"" + ip + "\")}";
+      }
+      if (sa.ss_family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
+        const sockaddr_in6* in6 = reinterpret_cast<const sockaddr_in6*>(&sa);
+        char ip[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+        return "{sa_family=AF_INET6, sin6_port=htons(" + std::to_string(ntohs(in6->sin6_port)) +
+               "), sin6_flowinfo=htonl(" + std::to_string(ntohl(in6->sin6_flowinfo)) +
+               "), inet_pton(AF_INET6, \"" + ip + "\", &sin6_addr), sin6_scope_id=" +
+               std::to_string(in6->sin6_scope_id) + "}";
+      }
+      return "{sa_family=" + std::to_string(sa.ss_family) + ", ...}";
     }
     case Arg::kArgv:
     case Arg::kEnvp: {

@@ -64,7 +64,7 @@ constexpr bool BufferLengthsPresent() {
     for (int i = 0; i < r.nargs; ++i) {
       if ((r.args[i] == kInBuf || r.args[i] == kOutBuf || r.args[i] == kRange ||
            r.args[i] == kIovecIn || r.args[i] == kIovecOut || r.args[i] == kPollFds ||
-           r.args[i] == kOutString || r.args[i] == kDirents) &&
+           r.args[i] == kOutString || r.args[i] == kDirents || r.args[i] == kSockaddrIn) &&
           i + 1 >= r.nargs) {
         return false;
       }

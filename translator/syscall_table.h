@@ -69,6 +69,7 @@ enum class Arg : uint8_t {
   kFutexOp,      // FUTEX_WAIT_PRIVATE...
   kOutString,    // a NUL-terminated string written by the call (getcwd), length in the next argument
   kDirents,      // getdents64's buffer: strace shows the count of entries read
+  kSockaddrIn,   // a socket address read by the call, length in the next argument
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -79,6 +80,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
     case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
+    case Arg::kSockaddrIn:
       return true;
     default:
       return false;

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +73,16 @@ int main(void) {
   socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
   close(sv[0]);
   close(sv[1]);
+  int stream = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  strcpy(addr.sun_path, "/nonexistent/ferry.sock");
+  connect(stream, (struct sockaddr *)&addr, sizeof addr);
+  int dgram = socket(AF_UNIX, SOCK_DGRAM, 0);
+  sendto(dgram, "ping", 4, MSG_DONTWAIT, (struct sockaddr *)&addr, sizeof addr);
+  close(stream);
+  close(dgram);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_usr1;
