@@ -1,0 +1,138 @@
+// Each --strace decoder on guest memory, as strace writes the same call:
+// flags, structs read from the guest, and what the call wrote.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "arch/arch.h"
+#include "arch/generic/stat.h"
+#include "translator/guest_memory.h"
+#include "translator/options.h"
+#include "translator/strace.h"
+#include "translator/syscall_table.h"
+#include "translator/task.h"
+
+namespace translator {
+namespace {
+
+constexpr uint64_t kPage = 0x100000;  // one scratch page of guest memory
+
+struct Guest {
+  std::unique_ptr<GuestMemory> memory;
+  Options options;
+  std::unique_ptr<Task> task;
+  explicit Guest(const arch::ArchInfo& arch = arch::kAarch64) {
+    std::string error;
+    memory = GuestMemory::Reserve(uint64_t{1} << 26, &error);
+    REQUIRE(memory);
+    REQUIRE(memory->Map(kPage, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+            static_cast<int64_t>(kPage));
+    task = std::make_unique<Task>(arch, *memory, options);
+  }
+  uint64_t Put(uint64_t offset, const void* data, size_t len) {
+    REQUIRE(memory->Write(kPage + offset, data, len));
+    return kPage + offset;
+  }
+  uint64_t PutString(uint64_t offset, const std::string& s) { return Put(offset, s.c_str(), s.size() + 1); }
+  std::string Call(const char* name, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
+                   uint64_t a4 = 0, uint64_t a5 = 0, int64_t result = 0) {
+    for (const SyscallRow& row : SyscallTable()) {
+      if (std::string(row.name) != name) continue;
+      uint64_t raw[6] = {a0, a1, a2, a3, a4, a5};
+      return FormatCall(*task, &row, row.nr, raw, result);
+    }
+    FAIL("no row " << name);
+    return "";
+  }
+};
+
+TEST_CASE("openat: names, flags, and the mode only when creating") {
+  Guest g;
+  uint64_t path = g.PutString(0, "/etc/passwd");
+  CHECK(g.Call("openat", static_cast<uint32_t>(AT_FDCWD), path, O_RDONLY | O_CLOEXEC, 0) ==
+        "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC)");
+  CHECK(g.Call("openat", 3, path, O_WRONLY | O_CREAT | O_TRUNC, 0644) ==
+        "openat(3, \"/etc/passwd\", O_WRONLY|O_CREAT|O_TRUNC, 0644)");
+  // AArch64's own O_DIRECTORY bit (040000) is shown by its name.
+  CHECK(g.Call("openat", static_cast<uint32_t>(AT_FDCWD), path, 040000, 0) ==
+        "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_DIRECTORY)");
+}
+
+TEST_CASE("mmap and mprotect: protections and map flags") {
+  Guest g;
+  CHECK(g.Call("mmap", 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, static_cast<uint64_t>(-1), 0,
+               0x7000) == "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)");
+  CHECK(g.Call("mprotect", 0x7000, 4096, PROT_NONE) == "mprotect(0x7000, 4096, PROT_NONE)");
+}
+
+TEST_CASE("fstat: the struct the call wrote") {
+  Guest g;
+  guest::GenericStat st{};
+  st.st_mode = S_IFREG | 0640;
+  st.st_size = 1234;
+  uint64_t buf = g.Put(0, &st, sizeof st);
+  CHECK(g.Call("fstat", 3, buf) == "fstat(3, {st_mode=S_IFREG|0640, st_size=1234, ...})");
+  CHECK(g.Call("fstat", 3, buf, 0, 0, 0, 0, -9) == "fstat(3, 0x100000)");  // failed: only the address
+}
+
+TEST_CASE("writev and ppoll: arrays from guest memory") {
+  Guest g;
+  uint64_t a = g.PutString(256, "ab"), b = g.PutString(272, "cd\n");
+  uint64_t iov[4] = {a, 2, b, 3};
+  uint64_t vec = g.Put(0, iov, sizeof iov);
+  CHECK(g.Call("writev", 1, vec, 2, 0, 0, 0, 5) ==
+        "writev(1, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"cd\\n\", iov_len=3}], 2)");
+  struct pollfd p[2] = {{0, POLLIN, POLLIN}, {4, POLLOUT, 0}};
+  uint64_t fds = g.Put(512, p, sizeof p);
+  CHECK(g.Call("ppoll", fds, 2, 0, 0, 8, 0, 1) ==
+        "ppoll([{fd=0, events=POLLIN}, {fd=4, events=POLLOUT}], 2, NULL, NULL, 8)");
+}
+
+TEST_CASE("rt_sigaction: the guest's own layout, with and without sa_restorer") {
+  Guest aarch64(arch::kAarch64);
+  uint64_t words[4] = {0x400100, SA_RESTART | 0x04000000, 0x400200, uint64_t{1} << (SIGTERM - 1)};
+  uint64_t act = aarch64.Put(0, words, sizeof words);
+  CHECK(aarch64.Call("rt_sigaction", SIGUSR1, act, 0, 8) ==
+        "rt_sigaction(SIGUSR1, {sa_handler=0x400100, sa_mask=[TERM], sa_flags=SA_RESTORER|SA_RESTART, "
+        "sa_restorer=0x400200}, NULL, 8)");
+  Guest riscv(arch::kRiscv64);  // handler, flags, mask: no restorer
+  uint64_t rv[3] = {1, SA_SIGINFO, 0};
+  uint64_t rv_act = riscv.Put(0, rv, sizeof rv);
+  CHECK(riscv.Call("rt_sigaction", SIGINT, rv_act, 0, 8) ==
+        "rt_sigaction(SIGINT, {sa_sigaction=SIG_IGN, sa_mask=[], sa_flags=SA_SIGINFO}, NULL, 8)");
+}
+
+TEST_CASE("clone and wait4: named arguments and the status written") {
+  Guest g;
+  CHECK(g.Call("clone", CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD, 0, 0, 0, 0x4980d0) ==
+        "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x4980d0)");
+  int status = 3 << 8;  // exited with 3
+  uint64_t st = g.Put(0, &status, sizeof status);
+  CHECK(g.Call("wait4", 42, st, 0, 0, 0, 0, 42) == "wait4(42, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL)");
+  status = SIGKILL;  // killed by SIGKILL
+  g.Put(0, &status, sizeof status);
+  CHECK(g.Call("wait4", -1, st, WNOHANG, 0, 0, 0, 42) ==
+        "wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0x1, NULL)");
+}
+
+TEST_CASE("access modes, fcntl commands and at-flags") {
+  Guest g;
+  uint64_t path = g.PutString(0, "f");
+  CHECK(g.Call("faccessat", static_cast<uint32_t>(AT_FDCWD), path, R_OK | W_OK) ==
+        "faccessat(AT_FDCWD, \"f\", R_OK|W_OK)");
+  CHECK(g.Call("faccessat2", static_cast<uint32_t>(AT_FDCWD), path, 0, AT_EACCESS) ==
+        "faccessat2(AT_FDCWD, \"f\", F_OK, AT_EACCESS)");
+  CHECK(g.Call("fcntl", 3, F_GETFD) == "fcntl(3, F_GETFD)");
+  CHECK(g.Call("fcntl", 3, F_SETFD, FD_CLOEXEC) == "fcntl(3, F_SETFD, FD_CLOEXEC)");
+  CHECK(g.Call("unlinkat", static_cast<uint32_t>(AT_FDCWD), path, AT_REMOVEDIR) ==
+        "unlinkat(AT_FDCWD, \"f\", AT_REMOVEDIR)");
+}
+
+}  // namespace
+}  // namespace translator
