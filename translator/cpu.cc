@@ -124,22 +124,23 @@ void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
   }
 }
 
+// The debugger's view of a stop: serve gdb and take its next action.
+GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
+                          const siginfo_t* info = nullptr) {
+  GdbStub::Action action = task.gdb->Stopped(task, signal, reason, info);
+  if (action.how == GdbStub::Resume::kDetach) task.gdb = nullptr;  // the guest runs on alone
+  return action;
+}
+
 // A stop for `catch syscall` inside the syscall hook. False when gdb killed
 // the guest (the call must not run).
 bool DebugSyscallStop(Task& task, const char* what, uint64_t nr) {
   char reason[64];
   snprintf(reason, sizeof reason, "%s:%llx;", what, static_cast<unsigned long long>(nr));
-  GdbStub::Action action = task.gdb->Stopped(task, SIGTRAP, reason);
-  switch (action.how) {
-    case GdbStub::Resume::kKill:
-      task.End({true, SIGKILL});
-      return false;
-    case GdbStub::Resume::kDetach:
-      task.gdb = nullptr;
-      break;
-    case GdbStub::Resume::kContinue:
-    case GdbStub::Resume::kStep:
-      break;
+  GdbStub::Action action = DebugStop(task, SIGTRAP, reason);
+  if (action.how == GdbStub::Resume::kKill) {
+    task.End({true, SIGKILL});
+    return false;
   }
   if (action.signal) QueueGuestSignal(action.signal);
   return true;
@@ -324,14 +325,6 @@ std::optional<std::string> AttachCpu(Task& task) {
     uc_ctl_flush_tlb(uc);
   };
   return std::nullopt;
-}
-
-// The debugger's view of a stop: serve gdb and take its next action.
-GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
-                          const siginfo_t* info = nullptr) {
-  GdbStub::Action action = task.gdb->Stopped(task, signal, reason, info);
-  if (action.how == GdbStub::Resume::kDetach) task.gdb = nullptr;  // the guest runs on alone
-  return action;
 }
 
 GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {

@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "translator/host_syscall.h"
 
 namespace translator {
 namespace {
@@ -36,6 +39,20 @@ int SegmentProt(uint32_t flags) {
 }
 
 }  // namespace
+
+const arch::ArchInfo* GuestElfArch(const std::string& path) {
+  int fd = static_cast<int>(HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(path.c_str()),
+                                        O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd < 0) return nullptr;
+  Elf64_Ehdr eh;
+  bool whole = HostSyscall(SYS_read, fd, reinterpret_cast<uint64_t>(&eh), sizeof eh) == sizeof eh;
+  HostSyscall(SYS_close, fd);
+  if (!whole || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+    return nullptr;
+  }
+  return arch::FindArchByElfMachine(eh.e_machine);
+}
 
 std::optional<ProgramError> ReadProgramFile(const std::string& path, std::vector<uint8_t>* bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer (execve refuses it).

@@ -51,6 +51,10 @@ struct LoadedImage {
   uint64_t brk_start = 0;
 };
 
+// The guest arch of the 64-bit little-endian ELF at `path`, from its header
+// alone; nullptr when it is none (missing, a host program, another machine).
+const arch::ArchInfo* GuestElfArch(const std::string& path);
+
 std::optional<ProgramError> ReadProgramFile(const std::string& path, std::vector<uint8_t>* bytes);
 std::optional<ProgramError> ParseElf(std::span<const uint8_t> bytes, ElfImage* image);
 // Maps the segments; position-independent images go at `pie_base`.

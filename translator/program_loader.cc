@@ -28,17 +28,6 @@ uint64_t StackSize(const Options& options) {
   return PageUp(std::clamp<uint64_t>(rl.rlim_cur, 128 << 10, kMaxDefaultStack));
 }
 
-// A 64-bit ELF for `arch` at host path `path`: a dynamic loader ferry can use.
-bool IsGuestElf(const std::string& path, const arch::ArchInfo& arch) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  Elf64_Ehdr eh;
-  bool whole = read(fd, &eh, sizeof eh) == sizeof eh;
-  close(fd);
-  return whole && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
-         eh.e_machine == arch.elf_machine;
-}
-
 // The segments' file (at `host_path`, shown as `name`) as their origin, for
 // the guest's /proc/self/maps.
 void NoteFileOrigin(GuestMemory& memory, const ElfImage& image, uint64_t bias,
@@ -69,9 +58,9 @@ Sysroot ChooseSysroot(const Options& options, const arch::ArchInfo& arch,
     *why = "given with -L or FERRY_LD_PREFIX";
     return Sysroot(options.sysroot);
   }
-  if (interpreter.empty() || IsGuestElf(interpreter, arch)) return Sysroot();
+  if (interpreter.empty() || GuestElfArch(interpreter) == &arch) return Sysroot();
   Sysroot cross(arch.cross_sysroot);
-  if (!IsGuestElf(cross.Resolve(interpreter), arch)) return Sysroot();
+  if (GuestElfArch(cross.Resolve(interpreter)) != &arch) return Sysroot();
   *why = "the dynamic loader " + interpreter + " is not on the host";
   return cross;
 }

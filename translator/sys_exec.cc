@@ -1,7 +1,6 @@
 // execve: a guest ELF of a supported arch runs under a fresh ferry in the
 // same process (pid and descriptors kept, as the kernel keeps them);
 // anything else (a host binary, a #! script) goes to the host kernel as is.
-#include <elf.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "arch/arch.h"
+#include "translator/elf_loader.h"
 #include "translator/host_syscall.h"
 #include "translator/proc_view.h"
 #include "translator/signals.h"
@@ -39,18 +39,6 @@ bool ReadStrings(const Task& task, uint64_t g, std::vector<std::string>* out) {
     out->push_back(std::move(s));
   }
   return g == 0;
-}
-
-// A 64-bit little-endian ELF this ferry runs (not a host program).
-bool IsGuestElf(const std::string& path) {
-  int fd = static_cast<int>(HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(path.c_str()),
-                                        O_RDONLY | O_CLOEXEC));
-  if (fd < 0) return false;
-  Elf64_Ehdr eh;
-  bool whole = HostSyscall(SYS_read, fd, reinterpret_cast<uint64_t>(&eh), sizeof eh) == sizeof eh;
-  HostSyscall(SYS_close, fd);
-  return whole && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
-         arch::FindArchByElfMachine(eh.e_machine) != nullptr;
 }
 
 std::vector<char*> Pointers(std::vector<std::string>& strings) {
@@ -86,7 +74,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   std::vector<std::string> run;
   std::string target = path;
   int inherited_fd = -1;
-  if (IsGuestElf(path)) {
+  if (GuestElfArch(path)) {
     // ferry again, with this run's settings, the guest's argv[0] and path.
     target = "/proc/self/exe";
     run = {"ferry", "--no-env-settings"};
