@@ -1,10 +1,12 @@
 // ferry [options] PROGRAM [ARGS...]: loads a guest ELF (and its dynamic
 // loader), builds its stack and runs it; exits as the guest did.
 #include <signal.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,8 @@
 #include "translator/signals.h"
 #include "translator/syscall_table.h"
 #include "translator/task.h"
+#include "translator/threads.h"
+#include "translator/host_syscall.h"
 
 namespace {
 
@@ -72,8 +76,18 @@ int main(int argc, char** argv, char** environ) {
   if (!memory) {
     return Fail(options.program, error + " (a limit on virtual memory? pick a smaller space with -R, e.g. -R 1G)", 1);
   }
-  Task task(*image.arch, *memory, options);
+  auto process_state = std::make_unique<Process>(*image.arch, *memory, options);  // large: not on the stack
+  Process& process = *process_state;
+  pid_t tid = gettid();
+  process.leader_tid = tid;
+  Task task(process, *ClaimThreadSlot(process, tid));
+  task.tid = tid;
+  task.slot.task.store(&task);
   if (auto e = AttachCpu(task)) return Fail(options.program, *e, 1);
+  SetCurrentTask(&task);
+  memory->on_change = [](uint64_t addr, uint64_t len, bool code_changed) {
+    if (Task* current = CurrentTask()) MemoryChanged(*current, addr, len, code_changed);
+  };
 
   ProgramStart start;
   if (auto e = LoadProgram(task, program, image, bytes, environ, &start)) {
@@ -88,33 +102,28 @@ int main(int argc, char** argv, char** environ) {
     if (!gdb) return Fail(options.program, error, 2);
     if (!options.quiet) fprintf(stderr, "ferry: waiting for gdb on %s\n", options.gdb.c_str());
     if (!gdb->Accept(&error)) return Fail(options.program, error, 1);
-    task.gdb = gdb.get();
+    task.process.gdb = gdb.get();
   }
   std::string trace_error;
-  task.tracer = Tracer::Create(options.trace, &trace_error);
-  if (!task.tracer && !trace_error.empty()) return Fail(options.program, trace_error, 2);
-  if (task.tracer && !options.trace.append) {
+  task.process.tracer = Tracer::Create(options.trace, &trace_error);
+  if (!task.process.tracer && !trace_error.empty()) return Fail(options.program, trace_error, 2);
+  if (task.process.tracer && !options.trace.append) {
     // strace's first line: the execve that started the program (after an
     // execve by the guest, the ferry before this one wrote it).
-    uint64_t raw[6] = {task.layout.execfn, task.layout.start_stack + 8,
-                       task.layout.start_stack + 8 * (options.args.size() + 2), 0, 0, 0};
+    uint64_t raw[6] = {task.process.layout.execfn, task.process.layout.start_stack + 8,
+                       task.process.layout.start_stack + 8 * (options.args.size() + 2), 0, 0, 0};
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    task.tracer->Syscall(task, FindSyscall(221), 221, raw, 0, now, now);
+    task.process.tracer->Syscall(task, FindSyscall(221), 221, raw, 0, now, now);
   }
 
-  task.children.insert(options.children.begin(), options.children.end());
-  SetMutableSignalTask(&task);
+  task.process.children.insert(options.children.begin(), options.children.end());
   InheritHostSignalState(task);
   InstallHostSignalHandlers();
-  GuestExit how = RunGuest(task, start.pc, start.sp);
-  if (task.gdb) {
-    if (how.signaled) task.gdb->Killed(how.value);
-    else task.gdb->Exited(how.value);
-  }
-  if (how.signaled) {
-    if (task.tracer) task.tracer->Killed(how.value);
-    DieBySignal(how.value);
-  }
-  return how.value;
+  task.WriteReg(task.arch.reg_sp, start.sp);
+  task.WriteReg(task.arch.reg_pc, start.pc);
+  FinishThread(task, RunGuest(task, true));
+  // The main thread ended alone; the process lives on in its other
+  // threads. End this host thread without unwinding what they share.
+  HostSyscall(SYS_exit, 0);
 }

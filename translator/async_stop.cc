@@ -46,18 +46,22 @@ constexpr int kKickSignal = 64;           // any signal works: kicks are told ap
 constexpr long kRekickNanoseconds = 1000000;
 int g_kick_tag;                           // its address marks a kick's siginfo
 
-std::atomic<uc_engine*> g_uc{nullptr};
-std::atomic<bool> g_in_emulation{false};
-timer_t g_rekick;
-bool g_have_rekick = false;
+// Each guest thread runs its own CPU on its own host thread; a signal
+// handler stops the CPU of the thread it interrupts (thread_local state).
+std::atomic<bool> g_enabled{false};  // this Unicorn's layout is the known one
+thread_local uc_engine* t_uc = nullptr;
+thread_local bool t_in_emulation = false;
+thread_local timer_t t_rekick;
+thread_local bool t_have_rekick = false;
+std::atomic<pid_t> g_debugger_thread{0};  // where a debugger's Ctrl-C is sent
 
-bool CreateRekickTimer() {
+bool CreateRekickTimer(timer_t* timer) {
   struct sigevent sev {};
   sev.sigev_notify = SIGEV_THREAD_ID;
   sev.sigev_signo = kKickSignal;
   sev.sigev_value.sival_ptr = &g_kick_tag;
   sev._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
-  return timer_create(CLOCK_MONOTONIC, &sev, &g_rekick) == 0;
+  return timer_create(CLOCK_MONOTONIC, &sev, timer) == 0;
 }
 
 }  // namespace
@@ -66,28 +70,38 @@ bool EnableAsyncStop(uc_engine* uc) {
   if (!uc214::LayoutMatches(uc)) return false;
   uc214::SetNoExitRequest(uc, true);
   uc_ctl_flush_tb(uc);  // blocks translated so far still check after each access
-  g_have_rekick = CreateRekickTimer();
-  g_uc.store(uc);
+  t_have_rekick = CreateRekickTimer(&t_rekick);
+  t_uc = uc;
+  g_enabled.store(true);
+  pid_t none = 0;
+  g_debugger_thread.compare_exchange_strong(none, static_cast<pid_t>(syscall(SYS_gettid)));
   return true;
 }
 
-void AsyncStopAfterFork() {
-  if (AsyncStopEnabled()) g_have_rekick = CreateRekickTimer();
+void DisableAsyncStop() {
+  if (t_have_rekick) timer_delete(t_rekick);
+  t_have_rekick = false;
+  t_uc = nullptr;
 }
 
-bool AsyncStopEnabled() { return g_uc.load() != nullptr; }
+void AsyncStopAfterFork() {
+  if (t_uc) t_have_rekick = CreateRekickTimer(&t_rekick);
+  g_debugger_thread.store(static_cast<pid_t>(syscall(SYS_gettid)));
+}
+
+bool AsyncStopEnabled() { return g_enabled.load(); }
 
 void AllowMidBlockExits(uc_engine* uc, bool allow) {
   if (AsyncStopEnabled()) uc214::SetNoExitRequest(uc, !allow);
 }
 
 void BeginEmulation() {
-  g_in_emulation.store(true);
+  t_in_emulation = true;
   std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
 void EndEmulation() {
-  g_in_emulation.store(false);
+  t_in_emulation = false;
   std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
@@ -96,20 +110,28 @@ std::atomic<bool> g_kicks_enabled{true};
 void SetKicksEnabled(bool enabled) { g_kicks_enabled.store(enabled); }
 
 void Kick() {
-  uc_engine* uc = g_uc.load();
-  if (!uc || !g_in_emulation.load() || !g_kicks_enabled.load()) return;
+  uc_engine* uc = t_uc;
+  if (!uc || !t_in_emulation || !g_kicks_enabled.load()) return;
   uc_emu_stop(uc);  // stop_request and cpu_exit: plain stores
-  if (g_have_rekick) {
+  if (t_have_rekick) {
     struct itimerspec once {};
     once.it_value.tv_nsec = kRekickNanoseconds;
-    timer_settime(g_rekick, 0, &once, nullptr);
+    timer_settime(t_rekick, 0, &once, nullptr);
   }
+}
+
+void SendKick(pid_t tid) {
+  siginfo_t info{};
+  info.si_signo = kKickSignal;
+  info.si_code = SI_TIMER;  // a process may queue any code to itself
+  info.si_value.sival_ptr = &g_kick_tag;
+  syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, kKickSignal, &info);
 }
 
 int KickSignal() { return kKickSignal; }
 
 bool AbandonGuestAccess(uc_engine* uc, const arch::ArchInfo& arch, void* ucontext) {
-  if (!AsyncStopEnabled() || uc != g_uc.load() || !g_in_emulation.load()) return false;
+  if (!AsyncStopEnabled() || uc != t_uc || !t_in_emulation) return false;
   void* cpu = *reinterpret_cast<void**>(uc214::Bytes(uc) + uc214::kCpu);
   if (!cpu) return false;
   unw_cursor_t cursor;
@@ -130,7 +152,7 @@ std::atomic<bool> g_debugger_stop{false};
 
 void RequestDebuggerStop() {
   g_debugger_stop.store(true);
-  if (uc_engine* uc = g_uc.load()) uc_emu_stop(uc);
+  if (pid_t tid = g_debugger_thread.load()) SendKick(tid);
   WakeSignalWaiters();
 }
 

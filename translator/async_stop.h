@@ -19,9 +19,11 @@
 
 namespace translator {
 
-// Turns asynchronous stops on for `uc` (the one guest CPU of this process);
-// false when this Unicorn's layout is not the known one.
+// Turns asynchronous stops on for `uc`, the CPU of the calling thread's
+// guest thread; false when this Unicorn's layout is not the known one.
 bool EnableAsyncStop(uc_engine* uc);
+// Before the calling thread closes its CPU.
+void DisableAsyncStop();
 bool AsyncStopEnabled();
 
 // For a count-limited run (the fault probe): exits may come mid-block there.
@@ -41,6 +43,9 @@ void AsyncStopAfterFork();
 // discards a stop there). A re-kick arrives as `KickSignal()` with
 // IsKick(info) true; the handler then calls Kick again if still needed.
 void Kick();
+// Asks another guest thread's host thread to check for work (a signal, a
+// memory change, a debugger stop): its handler then calls Kick if needed.
+void SendKick(pid_t tid);
 // Off while a debugger needs exits inside blocks (breakpoints, watchpoints):
 // then a stop would not land at a block start, so signals wait for a syscall.
 void SetKicksEnabled(bool enabled);
@@ -55,7 +60,7 @@ int KickSignal();
 // is found or asynchronous stops are off.
 bool AbandonGuestAccess(uc_engine* uc, const arch::ArchInfo& arch, void* ucontext);
 
-// A debugger's Ctrl-C (any thread): stops the CPU, and a call blocked in the
+// A debugger's Ctrl-C (any thread): stops the main thread's CPU, and a call blocked in the
 // syscall helper is interrupted as a signal would (then restarted, since no
 // handler runs). TakeDebuggerStop consumes the request.
 void RequestDebuggerStop();

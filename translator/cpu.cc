@@ -15,6 +15,7 @@
 #include "translator/gdb_stub.h"
 #include "translator/strace.h"
 #include "translator/syscall_table.h"
+#include "translator/threads.h"
 
 namespace translator {
 namespace {
@@ -65,6 +66,17 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   if (!(state & need)) task.fault = {true, fetch, vaddr, GuestFault::kAccErr};
   entry->paddr = vaddr;
   entry->perms = static_cast<uc_prot>(state & 7);
+  if (task.vfork_parent) {
+    // A vfork child shares its parent's memory in the kernel; ferry's is a
+    // copy, so pages the child writes are noted to be copied back. Only a
+    // store's fill gets write permission, so the first store to each page
+    // comes through here.
+    if (type == UC_MEM_WRITE && (state & kPageWrite)) {
+      task.vfork_written.insert(PageDown(vaddr));
+    } else {
+      entry->perms = static_cast<uc_prot>(entry->perms & ~UC_PROT_WRITE);
+    }
+  }
   return true;
 }
 
@@ -79,11 +91,11 @@ bool IsBreakpointAt(const Task& task, uint64_t pc) {
 // A fault: a guest handler gets it with its siginfo; otherwise the guest dies.
 void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
   if (DispositionOf(task, info.si_signo) != Disposition::kHandler) {
-    if (task.tracer) task.tracer->Signal(info);
+    if (task.process.tracer) task.process.tracer->Signal(info);
     task.End({true, info.si_signo});  // blocked or default: the kernel kills
     return;
   }
-  QueueGuestSignal(info.si_signo, &info);
+  QueueGuestSignal(task, info.si_signo, &info);
   DeliverSignals(task);
 }
 
@@ -94,7 +106,7 @@ int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
   constexpr uint64_t kRestartSyscallNr = 128;  // asm-generic restart_syscall
   int sig = NextActionableSignal(task);
   bool handler = sig && DispositionOf(task, sig) == Disposition::kHandler;
-  bool sa_restart = handler && (task.sigactions[sig].flags & kSaRestart);
+  bool sa_restart = handler && (task.process.sigactions[sig].flags & kSaRestart);
   switch (restart::Decide(code, handler, sa_restart)) {
     case restart::Action::kReturnResult:
       return code;
@@ -127,8 +139,8 @@ void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
 // The debugger's view of a stop: serve gdb and take its next action.
 GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
                           const siginfo_t* info = nullptr) {
-  GdbStub::Action action = task.gdb->Stopped(task, signal, reason, info);
-  if (action.how == GdbStub::Resume::kDetach) task.gdb = nullptr;  // the guest runs on alone
+  GdbStub::Action action = task.process.gdb->Stopped(task, signal, reason, info);
+  if (action.how == GdbStub::Resume::kDetach) task.process.gdb = nullptr;  // the guest runs on alone
   return action;
 }
 
@@ -142,7 +154,7 @@ bool DebugSyscallStop(Task& task, const char* what, uint64_t nr) {
     task.End({true, SIGKILL});
     return false;
   }
-  if (action.signal) QueueGuestSignal(action.signal);
+  if (action.signal) QueueGuestSignal(task, action.signal);
   return true;
 }
 
@@ -158,12 +170,12 @@ void DispatchSyscall(Task& task) {
   const SyscallRow* row = arch.HasSyscall(nr) ? FindSyscall(nr) : nullptr;
   // catch syscall: gdb sees the entry and the return (inside this hook,
   // where the registers describe the call).
-  bool caught = task.gdb && task.gdb->CatchesSyscall(nr);
+  bool caught = task.process.gdb && task.process.gdb->CatchesSyscall(nr);
   if (caught && !DebugSyscallStop(task, "syscall_entry", nr)) return;
   timespec start{};
-  if (task.tracer) {
+  if (task.process.tracer) {
     clock_gettime(CLOCK_REALTIME, &start);
-    task.tracer->SyscallEnter(task, row, nr, raw, start);
+    task.process.tracer->SyscallEnter(task, row, nr, raw, start);
   }
   int64_t result;
   if (row == nullptr || row->support == Support::kUnsupported) {
@@ -186,18 +198,18 @@ void DispatchSyscall(Task& task) {
   auto trace = [&](int64_t shown) {
     timespec end;
     clock_gettime(CLOCK_REALTIME, &end);
-    task.tracer->Syscall(task, row, nr, raw, shown, start, end);
-    if (task.ended && !task.exit.signaled) task.tracer->Exited(task.exit.value);
+    task.process.tracer->Syscall(task, row, nr, raw, shown, start, end);
+    if (task.ended && !task.exit.signaled) task.process.tracer->Exited(task.exit.value);
   };
-  if (task.tracer && !fork_child && !sigreturn) trace(traced);
+  if (task.process.tracer && !fork_child && !sigreturn) trace(traced);
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
-  if (caught && task.gdb && !task.ended && result != kNoReturn) DebugSyscallStop(task, "syscall_return", nr);
-  RaiseSignalsForResult(row, raw, result);
+  if (caught && task.process.gdb && !task.ended && result != kNoReturn) DebugSyscallStop(task, "syscall_return", nr);
+  RaiseSignalsForResult(task, row, raw, result);
   // A temporary mask ends before delivery unless a signal interrupted the
   // call, as in the kernel; then the first frame saves the old mask.
   if (!restart::IsRestartCode(traced)) task.EndTemporaryMask();
   if (task.sigreturn_pending) FinishSigreturn(task);
-  if (task.tracer && sigreturn) trace(static_cast<int64_t>(task.ReadReg(arch.reg_args[0])));
+  if (task.process.tracer && sigreturn) trace(static_cast<int64_t>(task.ReadReg(arch.reg_args[0])));
   DeliverSignals(task);
   task.EndTemporaryMask();  // nothing was delivered: the call's mask ends with it
 }
@@ -220,10 +232,14 @@ void OnInterruptInner(Task& task, uint32_t intno) {
 // uc_emu_start: Unicorn 2.1.4's uc_reg_write of the PC inside a hook leaves
 // a flag behind that would make a later asynchronous stop resume at a stale
 // PC; the run loop's next uc_emu_start clears it.
+// A syscall may block or change memory: meanwhile the thread is out of
+// translated code, so other threads' memory changes do not wait for it.
 void OnInterrupt(uc_engine* uc, uint32_t intno, void* user) {
   Task& task = *static_cast<Task*>(user);
   uint64_t pc_before = task.ReadReg(task.arch.reg_pc);
+  LeaveGuestCode(task);
   OnInterruptInner(task, intno);
+  EnterGuestCode(task, true);
   if (task.ReadReg(task.arch.reg_pc) != pc_before) uc_emu_stop(uc);
 }
 
@@ -254,7 +270,7 @@ uint64_t PreciseFaultAddress(Task& task) {
   if (uc_hook_add(task.uc, &hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                   reinterpret_cast<void*>(RecordProbeAccess), &task, 1, 0) == UC_ERR_OK) {
     AllowMidBlockExits(task.uc, true);  // count=1 must stop after one instruction
-    uc_emu_start(task.uc, pc, task.stop_address, 0, 1);
+    uc_emu_start(task.uc, pc, task.process.stop_address, 0, 1);
     AllowMidBlockExits(task.uc, false);
     uc_hook_del(task.uc, hook);
   }
@@ -312,47 +328,36 @@ std::optional<std::string> AttachCpu(Task& task) {
   }
   arch.prepare_cpu(uc);
   EnableAsyncStop(uc);  // or, on an unknown Unicorn, signals wait for the next syscall
-  task.memory.on_change = [uc, &task](uint64_t addr, uint64_t len, bool code_changed) {
-    uc_ctl_flush_tlb(uc);
-    if (!code_changed) return;
-    // Dropping translated code looks the pages up as instruction fetches
-    // through the TLB fill hook. Pages that are no longer executable (or
-    // mapped) must still resolve, or Unicorn raises a fault outside the run
-    // loop; those temporary entries are flushed again at once.
-    task.invalidating_code = true;
-    uc_ctl_remove_cache(uc, addr, addr + len);
-    task.invalidating_code = false;
-    uc_ctl_flush_tlb(uc);
-  };
+  task.code_generation = task.process.code_generation.load();
   return std::nullopt;
 }
 
-GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
-  task.WriteReg(task.arch.reg_sp, sp);
-  task.WriteReg(task.arch.reg_pc, entry);
+GuestExit RunGuest(Task& task, bool debugger_stop_first) {
   GdbStub::Action action;
-  if (task.gdb) action = DebugStop(task, SIGTRAP);  // before the first instruction
+  if (task.process.gdb && debugger_stop_first) action = DebugStop(task, SIGTRAP);  // before the first instruction
   while (!task.ended) {
     if (action.how == GdbStub::Resume::kKill) {
       task.End({true, SIGKILL});
       break;
     }
-    if (action.signal) QueueGuestSignal(action.signal);  // C/S with a signal after a stop
-    bool step = task.gdb && action.how == GdbStub::Resume::kStep;
+    if (action.signal) QueueGuestSignal(task, action.signal);  // C/S with a signal after a stop
+    bool step = task.process.gdb && action.how == GdbStub::Resume::kStep;
     action = GdbStub::Action{};
     if (task.sigreturn_pending) FinishSigreturn(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
     uint64_t pc = task.ReadReg(task.arch.reg_pc);
-    if (task.gdb) {
-      task.gdb->SkipBreakpointAt(pc);  // gdb continues from a breakpoint: not again at once
-      task.gdb->WatchForInterrupt(task.uc);
+    if (task.process.gdb) {
+      task.process.gdb->SkipBreakpointAt(pc);  // gdb continues from a breakpoint: not again at once
+      task.process.gdb->WatchForInterrupt(task.uc);
     }
+    EnterGuestCode(task, false);  // catch up with other threads' memory changes
     BeginEmulation();  // from here a host signal stops the CPU (async_stop.h)
     if (NextActionableSignal(task)) {
       EndEmulation();
-      if (task.gdb) task.gdb->StopWatching();
+      LeaveGuestCode(task);
+      if (task.process.gdb) task.process.gdb->StopWatching();
       continue;
     }
     uc_err err;
@@ -360,20 +365,21 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
       // Exactly one instruction: Unicorn's count limit stops mid-block only
       // when exits are allowed there; blocks translated meanwhile go after.
       AllowMidBlockExits(task.uc, true);
-      err = uc_emu_start(task.uc, pc, task.stop_address, 0, 1);
-      AllowMidBlockExits(task.uc, task.gdb->stepping_exits());
+      err = uc_emu_start(task.uc, pc, task.process.stop_address, 0, 1);
+      AllowMidBlockExits(task.uc, task.process.gdb->stepping_exits());
       uc_ctl_flush_tb(task.uc);
     } else {
-      err = uc_emu_start(task.uc, pc, task.stop_address, 0, 0);
+      err = uc_emu_start(task.uc, pc, task.process.stop_address, 0, 0);
     }
     EndEmulation();
-    if (task.gdb) task.gdb->StopWatching();
-    if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.stop_address) {
+    LeaveGuestCode(task);
+    if (task.process.gdb) task.process.gdb->StopWatching();
+    if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.process.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }
     if (task.ended) continue;
-    if (task.gdb && err == UC_ERR_OK) {
-      GdbStub::Hit hit = task.gdb->TakeHit();
+    if (task.process.gdb && err == UC_ERR_OK) {
+      GdbStub::Hit hit = task.process.gdb->TakeHit();
       if (hit.watchpoint) {
         // Unicorn stops with the PC on the access, which has taken effect:
         // report the stop after it, as a hardware watchpoint does.
@@ -409,7 +415,7 @@ GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp) {
     info.si_addr = reinterpret_cast<void*>(from_tlb && task.fault.exact ? task.fault.addr
                                            : from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
                                                                                   : task.ReadReg(task.arch.reg_pc));
-    if (task.gdb) {
+    if (task.process.gdb) {
       // gdb sees the fault first; C with the signal passes it on, c drops it.
       action = DebugStop(task, info.si_signo, "", &info);
       if (action.signal != info.si_signo) continue;

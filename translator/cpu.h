@@ -11,7 +11,8 @@ namespace translator {
 
 // Opens Unicorn for task.arch, maps the whole guest space and installs hooks.
 std::optional<std::string> AttachCpu(Task& task);
-// Runs from `entry` with stack pointer `sp` until the guest exits or dies.
-GuestExit RunGuest(Task& task, uint64_t entry, uint64_t sp);
+// Runs the thread from its registers until it exits or the process ends;
+// with a debugger attached, `debugger_stop_first` reports a stop first.
+GuestExit RunGuest(Task& task, bool debugger_stop_first = false);
 
 }  // namespace translator

@@ -381,10 +381,10 @@ std::string GdbStub::Xfer(Task& task, const std::string& object, const std::stri
   if (object == "features" && annex == "target.xml") {
     data = TargetXml(task);
   } else if (object == "auxv") {
-    data.resize(task.layout.auxv_size);
-    if (!task.memory.Read(task.layout.auxv, data.data(), data.size())) return "E01";
+    data.resize(task.process.layout.auxv_size);
+    if (!task.memory.Read(task.process.layout.auxv, data.data(), data.size())) return "E01";
   } else if (object == "exec-file") {
-    data = task.exe_path;  // the guest's name; vFile:open finds it through the sysroot
+    data = task.process.exe_path;  // the guest's name; vFile:open finds it through the sysroot
   } else if (object == "siginfo") {
     // The 64-bit siginfo layout is the same for the guests as for x86_64.
     data.assign(reinterpret_cast<const char*>(&last_siginfo_), sizeof last_siginfo_);
@@ -678,8 +678,8 @@ std::string GdbStub::HostFile(Task& task, const std::string& p) {
     uint64_t flags;
     if (!ParseHex(args, &pos, &flags)) return FileError(EINVAL);
     if (flags != 0) return FileError(EACCES);  // read-only
-    std::string host = task.sysroot.Resolve(path);
-    if (path == task.exe_path) host = task.exe_host_path;
+    std::string host = task.process.sysroot.Resolve(path);
+    if (path == task.process.exe_path) host = task.process.exe_host_path;
     int fd = open(host.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return FileError(errno);
     int id = files_.empty() ? 1 : files_.rbegin()->first + 1;
@@ -694,9 +694,9 @@ std::string GdbStub::HostFile(Task& task, const std::string& p) {
     std::string path;
     if (!FromHex(args, &path)) return FileError(EINVAL);
     char target[4096];
-    ssize_t n = readlink(task.sysroot.Resolve(path, false).c_str(), target, sizeof target);
+    ssize_t n = readlink(task.process.sysroot.Resolve(path, false).c_str(), target, sizeof target);
     if (n < 0) return FileError(errno);
-    return "F" + Number(n) + ";" + task.sysroot.GuestView(std::string(target, n));
+    return "F" + Number(n) + ";" + task.process.sysroot.GuestView(std::string(target, n));
   }
   if (it == files_.end()) return FileError(EBADF);
   if (op == "close") {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <mutex>
 #include <vector>
 
 #include "translator/host_syscall.h"
@@ -47,7 +48,7 @@ std::string Maps(const Task& task, bool smaps) {
       while (end < limit && (memory.PageState(end) & kShown) == state) end += kPageSize;
       uint64_t offset = origin && origin->inode ? origin->offset + (at - o_start) : 0;
       out += MapsLine(at, end, state, origin && origin->shared, offset, origin ? origin->dev : 0,
-                      origin ? origin->inode : 0, origin ? task.sysroot.GuestView(origin->name) : "");
+                      origin ? origin->inode : 0, origin ? task.process.sysroot.GuestView(origin->name) : "");
       if (smaps) {
         uint64_t kb = (end - at) / 1024;
         char buf[512];
@@ -83,7 +84,7 @@ std::string Stat(const Task& task) {
   }
   size_t open = host.find('('), close = host.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open) return host;
-  std::string comm = task.exe_path.substr(task.exe_path.rfind('/') + 1).substr(0, 15);
+  std::string comm = task.process.exe_path.substr(task.process.exe_path.rfind('/') + 1).substr(0, 15);
   std::vector<std::string> fields;  // from field 3 (state) on
   size_t pos = close + 2;
   while (pos < host.size()) {
@@ -92,7 +93,7 @@ std::string Stat(const Task& task) {
     fields.push_back(host.substr(pos, space - pos));
     pos = space + 1;
   }
-  const Task::Layout& l = task.layout;
+  const ProgramLayout& l = task.process.layout;
   auto set = [&](size_t field, uint64_t value) {  // 1-based field numbers, as proc(5)
     if (field - 3 < fields.size()) fields[field - 3] = std::to_string(value);
   };
@@ -167,7 +168,7 @@ std::string MapsLine(uint64_t start, uint64_t end, uint8_t prot, bool shared, ui
 
 int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint64_t mode) {
   if (file == ProcFile::kExe) {
-    return HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(task.exe_host_path.c_str()),
+    return HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(task.process.exe_host_path.c_str()),
                        host_flags, mode);
   }
   if ((host_flags & O_ACCMODE) != O_RDONLY) return -EACCES;
@@ -188,11 +189,12 @@ int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint6
 }
 
 std::string ProcFileContents(const Task& task, ProcFile file) {
+  std::lock_guard<std::recursive_mutex> reading(task.process.memory_lock);  // no mmap meanwhile
   switch (file) {
     case ProcFile::kMaps: return Maps(task, false);
     case ProcFile::kSmaps: return Maps(task, true);
-    case ProcFile::kAuxv: return GuestBytes(task, task.layout.auxv, task.layout.auxv + task.layout.auxv_size);
-    case ProcFile::kCmdline: return GuestBytes(task, task.layout.arg_start, task.layout.arg_end);
+    case ProcFile::kAuxv: return GuestBytes(task, task.process.layout.auxv, task.process.layout.auxv + task.process.layout.auxv_size);
+    case ProcFile::kCmdline: return GuestBytes(task, task.process.layout.arg_start, task.process.layout.arg_end);
     case ProcFile::kStat: return Stat(task);
     case ProcFile::kCpuinfo: return Cpuinfo(task);
     case ProcFile::kExe:

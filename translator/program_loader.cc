@@ -72,12 +72,12 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   const Options& options = task.options;
   const arch::ArchInfo& arch = task.arch;
   std::string why;
-  task.sysroot = ChooseSysroot(options, arch, image.interpreter, &why);
+  task.process.sysroot = ChooseSysroot(options, arch, image.interpreter, &why);
   if (options.verbose && !options.quiet) {
-    if (task.sysroot.empty()) {
+    if (task.process.sysroot.empty()) {
       fprintf(stderr, "ferry: no sysroot: guest paths are the host's\n");
     } else {
-      fprintf(stderr, "ferry: sysroot %s (%s)\n", task.sysroot.prefix().c_str(), why.c_str());
+      fprintf(stderr, "ferry: sysroot %s (%s)\n", task.process.sysroot.prefix().c_str(), why.c_str());
     }
   }
 
@@ -87,12 +87,12 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   ElfImage loader;
   std::string loader_path;
   if (!image.interpreter.empty()) {
-    loader_path = task.sysroot.Resolve(image.interpreter);
+    loader_path = task.process.sysroot.Resolve(image.interpreter);
     if (auto e = ReadProgramFile(loader_path, &loader_bytes)) {
       e->detail = "its dynamic loader " + image.interpreter + " is " +
-                  (task.sysroot.empty() ? "not on the host, nor in " + std::string(arch.cross_sysroot) +
+                  (task.process.sysroot.empty() ? "not on the host, nor in " + std::string(arch.cross_sysroot) +
                                               " (name a sysroot with -L)"
-                                        : "in neither the sysroot " + task.sysroot.prefix() +
+                                        : "in neither the sysroot " + task.process.sysroot.prefix() +
                                               " nor the host");
       return e;
     }
@@ -119,10 +119,10 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   LoadedImage loaded;
   uint64_t pie_base = PageDown(memory.size() / 3 * 2);  // the kernel's ELF_ET_DYN_BASE
   if (auto e = LoadElf(image, bytes, pie_base, memory, &loaded)) return Failure(126, *e);
-  task.exe_host_path = AbsolutePath(program);
-  task.exe_path = task.sysroot.GuestView(task.exe_host_path);
-  NoteFileOrigin(memory, image, loaded.bias, task.exe_host_path, task.exe_path);
-  task.brk_start = task.brk_current = loaded.brk_start;
+  task.process.exe_host_path = AbsolutePath(program);
+  task.process.exe_path = task.process.sysroot.GuestView(task.process.exe_host_path);
+  NoteFileOrigin(memory, image, loaded.bias, task.process.exe_host_path, task.process.exe_path);
+  task.process.brk_start = task.process.brk_current = loaded.brk_start;
 
   LoadedImage loader_loaded;
   if (!loader_path.empty()) {
@@ -134,9 +134,9 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
       return Failure(126, "dynamic loader " + loader_path + ": " + *e);
     }
     std::string loader_host = AbsolutePath(loader_path);
-    NoteFileOrigin(memory, loader, loader_loaded.bias, loader_host, task.sysroot.GuestView(loader_host));
-    task.layout.loader_start = loader.lowest + loader_loaded.bias;
-    task.layout.loader_end = loader.highest + loader_loaded.bias;
+    NoteFileOrigin(memory, loader, loader_loaded.bias, loader_host, task.process.sysroot.GuestView(loader_host));
+    task.process.layout.loader_start = loader.lowest + loader_loaded.bias;
+    task.process.layout.loader_end = loader.highest + loader_loaded.bias;
   }
 
   // The return path of handlers installed without SA_RESTORER (the kernel's vDSO sigreturn).
@@ -145,8 +145,8 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   memory.Write(trampoline, arch.sigreturn_code, sizeof arch.sigreturn_code);
   memory.Protect(trampoline, kPageSize, PROT_READ | PROT_EXEC);
   memory.Label(trampoline, kPageSize, "[vdso]");
-  task.sigreturn_trampoline = static_cast<uint64_t>(trampoline);
-  task.stop_address = task.sigreturn_trampoline + kPageSize / 2;
+  task.process.sigreturn_trampoline = static_cast<uint64_t>(trampoline);
+  task.process.stop_address = task.process.sigreturn_trampoline + kPageSize / 2;
 
   StackInputs in;
   in.argv = options.args;
@@ -168,7 +168,7 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   }
   memory.Write(stack.sp, stack.bytes.data(), stack.bytes.size());
 
-  Task::Layout& layout = task.layout;
+  ProgramLayout& layout = task.process.layout;
   uint64_t code_lo = UINT64_MAX, code_hi = 0;
   for (const ElfSegment& s : image.segments) {
     if (!(s.prot & PROT_EXEC)) continue;

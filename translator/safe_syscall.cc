@@ -67,7 +67,9 @@ int64_t SafeHostSyscall(int64_t restart_code, long nr, uint64_t a0, uint64_t a1,
   Request r{&SignalSequence(), SignalSequence().load(), nr, {a0, a1, a2, a3, a4, a5}, 0};
   ferry_safe_syscall(&r);
   if (r.result == restart::kErestartNoIntr) return r.result;  // never started
-  if (r.result == -EINTR && SignalSequence().load() != r.seen) return restart_code;
+  // EINTR: one of ferry's handlers ran (a guest signal, or a kick from
+  // another thread); the restart rules decide what the guest sees.
+  if (r.result == -EINTR) return restart_code;
   return r.result;
 }
 

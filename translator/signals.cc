@@ -17,48 +17,23 @@
 #include "translator/async_stop.h"
 #include "translator/strace.h"
 #include "translator/syscall_helper.h"
+#include "translator/threads.h"
 
 namespace translator {
 namespace {
 
-constexpr int kFirstRt = 32;
-constexpr int kRtQueueSize = 256;
-uint64_t Bit(int sig) { return uint64_t{1} << (sig - 1); }
-
-// Filled by the host handler, which runs with every signal blocked, so one
-// producer at a time; the guest thread is the only consumer.
-struct PendingSet {
-  std::atomic<uint64_t> standard{0};  // bits of pending signals 1..31
-  siginfo_t standard_info[kFirstRt];
-  siginfo_t rt_queue[kRtQueueSize];   // real-time signals keep order and payload
-  std::atomic<uint32_t> rt_head{0}, rt_tail{0};
-  std::atomic<uint32_t> sequence{0};
-};
-PendingSet g_pending;
-
+// Bumped (and futex-woken) by every arriving signal: whoever waits for a
+// signal, a helper or a child sleeps on it (WaitForSignal).
+std::atomic<uint32_t> g_sequence{0};
 
 void Wake() {
-  g_pending.sequence.fetch_add(1);
-  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
+  g_sequence.fetch_add(1);
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
 }
 
-void Enqueue(int sig, const siginfo_t* info) {
-  if (sig < kFirstRt) {
-    if (!(g_pending.standard.load() & Bit(sig))) {  // standard signals do not queue
-      g_pending.standard_info[sig] = *info;
-      g_pending.standard.fetch_or(Bit(sig));
-    }
-  } else {
-    uint32_t tail = g_pending.rt_tail.load();
-    if (tail - g_pending.rt_head.load() < kRtQueueSize) {
-      g_pending.rt_queue[tail % kRtQueueSize] = *info;
-      g_pending.rt_tail.store(tail + 1);
-    }
-  }
-  Wake();
-}
-
-
+// The guest thread this host thread runs (null on ferry's own threads).
+thread_local Task* t_task = nullptr;
+std::atomic<Process*> g_process{nullptr};
 
 bool IsFerryFault(int sig, const siginfo_t* info) {
   bool fault_signal = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
@@ -66,15 +41,12 @@ bool IsFerryFault(int sig, const siginfo_t* info) {
   return fault_signal && info->si_code > 0;  // raised by the kernel for ferry's own code
 }
 
-std::atomic<const Task*> g_task{nullptr};
-Task* g_mutable_task = nullptr;
-
 // A guest load or store on a file mapping whose file shrank under it: the
 // host raises SIGBUS inside translated code. The access is abandoned (the
 // guest PC goes back to it) and becomes the guest's SIGBUS; the page is
 // marked so the next touch faults through the TLB fill hook instead.
 bool GuestBusFault(const siginfo_t& info, void* ucontext) {
-  Task* task = g_mutable_task;
+  Task* task = t_task;
   if (!task) return false;
   uint8_t* host = static_cast<uint8_t*>(info.si_addr);
   if (host < task->memory.base() || host >= task->memory.base() + task->memory.size()) return false;
@@ -91,11 +63,21 @@ bool GuestBusFault(const siginfo_t& info, void* ucontext) {
   return false;
 }
 
+// Which thread should take a process-directed signal: this one if it does
+// not block it, else the first that does not (null: all block it).
+ThreadSlot* ChooseThread(Process& process, Task* self, int sig) {
+  if (self && !(self->sigmask.load() & SignalBit(sig))) return &self->slot;
+  for (ThreadSlot& slot : process.slots) {
+    if (slot.tid.load() && !(slot.sigmask.load() & SignalBit(sig))) return &slot;
+  }
+  return nullptr;
+}
+
 void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   RedirectIfBeforeSafeSyscall(ucontext);
-  const Task* task = g_task.load();
-  if (IsKick(info)) {  // the re-kick timer: stop again if a signal still waits
-    if (task && NextActionableSignal(*task)) Kick();
+  Task* task = t_task;
+  if (IsKick(info)) {  // another thread's request, or the re-kick timer: stop if still needed
+    if (task && (NextActionableSignal(*task) || DebuggerStopPending() || CpuWanted(*task))) Kick();
     return;
   }
   if (sig == SIGBUS && info->si_code == BUS_ADRERR && task && GuestBusFault(*info, ucontext)) return;
@@ -107,17 +89,23 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
     Wake();
     return;
   }
+  Process* process = task ? &task->process : g_process.load();
+  if (!process) return;
+  // tgkill aims at one thread; anything else is for the process, taken by
+  // a thread that does not block it.
+  bool to_this_thread = task && info->si_code == SI_TKILL;
+  ThreadSlot* target = to_this_thread ? &task->slot : ChooseThread(*process, task, sig);
   // A signal whose default action kills the guest kills it now, wherever
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
-  if (task && DispositionOf(*task, sig) == Disposition::kTerminate) {
-    if (task->tracer) task->tracer->KilledFromHandler(*info);
+  if (target && DispositionFor(*process, target->sigmask.load(), sig) == Disposition::kTerminate) {
+    if (process->tracer) process->tracer->KilledFromHandler(*info);
     DieBySignal(sig);
   }
-  Enqueue(sig, info);
+  (to_this_thread ? task->slot.pending : process->pending).Add(sig, *info);
+  Wake();
   // A handler or a stop to run: the CPU stops at its next block so the run
   // loop delivers it, even if the guest makes no syscall.
-  Disposition now = task ? DispositionOf(*task, sig) : Disposition::kNone;
-  if (now == Disposition::kHandler || now == Disposition::kStop) Kick();
+  if (target) KickThread(*target);
 }
 
 // The kernel's struct sigaction for rt_sigaction(2) on x86_64.
@@ -164,11 +152,11 @@ void StopBy(int sig) {
 
 }  // namespace
 
-void SetSignalTask(const Task* task) { g_task.store(task); }
-void SetMutableSignalTask(Task* task) {
-  g_mutable_task = task;
-  g_task.store(task);
+void SetCurrentTask(Task* task) {
+  t_task = task;
+  if (task) g_process.store(&task->process);
 }
+Task* CurrentTask() { return t_task; }
 
 void WakeSignalWaiters() { Wake(); }
 
@@ -190,7 +178,7 @@ void InheritHostSignalState(Task& task) {
     KernelSigaction old;
     if (HostSyscall(SYS_rt_sigaction, sig, 0, reinterpret_cast<uint64_t>(&old), 8) == 0 &&
         reinterpret_cast<uintptr_t>(old.handler) == reinterpret_cast<uintptr_t>(SIG_IGN)) {
-      task.sigactions[sig].handler = 1;  // the guest's SIG_IGN
+      task.process.sigactions[sig].handler = 1;  // the guest's SIG_IGN
     }
   }
   uint64_t mask = 0;
@@ -204,7 +192,7 @@ void PrepareHostSignalsForExec(const Task& task) {
   for (int sig = 1; sig <= kGuestSignals; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     KernelSigaction act{};
-    act.handler = task.sigactions[sig].handler == 1 ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN)
+    act.handler = task.process.sigactions[sig].handler == 1 ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN)
                                                     : nullptr;  // SIG_DFL
     HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
   }
@@ -233,7 +221,7 @@ void InstallHostSignalHandlers() {
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-std::atomic<uint32_t>& SignalSequence() { return g_pending.sequence; }
+std::atomic<uint32_t>& SignalSequence() { return g_sequence; }
 
 void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
   struct timespec timeout, *tp = nullptr;
@@ -245,7 +233,7 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
     timeout = {left / 1000000000LL, left % 1000000000LL};
     tp = &timeout;
   }
-  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_pending.sequence), FUTEX_WAIT_PRIVATE, seen,
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAIT_PRIVATE, seen,
               reinterpret_cast<uint64_t>(tp));
 }
 
@@ -264,58 +252,39 @@ class HostSignalsBlocked {
   sigset_t saved_;
 };
 
-void QueueGuestSignal(int sig, const siginfo_t* info) {
+void QueueGuestSignal(Task& task, int sig, const siginfo_t* info) {
   siginfo_t user = UserSiginfo(sig);
   HostSignalsBlocked blocked;
-  Enqueue(sig, info ? info : &user);
+  task.slot.pending.Add(sig, info ? *info : user);
+  Wake();
 }
 
-void ForgetPendingSignalsAfterFork() {
+void QueueProcessSignal(Process& process, int sig, const siginfo_t& info) {
   HostSignalsBlocked blocked;
-  g_pending.standard.store(0);
-  g_pending.rt_head.store(g_pending.rt_tail.load());
+  process.pending.Add(sig, info);
+  Wake();
+  if (ThreadSlot* target = ChooseThread(process, t_task, sig)) KickThread(*target);
 }
 
-uint64_t PendingGuestSignals() {
-  uint64_t set = g_pending.standard.load();
-  for (uint32_t i = g_pending.rt_head.load(); i != g_pending.rt_tail.load(); ++i) {
-    set |= Bit(g_pending.rt_queue[i % kRtQueueSize].si_signo);
-  }
-  return set;
-}
-
-int TakePendingSignal(uint64_t set, siginfo_t* info) {
+void ForgetPendingSignalsAfterFork(Task& task) {
   HostSignalsBlocked blocked;
-  uint64_t standard = g_pending.standard.load() & set;
-  if (standard) {
-    int sig = __builtin_ctzll(standard) + 1;
-    *info = g_pending.standard_info[sig];
-    g_pending.standard.fetch_and(~Bit(sig));
-    return sig;
-  }
-  // Lowest-numbered real-time signal first, in arrival order among equals.
-  uint32_t head = g_pending.rt_head.load(), tail = g_pending.rt_tail.load();
-  int best = 0;
-  uint32_t best_at = 0;
-  for (uint32_t i = head; i != tail; ++i) {
-    int sig = g_pending.rt_queue[i % kRtQueueSize].si_signo;
-    if ((set & Bit(sig)) && (best == 0 || sig < best)) {
-      best = sig;
-      best_at = i;
-    }
-  }
-  if (!best) return 0;
-  *info = g_pending.rt_queue[best_at % kRtQueueSize];
-  for (uint32_t i = best_at; i + 1 != tail; ++i) {
-    g_pending.rt_queue[i % kRtQueueSize] = g_pending.rt_queue[(i + 1) % kRtQueueSize];
-  }
-  g_pending.rt_tail.store(tail - 1);
-  return best;
+  task.slot.pending.Clear();
+  task.process.pending.Clear();
 }
 
-Disposition DispositionOf(const Task& task, int sig) {
-  if (task.sigmask & Bit(sig)) return Disposition::kNone;
-  uint64_t handler = task.sigactions[sig].handler;
+uint64_t PendingGuestSignals(const Task& task) {
+  return task.slot.pending.Mask() | task.process.pending.Mask();
+}
+
+int TakePendingSignal(Task& task, uint64_t set, siginfo_t* info) {
+  HostSignalsBlocked blocked;
+  if (int sig = task.slot.pending.Take(set, info)) return sig;
+  return task.process.pending.Take(set, info);
+}
+
+Disposition DispositionFor(const Process& process, uint64_t mask, int sig) {
+  if (mask & SignalBit(sig)) return Disposition::kNone;
+  uint64_t handler = process.sigactions[sig].handler;
   if (handler == kSigIgn) return Disposition::kNone;
   if (handler != kSigDfl) return Disposition::kHandler;
   if (DefaultIgnores(sig)) return Disposition::kNone;
@@ -323,8 +292,12 @@ Disposition DispositionOf(const Task& task, int sig) {
   return Disposition::kTerminate;
 }
 
+Disposition DispositionOf(const Task& task, int sig) {
+  return DispositionFor(task.process, task.sigmask.load(), sig);
+}
+
 int NextActionableSignal(const Task& task) {
-  uint64_t pending = PendingGuestSignals();
+  uint64_t pending = PendingGuestSignals(task);
   for (int sig = 1; pending; ++sig, pending >>= 1) {
     if ((pending & 1) && DispositionOf(task, sig) != Disposition::kNone) return sig;
   }
@@ -333,12 +306,12 @@ int NextActionableSignal(const Task& task) {
 
 int DeliverOneSignal(Task& task) {
   for (;;) {
-    uint64_t pending = PendingGuestSignals() & ~task.sigmask;
+    uint64_t pending = PendingGuestSignals(task) & ~task.sigmask.load();
     if (!pending) return 0;
     siginfo_t info;
-    int sig = TakePendingSignal(pending, &info);
+    int sig = TakePendingSignal(task, pending, &info);
     if (!sig) return 0;
-    if (task.tracer) task.tracer->Signal(info);
+    if (task.process.tracer) task.process.tracer->Signal(info);
     switch (DispositionOf(task, sig)) {
       case Disposition::kNone:
         continue;  // ignored: discarded, as the kernel does
@@ -351,14 +324,14 @@ int DeliverOneSignal(Task& task) {
       case Disposition::kHandler:
         break;
     }
-    GuestSigaction& act = task.sigactions[sig];
+    GuestSigaction& act = task.process.sigactions[sig];
     uint64_t sp = task.ReadReg(task.arch.reg_sp);
     bool on_altstack = task.altstack.enabled && sp - task.altstack.sp < task.altstack.size;
     uint64_t top = sp;
     if ((act.flags & kSaOnstack) && task.altstack.enabled && !on_altstack) {
       top = task.altstack.sp + task.altstack.size;
     }
-    uint64_t saved_mask = task.sigsuspend_active ? task.sigsuspend_saved_mask : task.sigmask;
+    uint64_t saved_mask = task.sigsuspend_active ? task.sigsuspend_saved_mask : task.sigmask.load();
     task.sigsuspend_active = false;
     arch::SignalFrameRequest request{
         .sig = sig,
@@ -367,7 +340,7 @@ int DeliverOneSignal(Task& task) {
         .stack_top = top,
         .stack_limit = (on_altstack || top != sp) ? task.altstack.sp : 0,
         .handler = act.handler,
-        .restorer = (act.flags & kSaRestorer) && act.restorer ? act.restorer : task.sigreturn_trampoline,
+        .restorer = (act.flags & kSaRestorer) && act.restorer ? act.restorer : task.process.sigreturn_trampoline,
         .altstack_sp = task.altstack.sp,
         .altstack_size = task.altstack.size,
         .altstack_flags = task.altstack.enabled ? (on_altstack ? SS_ONSTACK : 0) : SS_DISABLE,
@@ -376,7 +349,7 @@ int DeliverOneSignal(Task& task) {
       task.End({true, SIGSEGV});  // no room for the frame: the kernel forces SIGSEGV
       return SIGSEGV;
     }
-    task.sigmask |= act.mask | ((act.flags & kSaNodefer) ? 0 : Bit(sig));
+    task.sigmask |= act.mask | ((act.flags & kSaNodefer) ? 0 : SignalBit(sig));
     task.sigmask &= ~kUnblockableSignals;
     if (act.flags & kSaResethand) act.handler = kSigDfl;  // the kernel resets only the handler
     return sig;
@@ -388,15 +361,15 @@ void DeliverSignals(Task& task) {
   }
 }
 
-void RaiseSignalsForResult(const SyscallRow* row, const uint64_t raw[6], int64_t result) {
+void RaiseSignalsForResult(Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   if (result == -EPIPE) {
     bool nosignal = false;
     for (int i = 0; row && i < row->nargs; ++i) {
       nosignal |= row->args[i] == Arg::kMsgFlags && (raw[i] & MSG_NOSIGNAL);
     }
-    if (!nosignal) QueueGuestSignal(SIGPIPE);
+    if (!nosignal) QueueGuestSignal(task, SIGPIPE);
   }
-  if (result == -EFBIG) QueueGuestSignal(SIGXFSZ);
+  if (result == -EFBIG) QueueGuestSignal(task, SIGXFSZ);
 }
 
 }  // namespace translator

@@ -1,7 +1,7 @@
 // Guest signals: ferry catches every host signal, queues it as a pending
 // guest signal, and delivers it at the next safe point by building the
 // arch's signal frame. Dispositions and the blocked mask are the guest's own
-// (Task::sigactions, Task::sigmask); the host's belong to ferry.
+// (Process::sigactions, Task::sigmask); the host's belong to ferry.
 #pragma once
 
 #include <signal.h>
@@ -33,11 +33,10 @@ void InheritHostSignalState(Task& task);
 // InstallHostSignalHandlers and the guest's mask stays as it was.
 void PrepareHostSignalsForExec(const Task& task);
 
-// The task whose dispositions the host handler consults: a signal whose
-// default action kills the guest kills ferry at once, wherever it is.
-void SetSignalTask(const Task* task);
-// The same, for handlers that record a fault in the task (the guest SIGBUS).
-void SetMutableSignalTask(Task* task);
+// The guest thread this host thread runs, for ferry's signal handler (its
+// mask, its CPU to stop, its faults); set on each thread as it starts.
+void SetCurrentTask(Task* task);
+Task* CurrentTask();
 
 // Ends ferry by `sig` as the guest's death: core dumps off, default action,
 // raised on itself (async-signal-safe).
@@ -53,18 +52,24 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns = 0);
 void WakeSignalWaiters();
 
 // In a forked child: pending signals are the parent's, not the child's.
-void ForgetPendingSignalsAfterFork();
+void ForgetPendingSignalsAfterFork(Task& task);
 
-// Queues a signal for the guest as if the kernel sent it (SI_USER from ferry's own pid when info is null).
-void QueueGuestSignal(int sig, const siginfo_t* info = nullptr);
-// Pending signals as a guest sigset (bit sig-1).
-uint64_t PendingGuestSignals();
-// Removes and returns the lowest pending signal in `set` (0 if none), with its siginfo.
-int TakePendingSignal(uint64_t set, siginfo_t* info);
+// Queues a signal for one guest thread as if the kernel sent it to it (a
+// fault, SIGPIPE; SI_USER from ferry's own pid when info is null).
+void QueueGuestSignal(Task& task, int sig, const siginfo_t* info = nullptr);
+// ... or for the process: a thread that does not block it is stopped to take it.
+void QueueProcessSignal(Process& process, int sig, const siginfo_t& info);
+// Pending signals the thread could take, its own and the process's, as a guest sigset (bit sig-1).
+uint64_t PendingGuestSignals(const Task& task);
+// Removes and returns the lowest pending signal in `set` (0 if none), with
+// its siginfo: the thread's own first, then the process's.
+int TakePendingSignal(Task& task, uint64_t set, siginfo_t* info);
 
 // What a signal would do to the guest now: nothing (ignored or blocked), run a handler, end it.
 enum class Disposition { kNone, kHandler, kTerminate, kStop };
 Disposition DispositionOf(const Task& task, int sig);
+// The same for a thread blocking `mask`.
+Disposition DispositionFor(const Process& process, uint64_t mask, int sig);
 // The first pending signal that would do something now, or 0.
 int NextActionableSignal(const Task& task);
 
@@ -83,6 +88,6 @@ void FinishSigreturn(Task& task);
 // After a call whose result carries a kernel-raised signal (EPIPE: SIGPIPE,
 // unless the call's send flags hold MSG_NOSIGNAL; EFBIG: SIGXFSZ), queue it
 // as the kernel would have.
-void RaiseSignalsForResult(const SyscallRow* row, const uint64_t raw[6], int64_t result);
+void RaiseSignalsForResult(Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result);
 
 }  // namespace translator

@@ -21,6 +21,7 @@
 #include "translator/signals.h"
 #include "translator/tracer.h"
 #include "translator/syscall_handlers.h"
+#include "translator/threads.h"
 
 namespace translator {
 namespace {
@@ -56,8 +57,8 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
   if (!ReadStrings(task, a.raw[1], &argv) || !ReadStrings(task, a.raw[2], &envp)) return -EFAULT;
   // /proc/self/exe is the guest program here, as readlinkat says.
-  if (!task.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
-    path = task.exe_host_path;
+  if (!task.process.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
+    path = task.process.exe_host_path;
   }
   // fexecve: /proc/self/fd/N names the file behind N, which may close on exec
   // before the next ferry opens it; pass the file's own path.
@@ -78,9 +79,9 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     // ferry again, with this run's settings, the guest's argv[0] and path.
     target = "/proc/self/exe";
     run = {"ferry", "--no-env-settings"};
-    if (!task.children.empty()) {
+    if (!task.process.children.empty()) {
       std::string pids;
-      for (pid_t child : task.children) pids += (pids.empty() ? "" : ",") + std::to_string(child);
+      for (pid_t child : task.process.children) pids += (pids.empty() ? "" : ",") + std::to_string(child);
       run.insert(run.end(), {"--children", pids});
     }
     if (task.options.verbose) run.push_back("-v");
@@ -90,9 +91,9 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
     run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
-    if (task.tracer) {  // the trace goes on across execve, as strace's does
+    if (task.process.tracer) {  // the trace goes on across execve, as strace's does
       TraceOptions trace = task.options.trace;
-      trace.inherited_fd = task.tracer->InheritableTextFd();
+      trace.inherited_fd = task.process.tracer->InheritableTextFd();
       inherited_fd = trace.inherited_fd;
       std::vector<std::string> args = TraceArguments(trace);
       run.insert(run.end(), args.begin(), args.end());
@@ -104,13 +105,14 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   }
   task.helper.reset();  // a traced helper would outlive the exec
   std::vector<char*> run_ptrs = Pointers(run), env_ptrs = Pointers(envp);
-  if (task.tracer) {
+  if (task.process.tracer) {
     // The call's line, with its result, before the exec: afterwards this
     // process is another program (strace shows a successful execve as = 0).
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    task.tracer->Syscall(task, a.row, 221, a.raw, 0, now, now);
+    task.process.tracer->Syscall(task, a.row, 221, a.raw, 0, now, now);
   }
+  CopyBackToVforkParent(task);  // a vfork parent sees what the child wrote, as it would natively
   PrepareHostSignalsForExec(task);  // the next program inherits the guest's mask and ignores
   int64_t r = HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
                           reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));

@@ -126,7 +126,7 @@ int64_t SysFstat(Task& task, const SyscallArgs& a) {
 int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
   std::string path;
   if (!LookupPath(task, a.raw[1], FollowsLastLink(a), &path)) return -EFAULT;
-  if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.exe_host_path;
+  if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.process.exe_host_path;
   struct stat st;
   int64_t r = HostSyscall(SYS_newfstatat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                           reinterpret_cast<uint64_t>(&st), a.raw[3]);
@@ -206,11 +206,11 @@ int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
   std::string path;
   if (int64_t(a.raw[3]) <= 0) return -EINVAL;
   if (!LookupPath(task, a.raw[1], false, &path)) return -EFAULT;
-  if (!task.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
-    uint64_t n = std::min<uint64_t>(task.exe_path.size(), a.raw[3]);
-    return task.memory.Write(a.raw[2], task.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
+  if (!task.process.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
+    uint64_t n = std::min<uint64_t>(task.process.exe_path.size(), a.raw[3]);
+    return task.memory.Write(a.raw[2], task.process.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
   }
-  if (task.sysroot.empty() || path.compare(0, 6, "/proc/") != 0) {
+  if (task.process.sysroot.empty() || path.compare(0, 6, "/proc/") != 0) {
     return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                        reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
   }
@@ -219,7 +219,7 @@ int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
   int64_t n = HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                           reinterpret_cast<uint64_t>(target), sizeof target);
   if (n < 0) return n;
-  std::string shown = task.sysroot.GuestView(std::string(target, n));
+  std::string shown = task.process.sysroot.GuestView(std::string(target, n));
   uint64_t len = std::min<uint64_t>(shown.size(), a.raw[3]);
   return task.memory.Write(a.raw[2], shown.data(), len) ? static_cast<int64_t>(len) : -EFAULT;
 }
@@ -230,7 +230,7 @@ namespace translator {
 namespace {
 
 bool FerryOwns(const Task& task, int fd) {
-  return (task.tracer && task.tracer->IsOwnFd(fd)) || (task.gdb && task.gdb->IsOwnFd(fd));
+  return (task.process.tracer && task.process.tracer->IsOwnFd(fd)) || (task.process.gdb && task.process.gdb->IsOwnFd(fd));
 }
 
 }  // namespace
@@ -267,7 +267,7 @@ int64_t SysGetcwd(Task& task, const SyscallArgs& a) {
   char host[PATH_MAX];
   int64_t n = HostSyscall(SYS_getcwd, reinterpret_cast<uint64_t>(host), sizeof host);
   if (n < 0) return n;
-  std::string shown = task.sysroot.GuestView(host);
+  std::string shown = task.process.sysroot.GuestView(host);
   if (shown.size() + 1 > a.raw[1]) return -ERANGE;
   return task.memory.Write(a.raw[0], shown.c_str(), shown.size() + 1) ? static_cast<int64_t>(shown.size() + 1)
                                                                        : -EFAULT;

@@ -24,12 +24,12 @@ void* GuestBuffer(const Task& task, uint64_t g, uint64_t len) {
 bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path) {
   if (!task.memory.ReadString(guest_path, PATH_MAX, host_path)) return false;
   // Following /proc/self/exe reaches the guest program, not ferry (stat, statx, access...).
-  if (follow_last && !task.exe_host_path.empty() &&
+  if (follow_last && !task.process.exe_host_path.empty() &&
       ClassifyProcPath(*host_path, getpid()) == ProcFile::kExe) {
-    *host_path = task.exe_host_path;
+    *host_path = task.process.exe_host_path;
     return true;
   }
-  if (!task.sysroot.empty()) *host_path = task.sysroot.Resolve(*host_path, follow_last);
+  if (!task.process.sysroot.empty()) *host_path = task.process.sysroot.Resolve(*host_path, follow_last);
   return true;
 }
 

@@ -4,45 +4,54 @@
 #include <sys/syscall.h>
 
 #include <cerrno>
+#include <mutex>
 
 #include "translator/host_syscall.h"
 #include "translator/syscall_handlers.h"
+#include "translator/threads.h"
 
 namespace translator {
 
 // Mirrors the kernel's brk: failure leaves the break where it was and
 // returns it.
 int64_t SysBrk(Task& task, const SyscallArgs& a) {
+  MemoryChange changing(task);  // one change at a time, no thread running
   uint64_t want = a.raw[0];
-  if (want < task.brk_start || !task.memory.InSpace(want, 0)) return task.brk_current;
-  uint64_t have_end = PageUp(task.brk_current), want_end = PageUp(want);
+  if (want < task.process.brk_start || !task.memory.InSpace(want, 0)) return task.process.brk_current;
+  uint64_t have_end = PageUp(task.process.brk_current), want_end = PageUp(want);
   if (want_end > have_end) {
     uint64_t grow = want_end - have_end;
-    if (!task.memory.IsFree(have_end, grow)) return task.brk_current;
+    if (!task.memory.IsFree(have_end, grow)) return task.process.brk_current;
     int64_t r = task.memory.Map(have_end, grow, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    if (r < 0) return task.brk_current;
+    if (r < 0) return task.process.brk_current;
     task.memory.Label(have_end, grow, "[heap]");
   } else if (want_end < have_end) {
     task.memory.Unmap(want_end, have_end - want_end);
   }
-  task.brk_current = want;
+  task.process.brk_current = want;
   return want;
 }
 
 int64_t SysMmap(Task& task, const SyscallArgs& a) {
+  MemoryChange changing(task);  // one change at a time, no thread running
   int flags = static_cast<int>(a.raw[3]);
   int fd = (flags & MAP_ANONYMOUS) ? -1 : static_cast<int>(a.raw[4]);
   return task.memory.Map(a.raw[0], a.raw[1], static_cast<int>(a.raw[2]), flags, fd, a.raw[5]);
 }
 
-int64_t SysMunmap(Task& task, const SyscallArgs& a) { return task.memory.Unmap(a.raw[0], a.raw[1]); }
+int64_t SysMunmap(Task& task, const SyscallArgs& a) {
+  MemoryChange changing(task);
+  return task.memory.Unmap(a.raw[0], a.raw[1]);
+}
 
 int64_t SysMprotect(Task& task, const SyscallArgs& a) {
+  MemoryChange changing(task);  // one change at a time, no thread running
   return task.memory.Protect(a.raw[0], a.raw[1], static_cast<int>(a.raw[2]));
 }
 
 int64_t SysMremap(Task& task, const SyscallArgs& a) {
+  MemoryChange changing(task);  // one change at a time, no thread running
   return task.memory.Remap(a.raw[0], a.raw[1], a.raw[2], static_cast<int>(a.raw[3]), a.raw[4]);
 }
 

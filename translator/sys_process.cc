@@ -16,11 +16,13 @@
 #include "translator/host_syscall.h"
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
+#include "translator/threads.h"
 
 namespace translator {
 
+// exit ends the calling thread; the last thread's exit ends the process.
 int64_t SysExit(Task& task, const SyscallArgs& a) {
-  task.End({false, static_cast<int>(a.raw[0] & 0xff)});
+  task.End({false, static_cast<int>(a.raw[0] & 0xff), true});
   return kNoReturn;
 }
 
@@ -28,14 +30,15 @@ int64_t SysExitGroup(Task& task, const SyscallArgs& a) {
   // The guest's dynamic loader exits 127 when a library is missing, after
   // printing its own message; ferry adds where it looked.
   uint64_t pc = task.ReadReg(task.arch.reg_pc);
-  if ((a.raw[0] & 0xff) == 127 && pc >= task.layout.loader_start && pc < task.layout.loader_end &&
+  if ((a.raw[0] & 0xff) == 127 && pc >= task.process.layout.loader_start && pc < task.process.layout.loader_end &&
       !task.options.quiet) {
     fprintf(stderr, "ferry: %s: the dynamic loader failed; ferry looked up its files in %s\n",
             task.options.program.c_str(),
-            task.sysroot.empty() ? "the host's / (no sysroot)"
-                                 : ("the sysroot " + task.sysroot.prefix() + " first, then the host").c_str());
+            task.process.sysroot.empty() ? "the host's / (no sysroot)"
+                                 : ("the sysroot " + task.process.sysroot.prefix() + " first, then the host").c_str());
   }
-  return SysExit(task, a);
+  task.End({false, static_cast<int>(a.raw[0] & 0xff)});
+  return kNoReturn;
 }
 
 int64_t SysSetTidAddress(Task& task, const SyscallArgs& a) {
@@ -48,6 +51,18 @@ int64_t SysSetRobustList(Task& task, const SyscallArgs& a) {
   if (a.raw[1] != kRobustListHeadSize) return -EINVAL;
   task.robust_list = a.raw[0];
   task.robust_list_len = a.raw[1];
+  return 0;
+}
+
+// Only the caller's own list (pid 0 or its tid): other threads' lists are
+// theirs to report, and ferry keeps them per Task.
+int64_t SysGetRobustList(Task& task, const SyscallArgs& a) {
+  pid_t pid = static_cast<pid_t>(a.raw[0]);
+  if (pid != 0 && pid != task.tid) return HostSyscall(SYS_kill, pid, 0) == -ESRCH ? -ESRCH : -EPERM;
+  uint64_t head = task.robust_list, len = task.robust_list ? task.robust_list_len : 0;
+  if (!task.memory.Write(a.raw[1], &head, sizeof head) || !task.memory.Write(a.raw[2], &len, sizeof len)) {
+    return -EFAULT;
+  }
   return 0;
 }
 
@@ -71,24 +86,36 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
 
 namespace translator {
 
-// fork-style clone: a host fork of ferry itself copies the guest and the
-// CPU; the child starts its own syscall helper (the parent's is not its
-// tracee). Threads, vfork and namespaces are issue 4: ENOSYS, which glibc
-// reports as such.
+// clone. With CLONE_THREAD (and the CLONE_VM | CLONE_SIGHAND it needs) a
+// new guest thread (threads.cc). Otherwise a fork of ferry itself copies
+// the guest and the CPU; the child starts its own syscall helper (the
+// parent's is not its tracee).
 // vfork (CLONE_VM | CLONE_VFORK, as glibc's posix_spawn uses it) becomes a
 // fork whose parent waits, as vfork's contract says, until the child execs
-// or exits: it reads a close-on-exec pipe the child holds until EOF. Memory
-// is copied, not shared, so posix_spawn cannot see an exec failure the child
-// records in it (the child then exits 127).
+// or exits: it reads a close-on-exec pipe the child holds until EOF.
+// Memory is copied, not shared: what the child wrote is copied back into
+// the waiting parent before it execs or exits (see CopyBackToParent).
 int64_t SysClone(Task& task, const SyscallArgs& a) {
+  constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                    CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+                                    CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED;
+  constexpr uint64_t kThreadNeeds = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
   constexpr uint64_t kForkFlags = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
   constexpr uint64_t kVforkFlags = CLONE_VM | CLONE_VFORK;
   uint64_t flags = a.raw[0];
+  if (flags & CLONE_THREAD) {
+    if ((flags & kThreadNeeds) != kThreadNeeds) return -EINVAL;
+    if (flags & ~kThreadFlags) return -ENOSYS;
+    return StartGuestThread(task, flags, a.raw[1], a.raw[2], a.raw[3], a.raw[4]);
+  }
   bool vfork = (flags & kVforkFlags) == kVforkFlags;
   if (flags & ~(kForkFlags | (vfork ? kVforkFlags : 0))) return -ENOSYS;
   int until_exec[2] = {-1, -1};
   if (vfork && HostSyscall(SYS_pipe2, reinterpret_cast<uint64_t>(until_exec), O_CLOEXEC) < 0) return -EAGAIN;
-  int64_t pid = HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
+  // libc's fork: it keeps ferry's own allocator consistent when other
+  // threads may hold its locks.
+  int64_t pid = (flags & CSIGNAL) == SIGCHLD ? fork() : HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
+  if (pid < 0 && (flags & CSIGNAL) == SIGCHLD) pid = -errno;
   if (vfork && pid != 0) {
     HostSyscall(SYS_close, until_exec[1]);
     char byte;
@@ -98,20 +125,25 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
   }
   if (pid < 0) return pid;
   if (pid == 0) {
-    if (vfork) HostSyscall(SYS_close, until_exec[0]);
+    if (vfork) {
+      HostSyscall(SYS_close, until_exec[0]);
+      task.vfork_parent = getppid();
+      uc_ctl_flush_tlb(task.uc);  // from now on the first store to each page is seen
+    }
     task.helper.release();  // the parent's helper: neither ours to trace nor to kill
     task.helper_failed = false;
-    task.children.clear();
-    if (task.tracer && !task.tracer->AfterFork()) task.tracer.reset();  // -f follows children
-    ForgetPendingSignalsAfterFork();
+    task.process.children.clear();
+    if (task.process.tracer && !task.process.tracer->AfterFork()) task.process.tracer.reset();  // -f follows children
+    ForgetOtherThreadsAfterFork(task);
+    ForgetPendingSignalsAfterFork(task);
     AsyncStopAfterFork();
-    uint32_t tid = static_cast<uint32_t>(HostSyscall(SYS_gettid));
+    uint32_t tid = static_cast<uint32_t>(task.tid);
     if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;
     if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = a.raw[4];
     if (a.raw[1]) task.WriteReg(task.arch.reg_sp, a.raw[1]);
     return 0;
   }
-  task.children.insert(static_cast<pid_t>(pid));
+  task.process.children.insert(static_cast<pid_t>(pid));
   uint32_t child = static_cast<uint32_t>(pid);
   if (flags & CLONE_PARENT_SETTID) task.memory.Write(a.raw[2], &child, sizeof child);
   return pid;
@@ -122,7 +154,7 @@ namespace {
 // The guest's children that `pid` (wait4's convention) selects.
 std::vector<pid_t> ChildrenMatching(const Task& task, pid_t pid) {
   std::vector<pid_t> out;
-  for (pid_t child : task.children) {
+  for (pid_t child : task.process.children) {
     bool match = pid == -1 || child == pid ||
                  (pid == 0 && getpgid(child) == getpgrp()) || (pid < -1 && getpgid(child) == -pid);
     if (match) out.push_back(child);
@@ -143,7 +175,7 @@ int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
     if (candidates.empty()) return -ECHILD;
     for (pid_t child : candidates) {
       int64_t r = poll(child);
-      if (r == -ECHILD) task.children.erase(child);
+      if (r == -ECHILD) task.process.children.erase(child);
       if (r != 0 && r != -ECHILD) return r;
     }
     if (nohang) return 0;
@@ -162,7 +194,7 @@ int64_t SysWait4(Task& task, const SyscallArgs& a) {
     int64_t r = HostSyscall(SYS_wait4, child, reinterpret_cast<uint64_t>(&status), options | WNOHANG,
                             reinterpret_cast<uint64_t>(rusage));
     if (r <= 0) return r;
-    if (WIFEXITED(status) || WIFSIGNALED(status)) task.children.erase(child);
+    if (WIFEXITED(status) || WIFSIGNALED(status)) task.process.children.erase(child);
     if (a.raw[1] && !task.memory.Write(a.raw[1], &status, sizeof status)) return -EFAULT;
     return r;
   });
@@ -185,7 +217,7 @@ int64_t SysWaitid(Task& task, const SyscallArgs& a) {
     if (info.si_pid == 0) return 0;
     if (!(options & WNOWAIT) && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED ||
                                  info.si_code == CLD_DUMPED)) {
-      task.children.erase(child);
+      task.process.children.erase(child);
     }
     if (a.raw[2] && !task.memory.Write(a.raw[2], &info, sizeof info)) return -EFAULT;
     return child;

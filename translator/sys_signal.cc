@@ -31,12 +31,12 @@ int64_t SysRtSigaction(Task& task, const SyscallArgs& a) {
   uint64_t words[4];
   if (a.raw[1] && !task.memory.Read(a.raw[1], words, size)) return -EFAULT;
   if (a.raw[2]) {
-    const GuestSigaction& old = task.sigactions[sig];
+    const GuestSigaction& old = task.process.sigactions[sig];
     uint64_t out[4] = {old.handler, old.flags, restorer ? old.restorer : old.mask, old.mask};
     if (!task.memory.Write(a.raw[2], out, size)) return -EFAULT;
   }
   if (a.raw[1]) {
-    GuestSigaction& act = task.sigactions[sig];
+    GuestSigaction& act = task.process.sigactions[sig];
     act.handler = words[0];
     act.flags = words[1];
     act.restorer = restorer ? words[2] : 0;
@@ -50,7 +50,8 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
   if (a.raw[1] && a.raw[0] > SIG_SETMASK) return -EINVAL;
   uint64_t set = 0;
   if (a.raw[1] && !task.memory.Read(a.raw[1], &set, sizeof set)) return -EFAULT;
-  if (a.raw[2] && !task.memory.Write(a.raw[2], &task.sigmask, sizeof task.sigmask)) return -EFAULT;
+  uint64_t old = task.sigmask.load();
+  if (a.raw[2] && !task.memory.Write(a.raw[2], &old, sizeof old)) return -EFAULT;
   if (!a.raw[1]) return 0;
   switch (a.raw[0]) {
     case SIG_BLOCK: task.sigmask |= set; break;
@@ -143,7 +144,7 @@ int64_t SysRtSigsuspend(Task& task, const SyscallArgs& a) {
 
 int64_t SysRtSigpending(Task& task, const SyscallArgs& a) {
   if (a.raw[1] != kGuestSigsetSize) return -EINVAL;
-  uint64_t set = PendingGuestSignals() & task.sigmask;
+  uint64_t set = PendingGuestSignals(task) & task.sigmask.load();
   return task.memory.Write(a.raw[0], &set, sizeof set) ? 0 : -EFAULT;
 }
 
@@ -166,7 +167,7 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
   for (;;) {
     uint32_t seen = SignalSequence().load();
     siginfo_t info;
-    if (int sig = TakePendingSignal(set, &info)) {
+    if (int sig = TakePendingSignal(task, set, &info)) {
       if (a.raw[1] && !task.memory.Write(a.raw[1], &info, sizeof info)) return -EFAULT;
       return sig;
     }
@@ -183,26 +184,30 @@ namespace {
 
 // Signals a guest queues to itself go straight into ferry's queue: through
 // the host they would look like ferry's own faults when si_code > 0.
-int64_t QueueToSelf(Task& task, int sig, uint64_t guest_info) {
+int64_t QueueToSelf(Task& task, int sig, uint64_t guest_info, bool to_process) {
   if (sig < 1 || sig > kGuestSignals) return -EINVAL;
   siginfo_t info;
   if (!task.memory.Read(guest_info, &info, sizeof info)) return -EFAULT;
   info.si_signo = sig;
-  QueueGuestSignal(sig, &info);
+  if (to_process) {
+    QueueProcessSignal(task.process, sig, info);
+  } else {
+    QueueGuestSignal(task, sig, &info);
+  }
   return 0;
 }
 
 }  // namespace
 
 int64_t SysRtSigqueueinfo(Task& task, const SyscallArgs& a) {
-  if (static_cast<pid_t>(a.raw[0]) == getpid()) return QueueToSelf(task, static_cast<int>(a.raw[1]), a.raw[2]);
+  if (static_cast<pid_t>(a.raw[0]) == getpid()) return QueueToSelf(task, static_cast<int>(a.raw[1]), a.raw[2], true);
   return HostSyscall(SYS_rt_sigqueueinfo, a.raw[0], a.raw[1],
                      reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], sizeof(siginfo_t))));
 }
 
 int64_t SysRtTgsigqueueinfo(Task& task, const SyscallArgs& a) {
-  if (static_cast<pid_t>(a.raw[0]) == getpid() && static_cast<pid_t>(a.raw[1]) == gettid()) {
-    return QueueToSelf(task, static_cast<int>(a.raw[2]), a.raw[3]);
+  if (static_cast<pid_t>(a.raw[0]) == getpid() && static_cast<pid_t>(a.raw[1]) == task.tid) {
+    return QueueToSelf(task, static_cast<int>(a.raw[2]), a.raw[3], false);
   }
   return HostSyscall(SYS_rt_tgsigqueueinfo, a.raw[0], a.raw[1], a.raw[2],
                      reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], sizeof(siginfo_t))));

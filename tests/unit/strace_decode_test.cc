@@ -26,6 +26,7 @@ constexpr uint64_t kPage = 0x100000;  // one scratch page of guest memory
 struct Guest {
   std::unique_ptr<GuestMemory> memory;
   Options options;
+  std::unique_ptr<Process> process;
   std::unique_ptr<Task> task;
   explicit Guest(const arch::ArchInfo& arch = arch::kAarch64) {
     std::string error;
@@ -33,7 +34,8 @@ struct Guest {
     REQUIRE(memory);
     REQUIRE(memory->Map(kPage, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
             static_cast<int64_t>(kPage));
-    task = std::make_unique<Task>(arch, *memory, options);
+    process = std::make_unique<Process>(arch, *memory, options);
+    task = std::make_unique<Task>(*process, process->slots[0]);
   }
   uint64_t Put(uint64_t offset, const void* data, size_t len) {
     REQUIRE(memory->Write(kPage + offset, data, len));

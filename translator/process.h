@@ -1,0 +1,111 @@
+// What every thread of a guest process shares: the address space, signal
+// dispositions, the program break, children, the program's identity, the
+// trace and the debugger. Each guest thread is a Task (task.h) on its own
+// host thread with its own Unicorn instance; they meet here.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "arch/arch.h"
+#include "translator/guest_memory.h"
+#include "translator/options.h"
+#include "translator/pending_signals.h"
+#include "translator/sysroot.h"
+#include "translator/tracer.h"
+
+namespace translator {
+
+class GdbStub;
+class Task;
+
+constexpr int kGuestSignals = 64;
+
+// The guest's view of a handler, in the kernel's own (not libc's) terms.
+struct GuestSigaction {
+  uint64_t handler = 0;
+  uint64_t flags = 0;
+  uint64_t restorer = 0;
+  uint64_t mask = 0;
+};
+
+// Where execve put things, for the guest's /proc/self files.
+struct ProgramLayout {
+  uint64_t start_code = 0, end_code = 0, start_stack = 0;
+  uint64_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
+  uint64_t auxv = 0, auxv_size = 0;
+  uint64_t execfn = 0;  // AT_EXECFN: the program's name as execve was given it
+  uint64_t loader_start = 0, loader_end = 0;  // the dynamic loader (none: 0, 0)
+};
+
+// What other threads and ferry's signal handlers may read or change of a
+// guest thread, kept in a fixed array that outlives the thread (a handler
+// may look at a slot while its thread exits). tid 0: free.
+struct ThreadSlot {
+  std::atomic<pid_t> tid{0};
+  std::atomic<Task*> task{nullptr};  // for the process's end: its robust futexes
+  std::atomic<uint64_t> sigmask{0};   // the guest thread's blocked signals (bit sig-1)
+  PendingSignals pending;             // signals directed at this thread (tgkill, faults)
+  // The memory-change generation it has caught up with (threads.h).
+  std::atomic<uint64_t> memory_generation{0};
+};
+
+// Who runs translated code: one guest thread at a time (see threads.h).
+// A fair ticket lock; `holder` is kicked when another waits too long.
+struct CpuLock {
+  std::atomic<uint32_t> next_ticket{0};
+  std::atomic<uint32_t> now_serving{0};
+  std::atomic<pid_t> holder{0};
+};
+
+constexpr int kMaxThreads = 1024;
+
+struct Process {
+  Process(const arch::ArchInfo& arch, GuestMemory& memory, const Options& options)
+      : arch(arch), memory(memory), options(options) {}
+
+  const arch::ArchInfo& arch;
+  GuestMemory& memory;
+  const Options& options;
+
+  uint64_t brk_start = 0;
+  uint64_t brk_current = 0;
+  GuestSigaction sigactions[kGuestSignals + 1];
+  PendingSignals pending;  // process-directed signals: any thread not blocking one takes it
+  uint64_t sigreturn_trampoline = 0;  // guest address of the rt_sigreturn stub
+  // uc_emu_start's `until`: an address in the trampoline's executable page that
+  // holds no code. Unicorn fetches from it when stopped, so it must be mapped.
+  uint64_t stop_address = 0;
+  std::set<pid_t> children;   // the guest's own child processes (from fork)
+  std::string exe_path;       // the guest program's absolute path as the guest sees it (/proc/self/exe)
+  std::string exe_host_path;  // ... and where it is on the host (inside the sysroot, say)
+  Sysroot sysroot;            // where guest absolute paths are looked up first
+  ProgramLayout layout;
+  std::unique_ptr<Tracer> tracer;  // --strace / --trace-json, when on
+  GdbStub* gdb = nullptr;          // --gdb, while a debugger is attached
+
+  // The guest's threads (threads.cc). Slots are claimed and released under
+  // threads_lock; signal handlers read them without it.
+  std::mutex threads_lock;
+  ThreadSlot slots[kMaxThreads];
+  int live_threads = 0;
+  pid_t leader_tid = 0;           // the main thread, whose exit code the process keeps
+  int leader_exit_code = -1;      // set when the main thread ended alone
+
+  CpuLock cpu_lock;
+  // Memory changes (mmap, munmap, mprotect, mremap, brk) serialise on
+  // memory_lock and hold cpu_lock, so no thread runs meanwhile; each bumps
+  // memory_generation (and code_generation when translated code may be
+  // stale) so other threads flush before they run again.
+  std::recursive_mutex memory_lock;
+  std::atomic<uint64_t> memory_generation{0};
+  std::atomic<uint64_t> code_generation{0};
+};
+
+}  // namespace translator
