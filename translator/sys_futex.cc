@@ -2,8 +2,15 @@
 // safe_syscall.h): a guest signal, or a kick from another thread, ends them
 // race-free, and a wait costs no helper round trip. A timed wait keeps its
 // absolute deadline in the restart block, as the kernel's
-// futex_wait_restart does. PI operations go to the host kernel as they are:
-// it records owners by tid, and a guest thread's tid is its host thread's.
+// futex_wait_restart does.
+//
+// PI futexes are served by ferry as plain futexes: the kernel's PI calls
+// write the futex word (FUTEX_WAITERS, the owner's tid) while another
+// guest thread may be in the middle of a compare-and-swap that Unicorn
+// translated as a plain load and store, and the kernel's write would be
+// lost. ferry changes the word only while it holds the CPU lock
+// (threads.h), where no guest code runs. Priority inheritance itself (a
+// boost for the owner) is not emulated.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -14,6 +21,7 @@
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
 #include "translator/syscall_handlers.h"
+#include "translator/threads.h"
 
 namespace translator {
 namespace {
@@ -35,6 +43,56 @@ int64_t WaitUntil(Task& task, const restart::RestartBlock& wait) {
   }
   task.restart_block = wait;
   return restart::kErestartRestartBlock;
+}
+
+// FUTEX_LOCK_PI(2) / FUTEX_TRYLOCK_PI: take a free word (keeping
+// FUTEX_OWNER_DIED, which the robust-mutex caller reads); otherwise mark
+// it contended and sleep until the owner's unlock wakes us.
+int64_t LockPi(Task& task, uint64_t guest_word, int op, uint64_t guest_timeout, bool try_only) {
+  auto* word = static_cast<uint32_t*>(task.memory.HostRange(guest_word, 4));
+  if (!word || !task.memory.HasAccess(guest_word, 4, kPageRead | kPageWrite)) return -EFAULT;
+  struct timespec deadline, *deadline_ptr = nullptr;
+  if (guest_timeout) {
+    if (!task.memory.Read(guest_timeout, &deadline, sizeof deadline)) return -EFAULT;
+    if (deadline.tv_nsec < 0 || deadline.tv_nsec >= 1000000000L) return -EINVAL;
+    deadline_ptr = &deadline;
+  }
+  // FUTEX_LOCK_PI's deadline is CLOCK_REALTIME; LOCK_PI2's is monotonic unless asked.
+  bool realtime = (op & kCmdMask) == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME);
+  uint32_t tid = static_cast<uint32_t>(task.tid);
+  for (bool waited = false;; waited = true) {
+    uint32_t seen;
+    {
+      CpuExclusive exclusive(task);
+      seen = *word;
+      if ((seen & FUTEX_TID_MASK) == tid) return -EDEADLK;
+      if ((seen & FUTEX_TID_MASK) == 0) {
+        // After a wait others may still sleep: keep the word contended so
+        // our unlock comes to ferry and wakes the next.
+        *word = tid | (seen & FUTEX_OWNER_DIED) | (waited ? FUTEX_WAITERS : 0);
+        return 0;
+      }
+      if (try_only) return -EAGAIN;
+      seen |= FUTEX_WAITERS;
+      *word = seen;
+    }
+    int64_t r = SafeHostSyscall(restart::kErestartNoIntr, SYS_futex, reinterpret_cast<uint64_t>(word),
+                                FUTEX_WAIT_BITSET | (op & FUTEX_PRIVATE_FLAG) | (realtime ? FUTEX_CLOCK_REALTIME : 0),
+                                seen, reinterpret_cast<uint64_t>(deadline_ptr), 0, FUTEX_BITSET_MATCH_ANY);
+    if (r == -ETIMEDOUT || restart::IsRestartCode(r)) return r;
+  }
+}
+
+int64_t UnlockPi(Task& task, uint64_t guest_word, int op) {
+  auto* word = static_cast<uint32_t*>(task.memory.HostRange(guest_word, 4));
+  if (!word || !task.memory.HasAccess(guest_word, 4, kPageRead | kPageWrite)) return -EFAULT;
+  {
+    CpuExclusive exclusive(task);
+    if ((*word & FUTEX_TID_MASK) != static_cast<uint32_t>(task.tid)) return -EPERM;
+    *word = 0;
+  }
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(word), FUTEX_WAKE | (op & FUTEX_PRIVATE_FLAG), 1);
+  return 0;
 }
 
 }  // namespace
@@ -73,24 +131,23 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
-    case FUTEX_UNLOCK_PI:
-    case FUTEX_TRYLOCK_PI:
       return HostSyscall(SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
-    case FUTEX_WAKE_OP:
-    case FUTEX_CMP_REQUEUE_PI:
       return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], HostAddress(task, a.raw[4], 4), a.raw[5]);
+    case FUTEX_WAKE_OP: {
+      CpuExclusive exclusive(task);  // the kernel's atomic op on the second word
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], HostAddress(task, a.raw[4], 4), a.raw[5]);
+    }
     case FUTEX_LOCK_PI:
     case FUTEX_LOCK_PI2:
-      // An absolute timeout: the kernel restarts the call after a handler (-ERESTARTNOINTR).
-      return SafeHostSyscall(restart::kErestartNoIntr, SYS_futex, uaddr, op, a.raw[2],
-                             HostAddress(task, a.raw[3], sizeof(struct timespec)), 0, 0);
-    case FUTEX_WAIT_REQUEUE_PI:
-      return SafeHostSyscall(restart::kErestartNoIntr, SYS_futex, uaddr, op, a.raw[2],
-                             HostAddress(task, a.raw[3], sizeof(struct timespec)), HostAddress(task, a.raw[4], 4),
-                             a.raw[5]);
-    default:
+      // An absolute deadline: after a handler the call restarts (-ERESTARTNOINTR), as in the kernel.
+      return LockPi(task, a.raw[0], op, a.raw[3], false);
+    case FUTEX_TRYLOCK_PI:
+      return LockPi(task, a.raw[0], op, 0, true);
+    case FUTEX_UNLOCK_PI:
+      return UnlockPi(task, a.raw[0], op);
+    default:  // FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI: glibc's condition variables no longer use them
       return -ENOSYS;
   }
 }

@@ -54,10 +54,9 @@ void ReleaseCpu(Process& process) {
 }
 
 // The kernel's exit_robust_list: each robust futex the dying thread still
-// holds gets FUTEX_OWNER_DIED, and one waiter is woken to claim it.
-// (PI futexes' waiters are handed the lock by the host kernel, which knows
-// the owner: guest tids are host tids.)
-void ReleaseRobustFutex(Task& task, uint64_t guest_word, bool pi) {
+// holds gets FUTEX_OWNER_DIED, and one waiter is woken to claim it. The
+// caller holds the CPU (CpuExclusive) or is the only thread left.
+void ReleaseRobustFutex(Task& task, uint64_t guest_word) {
   uint32_t* word = static_cast<uint32_t*>(task.memory.HostRange(guest_word, 4));
   if (!word || !task.memory.HasAccess(guest_word, 4, kPageRead | kPageWrite)) return;
   uint32_t value = __atomic_load_n(word, __ATOMIC_SEQ_CST);
@@ -66,9 +65,8 @@ void ReleaseRobustFutex(Task& task, uint64_t guest_word, bool pi) {
     uint32_t died = (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
     if (__atomic_compare_exchange_n(word, &value, died, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
   }
-  if (!pi && (value & FUTEX_WAITERS)) {
-    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(word), FUTEX_WAKE, 1);
-  }
+  // PI futexes too: ferry serves them as plain ones (sys_futex.cc).
+  if (value & FUTEX_WAITERS) HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(word), FUTEX_WAKE, 1);
 }
 
 void ReleaseRobustList(Task& task) {
@@ -84,10 +82,10 @@ void ReleaseRobustList(Task& task) {
     uint64_t at = entry & ~uint64_t{1};
     uint64_t next;
     if (!task.memory.Read(at, &next, sizeof next)) return;
-    if (at != (head.pending & ~uint64_t{1})) ReleaseRobustFutex(task, at + head.futex_offset, entry & 1);
+    if (at != (head.pending & ~uint64_t{1})) ReleaseRobustFutex(task, at + head.futex_offset);
     entry = next;
   }
-  if (head.pending) ReleaseRobustFutex(task, (head.pending & ~uint64_t{1}) + head.futex_offset, head.pending & 1);
+  if (head.pending) ReleaseRobustFutex(task, (head.pending & ~uint64_t{1}) + head.futex_offset);
 }
 
 // exit_group and fatal signals end every thread: each releases its
@@ -96,6 +94,7 @@ void ReleaseRobustList(Task& task) {
 [[noreturn]] void EndProcess(Task& task, const GuestExit& how) {
   Process& process = task.process;
   CopyBackToVforkParent(task);
+  AcquireCpu(process, task.tid);  // held to the end: the other threads stop here
   for (ThreadSlot& slot : process.slots) {
     Task* thread = slot.tid.load() ? slot.task.load() : nullptr;
     if (thread) ReleaseRobustList(*thread);
@@ -195,6 +194,9 @@ bool CpuWanted(const Task& task) {
   return lock.holder.load() == task.tid && lock.next_ticket.load() != lock.now_serving.load() + 1;
 }
 
+CpuExclusive::CpuExclusive(Task& task) : task_(task) { AcquireCpu(task.process, task.tid); }
+CpuExclusive::~CpuExclusive() { ReleaseCpu(task_.process); }
+
 MemoryChange::MemoryChange(Task& task) : task_(task) {
   task.process.memory_lock.lock();
   AcquireCpu(task.process, task.tid);
@@ -286,10 +288,11 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
 void FinishThread(Task& task, const GuestExit& how) {
   Process& process = task.process;
   if (!how.thread_only) EndProcess(task, how);
-  ReleaseRobustList(task);
-  if (task.clear_child_tid) {
+  {
+    CpuExclusive exclusive(task);
+    ReleaseRobustList(task);
     uint32_t zero = 0;
-    if (task.memory.Write(task.clear_child_tid, &zero, sizeof zero)) {
+    if (task.clear_child_tid && task.memory.Write(task.clear_child_tid, &zero, sizeof zero)) {
       HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(task.memory.Host(task.clear_child_tid)), FUTEX_WAKE, 1);
     }
   }

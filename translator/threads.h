@@ -41,6 +41,18 @@ class MemoryChange {
 };
 void MemoryChanged(Task& task, uint64_t addr, uint64_t len, bool code_changed);
 
+// Holds the CPU lock from a syscall handler: no guest code runs meanwhile,
+// so ferry's own read-modify-writes of guest words (PI futexes, robust
+// lists) are atomic with respect to the guest's non-atomic "atomics".
+class CpuExclusive {
+ public:
+  explicit CpuExclusive(Task& task);
+  ~CpuExclusive();
+
+ private:
+  Task& task_;
+};
+
 // Around translated code: the run loop calls EnterGuestCode just before
 // uc_emu_start (outside Unicorn: it may drop translated code) and
 // LeaveGuestCode after; the syscall hook calls LeaveGuestCode on entry and
