@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <mutex>
 #include <set>
 
 #include "translator/signals.h"
@@ -80,6 +81,12 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   return true;
 }
 
+// The debugger serves the main thread only (its stub has no thread
+// support yet): other threads run on without it.
+GdbStub* Debugger(const Task& task) {
+  return task.tid == task.process.leader_tid ? task.process.gdb : nullptr;
+}
+
 // Whether the guest instruction at `pc` is a breakpoint (4 bytes, or 2 for a
 // compressed one at the end of a page).
 bool IsBreakpointAt(const Task& task, uint64_t pc) {
@@ -124,7 +131,9 @@ int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
 }
 
 void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
+  static std::mutex warned_lock;  // threads may warn at once
   static std::set<uint64_t> warned;
+  std::lock_guard<std::mutex> lock(warned_lock);
   // An exec wrapper prints nothing of its own unless asked (-v).
   if (!task.options.verbose || task.options.quiet || !warned.insert(nr).second) return;
   if (row) {
@@ -139,7 +148,7 @@ void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
 // The debugger's view of a stop: serve gdb and take its next action.
 GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
                           const siginfo_t* info = nullptr) {
-  GdbStub::Action action = task.process.gdb->Stopped(task, signal, reason, info);
+  GdbStub::Action action = Debugger(task)->Stopped(task, signal, reason, info);
   if (action.how == GdbStub::Resume::kDetach) task.process.gdb = nullptr;  // the guest runs on alone
   return action;
 }
@@ -170,7 +179,7 @@ void DispatchSyscall(Task& task) {
   const SyscallRow* row = arch.HasSyscall(nr) ? FindSyscall(nr) : nullptr;
   // catch syscall: gdb sees the entry and the return (inside this hook,
   // where the registers describe the call).
-  bool caught = task.process.gdb && task.process.gdb->CatchesSyscall(nr);
+  bool caught = Debugger(task) && Debugger(task)->CatchesSyscall(nr);
   if (caught && !DebugSyscallStop(task, "syscall_entry", nr)) return;
   timespec start{};
   if (task.process.tracer) {
@@ -203,7 +212,7 @@ void DispatchSyscall(Task& task) {
   };
   if (task.process.tracer && !fork_child && !sigreturn) trace(traced);
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));
-  if (caught && task.process.gdb && !task.ended && result != kNoReturn) DebugSyscallStop(task, "syscall_return", nr);
+  if (caught && Debugger(task) && !task.ended && result != kNoReturn) DebugSyscallStop(task, "syscall_return", nr);
   RaiseSignalsForResult(task, row, raw, result);
   // A temporary mask ends before delivery unless a signal interrupted the
   // call, as in the kernel; then the first frame saves the old mask.
@@ -334,30 +343,30 @@ std::optional<std::string> AttachCpu(Task& task) {
 
 GuestExit RunGuest(Task& task, bool debugger_stop_first) {
   GdbStub::Action action;
-  if (task.process.gdb && debugger_stop_first) action = DebugStop(task, SIGTRAP);  // before the first instruction
+  if (Debugger(task) && debugger_stop_first) action = DebugStop(task, SIGTRAP);  // before the first instruction
   while (!task.ended) {
     if (action.how == GdbStub::Resume::kKill) {
       task.End({true, SIGKILL});
       break;
     }
     if (action.signal) QueueGuestSignal(task, action.signal);  // C/S with a signal after a stop
-    bool step = task.process.gdb && action.how == GdbStub::Resume::kStep;
+    bool step = Debugger(task) && action.how == GdbStub::Resume::kStep;
     action = GdbStub::Action{};
     if (task.sigreturn_pending) FinishSigreturn(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
     uint64_t pc = task.ReadReg(task.arch.reg_pc);
-    if (task.process.gdb) {
-      task.process.gdb->SkipBreakpointAt(pc);  // gdb continues from a breakpoint: not again at once
-      task.process.gdb->WatchForInterrupt(task.uc);
+    if (Debugger(task)) {
+      Debugger(task)->SkipBreakpointAt(pc);  // gdb continues from a breakpoint: not again at once
+      Debugger(task)->WatchForInterrupt(task.uc);
     }
     EnterGuestCode(task, false);  // catch up with other threads' memory changes
     BeginEmulation();  // from here a host signal stops the CPU (async_stop.h)
     if (NextActionableSignal(task)) {
       EndEmulation();
       LeaveGuestCode(task);
-      if (task.process.gdb) task.process.gdb->StopWatching();
+      if (Debugger(task)) Debugger(task)->StopWatching();
       continue;
     }
     uc_err err;
@@ -366,20 +375,20 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
       // when exits are allowed there; blocks translated meanwhile go after.
       AllowMidBlockExits(task.uc, true);
       err = uc_emu_start(task.uc, pc, task.process.stop_address, 0, 1);
-      AllowMidBlockExits(task.uc, task.process.gdb->stepping_exits());
+      AllowMidBlockExits(task.uc, Debugger(task)->stepping_exits());
       uc_ctl_flush_tb(task.uc);
     } else {
       err = uc_emu_start(task.uc, pc, task.process.stop_address, 0, 0);
     }
     EndEmulation();
     LeaveGuestCode(task);
-    if (task.process.gdb) task.process.gdb->StopWatching();
+    if (Debugger(task)) Debugger(task)->StopWatching();
     if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.process.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }
     if (task.ended) continue;
-    if (task.process.gdb && err == UC_ERR_OK) {
-      GdbStub::Hit hit = task.process.gdb->TakeHit();
+    if (Debugger(task) && err == UC_ERR_OK) {
+      GdbStub::Hit hit = Debugger(task)->TakeHit();
       if (hit.watchpoint) {
         // Unicorn stops with the PC on the access, which has taken effect:
         // report the stop after it, as a hardware watchpoint does.
@@ -415,7 +424,7 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
     info.si_addr = reinterpret_cast<void*>(from_tlb && task.fault.exact ? task.fault.addr
                                            : from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
                                                                                   : task.ReadReg(task.arch.reg_pc));
-    if (task.process.gdb) {
+    if (Debugger(task)) {
       // gdb sees the fault first; C with the signal passes it on, c drops it.
       action = DebugStop(task, info.si_signo, "", &info);
       if (action.signal != info.si_signo) continue;

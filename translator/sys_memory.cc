@@ -65,10 +65,17 @@ int64_t SysMadvise(Task& task, const SyscallArgs& a) {
                      MADV_DONTNEED);
 }
 
-// Unicorn tracks pages it has translated and drops stale blocks when the
-// guest writes to them, so an explicit instruction-cache flush has no work.
-int64_t SysFlushIcache(Task&, const SyscallArgs& a) {
-  return a.raw[2] > 1 ? -EINVAL : 0;  // flags: SYS_RISCV_FLUSH_ICACHE_LOCAL (1) or 0
+// Unicorn tracks the pages its own CPU translated and drops stale blocks
+// when that CPU writes to them; code another thread wrote is not seen. A
+// flush for all threads (no SYS_RISCV_FLUSH_ICACHE_LOCAL) makes every other
+// thread drop its translated code before it runs again.
+int64_t SysFlushIcache(Task& task, const SyscallArgs& a) {
+  if (a.raw[2] > 1) return -EINVAL;
+  if (a.raw[2] == 0 && task.process.live_threads > 1) {
+    MemoryChange changing(task);
+    MemoryChanged(task, a.raw[0], a.raw[1] > a.raw[0] ? a.raw[1] - a.raw[0] : 0, true);
+  }
+  return 0;
 }
 
 }  // namespace translator

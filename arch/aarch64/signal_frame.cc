@@ -92,7 +92,7 @@ void RestoreRegisters(uc_engine* uc, const SigContext& sc) {
 }  // namespace
 
 bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameRequest& req) {
-  static RtSigframe frame;  // 4.7 KB: kept off ferry's stack
+  thread_local RtSigframe frame;  // 4.7 KB: kept off ferry's stack; one per thread
   memset(&frame, 0, sizeof frame);
   memcpy(frame.info, req.siginfo, sizeof frame.info);
   guest::FillUContextHeader(&frame.uc.head, req);
@@ -120,7 +120,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
 bool PopSignalFrame(uc_engine* uc, const GuestAccess& memory, SignalFrameResult* result) {
   uint64_t sp = 0;
   uc_reg_read(uc, UC_ARM64_REG_SP, &sp);
-  static RtSigframe frame;
+  thread_local RtSigframe frame;
   if (sp % 16 != 0 || !memory.Read(sp, &frame, sizeof frame)) return false;
   RestoreRegisters(uc, frame.uc.uc_mcontext);
   result->saved_mask = frame.uc.head.uc_sigmask;
