@@ -32,7 +32,10 @@ bool LayoutMatches(uc_engine* uc) {
   char* cpu = *reinterpret_cast<char**>(p + kCpu);
   // Fields whose values are known at this point, and CPUState's icount
   // pointer lying just before the CPU's env, as in this build.
-  return cpu && p[kInitDone] == 1 && p[kNoExitRequest] == 0 && p[kStopRequest] == 0 &&
+  // no_exit_request and stop_request: 0 on a new instance, maybe 1 on one
+  // a thread left behind.
+  return cpu && p[kInitDone] == 1 && (p[kNoExitRequest] == 0 || p[kNoExitRequest] == 1) &&
+         (p[kStopRequest] == 0 || p[kStopRequest] == 1) &&
          *reinterpret_cast<char**>(cpu + kCpuIcountDecrPtr) ==
              *reinterpret_cast<char**>(cpu + kCpuEnvPtr) - 0x10;
 }
@@ -68,8 +71,9 @@ bool CreateRekickTimer(timer_t* timer) {
 
 bool EnableAsyncStop(uc_engine* uc) {
   if (!uc214::LayoutMatches(uc)) return false;
+  bool fresh = uc214::Bytes(uc)[uc214::kNoExitRequest] == 0;
   uc214::SetNoExitRequest(uc, true);
-  uc_ctl_flush_tb(uc);  // blocks translated so far still check after each access
+  if (fresh) uc_ctl_flush_tb(uc);  // blocks translated so far still check after each access
   t_have_rekick = CreateRekickTimer(&t_rekick);
   t_uc = uc;
   g_enabled.store(true);

@@ -316,29 +316,54 @@ int SignalForError(const Task& task, uc_err err) {
 
 std::optional<std::string> AttachCpu(Task& task) {
   const arch::ArchInfo& arch = task.arch;
-  uc_err err = uc_open(arch.unicorn_arch, arch.unicorn_mode, &task.uc);
-  if (err != UC_ERR_OK) return std::string("cannot start Unicorn: ") + uc_strerror(err);
-  uc_engine* uc = task.uc;
-  uc_ctl_set_cpu_model(uc, arch.unicorn_cpu_model);
-  uc_ctl_tlb_mode(uc, UC_TLB_VIRTUAL);
-  err = uc_mem_map_ptr(uc, 0, task.memory.size(), UC_PROT_ALL, task.memory.base());
-  if (err != UC_ERR_OK) return std::string("cannot map guest memory: ") + uc_strerror(err);
-  uc_hook hook;
-  uc_hook_add(uc, &hook, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(OnTlbFill), &task, 1, 0);
-  uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterrupt), &task, 1, 0);
+  uc_engine* uc = nullptr;
+  {
+    // A CPU an exited thread left: opening one and translating the code
+    // every thread runs again would cost milliseconds per thread.
+    std::lock_guard<std::mutex> lock(task.process.threads_lock);
+    if (!task.process.spare_cpus.empty()) {
+      SpareCpu spare = task.process.spare_cpus.back();
+      task.process.spare_cpus.pop_back();
+      uc = spare.uc;
+      task.code_generation = spare.code_generation;
+    }
+  }
+  if (uc) {
+    uc_ctl_flush_tlb(uc);
+  } else {
+    uc_err err = uc_open(arch.unicorn_arch, arch.unicorn_mode, &uc);
+    if (err != UC_ERR_OK) return std::string("cannot start Unicorn: ") + uc_strerror(err);
+    uc_ctl_set_cpu_model(uc, arch.unicorn_cpu_model);
+    uc_ctl_tlb_mode(uc, UC_TLB_VIRTUAL);
+    err = uc_mem_map_ptr(uc, 0, task.memory.size(), UC_PROT_ALL, task.memory.base());
+    if (err != UC_ERR_OK) return std::string("cannot map guest memory: ") + uc_strerror(err);
+    // The fault probe's scratch page lives past the guest space in Unicorn's
+    // physical memory, where no guest address can reach it.
+    void* scratch = mmap(nullptr, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (scratch == MAP_FAILED ||
+        uc_mem_map_ptr(uc, task.memory.size(), kPageSize, UC_PROT_ALL, scratch) != UC_ERR_OK) {
+      return std::string("cannot map the fault probe's page");
+    }
+    arch.prepare_cpu(uc);
+    task.code_generation = task.process.code_generation.load();
+  }
+  task.uc = uc;
+  task.probe.scratch = task.memory.size();
   // No UC_HOOK_MEM_* hooks: any of them sends every guest access down
   // Unicorn's slow path (stores ran 15x slower); faults come from OnTlbFill.
-  // The fault probe's scratch page lives past the guest space in Unicorn's
-  // physical memory, where no guest address can reach it.
-  void* scratch = mmap(nullptr, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (scratch != MAP_FAILED &&
-      uc_mem_map_ptr(uc, task.memory.size(), kPageSize, UC_PROT_ALL, scratch) == UC_ERR_OK) {
-    task.probe.scratch = task.memory.size();
-  }
-  arch.prepare_cpu(uc);
+  uc_hook_add(uc, &task.hooks[0], UC_HOOK_TLB_FILL, reinterpret_cast<void*>(OnTlbFill), &task, 1, 0);
+  uc_hook_add(uc, &task.hooks[1], UC_HOOK_INTR, reinterpret_cast<void*>(OnInterrupt), &task, 1, 0);
   EnableAsyncStop(uc);  // or, on an unknown Unicorn, signals wait for the next syscall
-  task.code_generation = task.process.code_generation.load();
   return std::nullopt;
+}
+
+void DetachCpu(Task& task) {
+  DisableAsyncStop();
+  uc_hook_del(task.uc, task.hooks[0]);
+  uc_hook_del(task.uc, task.hooks[1]);
+  std::lock_guard<std::mutex> lock(task.process.threads_lock);
+  task.process.spare_cpus.push_back(SpareCpu{task.uc, task.code_generation});
+  task.uc = nullptr;
 }
 
 GuestExit RunGuest(Task& task, bool debugger_stop_first) {

@@ -12,6 +12,9 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
+
+#include <unicorn/unicorn.h>
 
 #include "arch/arch.h"
 #include "translator/guest_memory.h"
@@ -66,6 +69,12 @@ struct CpuLock {
 
 constexpr int kMaxThreads = 1024;
 
+// A Unicorn instance an exited thread left for the next (cpu.h).
+struct SpareCpu {
+  uc_engine* uc;
+  uint64_t code_generation;  // Process::code_generation its translations match
+};
+
 struct Process {
   Process(const arch::ArchInfo& arch, GuestMemory& memory, const Options& options)
       : arch(arch), memory(memory), options(options) {}
@@ -95,6 +104,7 @@ struct Process {
   std::mutex threads_lock;
   ThreadSlot slots[kMaxThreads];
   int live_threads = 0;
+  std::vector<SpareCpu> spare_cpus;
   pid_t leader_tid = 0;           // the main thread, whose exit code the process keeps
   int leader_exit_code = -1;      // set when the main thread ended alone
 

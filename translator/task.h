@@ -95,6 +95,7 @@ class Task {
   GuestMemory& memory;
   const Options& options;
   uc_engine* uc = nullptr;
+  uc_hook hooks[2] = {};  // TLB fill and interrupt, bound to this Task
   pid_t tid = 0;
 
   std::atomic<uint64_t>& sigmask;  // blocked signals (bit sig-1), in the slot for signal handlers

@@ -288,6 +288,10 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
 void FinishThread(Task& task, const GuestExit& how) {
   Process& process = task.process;
   if (!how.thread_only) EndProcess(task, how);
+  task.helper.reset();
+  // The CPU goes back to the process before the CLONE_CHILD_CLEARTID wake:
+  // a joiner that creates the next thread at once finds it there.
+  DetachCpu(task);
   {
     CpuExclusive exclusive(task);
     ReleaseRobustList(task);
@@ -296,12 +300,8 @@ void FinishThread(Task& task, const GuestExit& how) {
       HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(task.memory.Host(task.clear_child_tid)), FUTEX_WAKE, 1);
     }
   }
-  task.helper.reset();
-  DisableAsyncStop();
   bool last;
   {
-    // The slot stays claimed until the CPU is gone, so a memory change
-    // never waits on a thread that is tearing down; it is out of guest code.
     std::lock_guard<std::mutex> lock(process.threads_lock);
     last = --process.live_threads == 0;
     if (task.tid == process.leader_tid) process.leader_exit_code = how.value;
@@ -316,7 +316,6 @@ void FinishThread(Task& task, const GuestExit& how) {
     int code = process.leader_exit_code >= 0 ? process.leader_exit_code : how.value;
     EndProcess(task, GuestExit{false, code});
   }
-  task.uc = nullptr;
 }
 
 void CopyBackToVforkParent(Task& task) {
