@@ -103,6 +103,7 @@ int main(int argc, char** argv, char** environ) {
     if (!options.quiet) fprintf(stderr, "ferry: waiting for gdb on %s\n", options.gdb.c_str());
     if (!gdb->Accept(&error)) return Fail(options.program, error, 1);
     task.process.gdb = gdb.get();
+    gdb->AddCpu(task.uc);
   }
   std::string trace_error;
   task.process.tracer = Tracer::Create(options.trace, &trace_error);

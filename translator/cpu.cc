@@ -81,11 +81,7 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   return true;
 }
 
-// The debugger serves the main thread only (its stub has no thread
-// support yet): other threads run on without it.
-GdbStub* Debugger(const Task& task) {
-  return task.tid == task.process.leader_tid ? task.process.gdb : nullptr;
-}
+GdbStub* Debugger(const Task& task) { return task.process.gdb; }
 
 // Whether the guest instruction at `pc` is a breakpoint (4 bytes, or 2 for a
 // compressed one at the end of a page).
@@ -148,6 +144,8 @@ void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
 // The debugger's view of a stop: serve gdb and take its next action.
 GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
                           const siginfo_t* info = nullptr) {
+  // All-stop: while this thread holds the CPU, no other runs guest code.
+  CpuExclusive exclusive(task);
   GdbStub::Action action = Debugger(task)->Stopped(task, signal, reason, info);
   if (action.how == GdbStub::Resume::kDetach) task.process.gdb = nullptr;  // the guest runs on alone
   return action;
@@ -354,11 +352,15 @@ std::optional<std::string> AttachCpu(Task& task) {
   uc_hook_add(uc, &task.hooks[0], UC_HOOK_TLB_FILL, reinterpret_cast<void*>(OnTlbFill), &task, 1, 0);
   uc_hook_add(uc, &task.hooks[1], UC_HOOK_INTR, reinterpret_cast<void*>(OnInterrupt), &task, 1, 0);
   EnableAsyncStop(uc);  // or, on an unknown Unicorn, signals wait for the next syscall
+  // Its breakpoints and watchpoints (after EnableAsyncStop: with points
+  // set, exits inside blocks are allowed again).
+  if (task.process.gdb) task.process.gdb->AddCpu(uc);
   return std::nullopt;
 }
 
 void DetachCpu(Task& task) {
   DisableAsyncStop();
+  if (task.process.gdb) task.process.gdb->RemoveCpu(task.uc);
   uc_hook_del(task.uc, task.hooks[0]);
   uc_hook_del(task.uc, task.hooks[1]);
   std::lock_guard<std::mutex> lock(task.process.threads_lock);
@@ -375,23 +377,21 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
       break;
     }
     if (action.signal) QueueGuestSignal(task, action.signal);  // C/S with a signal after a stop
-    bool step = Debugger(task) && action.how == GdbStub::Resume::kStep;
+    bool step = Debugger(task) && (action.how == GdbStub::Resume::kStep || Debugger(task)->TakeStepFor(task.tid));
     action = GdbStub::Action{};
     if (task.sigreturn_pending) FinishSigreturn(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;
     uint64_t pc = task.ReadReg(task.arch.reg_pc);
-    if (Debugger(task)) {
-      Debugger(task)->SkipBreakpointAt(pc);  // gdb continues from a breakpoint: not again at once
-      Debugger(task)->WatchForInterrupt(task.uc);
-    }
     EnterGuestCode(task, false);  // catch up with other threads' memory changes
+    // gdb continues from a breakpoint: not again at once (set under the CPU
+    // lock, so another thread's resume cannot take it over).
+    if (Debugger(task)) Debugger(task)->SkipBreakpointAt(task.tid, pc);
     BeginEmulation();  // from here a host signal stops the CPU (async_stop.h)
     if (NextActionableSignal(task)) {
       EndEmulation();
       LeaveGuestCode(task);
-      if (Debugger(task)) Debugger(task)->StopWatching();
       continue;
     }
     uc_err err;
@@ -407,7 +407,6 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
     }
     EndEmulation();
     LeaveGuestCode(task);
-    if (Debugger(task)) Debugger(task)->StopWatching();
     if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.process.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "translator/async_stop.h"
+#include "translator/signals.h"
 #include "translator/sysroot.h"
 #include "translator/task.h"
 
@@ -105,7 +106,8 @@ int HostSignal(int gdb) {
 
 void OnGdbBreakpoint(uc_engine* uc, uint64_t address, uint32_t, void* user) {
   GdbStub& stub = *static_cast<GdbStub*>(user);
-  if (stub.skip_armed_ && address == stub.skip_pc_) {
+  Task* current = CurrentTask();
+  if (stub.skip_armed_ && address == stub.skip_pc_ && current && current->tid == stub.skip_tid_) {
     stub.skip_armed_ = false;  // resuming from here: this hit is the one gdb continued from
     return;
   }
@@ -300,12 +302,12 @@ GdbStub::Hit GdbStub::TakeHit() {
   return hit;
 }
 
-void GdbStub::WatchForInterrupt(uc_engine* uc) {
-  if (fd_ < 0) return;
+void GdbStub::WatchForInterrupt() {
+  if (fd_ < 0 || watcher_.joinable()) return;
   if (wake_pipe_[0] < 0 && pipe2(wake_pipe_, O_CLOEXEC) != 0) return;
   watching_.store(true);
   int fd = fd_, wake = wake_pipe_[0];
-  watcher_ = std::thread([this, uc, fd, wake] {
+  watcher_ = std::thread([this, fd, wake] {
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals are the guest thread's business
@@ -322,7 +324,6 @@ void GdbStub::WatchForInterrupt(uc_engine* uc) {
       if (c == '\x03') {
         recv(fd, &c, 1, MSG_DONTWAIT);
         RequestDebuggerStop();
-        uc_emu_stop(uc);  // also when asynchronous stops are off (an unknown Unicorn)
       } else {
         break;  // a packet while running: leave it for the next stop
       }
@@ -396,65 +397,117 @@ std::string GdbStub::Xfer(Task& task, const std::string& object, const std::stri
   return (offset + chunk.size() >= data.size() ? "l" : "m") + chunk;
 }
 
-void GdbStub::UpdateExitMode(Task& task) {
+void GdbStub::UpdateExitMode(uc_engine* uc) {
   // A breakpoint or watchpoint stops before its instruction only when
   // Unicorn checks for exits inside blocks; with none set, ferry keeps the
   // faster, block-start-only mode (async_stop.h) and its signal kicks.
-  AllowMidBlockExits(task.uc, stepping_exits());
+  AllowMidBlockExits(uc, stepping_exits());
   SetKicksEnabled(!stepping_exits());
-  uc_ctl_flush_tb(task.uc);
+  uc_ctl_flush_tb(uc);
 }
 
-std::string GdbStub::InsertPoint(Task& task, char type, uint64_t addr, uint64_t len) {
+bool GdbStub::HookPoint(uc_engine* uc, CpuHooks* hooks, uint64_t addr) {
   uc_hook hook;
-  if (type == '0' || type == '1') {
-    if (breakpoints_.count(addr)) return "OK";
-    if (uc_hook_add(task.uc, &hook, UC_HOOK_CODE, reinterpret_cast<void*>(OnGdbBreakpoint), this, addr,
-                    addr) != UC_ERR_OK) {
-      return "E01";
+  if (auto bp = breakpoints_.find(addr); bp != breakpoints_.end() && !hooks->breakpoints.count(addr)) {
+    if (uc_hook_add(uc, &hook, UC_HOOK_CODE, reinterpret_cast<void*>(OnGdbBreakpoint), this, addr, addr) !=
+        UC_ERR_OK) {
+      return false;
     }
-    breakpoints_[addr] = hook;
+    hooks->breakpoints[addr] = hook;
+  }
+  if (auto wp = watchpoints_.find(addr); wp != watchpoints_.end()) {
+    if (auto old = hooks->watchpoints.find(addr); old != hooks->watchpoints.end()) uc_hook_del(uc, old->second);
+    hooks->watchpoints.erase(addr);
+    char kind = wp->second.second;
+    int kinds = kind == 'w' ? UC_HOOK_MEM_WRITE : kind == 'r' ? UC_HOOK_MEM_READ : UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE;
+    if (uc_hook_add(uc, &hook, kinds, reinterpret_cast<void*>(OnGdbWatch), this, addr,
+                    addr + wp->second.first - 1) != UC_ERR_OK) {
+      return false;
+    }
+    hooks->watchpoints[addr] = hook;
+  }
+  return true;
+}
+
+void GdbStub::UnhookPoint(uc_engine* uc, CpuHooks* hooks, uint64_t addr, bool watch) {
+  auto& map = watch ? hooks->watchpoints : hooks->breakpoints;
+  auto it = map.find(addr);
+  if (it == map.end()) return;
+  uc_hook_del(uc, it->second);
+  map.erase(it);
+}
+
+void GdbStub::AddCpu(uc_engine* uc) {
+  std::lock_guard<std::mutex> lock(cpus_lock_);
+  CpuHooks& hooks = cpus_[uc];
+  for (auto& [addr, unused] : breakpoints_) HookPoint(uc, &hooks, addr);
+  for (auto& [addr, unused] : watchpoints_) HookPoint(uc, &hooks, addr);
+  if (stepping_exits()) UpdateExitMode(uc);
+}
+
+void GdbStub::RemoveCpu(uc_engine* uc) {
+  std::lock_guard<std::mutex> lock(cpus_lock_);
+  auto it = cpus_.find(uc);
+  if (it == cpus_.end()) return;
+  for (auto& [addr, hook] : it->second.breakpoints) uc_hook_del(uc, hook);
+  for (auto& [addr, hook] : it->second.watchpoints) uc_hook_del(uc, hook);
+  bool had_points = stepping_exits();
+  cpus_.erase(it);
+  if (had_points) {
+    AllowMidBlockExits(uc, false);  // back to the fast mode for a CPU that may be reused without us
+    uc_ctl_flush_tb(uc);
+  }
+}
+
+std::string GdbStub::InsertPoint(char type, uint64_t addr, uint64_t len) {
+  std::lock_guard<std::mutex> lock(cpus_lock_);
+  if (type == '0' || type == '1') {
+    breakpoints_[addr] = true;
   } else if (type == '2' || type == '3' || type == '4') {
-    int kinds = type == '2' ? UC_HOOK_MEM_WRITE : type == '3' ? UC_HOOK_MEM_READ
-                                                              : UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE;
     if (len == 0) return "E01";
-    if (uc_hook_add(task.uc, &hook, kinds, reinterpret_cast<void*>(OnGdbWatch), this, addr,
-                    addr + len - 1) != UC_ERR_OK) {
-      return "E01";
-    }
-    auto old = watchpoints_.find(addr);
-    if (old != watchpoints_.end()) uc_hook_del(task.uc, old->second.first);
-    watchpoints_[addr] = {hook, type == '2' ? 'w' : type == '3' ? 'r' : 'a'};
+    watchpoints_[addr] = {len, type == '2' ? 'w' : type == '3' ? 'r' : 'a'};
   } else {
     return "";
   }
-  UpdateExitMode(task);
-  return "OK";
-}
-
-std::string GdbStub::RemovePoint(Task& task, char type, uint64_t addr, uint64_t) {
-  if (type == '0' || type == '1') {
-    auto it = breakpoints_.find(addr);
-    if (it != breakpoints_.end()) {
-      uc_hook_del(task.uc, it->second);
-      breakpoints_.erase(it);
-    }
-  } else if (type == '2' || type == '3' || type == '4') {
-    auto it = watchpoints_.find(addr);
-    if (it != watchpoints_.end()) {
-      uc_hook_del(task.uc, it->second.first);
-      watchpoints_.erase(it);
-    }
-  } else {
-    return "";
+  for (auto& [uc, hooks] : cpus_) {
+    if (!HookPoint(uc, &hooks, addr)) return "E01";
+    UpdateExitMode(uc);
   }
-  UpdateExitMode(task);
   return "OK";
 }
 
-std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bool* resumed) {
-  const arch::ArchInfo& arch = task.arch;
-  std::string tid = Number(static_cast<uint64_t>(getpid()));
+std::string GdbStub::RemovePoint(char type, uint64_t addr, uint64_t) {
+  std::lock_guard<std::mutex> lock(cpus_lock_);
+  bool watch = type == '2' || type == '3' || type == '4';
+  if (type != '0' && type != '1' && !watch) return "";
+  (watch ? watchpoints_.erase(addr) : breakpoints_.erase(addr));
+  for (auto& [uc, hooks] : cpus_) {
+    UnhookPoint(uc, &hooks, addr, watch);
+    UpdateExitMode(uc);
+  }
+  return "OK";
+}
+
+Task* GdbStub::FindThread(Task& any, pid_t tid) {
+  for (ThreadSlot& slot : any.process.slots) {
+    if (slot.tid.load() != tid) continue;
+    Task* task = slot.task.load();
+    return task && task->uc ? task : nullptr;  // not while it starts or ends
+  }
+  return nullptr;
+}
+
+Task& GdbStub::ThreadTask(Task& stopped, pid_t tid) {
+  if (tid <= 0 || tid == stopped.tid) return stopped;
+  Task* other = FindThread(stopped, tid);
+  return other ? *other : stopped;
+}
+
+std::string GdbStub::Handle(Task& stopped, const std::string& p, Action* resume, bool* resumed) {
+  const arch::ArchInfo& arch = stopped.arch;
+  std::string tid = Number(static_cast<uint64_t>(stopped.tid));
+  // Hg: registers (and memory, which all threads share) of the selected thread.
+  Task& task = ThreadTask(stopped, general_tid_);
   auto starts = [&](const char* prefix) { return p.compare(0, strlen(prefix), prefix) == 0; };
   if (p.empty()) return "";
   switch (p[0]) {
@@ -532,7 +585,7 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
       }
       if (bytes.size() != len) return "E01";
       if (!task.memory.Write(addr, bytes.data(), bytes.size())) return "E14";
-      uc_ctl_remove_cache(task.uc, addr, addr + len);  // it may have been code
+      for (auto& [uc, hooks] : cpus_) uc_ctl_remove_cache(uc, addr, addr + len);  // it may have been code
       return "OK";
     }
     case 'Z':
@@ -543,13 +596,15 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
           !ParseHex(p, &pos, &kind)) {
         return "E01";
       }
-      return p[0] == 'Z' ? InsertPoint(task, p[1], addr, kind) : RemovePoint(task, p[1], addr, kind);
+      return p[0] == 'Z' ? InsertPoint(p[1], addr, kind) : RemovePoint(p[1], addr, kind);
     }
     case 'c':
     case 's':
     case 'C':
     case 'S': {
       resume->how = (p[0] == 'c' || p[0] == 'C') ? Resume::kContinue : Resume::kStep;
+      step_tid_ = resume->how == Resume::kStep ? (continue_tid_ > 0 ? continue_tid_ : stopped.tid) : 0;
+      if (resume->how == Resume::kStep && step_tid_ != stopped.tid) resume->how = Resume::kContinue;
       resume->signal = 0;
       if (p[0] == 'C' || p[0] == 'S') {
         size_t pos = 1;
@@ -569,17 +624,61 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
       *resumed = true;
       Disconnect();
       return "";
-    case 'H':
+    case 'H': {  // Hg / Hc THREAD: -1 all, 0 any
+      if (p.size() < 3 || (p[1] != 'g' && p[1] != 'c')) return "E01";
+      int64_t chosen = p.compare(2, 2, "-1") == 0 ? -1 : 0;
+      size_t pos = 2;
+      uint64_t id = 0;
+      if (chosen == 0 && ParseHex(p, &pos, &id)) chosen = static_cast<int64_t>(id);
+      if (chosen > 0 && !FindThread(stopped, static_cast<pid_t>(chosen))) return "E01";
+      (p[1] == 'g' ? general_tid_ : continue_tid_) = static_cast<pid_t>(chosen);
       return "OK";
-    case 'T':
-      return "OK";
+    }
+    case 'T': {
+      size_t pos = 1;
+      uint64_t id;
+      if (!ParseHex(p, &pos, &id)) return "E01";
+      return FindThread(stopped, static_cast<pid_t>(id)) ? "OK" : "E01";
+    }
   }
   if (p == "vCont?") return "vCont;c;C;s;S";
   if (starts("vCont;")) {
-    // One thread: the first action applies to it.
-    std::string action = p.substr(6, p.find_first_of(";:", 6) - 6);
-    if (action.empty()) return "E01";
-    return Handle(task, action, resume, resumed);
+    // vCont;ACTION[:THREAD];...: the first action naming the stopped thread,
+    // or naming none, is its own; a step for another thread makes that one
+    // step when it next runs (the rest continue, as gdb's default
+    // scheduler-locking off asks).
+    std::string own, step_other;
+    size_t at = 6;
+    while (at <= p.size()) {
+      size_t end = p.find(';', at);
+      if (end == std::string::npos) end = p.size();
+      std::string item = p.substr(at, end - at);
+      size_t colon = item.find(':');
+      std::string action = item.substr(0, colon);
+      pid_t target = 0;
+      if (colon != std::string::npos) {
+        size_t pos = colon + 1;
+        uint64_t id;
+        if (item.compare(pos, 2, "-1") != 0 && ParseHex(item, &pos, &id)) target = static_cast<pid_t>(id);
+      }
+      if (action.empty()) return "E01";
+      if ((action[0] == 's' || action[0] == 'S') && target > 0 && target != stopped.tid) {
+        if (step_other.empty()) step_other = Number(static_cast<uint64_t>(target));
+      } else if (own.empty() && (target <= 0 || target == stopped.tid)) {
+        own = action;
+      }
+      at = end + 1;
+    }
+    if (own.empty()) own = "c";
+    continue_tid_ = 0;
+    std::string reply = Handle(stopped, own, resume, resumed);
+    if (!step_other.empty()) {
+      size_t pos = 0;
+      uint64_t id;
+      ParseHex(step_other, &pos, &id);
+      step_tid_ = static_cast<pid_t>(id);
+    }
+    return reply;
   }
   if (starts("vKill")) {
     SendPacket("OK");
@@ -618,9 +717,22 @@ std::string GdbStub::Handle(Task& task, const std::string& p, Action* resume, bo
   }
   if (p == "qAttached" || starts("qAttached:")) return "1";
   if (p == "qC") return "QC" + tid;
-  if (p == "qfThreadInfo") return "m" + tid;
+  if (p == "qfThreadInfo") {
+    std::string list;
+    for (ThreadSlot& slot : stopped.process.slots) {
+      pid_t id = slot.tid.load();
+      if (id && FindThread(stopped, id)) list += (list.empty() ? "m" : ",") + Number(static_cast<uint64_t>(id));
+    }
+    return list.empty() ? "l" : list;
+  }
   if (p == "qsThreadInfo") return "l";
-  if (starts("qThreadExtraInfo")) return Hex(task.arch.name, strlen(task.arch.name));
+  if (starts("qThreadExtraInfo,")) {
+    size_t pos = 17;
+    uint64_t id;
+    if (!ParseHex(p, &pos, &id) || !FindThread(stopped, static_cast<pid_t>(id))) return "E01";
+    std::string what = std::string(arch.name) + (static_cast<pid_t>(id) == stopped.process.leader_tid ? ", main thread" : "");
+    return Hex(what.data(), what.size());
+  }
   if (p == "qSymbol::") return "OK";
   if (starts("qXfer:")) {
     // qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH
@@ -747,8 +859,18 @@ GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reas
     last_siginfo_.si_code = signal == SIGTRAP ? TRAP_BRKPT : SI_USER;
   }
   Action resume;
+  if (reason == "swbreak:;") {
+    // Another thread's stop was served while this one waited to report its
+    // breakpoint; gdb may have removed that breakpoint meanwhile.
+    uint64_t pc = 0;
+    uc_reg_read(task.uc, task.arch.reg_pc, &pc);
+    std::lock_guard<std::mutex> lock(cpus_lock_);
+    if (!breakpoints_.count(pc)) return resume;
+  }
+  StopWatching();
   if (fd_ < 0) return resume;
-  std::string tid = Number(static_cast<uint64_t>(getpid()));
+  std::string tid = Number(static_cast<uint64_t>(task.tid));
+  general_tid_ = continue_tid_ = 0;  // gdb selects again after each stop
   last_stop_ = "T" + StopCode(GdbSignal(signal)) + "thread:" + tid + ";" + reason;
   if (reported_initial_stop_) SendPacket(last_stop_);
   reported_initial_stop_ = true;
@@ -766,23 +888,32 @@ GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reas
     if (!resumed) continue;
     if (resume.how == Resume::kDetach) {
       // Breakpoints go with the debugger.
-      for (auto& [addr, hook] : breakpoints_) uc_hook_del(task.uc, hook);
-      for (auto& [addr, w] : watchpoints_) uc_hook_del(task.uc, w.first);
+      std::lock_guard<std::mutex> lock(cpus_lock_);
       breakpoints_.clear();
       watchpoints_.clear();
-      UpdateExitMode(task);
+      for (auto& [uc, hooks] : cpus_) {
+        for (auto& [addr, hook] : hooks.breakpoints) uc_hook_del(uc, hook);
+        for (auto& [addr, hook] : hooks.watchpoints) uc_hook_del(uc, hook);
+        hooks = CpuHooks{};
+        UpdateExitMode(uc);
+      }
       Disconnect();
     }
+    // While the guest runs, a Ctrl-C (0x03) from gdb stops whichever
+    // thread runs, or the main thread's blocking call.
+    if (resume.how == Resume::kContinue || resume.how == Resume::kStep) WatchForInterrupt();
     return resume;
   }
 }
 
 void GdbStub::Exited(int status) {
+  StopWatching();
   SendPacket("W" + StopCode(status & 0xff));
   Disconnect();
 }
 
 void GdbStub::Killed(int sig) {
+  StopWatching();
   SendPacket("X" + StopCode(GdbSignal(sig)));
   Disconnect();
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -56,16 +57,32 @@ class GdbStub {
     char watch_kind = 0;  // 'w', 'r', 'a'
   };
   Hit TakeHit();
-  // Resuming at `pc` must not stop at a breakpoint there at once.
-  void SkipBreakpointAt(uint64_t pc) { skip_pc_ = pc; skip_armed_ = true; }
+  // Thread `tid` resuming at `pc` must not stop at a breakpoint there at once.
+  void SkipBreakpointAt(pid_t tid, uint64_t pc) {
+    skip_tid_ = tid;
+    skip_pc_ = pc;
+    skip_armed_ = true;
+  }
+  // Whether gdb asked thread `tid` (not the one that reported the stop) to
+  // step: it steps once when it next runs.
+  bool TakeStepFor(pid_t tid) {
+    if (step_tid_ != tid) return false;
+    step_tid_ = 0;
+    return true;
+  }
+  // Every thread's CPU carries the breakpoints and watchpoints: added as a
+  // thread gets its CPU, removed as it gives it back.
+  void AddCpu(uc_engine* uc);
+  void RemoveCpu(uc_engine* uc);
   // QCatchSyscalls: whether gdb wants to stop at entry to and return from `nr`.
   bool CatchesSyscall(uint64_t nr) const {
     return catch_all_syscalls_ || caught_syscalls_.count(nr) != 0;
   }
   bool stepping_exits() const { return !breakpoints_.empty() || !watchpoints_.empty(); }
 
-  // Runs while the guest runs: a 0x03 from gdb stops the CPU.
-  void WatchForInterrupt(uc_engine* uc);
+  // Runs while the guest runs (from a resume to the next stop): a 0x03
+  // from gdb requests a debugger stop (async_stop.h).
+  void WatchForInterrupt();
   void StopWatching();
 
  private:
@@ -78,9 +95,16 @@ class GdbStub {
                    uint64_t length);
   std::string TargetXml(const Task& task) const;
   std::string HostFile(Task& task, const std::string& packet);  // vFile:...
-  std::string InsertPoint(Task& task, char type, uint64_t addr, uint64_t len);
-  std::string RemovePoint(Task& task, char type, uint64_t addr, uint64_t len);
-  void UpdateExitMode(Task& task);
+  struct CpuHooks {
+    std::map<uint64_t, uc_hook> breakpoints, watchpoints;
+  };
+  std::string InsertPoint(char type, uint64_t addr, uint64_t len);
+  std::string RemovePoint(char type, uint64_t addr, uint64_t len);
+  bool HookPoint(uc_engine* uc, CpuHooks* hooks, uint64_t addr);
+  void UnhookPoint(uc_engine* uc, CpuHooks* hooks, uint64_t addr, bool watch);
+  void UpdateExitMode(uc_engine* uc);
+  static Task* FindThread(Task& any, pid_t tid);
+  static Task& ThreadTask(Task& stopped, pid_t tid);
   void Disconnect();
 
   int listen_fd_ = -1;
@@ -92,10 +116,16 @@ class GdbStub {
   std::map<int, int> files_;  // vFile descriptors gdb holds: its number -> ours
   std::string unix_path_;
   std::string pending_input_;
-  std::map<uint64_t, uc_hook> breakpoints_;
+  std::mutex cpus_lock_;  // threads add and remove CPUs while another is stopped
+  std::map<uc_engine*, CpuHooks> cpus_;
+  std::map<uint64_t, bool> breakpoints_;
   bool catch_all_syscalls_ = false;
   std::map<uint64_t, bool> caught_syscalls_;
-  std::map<uint64_t, std::pair<uc_hook, char>> watchpoints_;  // addr -> hook, kind
+  std::map<uint64_t, std::pair<uint64_t, char>> watchpoints_;  // addr -> length, kind
+  pid_t general_tid_ = 0;   // Hg: whose registers (0: the stopped thread)
+  pid_t continue_tid_ = 0;  // Hc: which thread s/c act on
+  pid_t step_tid_ = 0;      // a thread other than the stopped one asked to step
+  pid_t skip_tid_ = 0;
   uint64_t skip_pc_ = 0;
   bool skip_armed_ = false;
   Hit hit_;

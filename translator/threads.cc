@@ -137,7 +137,6 @@ void* GuestThreadMain(void* argument) {
   }
   auto task = std::make_unique<Task>(process, *slot);
   task->tid = tid;
-  slot->task.store(task.get());
   if (auto error = AttachCpu(*task)) {
       std::lock_guard<std::mutex> lock(process.threads_lock);
     slot->tid.store(0);
@@ -155,6 +154,7 @@ void* GuestThreadMain(void* argument) {
   if (start->flags & CLONE_CHILD_SETTID) task->memory.Write(start->child_tid, &tid32, sizeof tid32);
   if (start->flags & CLONE_PARENT_SETTID) task->memory.Write(start->parent_tid, &tid32, sizeof tid32);
   if (start->flags & CLONE_CHILD_CLEARTID) task->clear_child_tid = start->child_tid;
+  slot->task.store(task.get());  // ready for the debugger and the process's end
   SetCurrentTask(task.get());
   Started(start, tid);
   sigset_t none;

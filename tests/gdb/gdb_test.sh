@@ -26,7 +26,7 @@ case $case_name in
     ;;
   next_step)
     cmds=("break twice" "continue" "next" "step" "bt 1" "kill")
-    want=('Breakpoint 1, twice \(x=7\)' '^20\s' '^square \(x=7\) at .*debugee.c:1[0-9]'
+    want=('Breakpoint 1, twice \(x=7\)' '^[0-9]+\s+return a \+ square\(x\);' '^square \(x=7\) at .*debugee.c:1[0-9]'
           '^#0  square \(x=7\)')
     want_status=137
     ;;
@@ -61,6 +61,16 @@ case $case_name in
     cmds=("continue" "bt" "p \$_siginfo.si_signo" "p \$_siginfo._sifields._sigfault.si_addr" "kill")
     want=('Program received signal SIGSEGV' '^#0  0x[0-9a-f]+ in main \(argc=2' '^\$1 = 11$' '^\$2 = \(void \*\) 0x0$')
     want_status=137
+    ;;
+  threads)
+    # Four threads alive at the breakpoint (past the barrier all four
+    # wait at): gdb lists them all, shows a worker's stack and switches.
+    guest_args=(threads)
+    cmds=("break past_barrier" "continue" "info threads" "bt 3" "thread 1" "bt 1" "delete" "continue")
+    want=('Breakpoint 1, past_barrier \(id=[1-3]\)' '^#1  0x[0-9a-f]+ in worker_body \(id=[1-3]\)' '^\*? +1 +Thread [0-9]+' '^\*? +2 +Thread [0-9]+'
+          '^\*? +3 +Thread [0-9]+' '^\*? +4 +Thread [0-9]+' '^#2  0x[0-9a-f]+ in worker \(arg='
+          '^\[Switching to thread 1 ' 'exited normally')
+    want_out="threads sum 60" want_status=0
     ;;
   interrupt)
     guest_args=(spin)

@@ -2,8 +2,11 @@
 """protocol_test.py FERRY GUEST: ferry's gdb stub at the protocol level, with
 input gdb itself never sends: garbage, bad checksums, unknown and malformed
 packets, an unmapped address, Ctrl-C (0x03) while the guest runs, a second
-client, and a client that disconnects mid-session (the guest then runs on)."""
+client, and a client that disconnects mid-session (the guest then runs on);
+and the thread packets on a threaded guest (qfThreadInfo, T, Hg, vCont for
+another thread, qThreadExtraInfo)."""
 import os
+import struct
 import shutil
 import socket
 import subprocess
@@ -65,6 +68,24 @@ class Client:
 
 
 made_dirs = []
+
+
+def symbol_address(path, name):
+    """The value of symbol `name` in a 64-bit little-endian ELF's .symtab."""
+    data = open(path, "rb").read()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    for sh in sections:
+        if sh[1] != 2:  # SHT_SYMTAB
+            continue
+        strtab = sections[sh[6]]
+        for at in range(sh[4], sh[4] + sh[5], 24):
+            st_name, _, _, _, st_value, _ = struct.unpack_from("<IBBHQQ", data, at)
+            end = data.index(b"\0", strtab[4] + st_name)
+            if data[strtab[4] + st_name:end] == name:
+                return st_value
+    raise KeyError(name)
 
 
 def wait_asleep(pid, timeout=10.0):
@@ -205,6 +226,53 @@ except subprocess.TimeoutExpired:
     p.kill()
     out, err = p.communicate()
 check(p.returncode == 0 and out == b"done\n", "after a disconnect the guest runs to its end (%s, %r)" % (p.returncode, out))
+
+# Threads: a breakpoint one of three workers hits with all four threads alive.
+p, path = start(["threads"])
+c = Client(path)
+c.request(b"qSupported")
+ack, body, _ = c.request(b"Z0,%x,4" % symbol_address(guest, b"past_barrier"))
+check(body == b"OK", "a breakpoint in the workers' code is accepted")
+c.send_raw(frame(b"vCont;c"))
+c.ack()
+body, _ = c.reply()
+stopped = body.split(b"thread:")[1].split(b";")[0] if b"thread:" in body else b""
+check(body.startswith(b"T05") and stopped and int(stopped, 16) != p.pid,
+      "a worker thread (not the main one) reports the breakpoint (%r)" % body)
+ack, body, _ = c.request(b"qfThreadInfo")
+ids = body[1:].split(b",") if body.startswith(b"m") else []
+check(len(ids) == 4 and b"%x" % p.pid in ids and stopped in ids, "qfThreadInfo lists all four threads (%r)" % body)
+ack, body, _ = c.request(b"qsThreadInfo")
+check(body == b"l", "qsThreadInfo ends the list")
+check(all(c.request(b"T" + i)[1] == b"OK" for i in ids), "T: every listed thread is alive")
+ack, body, _ = c.request(b"T1")
+check(body.startswith(b"E"), "T: a thread that does not exist is an error (%r)" % body)
+ack, body, _ = c.request(b"qThreadExtraInfo,%x" % p.pid)
+check(b"main thread" in bytes.fromhex(body.decode()), "qThreadExtraInfo names the main thread")
+ack, stopped_regs, _ = c.request(b"g")
+ack, body, _ = c.request(b"Hg%x" % p.pid)
+ack, main_regs, _ = c.request(b"g")
+check(body == b"OK" and main_regs != stopped_regs and len(main_regs) == len(stopped_regs),
+      "Hg selects the main thread's registers")
+ack, body, _ = c.request(b"Hg" + stopped)
+ack, pc_before, _ = c.request(b"p20")
+for _ in range(4):  # other workers' breakpoint stops may come first (all-stop)
+    c.send_raw(frame(b"vCont;s:" + stopped + b";c"))
+    c.ack()
+    body, _ = c.reply()
+    if body.startswith(b"T05thread:" + stopped + b";"):
+        break
+c.request(b"Hg" + stopped)
+ack, pc_after, _ = c.request(b"p20")
+check(body.startswith(b"T05thread:" + stopped + b";") and pc_after != pc_before,
+      "vCont;s:THREAD;c steps that thread one instruction (%r)" % body)
+c.request(b"z0,%x,4" % symbol_address(guest, b"past_barrier"))
+c.send_raw(frame(b"vCont;c"))
+c.ack()
+body, _ = c.reply()
+check(body == b"W00", "without the breakpoint the threads finish and the guest exits 0 (%r)" % body)
+out, err = p.communicate(timeout=20)
+check(out == b"threads sum 60\n", "the threaded guest's output (%r)" % out)
 
 for d in made_dirs:
     shutil.rmtree(d, ignore_errors=True)

@@ -36,13 +36,19 @@ static void sem_wait_all(sem_t* s) { while (sem_wait(s) != 0) { } }
 static void pause_ms(int ms) { struct timespec t = {0, ms * 1000000L}; nanosleep(&t, NULL); }
 /* Waits (up to 5 s) for *v to become nonzero. */
 static int wait_nonzero(volatile pid_t* v) {
-  for (int i = 0; i < 5000 && !*v; i++) pause_ms(1);
-  return *v != 0;
+  for (int i = 0; i < 5000 && !__atomic_load_n(v, __ATOMIC_ACQUIRE); i++) pause_ms(1);
+  return __atomic_load_n(v, __ATOMIC_ACQUIRE) != 0;
 }
 
 static volatile pid_t usr1_tid, usr2_tid;
 static volatile pthread_t usr1_self;
-static void on_usr1(int sig) { (void)sig; usr1_tid = gettid(); usr1_self = pthread_self(); }
+/* pthread_self first, then the tid the waiter polls for (release): it must
+   not see the tid with a stale pthread_self. */
+static void on_usr1(int sig) {
+  (void)sig;
+  usr1_self = pthread_self();
+  __atomic_store_n(&usr1_tid, gettid(), __ATOMIC_RELEASE);
+}
 static void on_usr2(int sig) { (void)sig; usr2_tid = gettid(); }
 
 static pid_t tids[3];
