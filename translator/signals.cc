@@ -267,6 +267,14 @@ void QueueProcessSignal(Process& process, int sig, const siginfo_t& info) {
   if (ThreadSlot* target = ChooseThread(process, t_task, sig)) KickThread(*target);
 }
 
+void RetargetProcessSignals(Task& task, uint64_t newly_blocked) {
+  uint64_t orphaned = task.process.pending.Mask() & newly_blocked;
+  for (int sig = 1; orphaned; ++sig, orphaned >>= 1) {
+    if (!(orphaned & 1)) continue;
+    if (ThreadSlot* target = ChooseThread(task.process, nullptr, sig)) KickThread(*target);
+  }
+}
+
 void ForgetPendingSignalsAfterFork(Task& task) {
   HostSignalsBlocked blocked;
   task.slot.pending.Clear();

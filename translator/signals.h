@@ -59,6 +59,10 @@ void ForgetPendingSignalsAfterFork(Task& task);
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info = nullptr);
 // ... or for the process: a thread that does not block it is stopped to take it.
 void QueueProcessSignal(Process& process, int sig, const siginfo_t& info);
+// After a thread blocked `newly_blocked`: process-directed signals it was
+// to take go to another thread that does not block them, as the kernel's
+// retarget_shared_pending does.
+void RetargetProcessSignals(Task& task, uint64_t newly_blocked);
 // Pending signals the thread could take, its own and the process's, as a guest sigset (bit sig-1).
 uint64_t PendingGuestSignals(const Task& task);
 // Removes and returns the lowest pending signal in `set` (0 if none), with

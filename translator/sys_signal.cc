@@ -59,6 +59,7 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
     default: task.sigmask = set; break;
   }
   task.sigmask &= ~kUnblockableSignals;
+  RetargetProcessSignals(task, task.sigmask.load() & ~old);
   return 0;
 }
 
