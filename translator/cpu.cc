@@ -81,7 +81,12 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   return true;
 }
 
-GdbStub* Debugger(const Task& task) { return task.process.gdb; }
+// The stub stays alive to the end of the process once made; after a detach
+// it is no longer attached and the guest runs on without it.
+GdbStub* Debugger(const Task& task) {
+  GdbStub* gdb = task.process.gdb;
+  return gdb && gdb->attached() ? gdb : nullptr;
+}
 
 // Whether the guest instruction at `pc` is a breakpoint (4 bytes, or 2 for a
 // compressed one at the end of a page).
@@ -143,12 +148,13 @@ void WarnUnknownOnce(const Task& task, uint64_t nr, const SyscallRow* row) {
 
 // The debugger's view of a stop: serve gdb and take its next action.
 GdbStub::Action DebugStop(Task& task, int signal, const std::string& reason = "",
-                          const siginfo_t* info = nullptr) {
+                          const siginfo_t* info = nullptr, uint64_t step_of_resume = 0) {
   // All-stop: while this thread holds the CPU, no other runs guest code.
   CpuExclusive exclusive(task);
-  GdbStub::Action action = Debugger(task)->Stopped(task, signal, reason, info);
-  if (action.how == GdbStub::Resume::kDetach) task.process.gdb = nullptr;  // the guest runs on alone
-  return action;
+  GdbStub* gdb = Debugger(task);
+  if (!gdb) return GdbStub::Action{};  // detached by another thread meanwhile
+  if (step_of_resume) return gdb->StepDone(task, step_of_resume);
+  return gdb->Stopped(task, signal, reason, info);
 }
 
 // A stop for `catch syscall` inside the syscall hook. False when gdb killed
@@ -377,7 +383,9 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
       break;
     }
     if (action.signal) QueueGuestSignal(task, action.signal);  // C/S with a signal after a stop
-    bool step = Debugger(task) && (action.how == GdbStub::Resume::kStep || Debugger(task)->TakeStepFor(task.tid));
+    GdbStub* gdb = Debugger(task);  // this pass's view: another thread may detach meanwhile
+    bool step = gdb && (action.how == GdbStub::Resume::kStep || gdb->TakeStepFor(task.tid));
+    uint64_t step_of_resume = step ? gdb->resume_seq() : 0;
     action = GdbStub::Action{};
     if (task.sigreturn_pending) FinishSigreturn(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
@@ -387,7 +395,7 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
     EnterGuestCode(task, false);  // catch up with other threads' memory changes
     // gdb continues from a breakpoint: not again at once (set under the CPU
     // lock, so another thread's resume cannot take it over).
-    if (Debugger(task)) Debugger(task)->SkipBreakpointAt(task.tid, pc);
+    if (gdb) gdb->SkipBreakpointAt(task.tid, pc);
     BeginEmulation();  // from here a host signal stops the CPU (async_stop.h)
     if (NextActionableSignal(task)) {
       EndEmulation();
@@ -400,19 +408,20 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
       // when exits are allowed there; blocks translated meanwhile go after.
       AllowMidBlockExits(task.uc, true);
       err = uc_emu_start(task.uc, pc, task.process.stop_address, 0, 1);
-      AllowMidBlockExits(task.uc, Debugger(task)->stepping_exits());
+      AllowMidBlockExits(task.uc, gdb->stepping_exits());
       uc_ctl_flush_tb(task.uc);
     } else {
       err = uc_emu_start(task.uc, pc, task.process.stop_address, 0, 0);
     }
     EndEmulation();
+    // What stopped it, taken while no other thread can have hit a hook since.
+    GdbStub::Hit hit = gdb ? gdb->TakeHit() : GdbStub::Hit{};
     LeaveGuestCode(task);
     if (err == UC_ERR_OK && task.ReadReg(task.arch.reg_pc) == task.process.stop_address) {
       err = UC_ERR_INSN_INVALID;  // the guest jumped into the trampoline page's padding
     }
     if (task.ended) continue;
-    if (Debugger(task) && err == UC_ERR_OK) {
-      GdbStub::Hit hit = Debugger(task)->TakeHit();
+    if (gdb && err == UC_ERR_OK) {
       if (hit.watchpoint) {
         // Unicorn stops with the PC on the access, which has taken effect:
         // report the stop after it, as a hardware watchpoint does.
@@ -430,7 +439,7 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
       } else if (hit.interrupt) {
         action = DebugStop(task, SIGINT);
       } else if (step) {
-        action = DebugStop(task, SIGTRAP);
+        action = DebugStop(task, SIGTRAP, "", nullptr, step_of_resume);
       }
       continue;
     }

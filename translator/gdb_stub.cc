@@ -18,6 +18,7 @@
 #include "translator/signals.h"
 #include "translator/sysroot.h"
 #include "translator/task.h"
+#include "translator/threads.h"
 
 namespace translator {
 namespace {
@@ -605,6 +606,7 @@ std::string GdbStub::Handle(Task& stopped, const std::string& p, Action* resume,
       resume->how = (p[0] == 'c' || p[0] == 'C') ? Resume::kContinue : Resume::kStep;
       step_tid_ = resume->how == Resume::kStep ? (continue_tid_ > 0 ? continue_tid_ : stopped.tid) : 0;
       if (resume->how == Resume::kStep && step_tid_ != stopped.tid) resume->how = Resume::kContinue;
+      RunOnlyThread(stopped.process, 0);
       resume->signal = 0;
       if (p[0] == 'C' || p[0] == 'S') {
         size_t pos = 1;
@@ -645,9 +647,11 @@ std::string GdbStub::Handle(Task& stopped, const std::string& p, Action* resume,
   if (starts("vCont;")) {
     // vCont;ACTION[:THREAD];...: the first action naming the stopped thread,
     // or naming none, is its own; a step for another thread makes that one
-    // step when it next runs (the rest continue, as gdb's default
-    // scheduler-locking off asks).
+    // step when it next runs. Threads no action names stay stopped: with
+    // no default action, only the one thread named may run.
     std::string own, step_other;
+    bool has_default = false;
+    pid_t named = 0;
     size_t at = 6;
     while (at <= p.size()) {
       size_t end = p.find(';', at);
@@ -662,6 +666,8 @@ std::string GdbStub::Handle(Task& stopped, const std::string& p, Action* resume,
         if (item.compare(pos, 2, "-1") != 0 && ParseHex(item, &pos, &id)) target = static_cast<pid_t>(id);
       }
       if (action.empty()) return "E01";
+      if (target <= 0) has_default = true;
+      if (target > 0 && !named) named = target;
       if ((action[0] == 's' || action[0] == 'S') && target > 0 && target != stopped.tid) {
         if (step_other.empty()) step_other = Number(static_cast<uint64_t>(target));
       } else if (own.empty() && (target <= 0 || target == stopped.tid)) {
@@ -672,6 +678,7 @@ std::string GdbStub::Handle(Task& stopped, const std::string& p, Action* resume,
     if (own.empty()) own = "c";
     continue_tid_ = 0;
     std::string reply = Handle(stopped, own, resume, resumed);
+    RunOnlyThread(stopped.process, has_default ? 0 : named);
     if (!step_other.empty()) {
       size_t pos = 0;
       uint64_t id;
@@ -869,6 +876,7 @@ GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reas
   }
   StopWatching();
   if (fd_ < 0) return resume;
+  step_tid_ = 0;  // a step asked of another thread is asked again after this stop
   std::string tid = Number(static_cast<uint64_t>(task.tid));
   general_tid_ = continue_tid_ = 0;  // gdb selects again after each stop
   last_stop_ = "T" + StopCode(GdbSignal(signal)) + "thread:" + tid + ";" + reason;
@@ -886,6 +894,7 @@ GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reas
     std::string reply = Handle(task, packet, &resume, &resumed);
     if (reply != "\x01" && !(resumed && reply.empty()) && fd_ >= 0) SendPacket(reply);
     if (!resumed) continue;
+    if (resume.how == Resume::kDetach || resume.how == Resume::kKill) RunOnlyThread(task.process, 0);
     if (resume.how == Resume::kDetach) {
       // Breakpoints go with the debugger.
       std::lock_guard<std::mutex> lock(cpus_lock_);
@@ -902,8 +911,14 @@ GdbStub::Action GdbStub::Stopped(Task& task, int signal, const std::string& reas
     // While the guest runs, a Ctrl-C (0x03) from gdb stops whichever
     // thread runs, or the main thread's blocking call.
     if (resume.how == Resume::kContinue || resume.how == Resume::kStep) WatchForInterrupt();
+    resume_seq_.fetch_add(1);
     return resume;
   }
+}
+
+GdbStub::Action GdbStub::StepDone(Task& task, uint64_t resume_seq) {
+  if (resume_seq != resume_seq_.load()) return Action{};  // overtaken by another thread's stop
+  return Stopped(task, SIGTRAP);
 }
 
 void GdbStub::Exited(int status) {

@@ -41,6 +41,10 @@ class GdbStub {
   // gdb asks ('?'); later ones answer the resume that led to them.
   Action Stopped(Task& task, int signal, const std::string& reason = "",
                  const siginfo_t* info = nullptr);
+  // A single step's end, for the step gdb asked for in resume `resume_seq`:
+  // reported only if gdb has not resumed since (it then asks again).
+  Action StepDone(Task& task, uint64_t resume_seq);
+  uint64_t resume_seq() const { return resume_seq_; }
   const std::string& last_stop() const { return last_stop_; }
   // The guest ended: W (exit status) or X (signal). The connection closes.
   void Exited(int status);
@@ -108,7 +112,7 @@ class GdbStub {
   void Disconnect();
 
   int listen_fd_ = -1;
-  int fd_ = -1;
+  std::atomic<int> fd_{-1};  // other threads ask attached()
   bool no_ack_ = false;
   bool reported_initial_stop_ = false;
   std::string last_stop_;
@@ -125,6 +129,7 @@ class GdbStub {
   pid_t general_tid_ = 0;   // Hg: whose registers (0: the stopped thread)
   pid_t continue_tid_ = 0;  // Hc: which thread s/c act on
   pid_t step_tid_ = 0;      // a thread other than the stopped one asked to step
+  std::atomic<uint64_t> resume_seq_{0};  // bumped at every resume
   pid_t skip_tid_ = 0;
   uint64_t skip_pc_ = 0;
   bool skip_armed_ = false;

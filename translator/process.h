@@ -65,6 +65,9 @@ struct CpuLock {
   std::atomic<uint32_t> next_ticket{0};
   std::atomic<uint32_t> now_serving{0};
   std::atomic<pid_t> holder{0};
+  // A debugger resumed one thread alone (vCont with no default action):
+  // every other thread waits at the lock until the next resume.
+  std::atomic<pid_t> only{0};
 };
 
 constexpr int kMaxThreads = 1024;

@@ -32,6 +32,17 @@ void Wake() {
   HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
 }
 
+// POSIX timers the guest made with SIGEV_THREAD_ID: their signals (SI_TIMER)
+// are for the thread they arrive on, like tgkill's. Other timers signal the
+// process. Indexed by the kernel's timer id.
+constexpr int kTimerIds = 4096;
+std::atomic<bool> g_thread_timers[kTimerIds];
+
+bool FromThreadTimer(const siginfo_t& info) {
+  return info.si_code == SI_TIMER && info.si_timerid >= 0 && info.si_timerid < kTimerIds &&
+         g_thread_timers[info.si_timerid].load();
+}
+
 // The guest thread this host thread runs (null on ferry's own threads).
 thread_local Task* t_task = nullptr;
 std::atomic<Process*> g_process{nullptr};
@@ -92,9 +103,9 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   }
   Process* process = task ? &task->process : g_process.load();
   if (!process) return;
-  // tgkill aims at one thread; anything else is for the process, taken by
-  // a thread that does not block it.
-  bool to_this_thread = task && info->si_code == SI_TKILL;
+  // tgkill and SIGEV_THREAD_ID timers aim at one thread; anything else is
+  // for the process, taken by a thread that does not block it.
+  bool to_this_thread = task && (info->si_code == SI_TKILL || FromThreadTimer(*info));
   ThreadSlot* target = to_this_thread ? &task->slot : ChooseThread(*process, task, sig);
   // A signal whose default action kills the guest kills it now, wherever
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
@@ -265,6 +276,17 @@ void QueueProcessSignal(Process& process, int sig, const siginfo_t& info) {
   process.pending.Add(sig, info);
   Wake();
   if (ThreadSlot* target = ChooseThread(process, t_task, sig)) KickThread(*target);
+}
+
+void NoteThreadTimer(int timer_id, bool thread_directed) {
+  if (timer_id >= 0 && timer_id < kTimerIds) g_thread_timers[timer_id].store(thread_directed);
+}
+
+void QueueThreadSignal(ThreadSlot& slot, int sig, const siginfo_t& info) {
+  HostSignalsBlocked blocked;
+  slot.pending.Add(sig, info);
+  Wake();
+  KickThread(slot);
 }
 
 void RetargetProcessSignals(Task& task, uint64_t newly_blocked) {

@@ -59,6 +59,10 @@ void ForgetPendingSignalsAfterFork(Task& task);
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info = nullptr);
 // ... or for the process: a thread that does not block it is stopped to take it.
 void QueueProcessSignal(Process& process, int sig, const siginfo_t& info);
+// ... or for another thread of this process (rt_tgsigqueueinfo to it).
+void QueueThreadSignal(ThreadSlot& slot, int sig, const siginfo_t& info);
+// timer_create with SIGEV_THREAD_ID: that timer's signals are thread-directed.
+void NoteThreadTimer(int timer_id, bool thread_directed);
 // After a thread blocked `newly_blocked`: process-directed signals it was
 // to take go to another thread that does not block them, as the kernel's
 // retarget_shared_pending does.

@@ -210,8 +210,48 @@ int64_t SysRtTgsigqueueinfo(Task& task, const SyscallArgs& a) {
   if (static_cast<pid_t>(a.raw[0]) == getpid() && static_cast<pid_t>(a.raw[1]) == task.tid) {
     return QueueToSelf(task, static_cast<int>(a.raw[2]), a.raw[3], false);
   }
+  // Another of our threads (pthread_sigqueue): into its own queue, since the
+  // host would deliver SI_QUEUE as if to the whole process.
+  int sig = static_cast<int>(a.raw[2]);
+  if (static_cast<pid_t>(a.raw[0]) == getpid() && sig >= 1 && sig <= kGuestSignals) {
+    for (ThreadSlot& slot : task.process.slots) {
+      if (slot.tid.load() != static_cast<pid_t>(a.raw[1])) continue;
+      siginfo_t info;
+      if (!task.memory.Read(a.raw[3], &info, sizeof info)) return -EFAULT;
+      if (info.si_code >= 0 || info.si_code == SI_TKILL) return -EPERM;  // as the kernel refuses a forged kernel code
+      info.si_signo = sig;
+      QueueThreadSignal(slot, sig, info);
+      return 0;
+    }
+  }
   return HostSyscall(SYS_rt_tgsigqueueinfo, a.raw[0], a.raw[1], a.raw[2],
                      reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], sizeof(siginfo_t))));
+}
+
+// timer_create: the guest's struct sigevent is x86_64's on both arches.
+int64_t SysTimerCreate(Task& task, const SyscallArgs& a) {
+  struct sigevent event;
+  struct sigevent* event_ptr = nullptr;
+  if (a.raw[1]) {
+    if (!task.memory.Read(a.raw[1], &event, sizeof event)) return -EFAULT;
+    event_ptr = &event;
+  }
+  int timer_id;
+  int64_t r = HostSyscall(SYS_timer_create, a.raw[0], reinterpret_cast<uint64_t>(event_ptr),
+                          reinterpret_cast<uint64_t>(&timer_id));
+  if (r < 0) return r;
+  if (!task.memory.Write(a.raw[2], &timer_id, sizeof timer_id)) {
+    HostSyscall(SYS_timer_delete, timer_id);
+    return -EFAULT;
+  }
+  NoteThreadTimer(timer_id, event_ptr && event.sigev_notify == SIGEV_THREAD_ID);
+  return 0;
+}
+
+int64_t SysTimerDelete(Task&, const SyscallArgs& a) {
+  int64_t r = HostSyscall(SYS_timer_delete, a.raw[0]);
+  if (r == 0) NoteThreadTimer(static_cast<int>(a.raw[0]), false);
+  return r;
 }
 
 }  // namespace translator

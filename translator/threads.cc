@@ -28,8 +28,22 @@ namespace {
 // time slice of guest threads that compute without syscalls.
 constexpr long kTimeSliceNs = 1000000;
 
+// While a debugger lets only one thread run, the others wait here.
+void WaitForOwnTurn(CpuLock& lock, pid_t tid) {
+  for (;;) {
+    pid_t only = lock.only.load();
+    if (only == 0 || only == tid) return;
+    struct timespec poll = {0, 10000000};
+    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&lock.only), FUTEX_WAIT_PRIVATE, static_cast<uint32_t>(only),
+                reinterpret_cast<uint64_t>(&poll));
+  }
+}
+
+void ReleaseCpu(Process& process);
+
 void AcquireCpu(Process& process, pid_t tid) {
   CpuLock& lock = process.cpu_lock;
+  WaitForOwnTurn(lock, tid);
   uint32_t ticket = lock.next_ticket.fetch_add(1);
   for (;;) {
     uint32_t serving = lock.now_serving.load();
@@ -42,6 +56,11 @@ void AcquireCpu(Process& process, pid_t tid) {
     }
   }
   lock.holder.store(tid);
+  pid_t only = lock.only.load();
+  if (only != 0 && only != tid) {  // the debugger's choice came while this one queued
+    ReleaseCpu(process);
+    AcquireCpu(process, tid);
+  }
 }
 
 void ReleaseCpu(Process& process) {
@@ -187,6 +206,11 @@ void KickThread(ThreadSlot& slot) {
   } else if (pid_t tid = slot.tid.load()) {
     SendKick(tid);
   }
+}
+
+void RunOnlyThread(Process& process, pid_t tid) {
+  process.cpu_lock.only.store(tid);
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&process.cpu_lock.only), FUTEX_WAKE_PRIVATE, INT32_MAX);
 }
 
 bool CpuWanted(const Task& task) {

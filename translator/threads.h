@@ -59,6 +59,9 @@ class CpuExclusive {
 // EnterGuestCode(in_hook = true) on exit. Enter takes the CPU lock.
 void EnterGuestCode(Task& task, bool in_hook);
 void LeaveGuestCode(Task& task);
+// A debugger's scheduler locking: only thread `tid` may run guest code
+// until the next call (0: every thread may).
+void RunOnlyThread(Process& process, pid_t tid);
 // Whether another thread waits for this one's CPU (async-signal-safe).
 bool CpuWanted(const Task& task);
 
