@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "translator/signals.h"
 #include <sys/uio.h>
@@ -69,11 +70,15 @@ bool OnTlbFill(uc_engine* uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry* en
   entry->perms = static_cast<uc_prot>(state & 7);
   if (task.vfork_parent) {
     // A vfork child shares its parent's memory in the kernel; ferry's is a
-    // copy, so pages the child writes are noted to be copied back. Only a
-    // store's fill gets write permission, so the first store to each page
-    // comes through here.
+    // copy, so pages the child writes are noted, with what they held, to
+    // copy back the bytes it changed. Only a store's fill gets write
+    // permission, so the first store to each page comes through here.
     if (type == UC_MEM_WRITE && (state & kPageWrite)) {
-      task.vfork_written.insert(PageDown(vaddr));
+      uint64_t page = PageDown(vaddr);
+      if (!task.vfork_written.count(page)) {  // as it was before the child's first store
+        const uint8_t* bytes = static_cast<const uint8_t*>(task.memory.Host(page));
+        task.vfork_written.emplace(page, std::vector<uint8_t>(bytes, bytes + kPageSize));
+      }
     } else {
       entry->perms = static_cast<uc_prot>(entry->perms & ~UC_PROT_WRITE);
     }
@@ -212,7 +217,9 @@ void DispatchSyscall(Task& task) {
     timespec end;
     clock_gettime(CLOCK_REALTIME, &end);
     task.process.tracer->Syscall(task, row, nr, raw, shown, start, end);
-    if (task.ended && !task.exit.signaled) task.process.tracer->Exited(task.exit.value);
+    if (task.ended && !task.exit.signaled) {
+      task.process.tracer->Exited(task.exit.value, task.exit.thread_only && task.process.live_threads > 1);
+    }
   };
   if (task.process.tracer && !fork_child && !sigreturn) trace(traced);
   if (result != kNoReturn && !task.ended) task.WriteReg(arch.reg_args[0], static_cast<uint64_t>(result));

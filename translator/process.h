@@ -68,6 +68,10 @@ struct CpuLock {
   // A debugger resumed one thread alone (vCont with no default action):
   // every other thread waits at the lock until the next resume.
   std::atomic<pid_t> only{0};
+  // Waiters sleep on the word of their ticket (modulo), so a release wakes
+  // only the thread served next and the one behind it, not all of them.
+  static constexpr int kTurnWords = 256;
+  std::atomic<uint32_t> turn[kTurnWords] = {};
 };
 
 constexpr int kMaxThreads = 1024;
@@ -108,8 +112,7 @@ struct Process {
   ThreadSlot slots[kMaxThreads];
   int live_threads = 0;
   std::vector<SpareCpu> spare_cpus;
-  pid_t leader_tid = 0;           // the main thread, whose exit code the process keeps
-  int leader_exit_code = -1;      // set when the main thread ended alone
+  pid_t leader_tid = 0;           // the main thread
 
   CpuLock cpu_lock;
   // Memory changes (mmap, munmap, mprotect, mremap, brk) serialise on

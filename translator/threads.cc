@@ -45,13 +45,17 @@ void AcquireCpu(Process& process, pid_t tid) {
   CpuLock& lock = process.cpu_lock;
   WaitForOwnTurn(lock, tid);
   uint32_t ticket = lock.next_ticket.fetch_add(1);
+  std::atomic<uint32_t>& word = lock.turn[ticket % CpuLock::kTurnWords];
   for (;;) {
+    uint32_t seen = word.load();
     uint32_t serving = lock.now_serving.load();
     if (serving == ticket) break;
+    // Only the next in line keeps time: after a slice it kicks the holder.
+    bool next = ticket == serving + 1;
     struct timespec slice = {0, kTimeSliceNs};
-    int64_t r = HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&lock.now_serving), FUTEX_WAIT_PRIVATE, serving,
-                            reinterpret_cast<uint64_t>(&slice));
-    if (r == -ETIMEDOUT && lock.now_serving.load() == serving) {
+    int64_t r = HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&word), FUTEX_WAIT_PRIVATE, seen,
+                            next ? reinterpret_cast<uint64_t>(&slice) : 0);
+    if (next && r == -ETIMEDOUT && lock.now_serving.load() == serving) {
       if (pid_t holder = lock.holder.load()) SendKick(holder);
     }
   }
@@ -66,9 +70,13 @@ void AcquireCpu(Process& process, pid_t tid) {
 void ReleaseCpu(Process& process) {
   CpuLock& lock = process.cpu_lock;
   lock.holder.store(0);
-  lock.now_serving.fetch_add(1);
-  if (lock.next_ticket.load() != lock.now_serving.load()) {
-    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&lock.now_serving), FUTEX_WAKE_PRIVATE, INT32_MAX);
+  uint32_t serving = lock.now_serving.fetch_add(1) + 1;
+  if (lock.next_ticket.load() == serving) return;  // nobody waits
+  // The one served now, and the one behind it, which now keeps time.
+  for (uint32_t ticket : {serving, serving + 1}) {
+    std::atomic<uint32_t>& word = lock.turn[ticket % CpuLock::kTurnWords];
+    word.fetch_add(1);
+    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&word), FUTEX_WAKE_PRIVATE, INT32_MAX);
   }
 }
 
@@ -328,7 +336,6 @@ void FinishThread(Task& task, const GuestExit& how) {
   {
     std::lock_guard<std::mutex> lock(process.threads_lock);
     last = --process.live_threads == 0;
-    if (task.tid == process.leader_tid) process.leader_exit_code = how.value;
     if (!last) {
       SetCurrentTask(nullptr);
       task.slot.task.store(nullptr);
@@ -336,18 +343,29 @@ void FinishThread(Task& task, const GuestExit& how) {
       task.slot.tid.store(0);
     }
   }
-  if (last) {
-    int code = process.leader_exit_code >= 0 ? process.leader_exit_code : how.value;
-    EndProcess(task, GuestExit{false, code});
-  }
+  // The last thread's code is the process's, as this host's kernel (6.x)
+  // reports it when the main thread ended first.
+  if (last) EndProcess(task, GuestExit{false, how.value});
 }
 
 void CopyBackToVforkParent(Task& task) {
   if (!task.vfork_parent) return;
-  for (uint64_t page : task.vfork_written) {
+  // Only the bytes the child changed: the parent's other threads may have
+  // written elsewhere in the same pages meanwhile.
+  for (auto& [page, before] : task.vfork_written) {
     if (!(task.memory.PageState(page) & kPageMapped)) continue;
-    struct iovec local = {task.memory.Host(page), kPageSize}, remote = local;
-    process_vm_writev(task.vfork_parent, &local, 1, &remote, 1, 0);
+    const uint8_t* now = static_cast<const uint8_t*>(task.memory.Host(page));
+    for (uint64_t at = 0; at < kPageSize;) {
+      if (now[at] == before[at]) {
+        ++at;
+        continue;
+      }
+      uint64_t end = at;
+      while (end < kPageSize && now[end] != before[end]) ++end;
+      struct iovec local = {const_cast<uint8_t*>(now + at), end - at}, remote = local;
+      process_vm_writev(task.vfork_parent, &local, 1, &remote, 1, 0);
+      at = end;
+    }
   }
   task.vfork_written.clear();
 }
@@ -367,7 +385,6 @@ void ForgetOtherThreadsAfterFork(Task& task) {
   task.slot.tid.store(task.tid);
   process.live_threads = 1;
   process.leader_tid = task.tid;
-  process.leader_exit_code = -1;
 }
 
 }  // namespace translator

@@ -269,11 +269,13 @@ bool Tracer::AfterFork() {
 std::string Tracer::Prefix(const timespec& when) const {
   std::string out;
   char buf[32];
+  // Threads show as strace -f shows them: by their own tid.
+  int tid = static_cast<int>(gettid());
   if (!options_.output.empty() && options_.follow && !options_.per_process_files) {
-    snprintf(buf, sizeof buf, "%-5d ", static_cast<int>(getpid()));  // strace -f -o FILE
+    snprintf(buf, sizeof buf, "%-5d ", tid);  // strace -f -o FILE
     out += buf;
-  } else if (options_.child && !options_.per_process_files) {
-    snprintf(buf, sizeof buf, "[pid %5d] ", static_cast<int>(getpid()));
+  } else if ((options_.child || (options_.follow && tid != getpid())) && !options_.per_process_files) {
+    snprintf(buf, sizeof buf, "[pid %5d] ", tid);
     out += buf;
   }
   if (options_.timestamps) {
@@ -325,7 +327,7 @@ std::string JsonArgs(const Task& task, const SyscallRow* row, const uint64_t raw
 void Tracer::SyscallEnter(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
                           const timespec& start) {
   if (json_fd_ < 0 || !Traces(row)) return;
-  EmitJson("{\"event\":\"syscall_enter\",\"pid\":" + std::to_string(getpid()) +
+  EmitJson("{\"event\":\"syscall_enter\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" + std::to_string(gettid()) +
            ",\"time\":" + Number(Seconds(start)) + ",\"nr\":" + std::to_string(nr) +
            ",\"name\":" + (row ? JsonString(row->name) : "null") + "," +
            JsonArgs(task, row, raw, kNoReturn, options_.string_limit) + "}");
@@ -341,7 +343,7 @@ void Tracer::Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const
     EmitText(FormatCall(task, row, nr, raw, result, options_.string_limit), result_text, start);
   }
   if (json_fd_ < 0) return;
-  std::string o = "{\"event\":\"syscall\",\"pid\":" + std::to_string(getpid()) +
+  std::string o = "{\"event\":\"syscall\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" + std::to_string(gettid()) +
                   ",\"time\":" + Number(Seconds(start)) + ",\"nr\":" + std::to_string(nr) +
                   ",\"name\":" + (row ? JsonString(row->name) : "null") + "," +
                   JsonArgs(task, row, raw, result, options_.string_limit);
@@ -362,17 +364,20 @@ void Tracer::Signal(const siginfo_t& info) {
   timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   EmitLine(FormatSignal(info), now);
-  EmitJson("{\"event\":\"signal\",\"pid\":" + std::to_string(getpid()) + ",\"time\":" +
+  EmitJson("{\"event\":\"signal\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" + std::to_string(gettid()) + ",\"time\":" +
            Number(Seconds(now)) + ",\"signo\":" + std::to_string(info.si_signo) + ",\"name\":" +
            JsonString(SignalName(info.si_signo)) + ",\"code\":" + std::to_string(info.si_code) +
            ",\"text\":" + JsonString(FormatSignal(info)) + "}");
 }
 
-void Tracer::Exited(int status) {
+void Tracer::Exited(int status, bool other_threads_live) {
+  // strace without -f follows no thread but the first: a thread's end
+  // shows only when following.
+  if (other_threads_live && !options_.follow) return;
   timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   EmitLine("+++ exited with " + std::to_string(status) + " +++", now);
-  EmitJson("{\"event\":\"exit\",\"pid\":" + std::to_string(getpid()) + ",\"time\":" +
+  EmitJson("{\"event\":\"exit\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" + std::to_string(gettid()) + ",\"time\":" +
            Number(Seconds(now)) + ",\"status\":" + std::to_string(status) + "}");
 }
 
@@ -380,7 +385,7 @@ void Tracer::Killed(int sig) {
   timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   EmitLine("+++ killed by " + SignalName(sig) + " +++", now);
-  EmitJson("{\"event\":\"killed\",\"pid\":" + std::to_string(getpid()) + ",\"time\":" +
+  EmitJson("{\"event\":\"killed\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" + std::to_string(gettid()) + ",\"time\":" +
            Number(Seconds(now)) + ",\"signo\":" + std::to_string(sig) + ",\"name\":" +
            JsonString(SignalName(sig)) + "}");
 }

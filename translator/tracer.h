@@ -34,7 +34,8 @@ class Tracer {
   void Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
                int64_t result, const timespec& start, const timespec& end);
   void Signal(const siginfo_t& info);
-  void Exited(int status);
+  // A thread or the process exited with `status` (other threads may live on).
+  void Exited(int status, bool other_threads_live = false);
   void Killed(int sig);
   // In a forked child: false when the child is not followed (-f) and must
   // drop its tracer; else the child's lines carry [pid N] (and, with -ff,
