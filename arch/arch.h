@@ -83,6 +83,11 @@ struct ArchInfo {
 
   // Puts a fresh CPU into the state a user-mode process starts in.
   void (*prepare_cpu)(uc_engine* uc);
+  // Instruction-cache maintenance done by an instruction (AArch64's IC IVAU,
+  // IC IALLU): hooks it on `uc` so `invalidate(user, addr, len)` runs for
+  // it. Null where it is a syscall instead (RISC-V's riscv_flush_icache).
+  using IcacheInvalidate = void (*)(void* user, uint64_t addr, uint64_t len);
+  bool (*hook_icache_maintenance)(uc_engine* uc, IcacheInvalidate invalidate, void* user, uc_hook* hook);
 
   uint32_t syscall_insn_size;
   // Length of the instruction whose first 16 bits are `low` (2 or 4 bytes).

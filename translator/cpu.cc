@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -263,6 +264,27 @@ void OnInterrupt(uc_engine* uc, uint32_t intno, void* user) {
   if (task.ReadReg(task.arch.reg_pc) != pc_before) uc_emu_stop(uc);
 }
 
+// The guest invalidated its instruction cache (an instruction, from a hook
+// inside translated code): this CPU drops translations of the range (the
+// code may have come from a host syscall, which Unicorn does not see), and
+// every other thread drops its translations before it runs again.
+void OnIcacheInvalidate(void*, uint64_t addr, uint64_t len) {
+  Task* current = CurrentTask();
+  if (!current) return;
+  Task& task = *current;
+  uint64_t end = len > task.memory.size() - std::min(addr, task.memory.size()) ? task.memory.size() : addr + len;
+  task.invalidating_code = true;
+  uc_ctl_remove_cache(task.uc, addr, end);
+  task.invalidating_code = false;
+  uc_ctl_flush_tlb(task.uc);
+  if (task.process.live_threads > 1) {
+    uint64_t before = task.process.code_generation.fetch_add(1);
+    if (task.code_generation == before) task.code_generation = before + 1;
+    task.process.memory_generation.fetch_add(1);
+    task.slot.memory_generation.store(task.process.memory_generation.load());
+  }
+}
+
 void RecordProbeAccess(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void* user) {
   FaultProbe& probe = static_cast<Task*>(user)->probe;
   // Memory hooks see the TLB's physical address, here the scratch page's.
@@ -356,6 +378,10 @@ std::optional<std::string> AttachCpu(Task& task) {
       return std::string("cannot map the fault probe's page");
     }
     arch.prepare_cpu(uc);
+    // Installed once for the CPU's life, bound to whichever thread runs it:
+    // translated blocks keep a pointer to this hook, so it must never go.
+    uc_hook icache_hook;
+    if (arch.hook_icache_maintenance) arch.hook_icache_maintenance(uc, OnIcacheInvalidate, nullptr, &icache_hook);
     task.code_generation = task.process.code_generation.load();
   }
   task.uc = uc;

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <mutex>
 
@@ -65,16 +66,16 @@ int64_t SysMadvise(Task& task, const SyscallArgs& a) {
                      MADV_DONTNEED);
 }
 
-// Unicorn tracks the pages its own CPU translated and drops stale blocks
-// when that CPU writes to them; code another thread wrote is not seen. A
-// flush for all threads (no SYS_RISCV_FLUSH_ICACHE_LOCAL) makes every other
-// thread drop its translated code before it runs again.
+// riscv_flush_icache(start, end, flags): Unicorn drops stale blocks only
+// when its own CPU writes to their pages; code a host syscall (read) or
+// another thread wrote is not seen. So this CPU drops the range, and
+// unless the flush is local (SYS_RISCV_FLUSH_ICACHE_LOCAL) every other
+// thread drops its translations before it runs again.
 int64_t SysFlushIcache(Task& task, const SyscallArgs& a) {
   if (a.raw[2] > 1) return -EINVAL;
-  if (a.raw[2] == 0 && task.process.live_threads > 1) {
-    MemoryChange changing(task);
-    MemoryChanged(task, a.raw[0], a.raw[1] > a.raw[0] ? a.raw[1] - a.raw[0] : 0, true);
-  }
+  uint64_t start = a.raw[0], end = a.raw[1] > a.raw[0] ? a.raw[1] : a.raw[0];
+  MemoryChange changing(task);
+  MemoryChanged(task, start, std::min(end, task.memory.size()) - std::min(start, task.memory.size()), true);
   return 0;
 }
 

@@ -131,6 +131,32 @@ void PrepareCpu(uc_engine* uc) {
   uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
 }
 
+// IC IVAU, Xt (SYS #3, C7, C5, #1) invalidates the line holding Xt; IC IALLU
+// and IC IALLUIS (SYS #0, C7, C5/C1, #0) everything. Unicorn treats them as
+// no-ops; ferry needs them to drop translations of code written by a host
+// syscall or by another thread's CPU.
+constexpr uint64_t kIcacheLine = 64;
+ArchInfo::IcacheInvalidate g_icache_invalidate = nullptr;
+
+uint32_t OnSysInstruction(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* reg, void* user) {
+  if (reg->op0 != 1 || reg->crn != 7) return 0;
+  if (reg->op1 == 3 && reg->crm == 5 && reg->op2 == 1) {
+    g_icache_invalidate(user, reg->val & ~(kIcacheLine - 1), kIcacheLine);
+    return 1;
+  }
+  if (reg->op1 == 0 && (reg->crm == 5 || reg->crm == 1) && reg->op2 == 0) {
+    g_icache_invalidate(user, 0, ~uint64_t{0});
+    return 1;
+  }
+  return 0;  // anything else: Unicorn's own handling
+}
+
+bool HookIcacheMaintenance(uc_engine* uc, ArchInfo::IcacheInvalidate invalidate, void* user, uc_hook* hook) {
+  g_icache_invalidate = invalidate;  // one function for every CPU of the process
+  return uc_hook_add(uc, hook, UC_HOOK_INSN, reinterpret_cast<void*>(OnSysInstruction), user, 1, 0,
+                     UC_ARM64_INS_SYS) == UC_ERR_OK;
+}
+
 }  // namespace
 
 const ArchInfo kAarch64 = {
@@ -162,6 +188,7 @@ const ArchInfo kAarch64 = {
     .undefined_intno = kExcpUdef,
     .is_breakpoint = IsBreakpoint,
     .prepare_cpu = PrepareCpu,
+    .hook_icache_maintenance = HookIcacheMaintenance,
     .syscall_insn_size = 4,
     .insn_length = InsnLength,
     .push_signal_frame = aarch64::PushSignalFrame,

@@ -145,6 +145,7 @@ const ArchInfo kRiscv64 = {
     .undefined_intno = kExcpIllegalInst,
     .is_breakpoint = IsBreakpoint,
     .prepare_cpu = PrepareCpu,
+    .hook_icache_maintenance = nullptr,  // riscv_flush_icache, a syscall
     .syscall_insn_size = 4,
     .insn_length = InsnLength,
     .push_signal_frame = riscv64::PushSignalFrame,
