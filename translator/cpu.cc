@@ -300,6 +300,7 @@ uint64_t PreciseFaultAddress(Task& task) {
   uint64_t pc = task.ReadReg(task.arch.reg_pc);
   if (task.fault.fetch) return pc;
   if (!task.probe.scratch) return task.fault.addr;
+  CpuExclusive exclusive(task);  // a replay is translated code too: no other thread runs meanwhile
   uc_context* saved = nullptr;
   if (uc_context_alloc(task.uc, &saved) != UC_ERR_OK) return task.fault.addr;
   uc_context_save(task.uc, saved);
