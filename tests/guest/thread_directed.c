@@ -72,7 +72,7 @@ static int to_one_thread(int by_timer) {
     for (int i = 0; i < 3; i++) {
       union sigval v = {.sival_int = i};
       pthread_sigqueue(th, SIGUSR1, v);
-      usleep(10000);
+      while (handled <= i) usleep(1000);  /* a second SIGUSR1 before the first is taken would merge */
     }
   }
   pthread_join(th, NULL);
