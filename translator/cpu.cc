@@ -265,24 +265,15 @@ void OnInterrupt(uc_engine* uc, uint32_t intno, void* user) {
 }
 
 // The guest invalidated its instruction cache (an instruction, from a hook
-// inside translated code): this CPU drops translations of the range (the
-// code may have come from a host syscall, which Unicorn does not see), and
-// every other thread drops its translations before it runs again.
+// inside translated code, so this thread holds the CPU): a code change like
+// any other (the code may have come from a host syscall or another thread,
+// which Unicorn does not see).
 void OnIcacheInvalidate(void*, uint64_t addr, uint64_t len) {
-  Task* current = CurrentTask();
-  if (!current) return;
-  Task& task = *current;
-  uint64_t end = len > task.memory.size() - std::min(addr, task.memory.size()) ? task.memory.size() : addr + len;
-  task.invalidating_code = true;
-  uc_ctl_remove_cache(task.uc, addr, end);
-  task.invalidating_code = false;
-  uc_ctl_flush_tlb(task.uc);
-  if (task.process.live_threads > 1) {
-    uint64_t before = task.process.code_generation.fetch_add(1);
-    if (task.code_generation == before) task.code_generation = before + 1;
-    task.process.memory_generation.fetch_add(1);
-    task.slot.memory_generation.store(task.process.memory_generation.load());
-  }
+  Task* task = CurrentTask();
+  if (!task) return;
+  uint64_t size = task->memory.size();
+  uint64_t start = std::min(addr, size);
+  MemoryChanged(*task, start, std::min(len, size - start), true);
 }
 
 void RecordProbeAccess(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void* user) {
@@ -386,6 +377,7 @@ std::optional<std::string> AttachCpu(Task& task) {
     task.code_generation = task.process.code_generation.load();
   }
   task.uc = uc;
+  task.memory_generation = task.process.memory_generation.load();  // its TLB was just emptied
   task.probe.scratch = task.memory.size();
   // No UC_HOOK_MEM_* hooks: any of them sends every guest access down
   // Unicorn's slow path (stores ran 15x slower); faults come from OnTlbFill.

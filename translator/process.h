@@ -55,8 +55,6 @@ struct ThreadSlot {
   std::atomic<Task*> task{nullptr};  // for the process's end: its robust futexes
   std::atomic<uint64_t> sigmask{0};   // the guest thread's blocked signals (bit sig-1)
   PendingSignals pending;             // signals directed at this thread (tgkill, faults)
-  // The memory-change generation it has caught up with (threads.h).
-  std::atomic<uint64_t> memory_generation{0};
 };
 
 // Who runs translated code: one guest thread at a time (see threads.h).

@@ -126,6 +126,7 @@ class Task {
   GuestFault fault;
   FaultProbe probe;
   bool invalidating_code = false;  // see GuestMemory::on_change in cpu.cc
+  uint64_t memory_generation = 0;  // Process::memory_generation this CPU's TLB matches
   uint64_t code_generation = 0;    // Process::code_generation this CPU's translations match
   uint64_t tlb_fills = 0;        // TLB misses so far (see OnTlbFill)
   uint64_t tlb_flush_at = 1024;

@@ -198,7 +198,6 @@ ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid) {
   for (ThreadSlot& slot : process.slots) {
     if (slot.tid.load() == 0) {
       slot.sigmask.store(0);
-      slot.memory_generation.store(process.memory_generation.load());
       slot.tid.store(tid);
       ++process.live_threads;
       return &slot;
@@ -254,16 +253,16 @@ void MemoryChanged(Task& task, uint64_t addr, uint64_t len, bool code_changed) {
     uint64_t before = process.code_generation.fetch_add(1);
     if (task.code_generation == before) task.code_generation = before + 1;
   }
-  task.slot.memory_generation.store(process.memory_generation.fetch_add(1) + 1);
+  task.memory_generation = process.memory_generation.fetch_add(1) + 1;
 }
 
 void EnterGuestCode(Task& task, bool in_hook) {
   Process& process = task.process;
   AcquireCpu(process, task.tid);
   uint64_t generation = process.memory_generation.load();
-  if (task.slot.memory_generation.load() != generation) {
+  if (task.memory_generation != generation) {
     uc_ctl_flush_tlb(task.uc);
-    task.slot.memory_generation.store(generation);
+    task.memory_generation = generation;
   }
   uint64_t code = process.code_generation.load();
   if (task.code_generation != code) {
