@@ -183,42 +183,36 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
 namespace translator {
 namespace {
 
-// Signals a guest queues to itself go straight into ferry's queue: through
+// Signals a guest queues to its own process go straight into ferry's queue: through
 // the host they would look like ferry's own faults when si_code > 0.
-int64_t QueueToSelf(Task& task, int sig, uint64_t guest_info, bool to_process) {
+int64_t QueueToOwnProcess(Task& task, int sig, uint64_t guest_info) {
   if (sig < 1 || sig > kGuestSignals) return -EINVAL;
   siginfo_t info;
   if (!task.memory.Read(guest_info, &info, sizeof info)) return -EFAULT;
   info.si_signo = sig;
-  if (to_process) {
-    QueueProcessSignal(task.process, sig, info);
-  } else {
-    QueueGuestSignal(task, sig, &info);
-  }
+  QueueProcessSignal(task.process, sig, info);
   return 0;
 }
 
 }  // namespace
 
 int64_t SysRtSigqueueinfo(Task& task, const SyscallArgs& a) {
-  if (static_cast<pid_t>(a.raw[0]) == getpid()) return QueueToSelf(task, static_cast<int>(a.raw[1]), a.raw[2], true);
+  if (static_cast<pid_t>(a.raw[0]) == getpid()) return QueueToOwnProcess(task, static_cast<int>(a.raw[1]), a.raw[2]);
   return HostSyscall(SYS_rt_sigqueueinfo, a.raw[0], a.raw[1],
                      reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], sizeof(siginfo_t))));
 }
 
 int64_t SysRtTgsigqueueinfo(Task& task, const SyscallArgs& a) {
-  if (static_cast<pid_t>(a.raw[0]) == getpid() && static_cast<pid_t>(a.raw[1]) == task.tid) {
-    return QueueToSelf(task, static_cast<int>(a.raw[2]), a.raw[3], false);
-  }
-  // Another of our threads (pthread_sigqueue): into its own queue, since the
-  // host would deliver SI_QUEUE as if to the whole process.
-  int sig = static_cast<int>(a.raw[2]);
-  if (static_cast<pid_t>(a.raw[0]) == getpid() && sig >= 1 && sig <= kGuestSignals) {
+  // One of our own threads, this one included (pthread_sigqueue): into its
+  // own queue. Through the host, SI_QUEUE would reach whichever thread the
+  // kernel picks, as if sent to the whole process.
+  if (static_cast<pid_t>(a.raw[0]) == getpid()) {
+    int sig = static_cast<int>(a.raw[2]);
+    if (sig < 1 || sig > kGuestSignals) return -EINVAL;
     for (ThreadSlot& slot : task.process.slots) {
       if (slot.tid.load() != static_cast<pid_t>(a.raw[1])) continue;
       siginfo_t info;
       if (!task.memory.Read(a.raw[3], &info, sizeof info)) return -EFAULT;
-      if (info.si_code >= 0 || info.si_code == SI_TKILL) return -EPERM;  // as the kernel refuses a forged kernel code
       info.si_signo = sig;
       QueueThreadSignal(slot, sig, info);
       return 0;
