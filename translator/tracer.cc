@@ -219,6 +219,15 @@ char* PutText(char* out, const char* s) {
   return out;
 }
 
+// A time as Number(Seconds(t)) prints it: seconds with six decimals.
+char* PutSeconds(char* out, const timespec& t) {
+  out = PutDecimal(out, t.tv_sec);
+  *out++ = '.';
+  long micros = t.tv_nsec / 1000;
+  for (long unit = 100000; unit; unit /= 10) *out++ = static_cast<char>('0' + micros / unit % 10);
+  return out;
+}
+
 }  // namespace
 
 void Tracer::KilledFromHandler(const siginfo_t& info) const {
@@ -246,6 +255,12 @@ void Tracer::KilledFromHandler(const siginfo_t& info) const {
     p = line;
     p = PutText(p, "{\"event\":\"killed\",\"pid\":");
     p = PutDecimal(p, getpid());
+    p = PutText(p, ",\"tid\":");
+    p = PutDecimal(p, gettid());
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);  // async-signal-safe
+    p = PutText(p, ",\"time\":");
+    p = PutSeconds(p, now);
     p = PutText(p, ",\"signo\":");
     p = PutDecimal(p, info.si_signo);
     p = PutText(p, ",\"name\":\"");
