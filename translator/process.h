@@ -100,6 +100,7 @@ struct Process {
   std::string exe_path;       // the guest program's absolute path as the guest sees it (/proc/self/exe)
   std::string exe_host_path;  // ... and where it is on the host (inside the sysroot, say)
   Sysroot sysroot;            // where guest absolute paths are looked up first
+  bool chrooted = false;      // the guest chroot()ed: the host root is its root, no sysroot
   ProgramLayout layout;
   std::unique_ptr<Tracer> tracer;  // --strace / --trace-json, when on
   GdbStub* gdb = nullptr;          // --gdb, while a debugger is attached

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
@@ -198,7 +199,7 @@ void InheritHostSignalState(Task& task) {
   task.sigmask = mask & ~kUnblockableSignals;
 }
 
-void PrepareHostSignalsForExec(const Task& task) {
+void PrepareHostSignalsForExec(Task& task) {
   uint64_t all = ~uint64_t{0};
   HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&all), 0, 8);
   for (int sig = 1; sig <= kGuestSignals; ++sig) {
@@ -207,6 +208,29 @@ void PrepareHostSignalsForExec(const Task& task) {
     act.handler = task.process.sigactions[sig].handler == 1 ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN)
                                                     : nullptr;  // SIG_DFL
     HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
+  }
+  // ferry's own kicks must not reach the next program, whose default
+  // action for them would kill it: the re-kick timer goes, and kicks
+  // already queued are taken (anything else queued on that signal stays).
+  DisableAsyncStop();
+  std::vector<siginfo_t> not_kicks;
+  sigset_t kick;
+  sigemptyset(&kick);
+  sigaddset(&kick, KickSignal());
+  struct timespec now = {0, 0};
+  siginfo_t info;
+  while (sigtimedwait(&kick, &info, &now) == KickSignal()) {
+    if (!IsKick(&info)) not_kicks.push_back(info);
+  }
+  for (siginfo_t& queued : not_kicks) {
+    HostSyscall(SYS_rt_tgsigqueueinfo, getpid(), task.tid, KickSignal(), reinterpret_cast<uint64_t>(&queued));
+  }
+  // Pending signals survive execve in the kernel. Each goes back into this
+  // thread's host queue, siginfo and all, where the next ferry finds it as
+  // it installs its handlers (or the host's default action takes it).
+  while (int sig = TakePendingSignal(task, ~uint64_t{0}, &info)) {
+    info.si_signo = sig;
+    HostSyscall(SYS_rt_tgsigqueueinfo, getpid(), task.tid, sig, reinterpret_cast<uint64_t>(&info));
   }
   uint64_t mask = task.sigmask;
   HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&mask), 0, 8);
@@ -248,21 +272,6 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
   HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAIT_PRIVATE, seen,
               reinterpret_cast<uint64_t>(tp));
 }
-
-// The queue has one writer at a time only if ferry's own code keeps the
-// host handler out while it touches the queue.
-class HostSignalsBlocked {
- public:
-  HostSignalsBlocked() {
-    sigset_t all;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &saved_);
-  }
-  ~HostSignalsBlocked() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
-
- private:
-  sigset_t saved_;
-};
 
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info) {
   siginfo_t user = UserSiginfo(sig);

@@ -29,9 +29,11 @@ void InstallHostSignalHandlers();
 void InheritHostSignalState(Task& task);
 // Before ferry re-runs itself for a guest execve: the host's dispositions
 // and mask become the guest's (ignored stay ignored, handlers reset), so
-// the next ferry inherits them. After a failed execve, undo with
-// InstallHostSignalHandlers and the guest's mask stays as it was.
-void PrepareHostSignalsForExec(const Task& task);
+// the next ferry inherits them; pending guest signals move to the host's
+// queue, which execve keeps. After a failed execve, undo with
+// InstallHostSignalHandlers (the signals come back through ferry's handler)
+// and the guest's mask stays as it was.
+void PrepareHostSignalsForExec(Task& task);
 
 // The guest thread this host thread runs, for ferry's signal handler (its
 // mask, its CPU to stop, its faults); set on each thread as it starts.
@@ -50,6 +52,24 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns = 0);
 
 // Wakes whatever waits in WaitForSignal (a debugger stop request, say).
 void WakeSignalWaiters();
+
+// Keeps ferry's host signal handler out of this thread for a scope: the
+// pending queues have one writer at a time only if ferry's own code blocks
+// the handler while it touches them; a fork is made with them blocked too.
+class HostSignalsBlocked {
+ public:
+  HostSignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &saved_);
+  }
+  ~HostSignalsBlocked() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+  HostSignalsBlocked(const HostSignalsBlocked&) = delete;
+  HostSignalsBlocked& operator=(const HostSignalsBlocked&) = delete;
+
+ private:
+  sigset_t saved_;
+};
 
 // In a forked child: pending signals are the parent's, not the child's.
 void ForgetPendingSignalsAfterFork(Task& task);

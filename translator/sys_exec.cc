@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "arch/arch.h"
+#include "translator/async_stop.h"
 #include "translator/elf_loader.h"
 #include "translator/host_syscall.h"
 #include "translator/proc_view.h"
@@ -22,6 +23,7 @@
 #include "translator/tracer.h"
 #include "translator/syscall_handlers.h"
 #include "translator/threads.h"
+#include "translator/vfork.h"
 
 namespace translator {
 namespace {
@@ -87,7 +89,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     if (task.options.verbose) run.push_back("-v");
     if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
     if (task.options.quiet) run.push_back("-q");
-    if (!task.options.sysroot.empty()) run.insert(run.end(), {"-L", task.options.sysroot});
+    if (!task.options.sysroot.empty() && !task.process.chrooted) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
     run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
@@ -112,11 +114,14 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     clock_gettime(CLOCK_REALTIME, &now);
     task.process.tracer->Syscall(task, a.row, 221, a.raw, 0, now, now);
   }
-  CopyBackToVforkParent(task);  // a vfork parent sees what the child wrote, as it would natively
+  // A vfork parent sees what the child wrote, as it would natively, and
+  // runs on. (If the host execve fails, the parent has already resumed.)
+  ReleaseVforkParent(task);
   PrepareHostSignalsForExec(task);  // the next program inherits the guest's mask and ignores
   int64_t r = HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
                           reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
   InstallHostSignalHandlers();  // still here: the exec failed
+  EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
   if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
   return r;
 }

@@ -262,6 +262,20 @@ int64_t SysCloseRange(Task& task, const SyscallArgs& a) {
 
 namespace translator {
 
+// The host's own chroot, so every later lookup (ferry's, the helper's, a
+// path the guest creates) resolves in the new root as the kernel's would.
+// The sysroot is then the new root itself: nothing is looked up outside it.
+int64_t SysChroot(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
+  int64_t r = HostSyscall(SYS_chroot, reinterpret_cast<uint64_t>(path.c_str()));
+  if (r == 0) {
+    task.process.sysroot = Sysroot();
+    task.process.chrooted = true;
+  }
+  return r;
+}
+
 // Inside the sysroot (reached by fchdir, say) the guest sees its own path.
 int64_t SysGetcwd(Task& task, const SyscallArgs& a) {
   char host[PATH_MAX];

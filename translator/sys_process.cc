@@ -17,6 +17,7 @@
 #include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 #include "translator/threads.h"
+#include "translator/vfork.h"
 
 namespace translator {
 
@@ -92,9 +93,12 @@ namespace translator {
 // parent's is not its tracee).
 // vfork (CLONE_VM | CLONE_VFORK, as glibc's posix_spawn uses it) becomes a
 // fork whose parent waits, as vfork's contract says, until the child execs
-// or exits: it reads a close-on-exec pipe the child holds until EOF.
-// Memory is copied, not shared: what the child wrote is copied back into
-// the waiting parent before it execs or exits (see CopyBackToParent).
+// or exits (WaitForVforkChild). Memory is copied, not shared: what the
+// child wrote is copied back into the waiting parent before it execs or
+// exits (see ReleaseVforkParent).
+// Host signals are blocked across the fork: one sent to the new child
+// before it has forgotten its parent's pending signals stays pending in
+// the host kernel and reaches the child's own queue after.
 int64_t SysClone(Task& task, const SyscallArgs& a) {
   constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                     CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
@@ -110,38 +114,44 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
   }
   bool vfork = (flags & kVforkFlags) == kVforkFlags;
   if (flags & ~(kForkFlags | (vfork ? kVforkFlags : 0))) return -ENOSYS;
-  int until_exec[2] = {-1, -1};
-  if (vfork && HostSyscall(SYS_pipe2, reinterpret_cast<uint64_t>(until_exec), O_CLOEXEC) < 0) return -EAGAIN;
-  // libc's fork: it keeps ferry's own allocator consistent when other
-  // threads may hold its locks.
-  int64_t pid = (flags & CSIGNAL) == SIGCHLD ? fork() : HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
-  if (pid < 0 && (flags & CSIGNAL) == SIGCHLD) pid = -errno;
-  if (vfork && pid != 0) {
-    HostSyscall(SYS_close, until_exec[1]);
-    char byte;
-    while (pid > 0 && HostSyscall(SYS_read, until_exec[0], reinterpret_cast<uint64_t>(&byte), 1) == -EINTR) {
+  VforkDone* done = vfork ? NewVforkDone() : nullptr;
+  if (vfork && !done) return -EAGAIN;
+  int64_t pid;
+  {
+    HostSignalsBlocked blocked;
+    // libc's fork: it keeps ferry's own allocator consistent when other
+    // threads may hold its locks.
+    pid = (flags & CSIGNAL) == SIGCHLD ? fork() : HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
+    if (pid < 0 && (flags & CSIGNAL) == SIGCHLD) pid = -errno;
+    if (pid == 0) {
+      // The parent's vfork wait, if it was one, is not this process's to end.
+      task.vfork_parent = vfork ? getppid() : 0;
+      task.vfork_done = done;
+      task.vfork_written.clear();
+      ForgetPendingSignalsAfterFork(task);
     }
-    HostSyscall(SYS_close, until_exec[0]);
   }
-  if (pid < 0) return pid;
+  if (pid < 0) {
+    if (done) FreeVforkDone(done);
+    return pid;
+  }
   if (pid == 0) {
-    if (vfork) {
-      HostSyscall(SYS_close, until_exec[0]);
-      task.vfork_parent = getppid();
-      uc_ctl_flush_tlb(task.uc);  // from now on the first store to each page is seen
-    }
+    if (vfork) uc_ctl_flush_tlb(task.uc);  // from now on the first store to each page is seen
     task.helper.release();  // the parent's helper: neither ours to trace nor to kill
     task.helper_failed = false;
     task.process.children.clear();
     if (task.process.tracer && !task.process.tracer->AfterFork()) task.process.tracer.reset();  // -f follows children
     ForgetOtherThreadsAfterFork(task);
-    ForgetPendingSignalsAfterFork(task);
     AsyncStopAfterFork();
     uint32_t tid = static_cast<uint32_t>(task.tid);
     if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;
     if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = a.raw[4];
     if (a.raw[1]) task.WriteReg(task.arch.reg_sp, a.raw[1]);
     return 0;
+  }
+  if (vfork) {
+    WaitForVforkChild(done, static_cast<pid_t>(pid));
+    FreeVforkDone(done);
   }
   task.process.children.insert(static_cast<pid_t>(pid));
   uint32_t child = static_cast<uint32_t>(pid);
@@ -188,6 +198,8 @@ int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
 
 int64_t SysWait4(Task& task, const SyscallArgs& a) {
   int options = static_cast<int>(a.raw[2]);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -EINVAL;
+  if (static_cast<pid_t>(a.raw[0]) == INT32_MIN) return -ESRCH;  // as the kernel: -INT_MIN names no group
   void* rusage = GuestBuffer(task, a.raw[3], 144);
   return WaitForChildren(task, static_cast<pid_t>(a.raw[0]), options & WNOHANG, [&](pid_t child) -> int64_t {
     int status = 0;

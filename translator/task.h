@@ -113,7 +113,8 @@ class Task {
   uint64_t sigreturn_mask = 0;        // the mask the last rt_sigreturn restored (for --strace)
   uint64_t clear_child_tid = 0;       // CLONE_CHILD_CLEARTID / set_tid_address: zeroed and woken at exit
   pid_t vfork_parent = 0;             // a vfork child: the parent waiting for its exec or exit
-  // ... and the pages it stored to, as they were before (threads.h: CopyBackToVforkParent)
+  struct VforkDone* vfork_done = nullptr;  // ... the word it waits on (vfork.h)
+  // ... and the pages it stored to, as they were before (vfork.h: ReleaseVforkParent)
   std::map<uint64_t, std::vector<uint8_t>> vfork_written;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;

@@ -20,6 +20,7 @@
 #include "translator/gdb_stub.h"
 #include "translator/host_syscall.h"
 #include "translator/signals.h"
+#include "translator/vfork.h"
 
 namespace translator {
 namespace {
@@ -120,7 +121,7 @@ void ReleaseRobustList(Task& task) {
 // process may wait on a process-shared one).
 [[noreturn]] void EndProcess(Task& task, const GuestExit& how) {
   Process& process = task.process;
-  CopyBackToVforkParent(task);
+  ReleaseVforkParent(task);
   AcquireCpu(process, task.tid);  // held to the end: the other threads stop here
   for (ThreadSlot& slot : process.slots) {
     Task* thread = slot.tid.load() ? slot.task.load() : nullptr;
@@ -345,28 +346,6 @@ void FinishThread(Task& task, const GuestExit& how) {
   // The last thread's code is the process's, as this host's kernel (6.x)
   // reports it when the main thread ended first.
   if (last) EndProcess(task, GuestExit{false, how.value});
-}
-
-void CopyBackToVforkParent(Task& task) {
-  if (!task.vfork_parent) return;
-  // Only the bytes the child changed: the parent's other threads may have
-  // written elsewhere in the same pages meanwhile.
-  for (auto& [page, before] : task.vfork_written) {
-    if (!(task.memory.PageState(page) & kPageMapped)) continue;
-    const uint8_t* now = static_cast<const uint8_t*>(task.memory.Host(page));
-    for (uint64_t at = 0; at < kPageSize;) {
-      if (now[at] == before[at]) {
-        ++at;
-        continue;
-      }
-      uint64_t end = at;
-      while (end < kPageSize && now[end] != before[end]) ++end;
-      struct iovec local = {const_cast<uint8_t*>(now + at), end - at}, remote = local;
-      process_vm_writev(task.vfork_parent, &local, 1, &remote, 1, 0);
-      at = end;
-    }
-  }
-  task.vfork_written.clear();
 }
 
 void ForgetOtherThreadsAfterFork(Task& task) {

@@ -76,12 +76,6 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
 // returns, and the caller ends its host thread.
 void FinishThread(Task& task, const GuestExit& how);
 
-// A vfork child's stores reach its parent, as with a shared address space:
-// before it execs or exits, the bytes it changed are copied into the
-// waiting parent (which has the same layout, being its fork). Writes a
-// host syscall made into guest memory are not tracked.
-void CopyBackToVforkParent(Task& task);
-
 // In a forked child: the other threads stayed behind.
 void ForgetOtherThreadsAfterFork(Task& task);
 

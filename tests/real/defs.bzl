@@ -3,15 +3,19 @@ PROG, Debian's arm64 PROG under ferry, and under qemu-aarch64 (real.sh)."""
 
 ARM64_SYSROOT = "/var/cache/ferry/arm64-sysroot"
 
-def real_program_test(name, script):
+def real_program_test(name, script, oracles = ["native", "qemu"], size = "small"):
+    """`oracles`: what ferry's stdout and status must equal (qemu-user cannot
+    execve a guest program without binfmt_misc, so scripts whose guests
+    spawn guests compare with the host only)."""
     native.sh_test(
         name = name,
-        size = "small",
+        size = size,
         srcs = ["real.sh"],
         args = [
             "$(location //tools:ferry)",
             ARM64_SYSROOT,
             "'" + script.replace("$", "$$").replace("'", "'\\''") + "'",
+            "'" + " ".join(oracles) + "'",
         ],
         data = ["//tools:ferry"],
     )

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# real.sh FERRY SYSROOT SCRIPT
+# real.sh FERRY SYSROOT SCRIPT [ORACLES]
 # Runs SCRIPT (bash) three times, in a fresh directory each: with `run PROG
 # ARGS...` starting the host's own PROG, then Debian's arm64 build of PROG
 # from SYSROOT under ferry -L SYSROOT, then the same under qemu-aarch64 -L.
-# Passes when stdout and the exit status under ferry equal both others.
+# Passes when stdout and the exit status under ferry equal both others
+# (or those ORACLES names: "native qemu" by default).
 set -u
 abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
-ferry=$(abs "$1") sysroot=$2 script=$3
+ferry=$(abs "$1") sysroot=$2 script=$3 oracles=${4:-native qemu}
 if [ ! -e "$sysroot/.complete" ]; then
   echo "FAIL: no arm64 sysroot at $sysroot (tools/setup makes it)"
   exit 1
@@ -23,7 +24,7 @@ guest_path() {
   echo "$sysroot/missing/$1"
 }
 
-for mode in native ferry qemu; do
+for mode in ferry $oracles; do
   mkdir "$work/$mode"
   (
     cd "$work/$mode" || exit 99
@@ -41,7 +42,7 @@ for mode in native ferry qemu; do
 done
 
 status=0
-for oracle in native qemu; do
+for oracle in $oracles; do
   if ! cmp -s "$work/ferry.out" "$work/$oracle.out"; then
     echo "FAIL: stdout under ferry differs from $oracle"
     diff -u "$work/$oracle.out" "$work/ferry.out" | head -40
