@@ -80,6 +80,11 @@ struct ArchInfo {
   uint32_t breakpoint_intno;   // ... of a breakpoint instruction
   uint32_t undefined_intno;    // ... of an undefined instruction
   bool (*is_breakpoint)(uint32_t insn);  // the instruction at a bare stop (first 4 bytes; may be 2)
+  // An undefined_intno trap: when the instruction is one the kernel serves
+  // for user space (RISC-V's rdtime, AArch64's MRS of the ID registers),
+  // writes its result, leaves the PC after it and returns true. Otherwise
+  // returns false with the PC on the instruction, where SIGILL reports it.
+  bool (*emulate_undefined)(uc_engine* uc, const GuestAccess& memory);
 
   // Puts a fresh CPU into the state a user-mode process starts in.
   void (*prepare_cpu)(uc_engine* uc);

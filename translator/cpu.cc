@@ -240,6 +240,8 @@ void OnInterruptInner(Task& task, uint32_t intno) {
     DispatchSyscall(task);
     return;
   }
+  // An instruction the kernel would emulate (counter and ID registers).
+  if (intno == task.arch.undefined_intno && task.arch.emulate_undefined(task.uc, task.memory)) return;
   uint64_t pc = task.ReadReg(task.arch.reg_pc);
   bool breakpoint = intno == task.arch.breakpoint_intno || IsBreakpointAt(task, pc);
   siginfo_t info{};

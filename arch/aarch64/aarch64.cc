@@ -18,10 +18,6 @@ constexpr uint32_t kExcpUdef = 1;
 constexpr uint32_t kExcpSwi = 2;
 constexpr uint32_t kExcpBkpt = 7;
 
-// arm64 uapi asm/hwcap.h: FP, ASIMD, AES, PMULL, SHA1, SHA2, CRC32, ATOMICS.
-constexpr uint64_t kHwcap = (1 << 0) | (1 << 1) | (1 << 3) | (1 << 4) | (1 << 5) |
-                            (1 << 6) | (1 << 7) | (1 << 8);
-
 // arm64 uapi asm/fcntl.h moves four bits relative to x86_64's.
 constexpr FlagPair kOpenFlagDiffs[] = {
     {040000, 0200000},    // O_DIRECTORY
@@ -129,6 +125,7 @@ void PrepareCpu(uc_engine* uc) {
   uc_reg_read(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
   cpacr |= 3u << 20;
   uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+  aarch64::EnterUserMode(uc);
 }
 
 // IC IVAU, Xt (SYS #3, C7, C5, #1) invalidates the line holding Xt; IC IALLU
@@ -166,12 +163,13 @@ const ArchInfo kAarch64 = {
     .unicorn_mode = UC_MODE_ARM,
     .unicorn_cpu_model = UC_CPU_ARM64_MAX,
     .platform = "aarch64",
-    .hwcap = kHwcap,
-    .hwcap2 = 0,
+    .hwcap = aarch64::kHwcap,
+    .hwcap2 = aarch64::kHwcap2,
     .cross_sysroot = "/usr/aarch64-linux-gnu",
+    // Features: kHwcap and kHwcap2 by their kernel names; the CPU lines: kMidr.
     .cpuinfo_entry = "processor\t: %d\n"
                      "BogoMIPS\t: 100.00\n"
-                     "Features\t: fp asimd aes pmull sha1 sha2 crc32 atomics\n"
+                     "Features\t: fp asimd aes pmull sha1 sha2 crc32 atomics cpuid ecv\n"
                      "CPU implementer\t: 0x41\n"
                      "CPU architecture: 8\n"
                      "CPU variant\t: 0x0\n"
@@ -187,6 +185,7 @@ const ArchInfo kAarch64 = {
     .breakpoint_intno = kExcpBkpt,
     .undefined_intno = kExcpUdef,
     .is_breakpoint = IsBreakpoint,
+    .emulate_undefined = aarch64::EmulateUndefined,
     .prepare_cpu = PrepareCpu,
     .hook_icache_maintenance = HookIcacheMaintenance,
     .syscall_insn_size = 4,

@@ -144,6 +144,7 @@ const ArchInfo kRiscv64 = {
     .breakpoint_intno = kExcpBreakpoint,
     .undefined_intno = kExcpIllegalInst,
     .is_breakpoint = IsBreakpoint,
+    .emulate_undefined = riscv64::EmulateUndefined,
     .prepare_cpu = PrepareCpu,
     .hook_icache_maintenance = nullptr,  // riscv_flush_icache, a syscall
     .syscall_insn_size = 4,
