@@ -227,8 +227,9 @@ void DispatchSyscall(Task& task) {
   if (caught && Debugger(task) && !task.ended && result != kNoReturn) DebugSyscallStop(task, "syscall_return", nr);
   RaiseSignalsForResult(task, row, raw, result);
   // A temporary mask ends before delivery unless a signal interrupted the
-  // call, as in the kernel; then the first frame saves the old mask.
-  if (!restart::IsRestartCode(traced)) task.EndTemporaryMask();
+  // call (a restart code, or epoll_pwait's -EINTR), as in the kernel; then
+  // the first frame saves the old mask.
+  if (!restart::IsRestartCode(traced) && traced != restart::kEintr) task.EndTemporaryMask();
   if (task.sigreturn_pending) FinishSigreturn(task);
   if (task.process.tracer && sigreturn) trace(static_cast<int64_t>(task.ReadReg(arch.reg_args[0])));
   DeliverSignals(task);
