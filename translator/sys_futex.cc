@@ -4,6 +4,18 @@
 // absolute deadline in the restart block, as the kernel's
 // futex_wait_restart does.
 //
+// A waiter that the host kernel took off its queue cannot be put back where
+// it was: FUTEX_REQUEUE (from this process or another one sharing the
+// page) may have moved it to a second word, and waiting again on the first
+// would lose its wake-up. So a wait ends only where the guest's kernel
+// would end it: host signals the guest blocks or ignores (a child's
+// SIGCHLD, say) are held off on the host for the wait's duration. When
+// something of ferry's own ends it anyway (a kick with nothing for this
+// thread), the wait starts again as before, unless a requeue was made
+// since it began (in this process or one forked from the same ferry):
+// then the guest gets a spurious wake-up (0), which futex(2) callers must
+// accept, rather than a wait on a word it may have been moved off.
+//
 // PI futexes are served by ferry as plain futexes: the kernel's PI calls
 // write the futex word (FUTEX_WAITERS, the owner's tid) while another
 // guest thread may be in the middle of a compare-and-swap that Unicorn
@@ -12,14 +24,19 @@
 // (threads.h), where no guest code runs. Priority inheritance itself (a
 // boost for the owner) is not emulated.
 #include <linux/futex.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 
+#include <atomic>
 #include <cerrno>
+#include <new>
 
 #include "restart/restart.h"
+#include "translator/async_stop.h"
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
+#include "translator/signals.h"
 #include "translator/syscall_handlers.h"
 #include "translator/threads.h"
 
@@ -31,12 +48,54 @@ constexpr int kCmdMask = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 #define FUTEX_LOCK_PI2 13
 #endif
 
+// Counts FUTEX_REQUEUE and FUTEX_CMP_REQUEUE calls that may move waiters.
+// It lives in a shared page made as ferry starts, so the processes a guest
+// forks count together.
+std::atomic<uint64_t>* MapRequeueCount() {
+  void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) return new std::atomic<uint64_t>(0);
+  return new (page) std::atomic<uint64_t>(0);
+}
+std::atomic<uint64_t>* const g_requeues = MapRequeueCount();
+
+// Host signals that would not end a futex wait in the guest's kernel: the
+// ones the thread blocks or the process ignores. Never ferry's kick, the
+// faults, or glibc's own two (32, 33).
+uint64_t QuietSignals(const Task& task) {
+  uint64_t quiet = 0;
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    switch (sig) {
+      case SIGKILL: case SIGSTOP: case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS:
+      case 32: case 33:
+        continue;
+      default:
+        if (sig != KickSignal() && DispositionOf(task, sig) == Disposition::kNone) quiet |= SignalBit(sig);
+    }
+  }
+  return quiet;
+}
+
+// FUTEX_WAIT(_BITSET) on the host with the quiet signals held off. Returns
+// the host's result, or `restart_code` when a signal ended the wait (or
+// -ERESTARTNOINTR before it began), or 0 when ferry ended it for nothing
+// this thread must act on and a requeue may have moved it meanwhile.
+int64_t SleepOnWord(Task& task, int64_t restart_code, uint64_t word, int op, uint64_t value, uint64_t timeout,
+                    uint64_t bitset) {
+  uint64_t quiet = QuietSignals(task), saved = 0;
+  uint64_t requeues = g_requeues->load();
+  HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
+  int64_t r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
+  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
+  if (r == restart_code && g_requeues->load() != requeues && !NextActionableSignal(task)) return 0;
+  return r;
+}
+
 int64_t WaitUntil(Task& task, const restart::RestartBlock& wait) {
   int op = FUTEX_WAIT_BITSET | wait.futex_private |
            (wait.clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
   struct timespec deadline = wait.deadline;
-  int64_t r = SafeHostSyscall(restart::kErestartRestartBlock, SYS_futex, HostAddress(task, wait.guest_futex, 4),
-                              op, wait.futex_value, reinterpret_cast<uint64_t>(&deadline), 0, wait.futex_bitset);
+  int64_t r = SleepOnWord(task, restart::kErestartRestartBlock, HostAddress(task, wait.guest_futex, 4), op,
+                          wait.futex_value, reinterpret_cast<uint64_t>(&deadline), wait.futex_bitset);
   if (!restart::IsRestartCode(r)) {
     task.restart_block = {};
     return r;
@@ -106,7 +165,7 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
     case FUTEX_WAIT_BITSET: {
       uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(a.raw[5]);
       if (!a.raw[3]) {  // no timeout: the kernel's plain -ERESTARTSYS case
-        return SafeHostSyscall(restart::kErestartSys, SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
+        return SleepOnWord(task, restart::kErestartSys, uaddr, op, a.raw[2], 0, a.raw[5]);
       }
       struct timespec ts;
       if (!task.memory.Read(a.raw[3], &ts, sizeof ts)) return -EFAULT;
@@ -134,6 +193,9 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
       return HostSyscall(SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
+      // Counted before any waiter moves (see SleepOnWord); one that moves
+      // none to another word (none to requeue, or onto itself) is not.
+      if (a.raw[3] && a.raw[0] != a.raw[4]) g_requeues->fetch_add(1);
       return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], HostAddress(task, a.raw[4], 4), a.raw[5]);
     case FUTEX_WAKE_OP: {
       CpuExclusive exclusive(task);  // the kernel's atomic op on the second word
