@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include <cerrno>
@@ -42,8 +43,12 @@ constexpr const char kUsage[] =
     "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
     "  --list-syscalls [--arch A] [--markdown]\n"
     "                   print each syscall and how far ferry serves it\n"
-    "  -q, --quiet      nothing of ferry's own on stderr, even with -v (FERRY_QUIET=1)\n"    "  --version        print the version and exit\n"
-    "  -h, --help       print this help and exit\n";
+    "  -q, --quiet      nothing of ferry's own on stderr, even with -v (FERRY_QUIET=1)\n"
+    "  --version        print the version and exit\n"
+    "  -h, --help       print this help and exit\n"
+    "\n"
+    "qemu-user's options and QEMU_* variables, with qemu's meaning (a FERRY_*\n"
+    "variable wins over its QEMU_* twin; -E and -U split on commas as qemu's do):\n";
 
 std::string VersionText() {
   unsigned major = 0, minor = 0;
@@ -51,6 +56,83 @@ std::string VersionText() {
   return "ferry 0.1.0 (Unicorn " + std::to_string(major) + "." + std::to_string(minor) +
          "; guests: aarch64, riscv64)\n";
 }
+
+// qemu-user's options (linux-user/main.c's arg_table), each with its QEMU_*
+// variable and ferry's own variable where there is one. It drives the
+// command line, the environment and the help text; kRefused rows name what
+// ferry cannot do in one line.
+enum class Qemu {
+  kHelp, kGdb, kLdPrefix, kStackSize, kCpu, kSetEnv, kUnsetEnv, kArgv0, kUname,
+  kReservedVa, kLog, kLogFile, kPageSize, kStrace, kSeed, kVersion, kRefused,
+};
+struct QemuOption {
+  const char* name;       // without its dash; qemu also takes --NAME
+  const char* arg;        // the value's name; nullptr: a flag
+  const char* qemu_env;
+  const char* ferry_env;  // wins over qemu_env
+  Qemu kind;
+  const char* note;       // help: what ferry does; kRefused: why not
+};
+constexpr QemuOption kQemuOptions[] = {
+    {"h", nullptr, nullptr, nullptr, Qemu::kHelp, "print this help"},
+    {"help", nullptr, nullptr, nullptr, Qemu::kHelp, "print this help"},
+    {"g", "PORT", "QEMU_GDB", "FERRY_GDB", Qemu::kGdb, "= --gdb PORT (a non-numeric PATH: --gdb unix:PATH)"},
+    {"L", "PATH", "QEMU_LD_PREFIX", "FERRY_LD_PREFIX", Qemu::kLdPrefix, "= -L"},
+    {"s", "SIZE", "QEMU_STACK_SIZE", "FERRY_STACK_SIZE", Qemu::kStackSize, "= -s"},
+    {"cpu", "MODEL", "QEMU_CPU", "FERRY_CPU", Qemu::kCpu, "max, the one model ferry emulates (-cpu help)"},
+    {"E", "VAR=VAL[,...]", "QEMU_SET_ENV", "FERRY_SET_ENV", Qemu::kSetEnv, "= -E"},
+    {"U", "VAR[,...]", "QEMU_UNSET_ENV", "FERRY_UNSET_ENV", Qemu::kUnsetEnv, "= -U"},
+    {"0", "ARGV0", "QEMU_ARGV0", "FERRY_ARGV0", Qemu::kArgv0, "= -0"},
+    {"r", "RELEASE", "QEMU_UNAME", "FERRY_UNAME", Qemu::kUname, "uname's release (uname -r) in the guest"},
+    {"B", "ADDRESS", "QEMU_GUEST_BASE", nullptr, Qemu::kRefused,
+     "ferry places the guest itself; it has no guest base to set"},
+    {"R", "SIZE", "QEMU_RESERVED_VA", "FERRY_RESERVED_VA", Qemu::kReservedVa, "= -R"},
+    {"t", "MAP", "QEMU_RTSIG_MAP", nullptr, Qemu::kRefused,
+     "ferry maps the guest's real-time signals itself"},
+    {"d", "ITEM[,...]", "QEMU_LOG", nullptr, Qemu::kLog, "strace (= --strace), unimp (= -v); -d help"},
+    {"dfilter", "RANGE", "QEMU_DFILTER", nullptr, Qemu::kRefused,
+     "ferry logs no code, so it has no address ranges to filter"},
+    {"D", "FILE", "QEMU_LOG_FILENAME", nullptr, Qemu::kLogFile, "the trace's file (= --strace -o FILE)"},
+    {"p", "PAGESIZE", "QEMU_PAGESIZE", nullptr, Qemu::kPageSize, "accepted when it is the host's page size"},
+    {"one-insn-per-tb", nullptr, "QEMU_ONE_INSN_PER_TB", nullptr, Qemu::kRefused,
+     "ferry does not size Unicorn's translation blocks"},
+    {"singlestep", nullptr, "QEMU_SINGLESTEP", nullptr, Qemu::kRefused,
+     "ferry does not size Unicorn's translation blocks"},
+    {"tb-size", "SIZE", "QEMU_TB_SIZE", nullptr, Qemu::kRefused,
+     "ferry does not size Unicorn's translation cache"},
+    {"strace", nullptr, "QEMU_STRACE", "FERRY_STRACE", Qemu::kStrace, "= --strace (ferry's strace format)"},
+    {"seed", "N", "QEMU_RAND_SEED", "FERRY_RAND_SEED", Qemu::kSeed,
+     "accepted; seeds nothing yet (AT_RANDOM and getrandom stay random)"},
+    {"trace", "EVENTS", "QEMU_TRACE", nullptr, Qemu::kRefused,
+     "ferry has no QEMU trace events (see --strace and --trace-json)"},
+    {"plugin", "FILE", "QEMU_PLUGIN", nullptr, Qemu::kRefused, "ferry runs no TCG plugins"},
+    {"version", nullptr, "QEMU_VERSION", nullptr, Qemu::kVersion, "= --version"},
+};
+
+// qemu's -d items that ferry serves; the others are refused by name.
+constexpr const char kLogItems[] =
+    "ferry's -d items (qemu's others log TCG internals, which ferry does not have):\n"
+    "strace  log each syscall and signal (= --strace)\n"
+    "unimp   warn about syscalls ferry does not serve (= -v)\n";
+
+std::string Usage() {
+  std::string text = kUsage;
+  for (const QemuOption& o : kQemuOptions) {
+    if (o.kind == Qemu::kHelp) continue;
+    std::string left = std::string("  -") + o.name + (o.arg ? std::string(" ") + o.arg : "");
+    left.resize(std::max<size_t>(left.size() + 1, 20), ' ');
+    std::string env = o.qemu_env ? o.qemu_env : "";
+    env.resize(std::max<size_t>(env.size() + 1, 21), ' ');
+    text += left + env + (o.kind == Qemu::kRefused ? "refused: " : "") + o.note + "\n";
+  }
+  return text;
+}
+
+constexpr const char kCpuList[] =
+    "ferry emulates one CPU model per guest arch, qemu's \"max\":\n"
+    "  max   aarch64: Unicorn's max, shown as a Cortex-A57 (MIDR 0x410fd070) with\n"
+    "        fp asimd aes pmull sha1 sha2 crc32 atomics cpuid ecv\n"
+    "        riscv64: rv64imafdc\n";
 
 std::vector<std::string> SplitCommas(const char* text) {
   std::vector<std::string> parts;
@@ -213,8 +295,124 @@ std::vector<std::string> TraceArguments(const TraceOptions& t) {
   return out;
 }
 
-ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, Options* out) {
+namespace {
+
+// What a qemu setting leaves for the end of parsing.
+struct Pending {
   std::optional<std::string> argv0;
+  std::string log_file;  // -D: the trace's file unless --strace -o names one
+};
+
+std::optional<ParseResult> SetSize(const std::string& what, const std::string& source,
+                                   const std::string& text, uint64_t* field, uint64_t minimum) {
+  auto size = ParseSize(text);
+  if (!size || *size < minimum) {
+    return Fail("invalid " + what + " '" + text + "' (" + source + "; want a size such as 8M)");
+  }
+  *field = *size;
+  return std::nullopt;
+}
+
+// One setting of the qemu table, from the command line (source "-s") or the
+// environment (source "QEMU_STACK_SIZE"); a flag's value is empty.
+std::optional<ParseResult> ApplyQemu(const QemuOption& o, const std::string& value,
+                                     const std::string& source, Options* out, Pending* pending) {
+  bool from_env = source[0] != '-';
+  std::string named = from_env ? source + "=" + value : source + " " + value;
+  switch (o.kind) {
+    case Qemu::kHelp: return ParseResult{false, 0, Usage()};
+    case Qemu::kVersion: return ParseResult{false, 0, VersionText()};
+    case Qemu::kRefused:
+      return Fail((from_env ? source + " (qemu's -" + o.name + ")" : source) +
+                  " is not supported: " + o.note);
+    case Qemu::kGdb:
+      if (value.empty()) return Fail(source + " needs a TCP port or a socket path");
+      // qemu: digits are a TCP port, anything else a Unix socket's path.
+      if (value.find_first_not_of("0123456789") == std::string::npos ||
+          value.compare(0, 5, "unix:") == 0) {
+        out->gdb = value;
+      } else {
+        out->gdb = "unix:" + value;
+      }
+      return std::nullopt;
+    case Qemu::kLdPrefix: out->sysroot = value; return std::nullopt;
+    case Qemu::kStackSize: return SetSize("stack size", source, value, &out->stack_size, 64 * 1024);
+    case Qemu::kReservedVa:
+      if (auto r = SetSize("address space size (64M or more)", source, value, &out->address_space,
+                           1 << 26)) {
+        return r;
+      }
+      out->address_space_given = true;
+      return std::nullopt;
+    case Qemu::kCpu:
+      if (value == "help" || value == "?") return ParseResult{false, 0, kCpuList};
+      if (value != "max") return Fail(named + ": ferry emulates only the CPU model 'max' (see -cpu help)");
+      out->cpu = value;
+      return std::nullopt;
+    case Qemu::kSetEnv:
+      // qemu splits on commas: -E A=1,B=2 sets two variables.
+      for (const std::string& entry : SplitCommas(value.c_str())) {
+        if (entry.find('=') == std::string::npos || entry[0] == '=') {
+          return Fail(source + " wants VAR=VALUE[,VAR=VALUE...], got '" + entry + "'");
+        }
+        out->set_env.push_back(entry);
+      }
+      return std::nullopt;
+    case Qemu::kUnsetEnv:
+      for (const std::string& name : SplitCommas(value.c_str())) out->unset_env.push_back(name);
+      return std::nullopt;
+    case Qemu::kArgv0: pending->argv0 = value; return std::nullopt;
+    case Qemu::kUname:
+      if (value.empty() || value.size() > 64) return Fail(source + " wants a release of 1 to 64 characters");
+      out->uname_release = value;
+      return std::nullopt;
+    case Qemu::kLog:
+      for (const std::string& item : SplitCommas(value.c_str())) {
+        if (item == "help") return ParseResult{false, 0, kLogItems};
+        if (item == "strace") {
+          out->trace.enabled = true;
+        } else if (item == "unimp") {
+          out->verbose = true;
+        } else {
+          return Fail(source + " " + item + ": ferry logs only strace and unimp (see -d help)");
+        }
+      }
+      return std::nullopt;
+    case Qemu::kLogFile:
+      if (value.empty()) return Fail(source + " needs a file name");
+      pending->log_file = value;
+      return std::nullopt;
+    case Qemu::kPageSize: {
+      std::string host = std::to_string(getpagesize());
+      if (value != host) return Fail(named + ": ferry's guest pages are the host's " + host + " bytes");
+      return std::nullopt;
+    }
+    case Qemu::kStrace: out->trace.enabled = true; return std::nullopt;
+    case Qemu::kSeed: {
+      char* end = nullptr;
+      errno = 0;
+      unsigned long long n = strtoull(value.c_str(), &end, 0);
+      if (value.empty() || !isdigit(static_cast<unsigned char>(value[0])) || *end || errno) {
+        return Fail("invalid seed '" + value + "' (" + source + "; want a number)");
+      }
+      out->seed = n;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+const QemuOption* FindQemuOption(const std::string& name) {
+  for (const QemuOption& o : kQemuOptions) {
+    if (name == o.name) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, Options* out) {
+  Pending pending;
   auto env = [&](const char* name) -> const char* {
     for (char** e = environ; e && *e; ++e) {
       size_t n = strlen(name);
@@ -222,36 +420,31 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     return nullptr;
   };
-  auto set_size = [&](const std::string& what, const std::string& text, uint64_t* field,
-                      uint64_t minimum) -> std::optional<ParseResult> {
-    auto size = ParseSize(text);
-    if (!size || *size < minimum) {
-      return Fail("invalid " + what + " '" + text + "' (want a size such as 8M)");
-    }
-    *field = *size;
-    return std::nullopt;
-  };
   // A re-run after a guest execve gets every setting as arguments; the
-  // FERRY_* variables it sees belong to the guest's environment by then.
+  // FERRY_* and QEMU_* variables it sees belong to the guest's environment by then.
   bool env_settings = true;
   for (const std::string& a : argv) env_settings &= a != "--no-env-settings";
   if (!env_settings) environ = nullptr;
-  // Environment first, so the command line overrides it.
-  if (const char* v = env("FERRY_SET_ENV")) out->set_env = SplitCommas(v);
-  if (const char* v = env("FERRY_UNSET_ENV")) out->unset_env = SplitCommas(v);
-  if (const char* v = env("FERRY_ARGV0")) argv0 = v;
-  if (const char* v = env("FERRY_STACK_SIZE")) {
-    if (auto r = set_size("FERRY_STACK_SIZE", v, &out->stack_size, 64 * 1024)) return *r;
+  // Environment first, so the command line overrides it. A FERRY_* variable
+  // hides its QEMU_* twin. qemu's flags are on when their variable is set at
+  // all; ferry's when it is set and not 0.
+  for (const QemuOption& o : kQemuOptions) {
+    if (!o.qemu_env) continue;
+    const char* source = o.ferry_env;
+    const char* v = o.ferry_env ? env(o.ferry_env) : nullptr;
+    if (!v) {
+      source = o.qemu_env;
+      v = env(o.qemu_env);
+    }
+    if (!v) continue;
+    if (!o.arg) {
+      if (source == o.ferry_env && !Truthy(v)) continue;
+      v = "";
+    }
+    if (auto r = ApplyQemu(o, v, source, out, &pending)) return *r;
   }
-  if (const char* v = env("FERRY_RESERVED_VA")) {
-    if (auto r = set_size("FERRY_RESERVED_VA", v, &out->address_space, 1 << 26)) return *r;
-    out->address_space_given = true;
-  }
-  out->trace.enabled = Truthy(env("FERRY_STRACE"));
   out->quiet = Truthy(env("FERRY_QUIET"));
-  out->verbose = Truthy(env("FERRY_VERBOSE"));
-  if (const char* v = env("FERRY_LD_PREFIX")) out->sysroot = v;
-  if (const char* v = env("FERRY_GDB")) out->gdb = v;
+  out->verbose |= Truthy(env("FERRY_VERBOSE"));
 
   size_t i = 1;
   for (; i < argv.size(); ++i) {
@@ -264,7 +457,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     auto value = [&]() -> const std::string* {
       return i + 1 < argv.size() ? &argv[++i] : nullptr;
     };
-    if (a == "-h" || a == "--help") return {false, 0, kUsage};
+    if (a == "--help") return {false, 0, Usage()};
     if (a == "--version") {
       return {false, 0, VersionText()};
     }
@@ -317,30 +510,19 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
     if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
-    if (a == "-E" || a == "-U" || a == "-0" || a == "-s" || a == "-R" || a == "-L") {
-      const std::string* v = value();
-      if (!v) return Fail("option " + a + " needs a value (see ferry --help)");
-      if (a == "-E") {
-        if (v->find('=') == std::string::npos || (*v)[0] == '=') {
-          return Fail("-E wants VAR=VALUE, got '" + *v + "'");
-        }
-        out->set_env.push_back(*v);
-      } else if (a == "-U") {
-        out->unset_env.push_back(*v);
-      } else if (a == "-0") {
-        argv0 = *v;
-      } else if (a == "-L") {
-        out->sysroot = *v;
-      } else if (a == "-s") {
-        if (auto r = set_size("stack size", *v, &out->stack_size, 64 * 1024)) return *r;
-      } else if (auto r = set_size("address space size (64M or more)", *v, &out->address_space, 1 << 26)) {
-        return *r;
-      } else {
-        out->address_space_given = true;
-      }
-      continue;
+    // qemu's options, with one dash or two.
+    const QemuOption* o = FindQemuOption(a.substr(a.compare(0, 2, "--") == 0 ? 2 : 1));
+    if (!o) return Fail("unknown option '" + a + "' (see ferry --help)");
+    std::string v;
+    if (o->arg) {
+      const std::string* given = value();
+      if (!given) return Fail("option " + a + " needs a value (see ferry --help)");
+      v = *given;
     }
-    return Fail("unknown option '" + a + "' (see ferry --help)");
+    if (auto r = ApplyQemu(*o, v, a, out, &pending)) return *r;
+  }
+  if (!pending.log_file.empty() && out->trace.output.empty()) {
+    out->trace.output = FromStartDirectory(pending.log_file);
   }
   if (i >= argv.size()) return Fail("no program given (usage: ferry [options] PROGRAM [ARGS...])");
   if (out->address_space % 4096 != 0) return Fail("address space size must be a multiple of 4096");
@@ -358,7 +540,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   }
   out->program = argv[i];
   out->args.assign(argv.begin() + i, argv.end());
-  if (argv0) out->args[0] = *argv0;
+  if (pending.argv0) out->args[0] = *pending.argv0;
   return {true, 0, ""};
 }
 

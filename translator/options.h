@@ -1,5 +1,7 @@
-// Command-line and FERRY_* environment settings, as qemu-user takes its
-// options and QEMU_* variables. The command line wins over the environment.
+// Command-line and environment settings. ferry takes qemu-user's options and
+// QEMU_* variables with qemu's meaning (one table in options.cc) besides its
+// own spellings and FERRY_* variables. The command line wins over the
+// environment, and a FERRY_* variable over its QEMU_* twin.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +43,9 @@ struct Options {
   bool verbose = false;                   // say what ferry chose (the sysroot)
   std::string sysroot;                    // -L: guest absolute paths look here first
   std::string gdb;                        // --gdb PORT | unix:PATH: wait for gdb
+  std::string uname_release;              // -r: uname's release; empty: the host's
+  std::string cpu = "max";                // -cpu: the only model ferry emulates
+  std::optional<uint64_t> seed;           // -seed: accepted; seeds nothing yet
   std::vector<int> children;              // internal, after execve: the guest's existing children
 };
 

@@ -80,6 +80,10 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
   if (r < 0) return r;
   memset(u.machine, 0, sizeof u.machine);
   strncpy(u.machine, task.arch.name, sizeof u.machine - 1);
+  if (!task.options.uname_release.empty()) {  // -r, as qemu's
+    memset(u.release, 0, sizeof u.release);
+    strncpy(u.release, task.options.uname_release.c_str(), sizeof u.release - 1);
+  }
   return task.memory.Write(a.raw[0], &u, sizeof u) ? 0 : -EFAULT;
 }
 

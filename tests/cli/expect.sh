@@ -3,7 +3,9 @@
 # Runs `ferry ARGS...` (with @GUEST@: the hello guest, @GUESTS@: the guest
 # programs' directory, @FILE@: a scratch file, substituted; @ENV:VAR=VAL
 # arguments become ferry's environment instead; @STDERR=RE is one more
-# pattern stderr must match; @LINES=N allows an N-line error) in a scratch
+# pattern stderr must match; @STDOUT=RE one more for stdout; @POST=CMD runs
+# CMD in the scratch directory afterwards, its output added to stdout's;
+# @LINES=N allows an N-line error) in a scratch
 # directory after running SETUP there, and checks the exit status, that stderr
 # is exactly one line when ferry refuses to run, and both patterns (grep -E;
 # empty matches anything; EMPTY for stderr demands no output at all).
@@ -17,11 +19,13 @@ cd "$work"
 GUEST=$guest bash -c "$setup" || { echo "FAIL: setup failed: $setup"; exit 1; }
 args=()
 guests=$(dirname "$guest")
-env_vars=() more_err=() error_lines=1
+env_vars=() more_err=() more_out=() posts=() error_lines=1
 for a in "$@"; do
   case $a in
     @ENV:*) env_vars+=("${a#@ENV:}"); continue ;;
     @STDERR=*) more_err+=("${a#@STDERR=}"); continue ;;
+    @STDOUT=*) more_out+=("${a#@STDOUT=}"); continue ;;
+    @POST=*) posts+=("${a#@POST=}"); continue ;;
     @LINES=*) error_lines=${a#@LINES=}; continue ;;
   esac
   a=${a//@GUEST@/$guest}
@@ -30,6 +34,7 @@ for a in "$@"; do
 done
 env "${env_vars[@]}" timeout -s KILL 60 "$ferry" "${args[@]}" >out 2>err </dev/null
 status=$?
+for c in "${posts[@]}"; do bash -c "$c" >>out 2>>err; done
 fail=0
 [ "$status" = "$want_status" ] || { echo "FAIL: exit status $status, want $want_status"; fail=1; }
 if [ -n "$out_re" ] && ! grep -Eq -- "$out_re" out; then echo "FAIL: stdout lacks /$out_re/"; fail=1; fi
@@ -38,6 +43,9 @@ if [ "$err_re" = EMPTY ]; then
 elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" err; then
   echo "FAIL: stderr lacks /$err_re/"; fail=1
 fi
+for re in "${more_out[@]}"; do
+  grep -Eq -- "$re" out || { echo "FAIL: stdout lacks /$re/"; fail=1; }
+done
 for re in "${more_err[@]}"; do
   grep -Eq -- "$re" err || { echo "FAIL: stderr lacks /$re/"; fail=1; }
 done
