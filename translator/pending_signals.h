@@ -29,6 +29,13 @@ class PendingSignals {
  private:
   static constexpr int kFirstRt = 32;
   static constexpr int kRtQueueSize = 256;
+  // The siginfo payloads, about 36 KiB, are mapped at the first Add: a
+  // process has a PendingSignals per thread slot (1,024 of them), and
+  // carrying them inline made every start-up and fork touch 37 MiB.
+  struct Payloads {
+    siginfo_t standard[kFirstRt];
+    siginfo_t rt_queue[kRtQueueSize];  // arrival order
+  };
   void Lock();
   void Unlock() { lock_.clear(std::memory_order_release); }
   void RecomputeRtMask();
@@ -36,8 +43,7 @@ class PendingSignals {
   std::atomic_flag lock_ = ATOMIC_FLAG_INIT;
   std::atomic<uint64_t> standard_{0};  // bits of pending signals 1..31
   std::atomic<uint64_t> rt_mask_{0};   // bits of queued real-time signals
-  siginfo_t standard_info_[kFirstRt];
-  siginfo_t rt_queue_[kRtQueueSize];   // arrival order
+  Payloads* payloads_ = nullptr;
   uint32_t rt_count_ = 0;
 };
 
