@@ -1,10 +1,14 @@
 // ferry [options] PROGRAM [ARGS...]: loads a guest ELF (and its dynamic
 // loader), builds its stack and runs it; exits as the guest did.
+#include <elf.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -27,42 +31,132 @@ namespace {
 
 using namespace translator;
 
+constexpr unsigned long kPreserveArgv0 = 1;  // AT_FLAGS_PRESERVE_ARGV0 (linux/binfmts.h)
+
 int Fail(const std::string& what, const std::string& reason, int status) {
   fprintf(stderr, "ferry: %s: %s\n", what.c_str(), reason.c_str());
   return status;
 }
 
+// Whether this ferry runs without a dynamic loader (no PT_INTERP in its
+// own program headers): the build links it statically so that binfmt_misc's
+// F flag works in chroots and containers with no x86_64 files.
+bool LinkedStatically() {
+  auto* phdr = reinterpret_cast<const Elf64_Phdr*>(getauxval(AT_PHDR));
+  size_t n = getauxval(AT_PHNUM);
+  for (size_t i = 0; phdr && i < n; ++i) {
+    if (phdr[i].p_type == PT_INTERP) return false;
+  }
+  return true;
+}
+
+// The command line as ferry reads it. Under binfmt_misc's P flag (AT_FLAGS'
+// preserve-argv0 bit in ferry's own auxiliary vector) the kernel runs
+// "ferry PATH ARGV0 ARGS...": PATH runs with the caller's whole argv, and
+// none of it is ferry's options.
+std::vector<std::string> CommandLine(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (!(getauxval(AT_FLAGS) & kPreserveArgv0) || argc < 2) return args;
+  std::vector<std::string> out = {args[0], "-0", argc >= 3 ? args[2] : args[1], "--", args[1]};
+  if (argc > 3) out.insert(out.end(), args.begin() + 3, args.end());
+  return out;
+}
+
+// The environment ferry takes its own settings from. A setuid or setgid
+// guest (binfmt_misc's C flag: AT_SECURE) runs with privileges its caller
+// lacks, so the caller's FERRY_* and QEMU_* variables are ignored, as the
+// dynamic loader ignores LD_*; the guest still sees them.
+std::vector<char*> SettingsEnvironment(char** environ) {
+  std::vector<char*> out;
+  bool secure = getauxval(AT_SECURE) != 0;
+  for (char** e = environ; e && *e; ++e) {
+    if (secure && (strncmp(*e, "FERRY_", 6) == 0 || strncmp(*e, "QEMU_", 5) == 0)) continue;
+    out.push_back(*e);
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
+// binfmt_misc's O (and C) flag: the program comes open, in AT_EXECFD.
+int ExecFd() {
+  errno = 0;
+  unsigned long fd = getauxval(AT_EXECFD);
+  return errno == 0 ? static_cast<int>(fd) : -1;
+}
+
+// Reads the program at host path `*path` (or from `exec_fd`), following #!
+// lines to the guest ELF that runs it: then *path is that interpreter and
+// *args the argv the kernel would build.
+std::optional<ProgramError> ReadProgram(const Options& options, int exec_fd, std::string* path,
+                                        std::vector<std::string>* args, std::vector<uint8_t>* bytes,
+                                        ElfImage* image) {
+  std::optional<ProgramError> e = exec_fd >= 0 ? ReadProgramFd(exec_fd, bytes) : ReadProgramFile(*path, bytes);
+  if (e) return e;
+  ScriptLine line;
+  if (exec_fd < 0 && ParseScriptLine(std::span<const uint8_t>(*bytes).first(std::min<size_t>(bytes->size(), 256)),
+                                     &line) != ScriptLineKind::kNotScript) {
+    int levels = 0;
+    std::string host = *path;
+    std::vector<std::string> script_args = *args;
+    if (auto e = FollowScripts(Sysroot(options.sysroot), options.program, &host, &script_args, &levels)) return e;
+    std::vector<uint8_t> interpreter_bytes;
+    if (auto e = ReadProgramFile(host, &interpreter_bytes)) return e;
+    if (auto e = ParseElf(interpreter_bytes, image)) {
+      e->reason = "not an ELF executable (a #! script whose interpreter " + script_args[0] +
+                  " is no guest program: " + e->reason + "; run the script itself)";
+      return e;
+    }
+    *path = host;
+    *args = std::move(script_args);
+    *bytes = std::move(interpreter_bytes);
+    return std::nullopt;
+  }
+  return ParseElf(*bytes, image);
+}
 }  // namespace
 
 int main(int argc, char** argv, char** environ) {
   Options options;
-  ParseResult parsed = ParseOptions(std::vector<std::string>(argv, argv + argc), environ, &options);
+  ParseResult parsed = ParseOptions(CommandLine(argc, argv), SettingsEnvironment(environ).data(), &options);
   if (!parsed.run) {
     FILE* out = parsed.exit_status == 0 ? stdout : stderr;
-    fputs(parsed.message.c_str(), out);
-    if (!parsed.message.empty() && parsed.message.back() != '\n') fputc('\n', out);
+    std::string message = parsed.message;
+    if (parsed.exit_status == 0 && message.compare(0, 6, "ferry ") == 0) {  // the version
+      size_t eol = message.find('\n');
+      if (eol != std::string::npos && eol > 0 && message[eol - 1] == ')') {
+        message.insert(eol - 1, LinkedStatically() ? "; statically linked" : "; dynamically linked");
+      }
+    }
+    fputs(message.c_str(), out);
+    if (!message.empty() && message.back() != '\n') fputc('\n', out);
     return parsed.exit_status;
   }
 
   std::vector<uint8_t> bytes;
   ElfImage image;
   std::string program = options.program;
-  std::optional<ProgramError> e = ReadProgramFile(program, &bytes);
-  if (!e) e = ParseElf(bytes, &image);
+  int exec_fd = ExecFd();
+  std::vector<std::string> args = options.args;
+  std::optional<ProgramError> e = ReadProgram(options, exec_fd, &program, &args, &bytes, &image);
+  if (exec_fd >= 0) close(exec_fd);  // the guest does not see it, as under qemu
   // With -L, an absolute program path that is no guest program on the host
   // names the sysroot's, as the guest's own execve would.
   std::string in_sysroot = Sysroot(options.sysroot).Resolve(program);
-  if (e && in_sysroot != program) {
+  if (e && exec_fd < 0 && in_sysroot != program) {
     std::vector<uint8_t> sysroot_bytes;
     ElfImage sysroot_image;
-    if (!ReadProgramFile(in_sysroot, &sysroot_bytes) && !ParseElf(sysroot_bytes, &sysroot_image)) {
-      program = in_sysroot;
+    std::string sysroot_program = in_sysroot;
+    std::vector<std::string> sysroot_args = options.args;
+    if (!ReadProgram(options, -1, &sysroot_program, &sysroot_args, &sysroot_bytes, &sysroot_image)) {
+      program = sysroot_program;
+      args = std::move(sysroot_args);
       bytes = std::move(sysroot_bytes);
       image = std::move(sysroot_image);
       e.reset();
     }
   }
   if (e) return Fail(options.program, e->reason, e->exit_status);
+  options.args = std::move(args);
 
   std::string error;
   auto memory = GuestMemory::Reserve(options.address_space, &error);

@@ -61,29 +61,31 @@ std::optional<ProgramError> ReadProgramFile(const std::string& path, std::vector
     int err = errno;
     return ProgramError{err == ENOENT || err == ENOTDIR ? 127 : 126, strerror(err)};
   }
+  std::optional<ProgramError> e = ReadProgramFd(fd, bytes);
+  close(fd);
+  return e;
+}
+
+std::optional<ProgramError> ReadProgramFd(int fd, std::vector<uint8_t>* bytes) {
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     bool dir = S_ISDIR(st.st_mode);
-    close(fd);
     return NotExecutable(dir ? "Is a directory" : "Permission denied (not a regular file)");
   }
   if (static_cast<uint64_t>(st.st_size) > kMaxProgramBytes) {
-    close(fd);
     return NotExecutable("file too large to be a program");
   }
   bytes->resize(st.st_size);
   size_t done = 0;
-  while (done < bytes->size()) {
-    ssize_t n = read(fd, bytes->data() + done, bytes->size() - done);
+  while (done < bytes->size()) {  // pread: a descriptor from binfmt_misc may have been read from
+    ssize_t n = pread(fd, bytes->data() + done, bytes->size() - done, done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int err = n < 0 ? errno : EIO;
-      close(fd);
       return NotExecutable(std::string("read failed: ") + strerror(err));
     }
     done += n;
   }
-  close(fd);
   return std::nullopt;
 }
 

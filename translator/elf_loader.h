@@ -20,6 +20,7 @@ struct ProgramError {
   int exit_status;
   std::string reason;
   std::string detail = "";  // a second line, when ferry has more to say
+  int error = 0;            // execve's errno, where a caller needs it (0: unset)
 };
 
 struct ElfSegment {
@@ -56,6 +57,8 @@ struct LoadedImage {
 const arch::ArchInfo* GuestElfArch(const std::string& path);
 
 std::optional<ProgramError> ReadProgramFile(const std::string& path, std::vector<uint8_t>* bytes);
+// The same from an open descriptor (binfmt_misc's AT_EXECFD), which stays open.
+std::optional<ProgramError> ReadProgramFd(int fd, std::vector<uint8_t>* bytes);
 std::optional<ProgramError> ParseElf(std::span<const uint8_t> bytes, ElfImage* image);
 // Maps the segments; position-independent images go at `pie_base`.
 std::optional<std::string> LoadElf(const ElfImage& image, std::span<const uint8_t> bytes,

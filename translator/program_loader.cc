@@ -2,6 +2,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -50,7 +52,89 @@ std::string AbsolutePath(const std::string& path) {
 
 ProgramError Failure(int status, const std::string& reason) { return ProgramError{status, reason}; }
 
+bool IsBlank(uint8_t c) { return c == ' ' || c == '\t'; }
+
+// The first bytes of the file at `path`, as many as the kernel's BINPRM_BUF_SIZE.
+std::optional<ProgramError> ReadHead(const std::string& path, std::vector<uint8_t>* head) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    int err = errno;
+    return ProgramError{err == ENOENT || err == ENOTDIR ? 127 : 126, strerror(err), "", err};
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return ProgramError{126, "Permission denied (not a regular file)", "", EACCES};
+  }
+  head->resize(256);
+  ssize_t n = pread(fd, head->data(), head->size(), 0);
+  close(fd);
+  head->resize(n > 0 ? n : 0);
+  return std::nullopt;
+}
+
 }  // namespace
+
+ScriptLineKind ParseScriptLine(std::span<const uint8_t> head, ScriptLine* line) {
+  if (head.size() < 2 || head[0] != '#' || head[1] != '!') return ScriptLineKind::kNotScript;
+  // Mirrors the kernel's load_script(): the line ends at a newline (or the
+  // buffer's end, when the interpreter's name still ends inside it).
+  size_t end = 2;
+  while (end < head.size() && head[end] != '\n') ++end;
+  bool truncated = end == head.size();
+  size_t i = 2;
+  while (i < end && IsBlank(head[i])) ++i;
+  size_t name_end = i;
+  while (name_end < end && !IsBlank(head[name_end]) && head[name_end] != '\0') ++name_end;
+  if (name_end == i) return ScriptLineKind::kBad;
+  if (truncated && name_end == end) return ScriptLineKind::kBad;  // the name may go on
+  while (end > name_end && (IsBlank(head[end - 1]) || head[end - 1] == '\0')) --end;
+  line->interpreter.assign(head.begin() + i, head.begin() + name_end);
+  size_t arg = name_end;
+  while (arg < end && IsBlank(head[arg])) ++arg;
+  line->arg.reset();
+  if (arg < end) {
+    std::string a(head.begin() + arg, head.begin() + end);
+    a.resize(strnlen(a.c_str(), a.size()));  // the kernel's string ends at a NUL
+    line->arg = a;
+  }
+  return ScriptLineKind::kScript;
+}
+
+std::optional<ProgramError> FollowScripts(const Sysroot& sysroot, const std::string& name,
+                                          std::string* host_path, std::vector<std::string>* argv,
+                                          int* levels) {
+  std::string script_name = name;
+  *levels = 0;
+  for (;;) {
+    std::vector<uint8_t> head;
+    if (auto e = ReadHead(*host_path, &head)) return e;
+    ScriptLine line;
+    ScriptLineKind kind = ParseScriptLine(head, &line);
+    if (kind == ScriptLineKind::kNotScript) return std::nullopt;
+    if (kind == ScriptLineKind::kBad) {
+      return ProgramError{126, "Exec format error (a #! line with no interpreter, or one longer than 255 bytes)",
+                          "", ENOEXEC};
+    }
+    if (*levels == kMaxScriptDepth) {
+      return ProgramError{126, "Too many levels of #! interpreters (ELOOP)", "", ELOOP};
+    }
+    ++*levels;
+    std::vector<std::string> next = {line.interpreter};
+    if (line.arg) next.push_back(*line.arg);
+    next.push_back(script_name);
+    if (argv->size() > 1) next.insert(next.end(), argv->begin() + 1, argv->end());
+    *argv = std::move(next);
+    std::string interpreter_host = sysroot.Resolve(line.interpreter);
+    if (access(interpreter_host.c_str(), X_OK) != 0) {
+      int err = errno;
+      return ProgramError{err == ENOENT || err == ENOTDIR ? 127 : 126,
+                          "its #! interpreter " + line.interpreter + ": " + strerror(err), "", err};
+    }
+    *host_path = interpreter_host;
+    script_name = line.interpreter;
+  }
+}
 
 Sysroot ChooseSysroot(const Options& options, const arch::ArchInfo& arch,
                       const std::string& interpreter, std::string* why) {
@@ -159,7 +243,7 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   in.auxv = {{AT_PHDR, loaded.phdr},   {AT_PHENT, image.phentsize},  {AT_PHNUM, image.phnum},
              {AT_PAGESZ, kPageSize},   {AT_BASE, loader_loaded.bias}, {AT_FLAGS, 0},
              {AT_ENTRY, loaded.entry}, {AT_UID, getuid()},           {AT_EUID, geteuid()},
-             {AT_GID, getgid()},       {AT_EGID, getegid()},         {AT_SECURE, 0},
+             {AT_GID, getgid()},       {AT_EGID, getegid()},         {AT_SECURE, getauxval(AT_SECURE)},
              {AT_HWCAP, arch.hwcap},   {AT_HWCAP2, arch.hwcap2},
              {AT_CLKTCK, static_cast<uint64_t>(sysconf(_SC_CLK_TCK))}};
   StackImage stack = BuildInitialStack(in, stack_top);

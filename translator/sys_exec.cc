@@ -1,6 +1,8 @@
 // execve: a guest ELF of a supported arch runs under a fresh ferry in the
 // same process (pid and descriptors kept, as the kernel keeps them);
-// anything else (a host binary, a #! script) goes to the host kernel as is.
+// so does a #! script whose interpreter (after up to five #! levels, as the
+// kernel follows them) is a guest ELF; anything else (a host binary, a
+// script for a host interpreter) goes to the host kernel as is.
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "translator/elf_loader.h"
 #include "translator/host_syscall.h"
 #include "translator/proc_view.h"
+#include "translator/program_loader.h"
 #include "translator/signals.h"
 #include "translator/tracer.h"
 #include "translator/syscall_handlers.h"
@@ -77,7 +81,18 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   std::vector<std::string> run;
   std::string target = path;
   int inherited_fd = -1;
-  if (GuestElfArch(path)) {
+  bool guest = GuestElfArch(path) != nullptr;
+  if (!guest) {
+    std::string interpreter = path;
+    std::vector<std::string> script_argv = argv;
+    int levels = 0;
+    std::optional<ProgramError> e =
+        FollowScripts(task.process.sysroot, path, &interpreter, &script_argv, &levels);
+    if (e && e->error == ELOOP) return -ELOOP;
+    // The next ferry follows the #! lines again, from the script's path.
+    guest = !e && levels > 0 && GuestElfArch(interpreter);
+  }
+  if (guest) {
     // ferry again, with this run's settings, the guest's argv[0] and path.
     target = "/proc/self/exe";
     run = {"ferry", "--no-env-settings"};

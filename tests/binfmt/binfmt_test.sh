@@ -12,7 +12,9 @@
 #      (FERRY_BINFMT_DIR): what is written, and refusing over a qemu entry.
 #   4. Live, when root and binfmt_misc is (or can be) mounted and no other
 #      entry claims guest programs: installs entries with a unique name
-#      suffix, runs the guests as ./prog, and removes them again (trap).
+#      suffix and the default flags POCF, runs the guests as ./prog
+#      (P: argv[0] kept; O: an execute-only program; C: a setuid-root
+#      busybox run by nobody), again with F alone, and removes them (trap).
 #      Otherwise prints "live test skipped: <reason>".
 # Every guest must print "hello, world"; argv=PATH names tests/guest's
 # argv_env program, which shows the argv a directly run guest gets.
@@ -41,18 +43,24 @@ expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3"$'\n'"  got:  $1"$'\n'" 
 # --- 1. the printed lines, byte for byte ---
 MAGIC_HEAD='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00'
 MASK='\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff'
-want_a=":ferry-aarch64:M:0:${MAGIC_HEAD}\\xb7\\x00:${MASK}:/opt/ferry/bin/ferry:F"
-want_r=":ferry-riscv64:M:0:${MAGIC_HEAD}\\xf3\\x00:${MASK}:/opt/ferry/bin/ferry:F"
-expect_eq "$want_a" ':ferry-aarch64:M:0:\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff:/opt/ferry/bin/ferry:F' "the test's own expectation"
+want_a=":ferry-aarch64:M:0:${MAGIC_HEAD}\\xb7\\x00:${MASK}:/opt/ferry/bin/ferry:POCF"
+want_r=":ferry-riscv64:M:0:${MAGIC_HEAD}\\xf3\\x00:${MASK}:/opt/ferry/bin/ferry:POCF"
+expect_eq "$want_a" ':ferry-aarch64:M:0:\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff:/opt/ferry/bin/ferry:POCF' "the test's own expectation"
 
 out=$("$binfmt" print --ferry /opt/ferry/bin/ferry)
-expect_eq "$out" "$want_a"$'\n'"$want_r" "print: both arches, F"
+expect_eq "$out" "$want_a"$'\n'"$want_r" "print: both arches, POCF"
 out=$("$binfmt" print --ferry /opt/ferry/bin/ferry --arch riscv64 --arch aarch64 --arch riscv64)
 expect_eq "$out" "$want_r"$'\n'"$want_a" "print: arches in the order given, once each"
 out=$("$binfmt" print --ferry=/opt/ferry/bin/ferry --arch=aarch64 --name-suffix -t.1 --no-fix-binary)
 want=${want_a/ferry-aarch64/ferry-aarch64-t.1}
-expect_eq "$out" "${want%F}" "print: --name-suffix, --no-fix-binary (empty flags)"
-[[ $out == *: ]] || bad "print --no-fix-binary: the line must end in an empty flags field"
+expect_eq "$out" "${want%F}" "print: --name-suffix, --no-fix-binary (POC)"
+[[ $out == *:POC ]] || bad "print --no-fix-binary: the line must end in POC"
+out=$("$binfmt" print --ferry /opt/ferry/bin/ferry --arch aarch64 --flags F)
+expect_eq "$out" "${want_a%POCF}F" "print: --flags F"
+out=$("$binfmt" print --ferry /opt/ferry/bin/ferry --arch aarch64 --flags=FCO)
+expect_eq "$out" "${want_a%POCF}OCF" "print: --flags in any order, written in the kernel's"
+out=$("$binfmt" print --ferry /opt/ferry/bin/ferry --arch aarch64 --flags '')
+expect_eq "$out" "${want_a%POCF}" "print: --flags '' (none)"
 out=$(cd "$work" && "$binfmt" print --ferry ./x/../f --arch aarch64)
 expect_eq "$out" "${want_a/\/opt\/ferry\/bin\/ferry/$work/f}" "print: a relative --ferry is made absolute"
 
@@ -75,6 +83,8 @@ print --ferry|option --ferry needs a value
 print --ferry /a:b|must not contain ':'
 print --name-suffix a/b|invalid name suffix 'a/b'
 print --bogus|unknown option '--bogus'
+print --flags X|invalid flags 'X'
+print --flags pocf|invalid flags 'pocf'
 install --ferry /nonexistent/ferry|/nonexistent/ferry: not an executable file
 EOF
 "$binfmt" --help | grep -q '^usage: ferry-binfmt COMMAND' && ok || bad "--help"
@@ -98,7 +108,7 @@ matches() {
 lines=$("$binfmt" print --ferry "$ferry")
 line_a=$(grep '^:ferry-aarch64:' <<<"$lines") line_r=$(grep '^:ferry-riscv64:' <<<"$lines")
 IFS=: read -r _ _ type offset magic mask interp flags <<<"$line_a"
-[[ $type = M && $offset = 0 && $interp = "$ferry" && $flags = F ]] && ok || bad "fields of '$line_a'"
+[[ $type = M && $offset = 0 && $interp = "$ferry" && $flags = POCF ]] && ok || bad "fields of '$line_a'"
 [[ $magic =~ ^(\\x[0-9a-f]{2}){20}$ && $mask =~ ^(\\x[0-9a-f]{2}){20}$ ]] && ok || bad "magic and mask must be 20 \\xHH bytes each"
 
 # patched NAME FILE OFFSET BYTES: a copy of FILE named NAME with BYTES
@@ -249,7 +259,7 @@ live() {
   echo "$out"
   local e
   for e in aarch64 riscv64; do
-    grep -qx "flags: F" "$dir/ferry-$e$suffix" && grep -qx "interpreter $ferry" "$dir/ferry-$e$suffix" && ok ||
+    grep -qx "flags: POCF" "$dir/ferry-$e$suffix" && grep -qx "interpreter $ferry" "$dir/ferry-$e$suffix" && ok ||
       bad "live entry ferry-$e$suffix: $(cat "$dir/ferry-$e$suffix" 2>&1)"
   done
   mkdir "$work/live"
@@ -264,18 +274,52 @@ live() {
   echo "live: ran $i guest programs directly as ./prog"
   if [ -n "$argv_guest" ]; then
     cp "$argv_guest" "$work/live/argv_env" && chmod +x "$work/live/argv_env"
-    out=$(cd "$work/live" && ./argv_env argv0 'two words' '')
+    # P: the guest gets the caller's argv[0] (exec -a), not the path.
+    out=$(cd "$work/live" && exec -a custom0 ./argv_env argv0 'two words' '')
     status=$?
-    # argc-1 is the status; without P the guest's argv[0] is the path run.
-    expect_eq "$status" 3 "live: argv_env's exit status"
-    grep -qx 'argv\[0\]="./argv_env"' <<<"$out" && grep -qx 'argv\[2\]="two words" (len 9)' <<<"$out" &&
-      grep -qx 'argv\[3\]="" (len 0)' <<<"$out" && ok || bad "live: argv as given: $out"
+    expect_eq "$status" 3 "live P: argv_env's exit status"
+    grep -qx 'argv\[0\]="custom0"' <<<"$out" && grep -qx 'argv\[2\]="two words" (len 9)' <<<"$out" &&
+      grep -qx 'argv\[3\]="" (len 0)' <<<"$out" && ok || bad "live P: argv as given: $out"
+  fi
+  # Another user (nobody) for O and C; not in a sandbox that maps only root.
+  local other=1
+  setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null || other=0
+  [ $other = 1 ] || echo "live: O and C not checked (cannot run as nobody here)"
+  # A directory nobody can reach (the test's own may be under /root).
+  nb=$(mktemp -d /tmp/ferry-binfmt.XXXXXX) && chmod 711 "$nb" || other=0
+  cleanup() { rm -rf "$work" "$nb"; }
+  if [ -n "$argv_guest" ] && [ $other = 1 ]; then
+    # O: a program that may be executed but not read still runs (ferry
+    # reads it from AT_EXECFD), by a user other than its owner.
+    cp "$argv_guest" "$nb/argv_env" && chmod 711 "$nb/argv_env"
+    out=$(cd "$nb" && setpriv --reuid=65534 --regid=65534 --clear-groups ./argv_env argv0 2>&1)
+    expect_eq "$?|$(grep -c 'argv\[0\]="./argv_env"' <<<"$out")" "1|1" "live O: an execute-only program runs: $out"
+  fi
+  # C: a setuid-root guest run by nobody has euid 0 (busybox-static from the
+  # arm64 sysroot, whose id needs no NSS).
+  local busybox=${FERRY_ARM64_SYSROOT:-/var/cache/ferry/arm64-sysroot}/bin/busybox
+  if [ -f "$busybox" ] && [ $other = 1 ]; then
+    cp "$busybox" "$nb/busybox" && chmod 4755 "$nb/busybox"
+    out=$(cd "$nb" && setpriv --reuid=65534 --regid=65534 --clear-groups ./busybox id 2>&1)
+    expect_eq "$out" "uid=65534(nobody) gid=65534(nogroup) euid=0(root)" "live C: a setuid-root guest's credentials"
+    # ...and ferry, running privileged, ignores the caller's FERRY_* settings.
+    out=$(cd "$nb" && FERRY_STRACE=1 setpriv --reuid=65534 --regid=65534 --clear-groups ./busybox true 2>&1)
+    expect_eq "$?|$out" "0|" "live C: FERRY_STRACE from an unprivileged caller is ignored"
+    echo "live: C checked with a setuid-root busybox"
+  elif [ $other = 1 ]; then
+    echo "live: C not checked (no $busybox)"
+  fi
+  # F alone: no P, so the guest's argv[0] is the path the caller ran.
+  if [ -n "$argv_guest" ] && "$binfmt" install --ferry "$ferry" --name-suffix "$suffix" --flags F >/dev/null 2>&1; then
+    out=$(cd "$work/live" && exec -a custom0 ./argv_env argv0)
+    grep -Eqx 'argv\[0\]="(\./|/.*/)argv_env"' <<<"$out" && ok || bad "live F only: argv[0] is the path: $out"
+    grep -qx "flags: F" "$dir/ferry-aarch64$suffix" && ok || bad "live F only: $(cat "$dir/ferry-aarch64$suffix")"
   fi
   "$binfmt" status --name-suffix "$suffix" >"$work/out" && ok || bad "live status: $(cat "$work/out")"
   out=$("$binfmt" uninstall --name-suffix "$suffix")
   expect_eq "$out" "removed ferry-aarch64$suffix"$'\n'"removed ferry-riscv64$suffix" "live uninstall"
   [ ! -e "$dir/ferry-aarch64$suffix" ] && [ ! -e "$dir/ferry-riscv64$suffix" ] && ok || bad "live: entries left after uninstall"
-  echo "live test: installed, ran guests as ./prog, uninstalled"
+  echo "live test: installed (POCF, then F), ran guests as ./prog, uninstalled"
 }
 live
 
