@@ -5,8 +5,16 @@ remote execution apply to it as to any other test.
 Bazel 4.2.3 here has no cross C++ toolchain, so a genrule calls Debian's cross
 compiler directly (as //tests/guest does), and an sh_test runs the result
 under //tools:ferry. Static linking is the default: a static guest needs no
-sysroot, so the test runs on any x86_64 Linux executor; only the genrule needs
+sysroot, so the test runs on any x86_64 Linux executor; only the genrules need
 the cross compiler (gcc-aarch64-linux-gnu / gcc-riscv64-linux-gnu).
+
+The test is hermetic: ferry, the program, its stdin and (for a dynamically
+linked program) the guest's sysroot are declared inputs, and the runner uses
+only bash's builtins and empties PATH before it runs ferry, so a test needs
+nothing of the executor beyond /bin/bash and the kernel. A dynamically
+linked program gets a sysroot of its own (ferry_cross_sysroot: the dynamic
+loader and the libraries named in `libs`, copied from Debian's cross
+sysroot at build time) through ferry's -L.
 
     load("//examples/bazel:defs.bzl", "ferry_cross_test")
 
@@ -22,6 +30,12 @@ the cross compiler (gcc-aarch64-linux-gnu / gcc-riscv64-linux-gnu).
 CROSS_CC = {
     "aarch64": "aarch64-linux-gnu-gcc",
     "riscv64": "riscv64-linux-gnu-gcc",
+}
+
+# The guest's dynamic loader, by its path under the sysroot.
+LOADER = {
+    "aarch64": "lib/ld-linux-aarch64.so.1",
+    "riscv64": "lib/ld-linux-riscv64-lp64d.so.1",
 }
 
 _RUNNER = "//examples/bazel:run_under_ferry.sh"
@@ -65,6 +79,38 @@ def ferry_cross_binary(name, srcs, arch, hdrs = [], copts = [], linkopts = [], s
         **kwargs
     )
 
+def _ferry_cross_sysroot_impl(ctx):
+    arch = ctx.attr.arch
+    if arch not in LOADER:
+        fail("arch must be one of %s, not '%s'" % (sorted(LOADER.keys()), arch))
+    out = ctx.actions.declare_directory(ctx.label.name)
+    files = [LOADER[arch]] + ["lib/" + lib for lib in ctx.attr.libs]
+    ctx.actions.run_shell(
+        outputs = [out],
+        command = " && ".join(["mkdir -p %s/lib" % out.path] + [
+            "cp -L /usr/%s-linux-gnu/%s %s/%s" % (arch, f, out.path, f)
+            for f in files
+        ]),
+        mnemonic = "FerrySysroot",
+        progress_message = "Copying the %s sysroot's %s" % (arch, ", ".join(files)),
+    )
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+# A guest sysroot as one declared directory holding lib/<loader> and
+# lib/<each of libs>, copied from Debian's cross sysroot (/usr/<arch>-linux-gnu)
+# at build time, so a test that runs a dynamically linked guest with
+# `ferry -L $(location :sysroot)` declares every file the guest loads. A
+# directory rather than single files: runfiles are symlinks to absolute
+# paths, which ferry would (rightly) resolve inside the sysroot; the
+# directory's own symlink is resolved once, when ferry takes -L.
+ferry_cross_sysroot = rule(
+    implementation = _ferry_cross_sysroot_impl,
+    attrs = {
+        "arch": attr.string(mandatory = True),
+        "libs": attr.string_list(default = ["libc.so.6"]),
+    },
+)
+
 def ferry_cross_test(
         name,
         srcs,
@@ -75,6 +121,7 @@ def ferry_cross_test(
         copts = [],
         linkopts = [],
         static = True,
+        libs = ["libc.so.6"],
         status = 0,
         stdin = None,
         stdout = "",
@@ -94,7 +141,9 @@ def ferry_cross_test(
       copts: extra compiler flags.
       linkopts: extra linker flags.
       static: link statically; False links against Debian's cross sysroot
-        (/usr/<arch>-linux-gnu), which must then be on the test machine.
+        (/usr/<arch>-linux-gnu) and runs with a declared copy of its loader
+        and libc (ferry_cross_sysroot) as ferry's -L.
+      libs: with static = False, the shared libraries the program loads.
       status: the exit status the test expects.
       stdin: a file label for standard input (default: /dev/null).
       stdout: if set, an extended regular expression some line of standard
@@ -113,6 +162,19 @@ def ferry_cross_test(
         testonly = True,
     )
     data = [_FERRY, ":" + binary]
+    sysroot_opts = []
+    if not static:
+        ferry_cross_sysroot(name = name + "_sysroot", arch = arch, libs = libs, testonly = True)
+        data.append(":%s_sysroot" % name)
+        sysroot_opts = ["-L", "$(location :%s_sysroot)" % name]
+
+        # linux-sandbox lays a directory input out as symlinks to absolute
+        # paths, which ferry resolves inside the sysroot (as it must: a
+        # Debian sysroot's own absolute links point into itself), so the
+        # loader would not be found. Outside the sandbox the runfiles hold one
+        # symlink to the real directory; a remote executor's input root
+        # holds real files.
+        kwargs["tags"] = kwargs.get("tags", []) + ["no-sandbox"]
     stdin_arg = "/dev/null"
     if stdin:
         data.append(stdin)
@@ -131,7 +193,7 @@ def ferry_cross_test(
             str(status),
             stdin_arg,
             _shell_quote(stdout),
-        ] + env_opts + ["--"] + [_shell_quote(a) for a in args],
+        ] + sysroot_opts + env_opts + ["--"] + [_shell_quote(a) for a in args],
         data = data,
         **kwargs
     )
