@@ -106,6 +106,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     if (task.options.quiet) run.push_back("-q");
     if (!task.options.sysroot.empty() && !task.process.chrooted) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
+    if (!task.options.uname_release.empty()) run.insert(run.end(), {"-r", task.options.uname_release});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
     run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
     if (task.process.tracer) {  // the trace goes on across execve, as strace's does
