@@ -53,13 +53,20 @@ bool LinkedStatically() {
 // The command line as ferry reads it. Under binfmt_misc's P flag (AT_FLAGS'
 // preserve-argv0 bit in ferry's own auxiliary vector) the kernel runs
 // "ferry PATH ARGV0 ARGS...": PATH runs with the caller's whole argv, and
-// none of it is ferry's options.
+// none of it is ferry's options. Under O or C without P it is
+// "ferry PATH ARGS...", and PATH is never an option either (a setuid guest's
+// caller must not reach ferry's options through a file named "--strace").
+int ExecFd();
 std::vector<std::string> CommandLine(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
-  if (!(getauxval(AT_FLAGS) & kPreserveArgv0) || argc < 2) return args;
-  std::vector<std::string> out = {args[0], "-0", argc >= 3 ? args[2] : args[1], "--", args[1]};
-  if (argc > 3) out.insert(out.end(), args.begin() + 3, args.end());
-  return out;
+  if (argc < 2) return args;
+  if (getauxval(AT_FLAGS) & kPreserveArgv0) {
+    std::vector<std::string> out = {args[0], "-0", argc >= 3 ? args[2] : args[1], "--", args[1]};
+    if (argc > 3) out.insert(out.end(), args.begin() + 3, args.end());
+    return out;
+  }
+  if (ExecFd() >= 0) args.insert(args.begin() + 1, "--");
+  return args;
 }
 
 // The environment ferry takes its own settings from. A setuid or setgid
