@@ -57,6 +57,9 @@ struct GdbRegister {
   const char* feature;  // the target-description feature it belongs to
 };
 
+// One bit per guest arch, for masks such as a syscall row's arches.
+enum ArchBit : uint8_t { kAarch64Bit = 1 << 0, kRiscv64Bit = 1 << 1 };
+
 struct ArchInfo {
   const char* name;            // "aarch64": what uname -m and messages say
   uint16_t elf_machine;        // EM_AARCH64, EM_RISCV
@@ -117,16 +120,8 @@ struct ArchInfo {
   size_t stat_size_offset;
   bool sigaction_has_restorer;  // does the guest's kernel sigaction carry sa_restorer
 
-  // asm-generic numbers this arch does not have (ENOSYS, not in its support
-  // list): RISC-V lacks renameat; arch-specific numbers belong to one arch.
-  const int* absent_syscalls;
-  size_t absent_syscall_count;
-  bool HasSyscall(uint64_t nr) const {
-    for (size_t i = 0; i < absent_syscall_count; ++i) {
-      if (static_cast<uint64_t>(absent_syscalls[i]) == nr) return false;
-    }
-    return true;
-  }
+  // This arch's bit in a syscall row's arch mask (which arches have the call).
+  uint8_t arch_bit;
 
   // Unicorn's internal per-target functions (QEMU's cpu_restore_state and
   // cpu_loop_exit, suffixed by target in libunicorn): abandoning a guest

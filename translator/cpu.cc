@@ -117,7 +117,6 @@ void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
 // whether the guest sees EINTR or the call runs again once the handler (if
 // any) returns. Returns the guest's result, or kNoReturn after a rewind.
 int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
-  constexpr uint64_t kRestartSyscallNr = 128;  // asm-generic restart_syscall
   int sig = NextActionableSignal(task);
   bool handler = sig && DispositionOf(task, sig) == Disposition::kHandler;
   bool sa_restart = handler && (task.process.sigactions[sig].flags & kSaRestart);
@@ -127,7 +126,7 @@ int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
     case restart::Action::kReturnEintr:
       return restart::kEintr;
     case restart::Action::kRestartViaRestartSyscall:
-      task.WriteReg(task.arch.reg_syscall_nr, kRestartSyscallNr);
+      task.WriteReg(task.arch.reg_syscall_nr, sysno::restart_syscall);
       break;
     case restart::Action::kRestart:
       break;
@@ -186,7 +185,7 @@ void DispatchSyscall(Task& task) {
   void* values[7] = {&nr, &raw[0], &raw[1], &raw[2], &raw[3], &raw[4], &raw[5]};
   uc_reg_read_batch(task.uc, regs, values, 7);
 
-  const SyscallRow* row = arch.HasSyscall(nr) ? FindSyscall(nr) : nullptr;
+  const SyscallRow* row = FindSyscall(nr, arch);
   // catch syscall: gdb sees the entry and the return (inside this hook,
   // where the registers describe the call).
   bool caught = Debugger(task) && Debugger(task)->CatchesSyscall(nr);
@@ -210,7 +209,7 @@ void DispatchSyscall(Task& task) {
   int64_t traced = result;
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);
   // A forked child's own return from clone is not shown, as under strace -f.
-  bool fork_child = traced == 0 && row && row->nargs && row->args[0] == Arg::kCloneFlags;
+  bool fork_child = traced == 0 && row && row->nr == sysno::clone;
   // rt_sigreturn is shown once the frame is restored, with the value the
   // guest's first register gets back, as strace shows it.
   bool sigreturn = task.sigreturn_pending;

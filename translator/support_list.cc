@@ -43,7 +43,7 @@ std::string NoteOf(const SyscallRow& row) {
 std::string Note(const SyscallRow& row, const std::vector<const arch::ArchInfo*>& arches) {
   std::string lacking;
   for (const arch::ArchInfo* a : arches) {
-    if (!a->HasSyscall(row.nr)) lacking += (lacking.empty() ? "" : ", ") + std::string(a->name);
+    if (!row.OnArch(*a)) lacking += (lacking.empty() ? "" : ", ") + std::string(a->name);
   }
   std::string note = NoteOf(row);
   if (lacking.empty()) return note;
@@ -61,7 +61,7 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
   std::vector<const SyscallRow*> rows;
   for (const SyscallRow& row : SyscallTable()) {
     // For one arch, only its own calls; for both, the others carry a note.
-    if (arches.size() == 1 && !arches[0]->HasSyscall(row.nr)) continue;
+    if (arches.size() == 1 && !row.OnArch(*arches[0])) continue;
     rows.push_back(&row);
   }
   std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->nr < b->nr; });

@@ -128,7 +128,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     // process is another program (strace shows a successful execve as = 0).
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    task.process.tracer->Syscall(task, a.row, 221, a.raw, 0, now, now);
+    task.process.tracer->Syscall(task, a.row, sysno::execve, a.raw, 0, now, now);
   }
   // A vfork parent sees what the child wrote, as it would natively, and
   // runs on. (If the host execve fails, the parent has already resumed.)

@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include <cerrno>
-#include <string_view>
 
 #include "restart/restart.h"
 #include "translator/syscall_handlers.h"
@@ -31,11 +30,11 @@ int64_t SleepUntil(Task& task, clockid_t clock, struct timespec deadline, uint64
   if (!relative) return restart::kErestartNoHand;  // an absolute sleep restarts as it was
   restart::RestartBlock block;
   block.kind = restart::RestartBlock::Kind::kNanosleep;
-  block.call = task.current_row ? task.current_row->name : "nanosleep";
+  block.call = (task.current_row ? task.current_row : FindSyscall(sysno::nanosleep))->name;
   block.clock = clock;
   block.deadline = deadline;
   block.guest_remaining = guest_remaining;
-  if (task.current_row && std::string_view(task.current_row->name) == "restart_syscall") {
+  if (task.current_row && task.current_row->nr == sysno::restart_syscall) {
     block.call = task.restart_block.call;  // still the original call
   }
   task.restart_block = block;

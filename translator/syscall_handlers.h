@@ -10,9 +10,11 @@ namespace translator {
 
 #define SYSCALL(name, nr, handler, ...) int64_t handler(Task& task, const SyscallArgs& args);
 #define HOSTCALL(...)
+#define UNSUPPORTED(...)
 #include "translator/syscalls.def"
 #undef SYSCALL
 #undef HOSTCALL
+#undef UNSUPPORTED
 
 // Serves a HOSTCALL row: the x86_64 call of the same name, guest pointers translated.
 int64_t SysHostCall(Task& task, const SyscallArgs& args);

@@ -13,9 +13,10 @@ namespace {
 
 constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long host_nr,
                          Arg result, std::initializer_list<Arg> args, SyscallClass cls,
-                         Support support, const char* note) {
+                         Support support, const char* note, unsigned tags) {
+  uint8_t arches = static_cast<uint8_t>(tags >> kArchTagShift);
   SyscallRow row{name, nr, handler, host_nr, result, {}, static_cast<uint8_t>(args.size()),
-                 cls, support, note};
+                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches};
   int i = 0;
   for (Arg a : args) row.args[i++] = a;
   return row;
@@ -26,15 +27,21 @@ using enum SyscallClass;
 using enum Support;
 
 #define ARGS(...) {__VA_ARGS__}
-#define SYSCALL(name, nr, handler, result, args, cls, support, note) \
-  Row(#name, nr, handler, -1, result, args, cls, support, note),
-#define HOSTCALL(name, nr, result, args, cls) \
-  Row(#name, nr, SysHostCall, SYS_##name, result, args, cls, kFull, ""),
+#define TAGS(...) 0u __VA_OPT__(| __VA_ARGS__)
+#define SYSCALL(name, nr, handler, result, args, cls, support, note, ...) \
+  Row(#name, nr, handler, -1, result, args, cls, support, note, TAGS(__VA_ARGS__)),
+#define HOSTCALL(name, nr, result, args, cls, ...) \
+  Row(#name, nr, SysHostCall, SYS_##name, result, args, cls, kFull, "", TAGS(__VA_ARGS__)),
+#define UNSUPPORTED(name, nr, ...) \
+  Row(#name, nr, SysNotImplemented, -1, kInt, {}, kNonBlocking, kUnsupported, "not implemented", \
+      TAGS(__VA_ARGS__)),
 constexpr SyscallRow kRows[] = {
 #include "translator/syscalls.def"
 };
 #undef SYSCALL
 #undef HOSTCALL
+#undef UNSUPPORTED
+#undef TAGS
 #undef ARGS
 
 constexpr int kMaxSyscall = 512;
@@ -107,6 +114,11 @@ std::span<const SyscallRow> SyscallTable() { return kRows; }
 
 const SyscallRow* FindSyscall(uint64_t nr) {
   return nr < kMaxSyscall ? kByNumber.rows[nr] : nullptr;
+}
+
+const SyscallRow* FindSyscall(uint64_t nr, const arch::ArchInfo& a) {
+  const SyscallRow* row = FindSyscall(nr);
+  return row && row->OnArch(a) ? row : nullptr;
 }
 
 }  // namespace translator

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <span>
 
+#include "arch/arch.h"
+
 namespace translator {
 
 class Task;
@@ -104,6 +106,21 @@ constexpr bool UsesHelper(SyscallClass c) {
 
 enum class Support : uint8_t { kFull, kPartial, kUnsupported };
 
+// A row's optional trailing tags (syscalls.def): strace's trace classes that
+// argument kinds cannot tell, and the arches that have the call.
+enum TraceClass : uint8_t {
+  kTraceProcess = 1 << 0,  // %process
+  kTraceSignal = 1 << 1,   // %signal
+  kTraceNetwork = 1 << 2,  // %network
+  kTraceMemory = 1 << 3,   // %memory
+};
+constexpr int kArchTagShift = 8;
+enum ArchTag : uint16_t {
+  kOnAarch64 = arch::kAarch64Bit << kArchTagShift,
+  kOnRiscv64 = arch::kRiscv64Bit << kArchTagShift,
+};
+constexpr uint8_t kAllArches = 0xff;
+
 struct SyscallRow;
 
 struct SyscallArgs {
@@ -124,11 +141,31 @@ struct SyscallRow {
   SyscallClass cls;
   Support support;
   const char* note;
+  uint8_t trace;          // TraceClass bits
+  uint8_t arches;         // arch::ArchBit mask of the arches that have the call
+
+  bool InTraceClass(TraceClass c) const { return trace & c; }
+  bool OnArch(const arch::ArchInfo& a) const { return arches & a.arch_bit; }
 };
+
+// Each row's number by name: sysno::execve, sysno::restart_syscall.
+namespace sysno {
+#define SYSCALL(name, nr, ...) name = nr,
+#define HOSTCALL(name, nr, ...) name = nr,
+#define UNSUPPORTED(name, nr, ...) name = nr,
+enum : int {
+#include "translator/syscalls.def"
+};
+#undef SYSCALL
+#undef HOSTCALL
+#undef UNSUPPORTED
+}  // namespace sysno
 
 std::span<const SyscallRow> SyscallTable();
 // The row for a guest syscall number, or nullptr.
 const SyscallRow* FindSyscall(uint64_t nr);
+// The same, for a guest of arch `a`: nullptr if that arch lacks the call.
+const SyscallRow* FindSyscall(uint64_t nr, const arch::ArchInfo& a);
 
 // Result value that tells dispatch the guest is gone: no result is written back.
 constexpr int64_t kNoReturn = INT64_MIN;

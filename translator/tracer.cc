@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
 
 #include "translator/host_syscall.h"
 #include "translator/strace.h"
@@ -19,24 +18,6 @@ namespace {
 // Where ferry keeps its trace descriptors: high, so the guest's own
 // descriptors (which share the table) rarely meet them.
 constexpr int kTraceFdFloor = 900;
-
-// strace's classes that argument kinds cannot tell (as strace's own tables list them).
-const std::set<std::string> kProcessCalls = {
-    "clone", "clone3", "execve", "execveat", "exit", "exit_group", "wait4", "waitid",
-    "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
-    "unshare", "setns"};
-const std::set<std::string> kSignalCalls = {
-    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend", "rt_sigpending",
-    "rt_sigtimedwait", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "kill", "tkill", "tgkill",
-    "sigaltstack", "signalfd4", "pidfd_send_signal", "restart_syscall"};
-const std::set<std::string> kNetworkCalls = {
-    "socket", "socketpair", "bind", "listen", "accept", "accept4", "connect", "getsockname",
-    "getpeername", "sendto", "recvfrom", "setsockopt", "getsockopt", "shutdown", "sendmsg",
-    "recvmsg", "sendmmsg", "recvmmsg"};
-const std::set<std::string> kMemoryCalls = {
-    "brk", "mmap", "munmap", "mprotect", "mremap", "madvise", "mlock", "munlock", "mlockall",
-    "munlockall", "msync", "mincore", "pkey_mprotect", "mbind", "get_mempolicy",
-    "set_mempolicy", "remap_file_pages", "mlock2"};
 
 bool HasArg(const SyscallRow& row, std::initializer_list<Arg> kinds) {
   for (int i = 0; i < row.nargs; ++i) {
@@ -78,10 +59,10 @@ bool SyscallInClass(const SyscallRow& row, const std::string& c) {
   if (c == "%desc") {
     return row.result == Arg::kFd || HasArg(row, {Arg::kFd, Arg::kDirFd, Arg::kPollFds, Arg::kIntPairOut});
   }
-  if (c == "%process") return kProcessCalls.count(row.name) != 0;
-  if (c == "%signal") return kSignalCalls.count(row.name) != 0;
-  if (c == "%network" || c == "%net") return kNetworkCalls.count(row.name) != 0;
-  if (c == "%memory") return kMemoryCalls.count(row.name) != 0;
+  if (c == "%process") return row.InTraceClass(kTraceProcess);
+  if (c == "%signal") return row.InTraceClass(kTraceSignal);
+  if (c == "%network" || c == "%net") return row.InTraceClass(kTraceNetwork);
+  if (c == "%memory") return row.InTraceClass(kTraceMemory);
   return false;
 }
 

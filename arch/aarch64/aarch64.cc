@@ -113,9 +113,6 @@ constexpr const char kGdbFpuTypes[] =
 
 uint32_t InsnLength(uint16_t) { return 4; }
 
-// RISC-V's own calls in the arch-specific range.
-constexpr int kAbsentSyscalls[] = {258 /* riscv_hwprobe */, 259 /* riscv_flush_icache */};
-
 // brk #imm16.
 bool IsBreakpoint(uint32_t insn) { return (insn & 0xffe0001f) == 0xd4200000; }
 
@@ -199,8 +196,7 @@ const ArchInfo kAarch64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = true,
-    .absent_syscalls = kAbsentSyscalls,
-    .absent_syscall_count = std::size(kAbsentSyscalls),
+    .arch_bit = kAarch64Bit,
     .unicorn_restore_state = cpu_restore_state_aarch64,
     .unicorn_loop_exit = cpu_loop_exit_aarch64,
     .gdb_registers = kGdbRegisters,

@@ -99,9 +99,6 @@ constexpr GdbRegister kGdbRegisters[] = {
 // Compressed instructions are the ones whose low two bits are not 11.
 uint32_t InsnLength(uint16_t low) { return (low & 3) == 3 ? 4 : 2; }
 
-// asm-generic's renameat is not in RISC-V's table (only renameat2).
-constexpr int kAbsentSyscalls[] = {38 /* renameat */};
-
 // ebreak, or the compressed c.ebreak in the low half.
 bool IsBreakpoint(uint32_t insn) { return insn == 0x00100073 || (insn & 0xffff) == 0x9002; }
 
@@ -158,8 +155,7 @@ const ArchInfo kRiscv64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = false,
-    .absent_syscalls = kAbsentSyscalls,
-    .absent_syscall_count = std::size(kAbsentSyscalls),
+    .arch_bit = kRiscv64Bit,
     .unicorn_restore_state = cpu_restore_state_riscv64,
     .unicorn_loop_exit = cpu_loop_exit_riscv64,
     .gdb_registers = kGdbRegisters,
