@@ -216,7 +216,7 @@ int main(int argc, char** argv, char** environ) {
                        task.process.layout.start_stack + 8 * (options.args.size() + 2), 0, 0, 0};
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    task.process.tracer->Syscall(task, FindSyscall(221), 221, raw, 0, now, now);
+    task.process.tracer->Syscall(task, FindSyscall(sysno::execve), sysno::execve, raw, 0, now, now);
   }
 
   task.process.children.insert(options.children.begin(), options.children.end());
