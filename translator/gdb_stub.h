@@ -3,6 +3,9 @@
 // listens before the guest's first instruction, takes one client, and talks
 // while the guest is stopped: at the start, at a breakpoint or watchpoint,
 // after a single step, on a fault, on Ctrl-C, and when the guest ends.
+// This file owns the connection, the stops and the breakpoint hooks; the
+// wire format is gdb_packets.h's, the requests gdb_requests.h's, and vFile:
+// gdb_host_files.h's.
 #pragma once
 
 #include <signal.h>
@@ -13,14 +16,18 @@
 #include <map>
 #include <mutex>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+
+#include "translator/gdb_packets.h"
+#include "translator/gdb_requests.h"
 
 namespace translator {
 
 class Task;
 
-class GdbStub {
+class GdbStub : private GdbPoints {
  public:
   // Listens on "PORT" (TCP on the loopback address) or "unix:PATH";
   // nullptr and a one-line *error on failure.
@@ -30,11 +37,8 @@ class GdbStub {
   // Blocks until gdb connects; false with *error when accepting fails.
   bool Accept(std::string* error);
 
-  enum class Resume { kContinue, kStep, kDetach, kKill };
-  struct Action {
-    Resume how = Resume::kContinue;
-    int signal = 0;  // C/S: the signal to give the guest (0: none)
-  };
+  using Resume = GdbResume;
+  using Action = GdbAction;
   // The guest is stopped with `signal` (5 for a trap); `reason` adds to the
   // stop reply ("swbreak:;", "watch:ADDR;"). Serves gdb until it resumes.
   // The first stop (before the first instruction) is only reported when
@@ -45,12 +49,12 @@ class GdbStub {
   // reported only if gdb has not resumed since (it then asks again).
   Action StepDone(Task& task, uint64_t resume_seq);
   uint64_t resume_seq() const { return resume_seq_; }
-  const std::string& last_stop() const { return last_stop_; }
+  const std::string& last_stop() const { return session_.last_stop; }
   // The guest ended: W (exit status) or X (signal). The connection closes.
   void Exited(int status);
   void Killed(int sig);
-  bool attached() const { return fd_ >= 0; }
-  bool IsOwnFd(int fd) const { return fd >= 0 && (fd == fd_ || fd == listen_fd_); }
+  bool attached() const { return channel_.open(); }
+  bool IsOwnFd(int fd) const { return fd >= 0 && (fd == channel_.fd() || fd == listen_fd_); }
 
   // What stopped the CPU, set by the hooks and the Ctrl-C watcher.
   struct Hit {
@@ -70,8 +74,8 @@ class GdbStub {
   // Whether gdb asked thread `tid` (not the one that reported the stop) to
   // step: it steps once when it next runs.
   bool TakeStepFor(pid_t tid) {
-    if (step_tid_ != tid) return false;
-    step_tid_ = 0;
+    if (session_.step_tid != tid) return false;
+    session_.step_tid = 0;
     return true;
   }
   // Every thread's CPU carries the breakpoints and watchpoints: added as a
@@ -80,7 +84,7 @@ class GdbStub {
   void RemoveCpu(uc_engine* uc);
   // QCatchSyscalls: whether gdb wants to stop at entry to and return from `nr`.
   bool CatchesSyscall(uint64_t nr) const {
-    return catch_all_syscalls_ || caught_syscalls_.count(nr) != 0;
+    return session_.catch_all_syscalls || session_.caught_syscalls.count(nr) != 0;
   }
   bool stepping_exits() const { return !breakpoints_.empty() || !watchpoints_.empty(); }
 
@@ -91,44 +95,32 @@ class GdbStub {
 
  private:
   GdbStub() = default;
-  bool ReadPacket(std::string* packet);  // false: the client is gone
-  void SendPacket(const std::string& data);
-  std::string Handle(Task& task, const std::string& packet, Action* resume, bool* resumed);
-  std::string ReadRegisters(Task& task, size_t first, size_t count);
-  std::string Xfer(Task& task, const std::string& object, const std::string& annex, uint64_t offset,
-                   uint64_t length);
-  std::string TargetXml(const Task& task) const;
-  std::string HostFile(Task& task, const std::string& packet);  // vFile:...
+  // Sends, and disconnects when the client is gone.
+  void Send(const std::string& packet);
+  // What the requests see of the breakpoints (GdbPoints).
+  std::string InsertPoint(char type, uint64_t addr, uint64_t len) override;
+  std::string RemovePoint(char type, uint64_t addr, uint64_t len) override;
+  void CodeWritten(uint64_t addr, uint64_t len) override;
   struct CpuHooks {
     std::map<uint64_t, uc_hook> breakpoints, watchpoints;
   };
-  std::string InsertPoint(char type, uint64_t addr, uint64_t len);
-  std::string RemovePoint(char type, uint64_t addr, uint64_t len);
   bool HookPoint(uc_engine* uc, CpuHooks* hooks, uint64_t addr);
   void UnhookPoint(uc_engine* uc, CpuHooks* hooks, uint64_t addr, bool watch);
   void UpdateExitMode(uc_engine* uc);
-  static Task* FindThread(Task& any, pid_t tid);
-  static Task& ThreadTask(Task& stopped, pid_t tid);
+  // Serves packets until one resumes the guest; nullopt: the client went away.
+  std::optional<Action> Serve(Task& task);
+  void ForgetPoints();  // on detach: breakpoints go with the debugger
   void Disconnect();
 
   int listen_fd_ = -1;
-  std::atomic<int> fd_{-1};  // other threads ask attached()
-  bool no_ack_ = false;
+  GdbPacketChannel channel_;
+  GdbSession session_;
   bool reported_initial_stop_ = false;
-  std::string last_stop_;
-  siginfo_t last_siginfo_{};
-  std::map<int, int> files_;  // vFile descriptors gdb holds: its number -> ours
   std::string unix_path_;
-  std::string pending_input_;
   std::mutex cpus_lock_;  // threads add and remove CPUs while another is stopped
   std::map<uc_engine*, CpuHooks> cpus_;
   std::map<uint64_t, bool> breakpoints_;
-  bool catch_all_syscalls_ = false;
-  std::map<uint64_t, bool> caught_syscalls_;
   std::map<uint64_t, std::pair<uint64_t, char>> watchpoints_;  // addr -> length, kind
-  pid_t general_tid_ = 0;   // Hg: whose registers (0: the stopped thread)
-  pid_t continue_tid_ = 0;  // Hc: which thread s/c act on
-  pid_t step_tid_ = 0;      // a thread other than the stopped one asked to step
   std::atomic<uint64_t> resume_seq_{0};  // bumped at every resume
   pid_t skip_tid_ = 0;
   uint64_t skip_pc_ = 0;
