@@ -91,9 +91,9 @@ std::string GdbHostFiles::Readlink(const Task& task, const std::string& args) {
   char target[4096];
   ssize_t n = readlink(task.process.sysroot.Resolve(path, false).c_str(), target, sizeof target);
   if (n < 0) return FileError(errno);
-  // The count is the host target's length, as before the split; gdb wants
-  // the length of the (rewritten) target that follows. Left for a fix of its own.
-  return "F" + GdbNumber(n) + ";" + task.process.sysroot.GuestView(std::string(target, n));
+  // The count is the length of what follows: the target as the guest sees it.
+  std::string shown = task.process.sysroot.GuestView(std::string(target, n));
+  return "F" + GdbNumber(shown.size()) + ";" + shown;
 }
 
 // pread:FD,COUNT,OFFSET (FD already read up to `pos`)
