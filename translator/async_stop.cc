@@ -47,7 +47,7 @@ void SetNoExitRequest(uc_engine* uc, bool on) {
 
 constexpr int kKickSignal = 64;           // any signal works: kicks are told apart by their value
 constexpr long kRekickNanoseconds = 1000000;
-int g_kick_tag;                           // its address marks a kick's siginfo
+int g_kick_tag;  // its address marks a kick's siginfo (ferry is not PIE: the same in every ferry)
 
 // Each guest thread runs its own CPU on its own host thread; a signal
 // handler stops the CPU of the thread it interrupts (thread_local state).
@@ -124,12 +124,14 @@ void Kick() {
   }
 }
 
-void SendKick(pid_t tid) {
+void SendKick(pid_t tid, pid_t pid) {
   siginfo_t info{};
   info.si_signo = kKickSignal;
-  info.si_code = SI_TIMER;  // a process may queue any code to itself
+  // A process may queue any code to itself, and a negative one other than
+  // SI_TKILL to another process.
+  info.si_code = SI_TIMER;
   info.si_value.sival_ptr = &g_kick_tag;
-  syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, kKickSignal, &info);
+  syscall(SYS_rt_tgsigqueueinfo, pid ? pid : getpid(), tid, kKickSignal, &info);
 }
 
 int KickSignal() { return kKickSignal; }

@@ -44,8 +44,10 @@ void AsyncStopAfterFork();
 // IsKick(info) true; the handler then calls Kick again if still needed.
 void Kick();
 // Asks another guest thread's host thread to check for work (a signal, a
-// memory change, a debugger stop): its handler then calls Kick if needed.
-void SendKick(pid_t tid);
+// memory change, a debugger stop, a CPU lock wanted): its handler then
+// calls Kick if needed. `pid`: the thread's process when not this one (a
+// ferry forked from this one: the same binary, so the same kick tag).
+void SendKick(pid_t tid, pid_t pid = 0);
 // Off while a debugger needs exits inside blocks (breakpoints, watchpoints):
 // then a stop would not land at a block start, so signals wait for a syscall.
 void SetKicksEnabled(bool enabled);

@@ -85,6 +85,14 @@ bool GuestMemory::IsMapped(uint64_t addr, uint64_t len) const {
   return true;
 }
 
+bool GuestMemory::AnyShared(uint64_t addr, uint64_t len) const {
+  if (!InSpace(addr, len)) return false;
+  for (uint64_t p = PageDown(addr); p < addr + len; p += kPageSize) {
+    if (pages_[p / kPageSize] & kPageShared) return true;
+  }
+  return false;
+}
+
 bool GuestMemory::HasAccess(uint64_t addr, uint64_t len, uint8_t need) const {
   if (!InSpace(addr, len)) return false;
   if (len == 0) return true;
@@ -217,7 +225,7 @@ int64_t GuestMemory::Map(uint64_t addr, uint64_t len, int prot, int flags, int f
     origins_.Set(addr, addr + len, std::move(origin));
   }
   NoteMapped(addr, len);
-  SetPages(addr, len, kPageMapped | (prot & 7));
+  SetPages(addr, len, kPageMapped | (prot & 7) | ((flags & MAP_SHARED) ? kPageShared : 0));
   if (fd >= 0) MarkBeyondEof(addr, len, fd, offset);
   return static_cast<int64_t>(addr);
 }
@@ -263,7 +271,7 @@ int64_t GuestMemory::Protect(uint64_t addr, uint64_t len, int prot) {
   int64_t r = HostSyscall(SYS_mprotect, reinterpret_cast<uint64_t>(base_ + addr), len,
                           HostProt(prot));
   if (r < 0) return r;
-  SetPages(addr, len, kPageMapped | (prot & 7), kPageBeyondEof);
+  SetPages(addr, len, kPageMapped | (prot & 7), kPageBeyondEof | kPageShared);
   return 0;
 }
 

@@ -28,6 +28,8 @@ enum PageBits : uint8_t {
   // A file mapping's page past the file's end when mapped: touching it is
   // SIGBUS (the TLB fill hook checks whether the file has grown since).
   kPageBeyondEof = 16,
+  // MAP_SHARED: other processes may see and make stores (Process::shares_memory).
+  kPageShared = 32,
 };
 
 class GuestMemory final : public arch::GuestAccess {
@@ -71,6 +73,7 @@ class GuestMemory final : public arch::GuestAccess {
   }
   bool IsMapped(uint64_t addr, uint64_t len) const;  // every page mapped
   bool IsFree(uint64_t addr, uint64_t len) const;    // no page mapped
+  bool AnyShared(uint64_t addr, uint64_t len) const; // some page kPageShared
 
   // mmap(2) semantics inside the space; return the address or -errno.
   int64_t Map(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t offset);

@@ -72,6 +72,30 @@ struct CpuLock {
   std::atomic<uint32_t> turn[kTurnWords] = {};
 };
 
+// Who runs translated code across the processes of one fork tree that
+// share writable memory (threads.cc): Unicorn's atomics are plain loads and
+// stores there too. It lives in a MAP_SHARED page mapped at start-up, at the
+// same address in every forked ferry; an execve starts a fresh one.
+// `word` is a priority-inheritance futex (0, or the holder's tid with
+// FUTEX_WAITERS), so the kernel keeps order and survives deaths:
+// - an unlock with waiters hands it to the first waiter queued in the
+//   kernel, so a holder that stops for a syscall or a kick cannot take it
+//   straight back;
+// - when the holder dies however it dies (SIGKILL, zapped by another
+//   thread's execve), the kernel hands it to a queued waiter, or answers
+//   the next FUTEX_LOCK_PI with ESRCH (an unreaped zombie too), and that
+//   waiter takes it over.
+struct SharedCpuLock {
+  std::atomic<uint32_t> word{0};
+  // pid << 32 | tid of the holder (0: none), which a waiter kicks after a
+  // time slice ...
+  std::atomic<uint64_t> holder{0};
+  // ... after naming it here: its kick handler then stops the CPU.
+  std::atomic<uint64_t> wanted{0};
+};
+// Null when the page cannot be had: processes then race as before.
+SharedCpuLock* MapSharedCpuLock();
+
 constexpr int kMaxThreads = 1024;
 
 // A Unicorn instance an exited thread left for the next (cpu.h).
@@ -114,6 +138,13 @@ struct Process {
   pid_t leader_tid = 0;           // the main thread
 
   CpuLock cpu_lock;
+  // The guest has writable shared memory (a MAP_SHARED mapping with
+  // PROT_WRITE, or mprotected so), here or inherited across fork: whoever
+  // runs translated code then holds shared_cpu_lock too, after cpu_lock.
+  // Set under cpu_lock and never cleared; processes without it pay nothing.
+  bool shares_memory = false;
+  std::atomic<bool> shared_cpu_held{false};  // cpu_lock's holder holds shared_cpu_lock too
+  SharedCpuLock* const shared_cpu_lock = MapSharedCpuLock();
   // Memory changes (mmap, munmap, mprotect, mremap, brk) serialise on
   // memory_lock and hold cpu_lock, so no thread runs meanwhile; each bumps
   // memory_generation (and code_generation when translated code may be

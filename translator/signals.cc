@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "translator/host_syscall.h"
@@ -308,8 +309,10 @@ void RetargetProcessSignals(Task& task, uint64_t newly_blocked) {
 
 void ForgetPendingSignalsAfterFork(Task& task) {
   HostSignalsBlocked blocked;
-  task.slot.pending.Clear();
-  task.process.pending.Clear();
+  // Made anew, not cleared: another thread (a handler adding to the
+  // process's set, a thread exiting) may have held their spinlocks at the fork.
+  new (&task.slot.pending) PendingSignals();
+  new (&task.process.pending) PendingSignals();
 }
 
 uint64_t PendingGuestSignals(const Task& task) {

@@ -34,11 +34,24 @@ int64_t SysBrk(Task& task, const SyscallArgs& a) {
   return want;
 }
 
+namespace {
+
+// Writable shared memory: another process's stores and Unicorn's
+// non-atomic atomics may meet there, so from now on this process's guest
+// code runs under the CPU lock its whole fork tree shares (threads.h).
+// Precondition: a MemoryChange (the CPU lock) is held.
+void NoteWritableShared(Task& task) { task.process.shares_memory = true; }
+
+}  // namespace
+
 int64_t SysMmap(Task& task, const SyscallArgs& a) {
   MemoryChange changing(task);  // one change at a time, no thread running
+  int prot = static_cast<int>(a.raw[2]);
   int flags = static_cast<int>(a.raw[3]);
   int fd = (flags & MAP_ANONYMOUS) ? -1 : static_cast<int>(a.raw[4]);
-  return task.memory.Map(a.raw[0], a.raw[1], static_cast<int>(a.raw[2]), flags, fd, a.raw[5]);
+  int64_t r = task.memory.Map(a.raw[0], a.raw[1], prot, flags, fd, a.raw[5]);
+  if (r >= 0 && (flags & MAP_SHARED) && (prot & PROT_WRITE)) NoteWritableShared(task);
+  return r;
 }
 
 int64_t SysMunmap(Task& task, const SyscallArgs& a) {
@@ -48,7 +61,10 @@ int64_t SysMunmap(Task& task, const SyscallArgs& a) {
 
 int64_t SysMprotect(Task& task, const SyscallArgs& a) {
   MemoryChange changing(task);  // one change at a time, no thread running
-  return task.memory.Protect(a.raw[0], a.raw[1], static_cast<int>(a.raw[2]));
+  int prot = static_cast<int>(a.raw[2]);
+  int64_t r = task.memory.Protect(a.raw[0], a.raw[1], prot);
+  if (r == 0 && (prot & PROT_WRITE) && task.memory.AnyShared(a.raw[0], a.raw[1])) NoteWritableShared(task);
+  return r;
 }
 
 int64_t SysMremap(Task& task, const SyscallArgs& a) {

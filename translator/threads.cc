@@ -3,6 +3,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -81,6 +82,87 @@ void ReleaseCpu(Process& process) {
   }
 }
 
+// The shared CPU lock's name for this thread: pid and tid (leader_tid is the pid).
+uint64_t SharedCpuId(const Task& task) {
+  return uint64_t{static_cast<uint32_t>(task.process.leader_tid)} << 32 | static_cast<uint32_t>(task.tid);
+}
+
+// Precondition: the process's cpu_lock is held (one thread per process
+// takes or waits for this lock).
+void AcquireSharedCpu(Task& task) {
+  SharedCpuLock& lock = *task.process.shared_cpu_lock;
+  uint64_t word = reinterpret_cast<uint64_t>(&lock.word);
+  uint32_t tid = static_cast<uint32_t>(task.tid);
+  bool slices = true;
+  for (;;) {
+    uint32_t seen = 0;
+    if (lock.word.compare_exchange_strong(seen, tid)) break;
+    struct timespec slice;
+    clock_gettime(CLOCK_MONOTONIC, &slice);
+    slice.tv_nsec += kTimeSliceNs;
+    if (slice.tv_nsec >= 1000000000) {
+      slice.tv_sec += 1;
+      slice.tv_nsec -= 1000000000;
+    }
+    // FUTEX_LOCK_PI2 takes a CLOCK_MONOTONIC deadline; before Linux 5.14
+    // there is only FUTEX_LOCK_PI, waited on without slices.
+    int64_t r = slices ? HostSyscall(SYS_futex, word, FUTEX_LOCK_PI2, 0, reinterpret_cast<uint64_t>(&slice))
+                       : HostSyscall(SYS_futex, word, FUTEX_LOCK_PI, 0, 0);
+    if (r == 0) break;  // the kernel made this thread the holder
+    if (r == -ENOSYS) {
+      slices = false;
+    } else if (r == -ETIMEDOUT) {
+      // A slice went by: the holder, in another process, stops at its next
+      // block (a stale name costs a kick that the handler ignores).
+      if (uint64_t holder = lock.holder.load()) {
+        lock.wanted.store(holder);
+        SendKick(static_cast<pid_t>(holder), static_cast<pid_t>(holder >> 32));
+      }
+    } else if (r == -ESRCH) {
+      // The holder (`seen`) died with nobody queued to inherit it: take it
+      // over, unless another waiter did first. (The kernel may have added
+      // FUTEX_WAITERS.)
+      uint32_t now = lock.word.load();
+      if ((now & FUTEX_TID_MASK) == (seen & FUTEX_TID_MASK) &&
+          lock.word.compare_exchange_strong(now, tid | (now & FUTEX_WAITERS))) {
+        break;
+      }
+    }
+  }
+  lock.holder.store(SharedCpuId(task));
+}
+
+// Precondition: the process's cpu_lock is held, by the thread that took the shared one.
+void ReleaseSharedCpu(Task& task) {
+  Process& process = task.process;
+  if (!process.shared_cpu_held.load()) return;
+  process.shared_cpu_held.store(false);
+  SharedCpuLock& lock = *process.shared_cpu_lock;
+  uint64_t me = SharedCpuId(task);
+  lock.holder.store(0);
+  if (lock.wanted.load() == me) lock.wanted.compare_exchange_strong(me, 0);
+  uint32_t tid = static_cast<uint32_t>(task.tid);
+  if (!lock.word.compare_exchange_strong(tid, 0)) {  // waiters: the kernel hands it to the first
+    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&lock.word), FUTEX_UNLOCK_PI);
+  }
+}
+
+// Who runs guest code holds the process's CPU lock and, when the process
+// shares writable memory, the fork tree's shared one after it.
+void AcquireGuestCpu(Task& task) {
+  Process& process = task.process;
+  AcquireCpu(process, task.tid);
+  if (process.shares_memory && process.shared_cpu_lock) {
+    AcquireSharedCpu(task);
+    process.shared_cpu_held.store(true);
+  }
+}
+
+void ReleaseGuestCpu(Task& task) {
+  ReleaseSharedCpu(task);
+  ReleaseCpu(task.process);
+}
+
 // The kernel's exit_robust_list: each robust futex the dying thread still
 // holds gets FUTEX_OWNER_DIED, and one waiter is woken to claim it. The
 // caller holds the CPU (CpuExclusive) or is the only thread left.
@@ -122,11 +204,12 @@ void ReleaseRobustList(Task& task) {
 [[noreturn]] void EndProcess(Task& task, const GuestExit& how) {
   Process& process = task.process;
   ReleaseVforkParent(task);
-  AcquireCpu(process, task.tid);  // held to the end: the other threads stop here
+  AcquireGuestCpu(task);  // held to the end: the other threads stop here
   for (ThreadSlot& slot : process.slots) {
     Task* thread = slot.tid.load() ? slot.task.load() : nullptr;
     if (thread) ReleaseRobustList(*thread);
   }
+  ReleaseSharedCpu(task);  // other processes go on; this one's threads stay stopped
   if (process.gdb) {
     if (how.signaled) process.gdb->Killed(how.value);
     else process.gdb->Exited(how.value);
@@ -222,12 +305,20 @@ void RunOnlyThread(Process& process, pid_t tid) {
 }
 
 bool CpuWanted(const Task& task) {
-  const CpuLock& lock = task.process.cpu_lock;
-  return lock.holder.load() == task.tid && lock.next_ticket.load() != lock.now_serving.load() + 1;
+  const Process& process = task.process;
+  const CpuLock& lock = process.cpu_lock;
+  if (lock.holder.load() != task.tid) return false;
+  if (lock.next_ticket.load() != lock.now_serving.load() + 1) return true;  // a thread of this process
+  return process.shared_cpu_held.load() && process.shared_cpu_lock->wanted.load() == SharedCpuId(task);
 }
 
-CpuExclusive::CpuExclusive(Task& task) : task_(task) { AcquireCpu(task.process, task.tid); }
-CpuExclusive::~CpuExclusive() { ReleaseCpu(task_.process); }
+SharedCpuLock* MapSharedCpuLock() {
+  void* page = mmap(nullptr, sizeof(SharedCpuLock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return page == MAP_FAILED ? nullptr : new (page) SharedCpuLock();
+}
+
+CpuExclusive::CpuExclusive(Task& task) : task_(task) { AcquireGuestCpu(task); }
+CpuExclusive::~CpuExclusive() { ReleaseGuestCpu(task_); }
 
 MemoryChange::MemoryChange(Task& task) : task_(task) {
   task.process.memory_lock.lock();
@@ -259,7 +350,7 @@ void MemoryChanged(Task& task, uint64_t addr, uint64_t len, bool code_changed) {
 
 void EnterGuestCode(Task& task, bool in_hook) {
   Process& process = task.process;
-  AcquireCpu(process, task.tid);
+  AcquireGuestCpu(task);
   uint64_t generation = process.memory_generation.load();
   if (task.memory_generation != generation) {
     uc_ctl_flush_tlb(task.uc);
@@ -278,7 +369,7 @@ void EnterGuestCode(Task& task, bool in_hook) {
   }
 }
 
-void LeaveGuestCode(Task& task) { ReleaseCpu(task.process); }
+void LeaveGuestCode(Task& task) { ReleaseGuestCpu(task); }
 
 int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t tls,
                          uint64_t child_tid) {
@@ -350,14 +441,18 @@ void FinishThread(Task& task, const GuestExit& how) {
 
 void ForgetOtherThreadsAfterFork(Task& task) {
   Process& process = task.process;
-  new (&process.threads_lock) std::mutex();  // another thread may have held it at the fork
+  // Locks other threads may have held at the fork are made anew: they stayed behind.
+  new (&process.threads_lock) std::mutex();
   new (&process.memory_lock) std::recursive_mutex();
   process.cpu_lock.now_serving.store(process.cpu_lock.next_ticket.load());  // nobody holds the CPU
   process.cpu_lock.holder.store(0);
+  // A parent's thread may hold the shared CPU lock: it stays that thread's.
+  process.shared_cpu_held.store(false);
   for (ThreadSlot& slot : process.slots) {
     if (&slot == &task.slot) continue;
     slot.tid.store(0);
-    slot.pending.Clear();
+    // An exiting thread may have held its pending set's spinlock at the fork.
+    new (&slot.pending) PendingSignals();
   }
   task.tid = static_cast<pid_t>(HostSyscall(SYS_gettid));
   task.slot.tid.store(task.tid);

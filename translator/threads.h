@@ -10,6 +10,9 @@
 // and stores, which would race across host threads. Syscalls, and so every
 // blocking call, run outside the lock, in parallel. A thread that waits
 // more than a time slice for the lock kicks the holder off the CPU.
+// A process that shares writable memory with others of its fork tree
+// (Process::shares_memory) also takes their shared lock (SharedCpuLock),
+// after its own, in the same places and with the same kicks.
 #pragma once
 
 #include <cstdint>

@@ -17,11 +17,12 @@
      (SIGUSR1): neither ends a futex wait, so the requeued waiters stay
      where they were moved;
    - pshared: a process-shared mutex + condition variable, then two
-     process-shared semaphores, ping-ponged between parent and child. Not
-     in the suite yet: under ferry the guest's atomic instructions are
-     plain loads and stores (Unicorn translates them for one CPU, and
-     ferry's CPU lock serialises only the threads of one process), so two
-     processes updating the same word race and it fails now and then.
+     process-shared semaphores, ping-ponged between parent and child; then
+     parent and child both take the mutex, and a semaphore used as a lock,
+     kContended times at once, incrementing a counter under each. The
+     guest's atomic instructions are plain loads and stores under ferry
+     (Unicorn translates them for one CPU), so this holds only because
+     processes that share writable memory run guest code one at a time.
    Waiters are counted on the kernel's queue by requeueing a futex onto
    itself (the count of waiters, nothing moves), so no result depends on
    timing (one pause only gives a wrongly ended wait time to show). Waits
@@ -348,13 +349,15 @@ static void requeue_threads(void) {
 
 /* ---- pshared ---- */
 
-enum { kRounds = 200 };
+enum { kRounds = 200, kContended = 50000 };
 
 struct pingpong {
   pthread_mutex_t mutex;
   pthread_cond_t cond;
   unsigned turn;
   sem_t ping, pong;
+  sem_t lock;                    /* a semaphore of 1 used as a lock */
+  unsigned long under_mutex, under_sem;
 };
 
 static struct timespec in_seconds(int seconds) {
@@ -391,6 +394,23 @@ static int bounce(sem_t* in, sem_t* out) {
   return 1;
 }
 
+/* Both processes at once; false on a timeout. */
+static int contend(struct pingpong* p) {
+  for (int i = 0; i < kContended; ++i) {
+    struct timespec deadline = in_seconds(5);
+    if (pthread_mutex_timedlock(&p->mutex, &deadline) != 0) return 0;
+    p->under_mutex++;
+    pthread_mutex_unlock(&p->mutex);
+  }
+  for (int i = 0; i < kContended; ++i) {
+    struct timespec deadline = in_seconds(5);
+    if (sem_timedwait(&p->lock, &deadline) != 0) return 0;
+    p->under_sem++;
+    sem_post(&p->lock);
+  }
+  return 1;
+}
+
 static void pshared(void) {
   struct pingpong* p = map_shared_anon(4096);
   pthread_mutexattr_t ma;
@@ -403,6 +423,7 @@ static void pshared(void) {
   pthread_cond_init(&p->cond, &ca);
   sem_init(&p->ping, 1, 0);
   sem_init(&p->pong, 1, 0);
+  sem_init(&p->lock, 1, 1);
 
   pid_t pid = fork_flushed();
   if (pid == 0) _exit(take_turns(p, 1) ? 0 : 1);
@@ -419,6 +440,12 @@ static void pshared(void) {
   }
   check(ok, "parent: %d semaphore round trips", kRounds);
   check(exit_code(pid) == 0, "child: %d semaphore round trips", kRounds);
+
+  pid = fork_flushed();
+  if (pid == 0) _exit(contend(p) ? 0 : 1);
+  check(contend(p), "parent: %d increments under the mutex, then under the semaphore", kContended);
+  check(exit_code(pid) == 0, "child: %d increments under the mutex, then under the semaphore", kContended);
+  printf("increments under the mutex: %lu, under the semaphore: %lu\n", p->under_mutex, p->under_sem);
 }
 
 int main(int argc, char** argv) {
