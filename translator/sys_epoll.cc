@@ -30,17 +30,6 @@ static_assert(sizeof(epoll_event) == 12, "the host's packed layout (x86_64)");
 // The kernel's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event).
 constexpr int64_t kMaxEvents = 0x7fffffff / sizeof(GuestEpollEvent);
 
-// Applies the call's mask (as ppoll does); a signal it lets in ends the
-// call with -EINTR before it waits, as in the kernel.
-int64_t UseWaitMask(Task& task, uint64_t g, uint64_t size) {
-  if (!g) return 0;
-  if (size != kGuestSigsetSize) return -EINVAL;
-  uint64_t mask;
-  if (!task.memory.Read(g, &mask, sizeof mask)) return -EFAULT;
-  task.UseTemporaryMask(mask);
-  return NextActionableSignal(task) ? -EINTR : 0;
-}
-
 // The wait itself: host events converted into the guest's array.
 int64_t Wait(Task& task, uint64_t epfd, uint64_t guest_events, int64_t max, long nr, uint64_t timeout,
              bool may_block) {
@@ -85,7 +74,7 @@ int64_t SysEpollCtl(Task& task, const SyscallArgs& a) {
 int64_t SysEpollPwait(Task& task, const SyscallArgs& a) {
   int64_t max = static_cast<int32_t>(a.raw[2]);
   if (int64_t r = CheckWaitArgs(task, a.raw[1], max)) return r;
-  if (int64_t r = UseWaitMask(task, a.raw[4], a.raw[5])) return r;
+  if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5], -EINTR)) return r;
   int timeout = static_cast<int>(a.raw[3]);
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait, static_cast<uint64_t>(static_cast<int64_t>(timeout)),
               timeout != 0);
@@ -100,7 +89,7 @@ int64_t SysEpollPwait2(Task& task, const SyscallArgs& a) {
     if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000L) return -EINVAL;
     timeout_ptr = &timeout;
   }
-  if (int64_t r = UseWaitMask(task, a.raw[4], a.raw[5])) return r;
+  if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5], -EINTR)) return r;
   bool may_block = !timeout_ptr || timeout.tv_sec || timeout.tv_nsec;
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait2, reinterpret_cast<uint64_t>(timeout_ptr), may_block);
 }

@@ -16,23 +16,22 @@ namespace {
 constexpr uint64_t kPollfdSize = 8;     // struct pollfd
 constexpr uint64_t kFdSetBytes = 128;   // fd_set
 
-// Reads the guest mask at `g` (none when 0) and makes it the task's mask
-// until dispatch ends the call. Returns 0, -errno, or a restart code.
-int64_t UseCallMask(Task& task, uint64_t g, uint64_t size) {
+
+}  // namespace
+
+int64_t UseCallMask(Task& task, uint64_t g, uint64_t size, int64_t interrupted) {
   if (!g) return 0;
   if (size != kGuestSigsetSize) return -EINVAL;
   uint64_t mask;
   if (!task.memory.Read(g, &mask, sizeof mask)) return -EFAULT;
   task.UseTemporaryMask(mask);
   // A signal the new mask unblocks interrupts the call before it waits, as
-  // in the kernel, whose poll returns -ERESTARTNOHAND on a pending signal.
-  return NextActionableSignal(task) ? restart::kErestartNoHand : 0;
+  // in the kernel.
+  return NextActionableSignal(task) ? interrupted : 0;
 }
 
-}  // namespace
-
 int64_t SysPpoll(Task& task, const SyscallArgs& a) {
-  if (int64_t r = UseCallMask(task, a.raw[3], a.raw[4])) return r;
+  if (int64_t r = UseCallMask(task, a.raw[3], a.raw[4], restart::kErestartNoHand)) return r;
   return BlockingHostSyscall(task, SYS_ppoll, HostAddress(task, a.raw[0], a.raw[1] * kPollfdSize), a.raw[1],
                              HostAddress(task, a.raw[2], 16), 0, kGuestSigsetSize);
 }
@@ -44,7 +43,7 @@ int64_t SysPselect6(Task& task, const SyscallArgs& a) {
       uint64_t size;
     } sig;
     if (!task.memory.Read(a.raw[5], &sig, sizeof sig)) return -EFAULT;
-    if (int64_t r = UseCallMask(task, sig.set, sig.size)) return r;
+    if (int64_t r = UseCallMask(task, sig.set, sig.size, restart::kErestartNoHand)) return r;
   }
   return BlockingHostSyscall(task, SYS_pselect6, a.raw[0], HostAddress(task, a.raw[1], kFdSetBytes),
                              HostAddress(task, a.raw[2], kFdSetBytes), HostAddress(task, a.raw[3], kFdSetBytes),
