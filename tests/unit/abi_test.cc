@@ -8,7 +8,7 @@
 
 #include "arch/arch.h"
 #include "arch/generic/stat.h"
-#include "translator/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "translator/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace translator {
 namespace {

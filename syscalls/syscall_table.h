@@ -1,0 +1,173 @@
+// The syscall table: one declarative row per guest syscall (syscalls.def).
+// Dispatch, --strace and the support list all read these rows.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "arch/arch.h"
+
+namespace translator {
+
+class Task;
+
+// How an argument (or the result) is read: for pointer translation, bounds
+// checks and strace decoding. Buffers take their length from a neighbour.
+enum class Arg : uint8_t {
+  kInt,          // signed decimal
+  kUInt,         // unsigned decimal (sizes, counts)
+  kHex,
+  kFd,
+  kDirFd,        // AT_FDCWD or an fd
+  kPath,         // guest string read by the call
+  kLookupPath,   // a path the call looks up: through the sysroot (-L) first, then the host
+  kInBuf,        // guest buffer read by the call, length in the next argument
+  kOutBuf,       // guest buffer written by the call, length in the next argument
+  kOutBufPrevLen,// guest buffer written by the call, length in the previous argument
+  kInPtr,        // guest struct read by the call
+  kOutPtr,       // guest struct written by the call
+  kInTimespec,   // guest struct timespec read by the call
+  kOutTimespec,  // guest struct timespec written by the call
+  kAddr,         // a guest address the handler itself interprets (mmap, brk)
+  kRange,        // a guest address range the host call acts on, length in the next argument
+  kOpenFlags,
+  kMode,         // octal
+  kProt,
+  kMapFlags,
+  kSignal,
+  kClockId,
+  kWhence,
+  kAtFlags,
+  kMsgFlags,     // send/recv flags: MSG_NOSIGNAL suppresses SIGPIPE
+  kResumedCall,  // restart_syscall's note of the call it resumes (no register)
+  // Decoded for --strace; pointers the handler itself reads or writes.
+  kStatOut,      // struct stat written by the call
+  kIovecIn,      // struct iovec array read by the call, count in the next argument
+  kIovecOut,     // struct iovec array filled by the call, count in the next argument
+  kSigsetIn,     // a signal set read by the call
+  kSigsetOut,    // a signal set written by the call
+  kSigactionIn,  // struct sigaction read by the call (the guest's kernel layout)
+  kSigactionOut, // struct sigaction written by the call
+  kPollFds,      // struct pollfd array, count in the next argument; revents shown with the result
+  kIntPairOut,   // int[2] written by the call (pipe2, socketpair)
+  kWaitStatusOut,// wait status written by the call
+  kSigHow,       // SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK
+  kFcntlCmd,
+  kIoctlRequest,
+  kSocketDomain,
+  kSocketType,   // SOCK_STREAM|SOCK_CLOEXEC...
+  kCloneFlags,
+  kFdFlags,      // O_CLOEXEC|O_NONBLOCK without an access mode (pipe2, dup3)
+  kSigreturnFrame, // rt_sigreturn's frame: the mask it restores (no register)
+  kItimerWhich,  // ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
+  kItimervalIn,  // struct itimerval read by the call
+  kItimervalOut, // struct itimerval written by the call
+  kArgv,         // a NULL-terminated array of guest strings (execve's argv)
+  kEnvp,         // the same, shown as strace shows an environment: its count
+  kAccessMode,   // F_OK or R_OK|W_OK|X_OK
+  kAccessFlags,  // faccessat2's flags: AT_EACCESS, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH
+  kMadvise,      // MADV_*
+  kMremapFlags,  // MREMAP_*
+  kFutexOp,      // FUTEX_WAIT_PRIVATE...
+  kOutString,    // a NUL-terminated string written by the call (getcwd), length in the next argument
+  kDirents,      // getdents64's buffer: strace shows the count of entries read
+  kSockaddrIn,   // a socket address read by the call, length in the next argument
+};
+
+constexpr bool IsGuestPointer(Arg a) {
+  switch (a) {
+    case Arg::kPath: case Arg::kLookupPath: case Arg::kInBuf: case Arg::kOutBuf:
+    case Arg::kOutBufPrevLen: case Arg::kInPtr: case Arg::kOutPtr: case Arg::kInTimespec:
+    case Arg::kOutTimespec: case Arg::kRange: case Arg::kStatOut: case Arg::kIovecIn:
+    case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
+    case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
+    case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
+    case Arg::kSockaddrIn:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Where a call runs; see ARCHITECTURE.md.
+enum class SyscallClass : uint8_t {
+  kNonBlocking,     // served inline on the guest thread
+  kBlocksOnInput,   // fd in argument 0: inline when it is readable, else the helper
+  kBlocksOnOutput,  // fd in argument 0: inline when the write cannot block, else the helper
+  kMayBlock,        // may wait indefinitely: always the syscall helper
+  kBlocksAsProcess, // may wait, but as ferry's own process (locks, children): a safe inline call
+  kProcessState,    // changes ferry's own view of the process (memory, exit, signals)
+};
+
+constexpr bool UsesHelper(SyscallClass c) {
+  return c == SyscallClass::kBlocksOnInput || c == SyscallClass::kBlocksOnOutput ||
+         c == SyscallClass::kMayBlock;
+}
+
+enum class Support : uint8_t { kFull, kPartial, kUnsupported };
+
+// A row's optional trailing tags (syscalls.def): strace's trace classes that
+// argument kinds cannot tell, and the arches that have the call.
+enum TraceClass : uint8_t {
+  kTraceProcess = 1 << 0,  // %process
+  kTraceSignal = 1 << 1,   // %signal
+  kTraceNetwork = 1 << 2,  // %network
+  kTraceMemory = 1 << 3,   // %memory
+};
+constexpr int kArchTagShift = 8;
+enum ArchTag : uint16_t {
+  kOnAarch64 = arch::kAarch64Bit << kArchTagShift,
+  kOnRiscv64 = arch::kRiscv64Bit << kArchTagShift,
+};
+constexpr uint8_t kAllArches = 0xff;
+
+struct SyscallRow;
+
+struct SyscallArgs {
+  uint64_t raw[6];
+  const SyscallRow* row;
+};
+
+using SyscallHandler = int64_t (*)(Task& task, const SyscallArgs& args);
+
+struct SyscallRow {
+  const char* name;
+  int nr;                 // asm-generic number, shared by AArch64 and RISC-V64
+  SyscallHandler handler;
+  long host_nr;           // x86_64 number for rows served by SysHostCall, else -1
+  Arg result;
+  Arg args[6];
+  uint8_t nargs;
+  SyscallClass cls;
+  Support support;
+  const char* note;
+  uint8_t trace;          // TraceClass bits
+  uint8_t arches;         // arch::ArchBit mask of the arches that have the call
+
+  bool InTraceClass(TraceClass c) const { return trace & c; }
+  bool OnArch(const arch::ArchInfo& a) const { return arches & a.arch_bit; }
+};
+
+// Each row's number by name: sysno::execve, sysno::restart_syscall.
+namespace sysno {
+#define SYSCALL(name, nr, ...) name = nr,
+#define HOSTCALL(name, nr, ...) name = nr,
+#define UNSUPPORTED(name, nr, ...) name = nr,
+enum : int {
+#include "syscalls/syscalls.def"
+};
+#undef SYSCALL
+#undef HOSTCALL
+#undef UNSUPPORTED
+}  // namespace sysno
+
+std::span<const SyscallRow> SyscallTable();
+// The row for a guest syscall number, or nullptr.
+const SyscallRow* FindSyscall(uint64_t nr);
+// The same, for a guest of arch `a`: nullptr if that arch lacks the call.
+const SyscallRow* FindSyscall(uint64_t nr, const arch::ArchInfo& a);
+
+// Result value that tells dispatch the guest is gone: no result is written back.
+constexpr int64_t kNoReturn = INT64_MIN;
+
+}  // namespace translator
