@@ -74,7 +74,7 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
   char line[512];
   if (markdown) {
     out += "# The syscalls ferry serves\n\n";
-    out += "Generated from the syscall table (`translator/syscalls.def`) by\n"
+    out += "Generated from the syscall table (`syscalls/syscalls.def`) by\n"
            "`ferry --list-syscalls --markdown`; a test fails when this file is stale.\n"
            "Guests: " + names + " (one asm-generic table serves both).\n\n";
     snprintf(line, sizeof line, "%zu rows: %d full, %d partial, %d returning ENOSYS.\n\n",
