@@ -17,6 +17,7 @@
 #include <unicorn/unicorn.h>
 
 #include "arch/arch.h"
+#include "arch/generic/abi.h"
 #include "loader/program_loader.h"
 #include "memory/guest_memory.h"
 #include "config/options.h"
@@ -32,12 +33,7 @@ class Task;
 constexpr int kGuestSignals = 64;
 
 // The guest's view of a handler, in the kernel's own (not libc's) terms.
-struct GuestSigaction {
-  uint64_t handler = 0;
-  uint64_t flags = 0;
-  uint64_t restorer = 0;
-  uint64_t mask = 0;
-};
+using GuestSigaction = guest::Sigaction;
 
 // What other threads and ferry's signal handlers may read or change of a
 // guest thread, kept in a fixed array that outlives the thread (a handler

@@ -67,7 +67,10 @@ int64_t SafeHostSyscall(int64_t restart_code, long nr, uint64_t a0, uint64_t a1,
   Request r{&SignalSequence(), SignalSequence().load(), nr, {a0, a1, a2, a3, a4, a5}, 0};
   // A signal that came before the snapshot (while the guest ran up to its
   // syscall) is caught here; one after it, by the stub's window.
-  if (Task* task = CurrentTask(); task && NextActionableSignal(*task)) return restart::kErestartNoIntr;
+  if (Task* task = CurrentTask()) {
+    task->ran |= kRanAsSafeSyscall;
+    if (NextActionableSignal(*task)) return restart::kErestartNoIntr;
+  }
   ferry_safe_syscall(&r);
   if (r.result == restart::kErestartNoIntr) return r.result;  // never started
   // EINTR: one of ferry's handlers ran (a guest signal, or a kick from

@@ -13,6 +13,7 @@
 #include <new>
 #include <vector>
 
+#include "arch/generic/abi.h"
 #include "host/host_syscall.h"
 #include "host/signal_sequence.h"
 #include "runtime/safe_syscall.h"
@@ -21,6 +22,8 @@
 #include "runtime/async_stop.h"
 #include "host/syscall_helper.h"
 #include "runtime/threads.h"
+
+static_assert(sizeof(siginfo_t) == guest::kSiginfoSize, "the host siginfo_t stands in for the guest's");
 
 namespace translator {
 namespace {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "arch/arch.h"
+#include "arch/generic/abi.h"
 #include "restart/restart.h"
 #include "memory/guest_memory.h"
 #include "config/options.h"
@@ -21,7 +22,7 @@
 
 namespace translator {
 
-constexpr uint64_t kGuestSigsetSize = 8;  // the kernel's sigset_t: 64 bits
+constexpr uint64_t kGuestSigsetSize = guest::kSigsetSize;
 
 // How a guest thread ended: exit_group(code) or a fatal signal ends the
 // process; exit(code) (`thread_only`) ends one thread.
@@ -53,6 +54,12 @@ struct GuestFault {
 
 // SIGKILL and SIGSTOP: no mask may block them.
 constexpr uint64_t kUnblockableSignals = (uint64_t{1} << (SIGKILL - 1)) | (uint64_t{1} << (SIGSTOP - 1));
+
+// Where a syscall's host calls ran besides inline (Task::ran).
+enum RanWhere : uint8_t {
+  kRanInHelper = 1 << 0,   // the syscall helper (syscalls/blocking_call.cc)
+  kRanAsSafeSyscall = 1 << 1,  // inline, interruptible (safe_syscall.h)
+};
 
 class Task {
  public:
@@ -120,6 +127,7 @@ class Task {
   const struct SyscallRow* current_row = nullptr;  // the call being dispatched
   uint64_t current_args[6] = {};
   bool helper_failed = false;
+  uint8_t ran = 0;  // RanWhere bits: where the current call's host calls went (dispatch checks the row's class)
 
   GuestFault fault;
   FaultProbe probe;

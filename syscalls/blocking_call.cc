@@ -72,6 +72,7 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
     return SafeHostSyscall(restart::kErestartSys, nr, a0, a1, a2, a3, a4, a5);
   }
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
+  task.ran |= kRanInHelper;
   auto outcome = task.helper->Call(
       nr, args, [&task] { return NextActionableSignal(task) != 0 || DebuggerStopPending(); });
   switch (outcome.kind) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 
@@ -46,7 +47,7 @@ int64_t ApplyRestart(Task& task, const uint64_t raw[6], int64_t code) {
     case restart::Action::kReturnEintr:
       return restart::kEintr;
     case restart::Action::kRestartViaRestartSyscall:
-      task.WriteReg(task.arch.reg_syscall_nr, sysno::restart_syscall);
+      task.WriteReg(task.arch.reg_syscall_nr, GuestSyscallNumber(sysno::restart_syscall, task.arch));
       break;
     case restart::Action::kRestart:
       break;
@@ -85,6 +86,22 @@ bool DebugSyscallStop(Task& task, const char* what, uint64_t nr) {
   return true;
 }
 
+// A handler ran its call where its row's class does not allow (a helper
+// call from an inline row, say): the table would lie to the support list and
+// to anyone reasoning about signals. Checked always; fatal when
+// FERRY_CHECK_ROWS is set (the tests set it), else a warning under -v.
+void RowClassViolated(const Task& task, const SyscallRow& row) {
+  static const bool fatal = getenv("FERRY_CHECK_ROWS") != nullptr;
+  const char* where = (task.ran & kRanInHelper) ? "in the syscall helper" : "as a safe syscall";
+  if (fatal) {
+    fprintf(stderr, "ferry: internal error: %s ran %s, which its row's class does not allow\n", row.name, where);
+    abort();
+  }
+  if (task.options.verbose && !task.options.quiet) {
+    fprintf(stderr, "ferry: warning: %s ran %s, which its row's class does not allow\n", row.name, where);
+  }
+}
+
 }  // namespace
 
 void DispatchSyscall(Task& task) {
@@ -114,8 +131,10 @@ void DispatchSyscall(Task& task) {
     SyscallArgs args{{raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]}, row};
     task.current_row = row;
     memcpy(task.current_args, raw, sizeof task.current_args);
+    task.ran = 0;
     result = row->handler(task, args);
     task.current_row = nullptr;
+    if (task.ran & ~AllowedPlaces(row->cls)) RowClassViolated(task, *row);
   }
   int64_t traced = result;
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "restart/restart.h"
+#include "arch/generic/abi.h"
 #include "host/host_syscall.h"
 #include "runtime/signals.h"
 #include "syscalls/syscall_handlers.h"
@@ -19,12 +20,7 @@
 namespace translator {
 namespace {
 
-struct GuestEpollEvent {
-  uint32_t events;
-  uint32_t pad;
-  uint64_t data;
-};
-static_assert(sizeof(GuestEpollEvent) == 16);
+using GuestEpollEvent = guest::EpollEvent;
 static_assert(sizeof(epoll_event) == 12, "the host's packed layout (x86_64)");
 
 // The kernel's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event).

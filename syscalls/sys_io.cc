@@ -8,6 +8,8 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
+#include "arch/generic/abi.h"
+
 namespace translator {
 namespace {
 
@@ -16,11 +18,12 @@ constexpr uint64_t kMaxIovecs = 1024;  // the kernel's UIO_MAXIOV
 int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   uint64_t count = a.raw[2];
   if (count > kMaxIovecs) return -EINVAL;
+  guest::Iovec guest_iov[kMaxIovecs];
+  if (!task.memory.Read(a.raw[1], guest_iov, count * sizeof(guest::Iovec))) return -EFAULT;
   struct iovec iov[kMaxIovecs];
-  if (!task.memory.Read(a.raw[1], iov, count * sizeof(struct iovec))) return -EFAULT;
   for (uint64_t i = 0; i < count; ++i) {
-    uint64_t base = reinterpret_cast<uint64_t>(iov[i].iov_base);
-    iov[i].iov_base = GuestBuffer(task, base, iov[i].iov_len);
+    iov[i].iov_base = GuestBuffer(task, guest_iov[i].base, guest_iov[i].len);
+    iov[i].iov_len = guest_iov[i].len;
   }
   // preadv/pwritev take the 64-bit offset as (low, high) halves on x86_64.
   return BlockingHostSyscall(task, host_nr, a.raw[0], reinterpret_cast<uint64_t>(iov), count, a.raw[3], 0);

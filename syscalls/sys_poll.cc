@@ -10,11 +10,13 @@
 #include "runtime/signals.h"
 #include "syscalls/syscall_handlers.h"
 
+#include "arch/generic/abi.h"
+
 namespace translator {
 namespace {
 
-constexpr uint64_t kPollfdSize = 8;     // struct pollfd
-constexpr uint64_t kFdSetBytes = 128;   // fd_set
+constexpr uint64_t kPollfdSize = sizeof(guest::PollFd);
+constexpr uint64_t kFdSetBytes = guest::kFdSetSize;
 
 
 }  // namespace

@@ -19,6 +19,8 @@
 #include "runtime/threads.h"
 #include "runtime/vfork.h"
 
+#include "arch/generic/abi.h"
+
 namespace translator {
 
 // exit ends the calling thread; the last thread's exit ends the process.
@@ -48,8 +50,7 @@ int64_t SysSetTidAddress(Task& task, const SyscallArgs& a) {
 }
 
 int64_t SysSetRobustList(Task& task, const SyscallArgs& a) {
-  constexpr uint64_t kRobustListHeadSize = 24;  // struct robust_list_head on 64-bit
-  if (a.raw[1] != kRobustListHeadSize) return -EINVAL;
+  if (a.raw[1] != sizeof(guest::RobustListHead)) return -EINVAL;
   task.robust_list = a.raw[0];
   task.robust_list_len = a.raw[1];
   return 0;
@@ -204,7 +205,7 @@ int64_t SysWait4(Task& task, const SyscallArgs& a) {
   int options = static_cast<int>(a.raw[2]);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -EINVAL;
   if (static_cast<pid_t>(a.raw[0]) == INT32_MIN) return -ESRCH;  // as the kernel: -INT_MIN names no group
-  void* rusage = GuestBuffer(task, a.raw[3], 144);
+  void* rusage = GuestBuffer(task, a.raw[3], sizeof(guest::Rusage));
   return WaitForChildren(task, static_cast<pid_t>(a.raw[0]), options & WNOHANG, [&](pid_t child) -> int64_t {
     int status = 0;
     int64_t r = HostSyscall(SYS_wait4, child, reinterpret_cast<uint64_t>(&status), options | WNOHANG,
@@ -224,7 +225,7 @@ int64_t SysWaitid(Task& task, const SyscallArgs& a) {
               : idtype == P_ALL ? -1 : 0;
   if (idtype != P_PID && idtype != P_PGID && idtype != P_ALL) return -EINVAL;
   if (pid == 1 && idtype == P_PGID) return -ECHILD;
-  void* rusage = GuestBuffer(task, a.raw[4], 144);
+  void* rusage = GuestBuffer(task, a.raw[4], sizeof(guest::Rusage));
   int64_t r = WaitForChildren(task, pid, options & WNOHANG, [&](pid_t child) -> int64_t {
     siginfo_t info{};
     int64_t w = HostSyscall(SYS_waitid, P_PID, child, reinterpret_cast<uint64_t>(&info), options | WNOHANG,

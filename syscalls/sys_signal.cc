@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <limits>
 
+#include "arch/generic/abi.h"
 #include "restart/restart.h"
 #include "host/host_syscall.h"
 #include "runtime/signals.h"
@@ -25,22 +26,14 @@ int64_t SysRtSigaction(Task& task, const SyscallArgs& a) {
   if (a.raw[3] != kGuestSigsetSize) return -EINVAL;
   if (sig < 1 || sig > kGuestSignals) return -EINVAL;
   if (a.raw[1] && (sig == SIGKILL || sig == SIGSTOP)) return -EINVAL;
-  // Guest layout: handler, flags, [restorer], mask.
-  bool restorer = task.arch.sigaction_has_restorer;
-  size_t size = restorer ? 32 : 24;
-  uint64_t words[4];
-  if (a.raw[1] && !task.memory.Read(a.raw[1], words, size)) return -EFAULT;
-  if (a.raw[2]) {
-    const GuestSigaction& old = task.process.sigactions[sig];
-    uint64_t out[4] = {old.handler, old.flags, restorer ? old.restorer : old.mask, old.mask};
-    if (!task.memory.Write(a.raw[2], out, size)) return -EFAULT;
+  guest::Sigaction act;
+  if (a.raw[1] && !guest::ReadSigaction(task.arch, task.memory, a.raw[1], &act)) return -EFAULT;
+  if (a.raw[2] && !guest::WriteSigaction(task.arch, task.memory, a.raw[2], task.process.sigactions[sig])) {
+    return -EFAULT;
   }
   if (a.raw[1]) {
-    GuestSigaction& act = task.process.sigactions[sig];
-    act.handler = words[0];
-    act.flags = words[1];
-    act.restorer = restorer ? words[2] : 0;
-    act.mask = (restorer ? words[3] : words[2]) & ~kUnblockableSignals;
+    act.mask &= ~kUnblockableSignals;
+    task.process.sigactions[sig] = act;
   }
   return 0;
 }

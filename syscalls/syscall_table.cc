@@ -4,7 +4,11 @@
 #include <sys/syscall.h>
 
 #include <array>
+#include <cstring>
 #include <initializer_list>
+#include <map>
+#include <mutex>
+#include <unordered_map>
 
 #include "syscalls/syscall_handlers.h"
 
@@ -15,8 +19,9 @@ constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long 
                          Arg result, std::initializer_list<Arg> args, SyscallClass cls,
                          Support support, const char* note, unsigned tags) {
   uint8_t arches = static_cast<uint8_t>(tags >> kArchTagShift);
+  auto format = static_cast<StraceFormat>(static_cast<uint8_t>(tags >> kFormatTagShift));
   SyscallRow row{name, nr, handler, host_nr, result, {}, static_cast<uint8_t>(args.size()),
-                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches};
+                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches, format};
   int i = 0;
   for (Arg a : args) row.args[i++] = a;
   return row;
@@ -116,9 +121,50 @@ const SyscallRow* FindSyscall(uint64_t nr) {
   return nr < kMaxSyscall ? kByNumber.rows[nr] : nullptr;
 }
 
+namespace {
+
+// An arch with its own numbering: its numbers to rows, by name, made once.
+struct ArchNumbering {
+  std::unordered_map<uint64_t, const SyscallRow*> rows;  // the arch's number -> row
+  std::unordered_map<int, int> numbers;                   // row's asm-generic number -> the arch's
+};
+
+const ArchNumbering& NumberingOf(const arch::ArchInfo& a) {
+  static std::mutex lock;
+  static std::map<const arch::ArchInfo*, ArchNumbering> made;
+  std::lock_guard<std::mutex> hold(lock);
+  auto [it, fresh] = made.try_emplace(&a);
+  if (fresh) {
+    for (size_t i = 0; i < a.syscall_number_count; ++i) {
+      for (const SyscallRow& r : kRows) {
+        if (strcmp(r.name, a.syscall_numbers[i].name) != 0) continue;
+        it->second.rows[static_cast<uint64_t>(a.syscall_numbers[i].nr)] = &r;
+        it->second.numbers[r.nr] = a.syscall_numbers[i].nr;
+      }
+    }
+  }
+  return it->second;
+}
+
+}  // namespace
+
 const SyscallRow* FindSyscall(uint64_t nr, const arch::ArchInfo& a) {
-  const SyscallRow* row = FindSyscall(nr);
+  const SyscallRow* row = nullptr;
+  if (a.syscall_number_count == 0) {
+    row = FindSyscall(nr);
+  } else {
+    const ArchNumbering& n = NumberingOf(a);
+    auto it = n.rows.find(nr);
+    row = it == n.rows.end() ? nullptr : it->second;
+  }
   return row && row->OnArch(a) ? row : nullptr;
+}
+
+int GuestSyscallNumber(int call, const arch::ArchInfo& a) {
+  if (a.syscall_number_count == 0) return call;
+  const ArchNumbering& n = NumberingOf(a);
+  auto it = n.numbers.find(call);
+  return it == n.numbers.end() ? -1 : it->second;
 }
 
 }  // namespace translator

@@ -94,10 +94,27 @@ enum class SyscallClass : uint8_t {
   kNonBlocking,     // served inline on the guest thread
   kBlocksOnInput,   // fd in argument 0: inline when it is readable, else the helper
   kBlocksOnOutput,  // fd in argument 0: inline when the write cannot block, else the helper
-  kMayBlock,        // may wait indefinitely: always the syscall helper
-  kBlocksAsProcess, // may wait, but as ferry's own process (locks, children): a safe inline call
+  kOpensFile,       // inline, except an open of a FIFO (which waits for the other end): the helper
+  kMayBlock,        // may wait indefinitely: the syscall helper (inline when it cannot wait: a zero timeout)
+  kBlocksAsProcess, // may wait, but as ferry's own process (locks, futexes): a safe inline call
   kProcessState,    // changes ferry's own view of the process (memory, exit, signals)
 };
+
+// The RanWhere bits (runtime/task.h) a call of class `c` may set: dispatch
+// refuses a handler that runs a call somewhere its row does not say. A call
+// on a terminal runs as a safe syscall, so every helper class allows that.
+constexpr uint8_t AllowedPlaces(SyscallClass c) {
+  switch (c) {
+    case SyscallClass::kNonBlocking: return 0;
+    case SyscallClass::kBlocksOnInput:
+    case SyscallClass::kBlocksOnOutput:
+    case SyscallClass::kOpensFile:
+    case SyscallClass::kMayBlock: return 1 << 0 | 1 << 1;  // helper, safe syscall
+    case SyscallClass::kBlocksAsProcess:
+    case SyscallClass::kProcessState: return 1 << 1;  // safe syscall
+  }
+  return 0;
+}
 
 constexpr bool UsesHelper(SyscallClass c) {
   return c == SyscallClass::kBlocksOnInput || c == SyscallClass::kBlocksOnOutput ||
@@ -107,7 +124,8 @@ constexpr bool UsesHelper(SyscallClass c) {
 enum class Support : uint8_t { kFull, kPartial, kUnsupported };
 
 // A row's optional trailing tags (syscalls.def): strace's trace classes that
-// argument kinds cannot tell, and the arches that have the call.
+// argument kinds cannot tell, the arches that have the call, and how strace
+// shows it (StraceFormat, below).
 enum TraceClass : uint8_t {
   kTraceProcess = 1 << 0,  // %process
   kTraceSignal = 1 << 1,   // %signal
@@ -120,6 +138,24 @@ enum ArchTag : uint16_t {
   kOnRiscv64 = arch::kRiscv64Bit << kArchTagShift,
 };
 constexpr uint8_t kAllArches = 0xff;
+// How --strace shows a call whose arguments depend on each other; the
+// formatter for each lives in trace/strace.cc (a table by this value).
+enum class StraceFormat : uint8_t {
+  kPlain,     // each argument by its kind
+  kClone,     // named arguments, only those the flags use (strace's clone)
+  kOpenMode,  // the mode only when the flags can create a file
+  kMremap,    // the new address only with MREMAP_FIXED
+  kFcntl,     // the third argument as the command reads it
+  kPollResult,// the result shows the revents found and the time left
+};
+constexpr int kFormatTagShift = 16;
+enum FormatTag : uint32_t {
+  kShowClone = static_cast<uint32_t>(StraceFormat::kClone) << kFormatTagShift,
+  kShowOpenMode = static_cast<uint32_t>(StraceFormat::kOpenMode) << kFormatTagShift,
+  kShowMremap = static_cast<uint32_t>(StraceFormat::kMremap) << kFormatTagShift,
+  kShowFcntl = static_cast<uint32_t>(StraceFormat::kFcntl) << kFormatTagShift,
+  kShowPollResult = static_cast<uint32_t>(StraceFormat::kPollResult) << kFormatTagShift,
+};
 
 struct SyscallRow;
 
@@ -132,7 +168,7 @@ using SyscallHandler = int64_t (*)(Task& task, const SyscallArgs& args);
 
 struct SyscallRow {
   const char* name;
-  int nr;                 // asm-generic number, shared by AArch64 and RISC-V64
+  int nr;                 // the asm-generic number: the row's identity (sysno::), and AArch64's and RISC-V64's number
   SyscallHandler handler;
   long host_nr;           // x86_64 number for rows served by SysHostCall, else -1
   Arg result;
@@ -143,6 +179,7 @@ struct SyscallRow {
   const char* note;
   uint8_t trace;          // TraceClass bits
   uint8_t arches;         // arch::ArchBit mask of the arches that have the call
+  StraceFormat format;    // how --strace shows it
 
   bool InTraceClass(TraceClass c) const { return trace & c; }
   bool OnArch(const arch::ArchInfo& a) const { return arches & a.arch_bit; }
@@ -164,8 +201,12 @@ enum : int {
 std::span<const SyscallRow> SyscallTable();
 // The row for a guest syscall number, or nullptr.
 const SyscallRow* FindSyscall(uint64_t nr);
-// The same, for a guest of arch `a`: nullptr if that arch lacks the call.
+// The same for a guest of arch `a`, by that arch's number (ArchInfo::
+// syscall_numbers): nullptr if that arch lacks the call.
 const SyscallRow* FindSyscall(uint64_t nr, const arch::ArchInfo& a);
+// Arch `a`'s number for the call whose row number is `call` (sysno::), -1
+// when it has none: what ferry writes into a guest register.
+int GuestSyscallNumber(int call, const arch::ArchInfo& a);
 
 // Result value that tells dispatch the guest is gone: no result is written back.
 constexpr int64_t kNoReturn = INT64_MIN;

@@ -1,5 +1,7 @@
 #include "trace/strace.h"
 
+#include "arch/generic/abi.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -146,12 +148,12 @@ std::string Iovecs(const Task& task, uint64_t g, uint64_t count, int64_t bytes, 
   if (!g) return "NULL";
   std::string out = "[";
   for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
-    uint64_t iov[2];
-    if (!task.memory.Read(g + 16 * i, iov, sizeof iov)) return Hex(g);
-    uint64_t shown = bytes < 0 ? iov[1] : std::min<uint64_t>(iov[1], static_cast<uint64_t>(bytes));
+    guest::Iovec iov;
+    if (!task.memory.Read(g + sizeof iov * i, &iov, sizeof iov)) return Hex(g);
+    uint64_t shown = bytes < 0 ? iov.len : std::min<uint64_t>(iov.len, static_cast<uint64_t>(bytes));
     if (bytes >= 0) bytes -= static_cast<int64_t>(shown);
     out += i ? ", " : "";
-    out += "{iov_base=" + GuestBytes(task, iov[0], shown, limit) + ", iov_len=" + std::to_string(iov[1]) + "}";
+    out += "{iov_base=" + GuestBytes(task, iov.base, shown, limit) + ", iov_len=" + std::to_string(iov.len) + "}";
   }
   if (count > kMaxArrayItems) out += ", ...";
   return out + "]";
@@ -173,14 +175,12 @@ std::string SigactionFlags(uint64_t flags) {
 
 std::string Sigaction(const Task& task, uint64_t g) {
   if (!g) return "NULL";
-  bool restorer = task.arch.sigaction_has_restorer;
-  uint64_t w[4];
-  if (!task.memory.Read(g, w, restorer ? 32 : 24)) return Hex(g);
-  uint64_t handler = w[0], flags = w[1], mask = restorer ? w[3] : w[2];
-  std::string h = handler == 0 ? "SIG_DFL" : handler == 1 ? "SIG_IGN" : Hex(handler);
-  std::string out = std::string(flags & SA_SIGINFO ? "{sa_sigaction=" : "{sa_handler=") + h +
-                    ", sa_mask=" + SignalSet(mask) + ", sa_flags=" + SigactionFlags(flags);
-  if (restorer && (flags & 0x04000000)) out += ", sa_restorer=" + Hex(w[2]);
+  guest::Sigaction act;
+  if (!guest::ReadSigaction(task.arch, task.memory, g, &act)) return Hex(g);
+  std::string h = act.handler == 0 ? "SIG_DFL" : act.handler == 1 ? "SIG_IGN" : Hex(act.handler);
+  std::string out = std::string(act.flags & SA_SIGINFO ? "{sa_sigaction=" : "{sa_handler=") + h +
+                    ", sa_mask=" + SignalSet(act.mask) + ", sa_flags=" + SigactionFlags(act.flags);
+  if (task.arch.sigaction_has_restorer && (act.flags & 0x04000000)) out += ", sa_restorer=" + Hex(act.restorer);
   return out + "}";
 }
 
@@ -374,9 +374,10 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kDirents: {
       if (!done) return Pointer(v);
       uint64_t entries = 0;
-      for (uint64_t at = 0; at + 19 <= static_cast<uint64_t>(result) && entries < 100000; ++entries) {
-        uint16_t reclen;  // struct linux_dirent64: d_ino, d_off, then d_reclen
-        if (!task.memory.Read(v + at + 16, &reclen, sizeof reclen) || reclen == 0) break;
+      for (uint64_t at = 0; at + guest::kDirent64NameOffset <= static_cast<uint64_t>(result) && entries < 100000;
+           ++entries) {
+        uint16_t reclen;
+        if (!task.memory.Read(v + at + offsetof(guest::Dirent64, reclen), &reclen, sizeof reclen) || reclen == 0) break;
         at += reclen;
       }
       return Hex(v) + " /* " + std::to_string(entries) + " entries */";
@@ -415,8 +416,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       std::string items;
       uint64_t count = 0;
       for (; count < 4096; ++count) {
-        uint64_t item;
-        if (!task.memory.Read(v + 8 * count, &item, sizeof item)) return Hex(v);
+        guest::Word item;
+        if (!task.memory.Read(v + sizeof item * count, &item, sizeof item)) return Hex(v);
         if (!item) break;
         if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(task, item, limit);
       }
@@ -447,11 +448,62 @@ std::optional<std::string> FcntlArgument(const Task& task, uint64_t cmd, uint64_
   }
 }
 
-// openat and friends show the mode only when the flags can create a file.
-bool ModeShown(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6]) {
+// The argument list of a call shown specially (StraceFormat), each as
+// strace shows it; `skip` says which argument is left out, `special` may
+// replace one. One entry per StraceFormat value.
+struct FormatHook {
+  // Whether argument i is shown at all.
+  bool (*shown)(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6]);
+  // A replacement for argument i (nullopt: by its kind).
+  std::optional<std::string> (*special)(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
+                                        bool* omit);
+};
+
+bool AlwaysShown(const Task&, const SyscallRow&, int, const uint64_t[6]) { return true; }
+std::optional<std::string> NothingSpecial(const Task&, const SyscallRow&, int, const uint64_t[6], bool*) {
+  return std::nullopt;
+}
+
+// openat: the mode only when the flags can create a file.
+bool OpenModeShown(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6]) {
   if (row.args[i] != Arg::kMode || i == 0 || row.args[i - 1] != Arg::kOpenFlags) return true;
   uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(raw[i - 1]));
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+// mremap: the new address only with MREMAP_FIXED.
+bool MremapShown(const Task&, const SyscallRow& row, int i, const uint64_t raw[6]) {
+  return !(i > 0 && row.args[i - 1] == Arg::kMremapFlags && !(raw[i - 1] & MREMAP_FIXED));
+}
+
+// fcntl: the third argument as the command reads it, or none.
+std::optional<std::string> FcntlSpecial(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
+                                        bool* omit) {
+  if (i == 0 || row.args[i - 1] != Arg::kFcntlCmd) return std::nullopt;
+  auto arg = FcntlArgument(task, raw[i - 1], raw[i]);
+  *omit = !arg;
+  return arg ? *arg : "";
+}
+
+constexpr FormatHook kFormatHooks[] = {
+    /* kPlain */ {AlwaysShown, NothingSpecial},
+    /* kClone */ {AlwaysShown, NothingSpecial},  // the whole call: CloneCall
+    /* kOpenMode */ {OpenModeShown, NothingSpecial},
+    /* kMremap */ {MremapShown, NothingSpecial},
+    /* kFcntl */ {AlwaysShown, FcntlSpecial},
+    /* kPollResult */ {AlwaysShown, NothingSpecial},  // the result: FormatResult
+};
+static_assert(std::size(kFormatHooks) == static_cast<size_t>(StraceFormat::kPollResult) + 1);
+
+// clone: strace names its arguments and shows those the flags use.
+// asm-generic order: flags, stack, parent_tid, tls, child_tid.
+std::string CloneCall(const SyscallRow& row, const uint64_t raw[6]) {
+  uint64_t flags = raw[0];
+  std::string line = std::string(row.name) + "(child_stack=" + Pointer(raw[1]) + ", flags=" + CloneFlags(flags);
+  if (flags & CLONE_PARENT_SETTID) line += ", parent_tid=" + Pointer(raw[2]);
+  if (flags & CLONE_SETTLS) line += ", tls=" + Hex(raw[3]);
+  if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) line += ", child_tidptr=" + Pointer(raw[4]);
+  return line + ")";
 }
 
 }  // namespace
@@ -592,6 +644,7 @@ std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t
   std::string out = FormatResult(row ? row->result : Arg::kInt, result);
   if (!row || result <= 0) return out;
   if (row->result == Arg::kSignal) return out + " (" + SignalName(static_cast<int>(result)) + ")";
+  if (row->format != StraceFormat::kPollResult) return out;
   for (int i = 0; i < row->nargs; ++i) {
     if (row->args[i] != Arg::kPollFds) continue;
     // What poll found comes with the count, and the time left with it.
@@ -607,12 +660,12 @@ std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t
 std::vector<std::string> FormatArgs(const Task& task, const SyscallRow& row, const uint64_t raw[6],
                                     int64_t result, size_t string_limit) {
   std::vector<std::string> out;
+  const FormatHook& hook = kFormatHooks[static_cast<size_t>(row.format)];
   for (int i = 0; i < row.nargs; ++i) {
-    if (!ModeShown(task, row, i, raw)) continue;
-    // mremap's new address only with MREMAP_FIXED, as strace shows it.
-    if (i > 0 && row.args[i - 1] == Arg::kMremapFlags && !(raw[i - 1] & MREMAP_FIXED)) continue;
-    if (i > 0 && row.args[i - 1] == Arg::kFcntlCmd) {
-      if (auto arg = FcntlArgument(task, raw[i - 1], raw[i])) out.push_back(*arg);
+    if (!hook.shown(task, row, i, raw)) continue;
+    bool omit = false;
+    if (auto special = hook.special(task, row, i, raw, &omit)) {
+      if (!omit) out.push_back(*special);
       continue;
     }
     out.push_back(FormatArg(task, row, i, raw, result, string_limit));
@@ -628,16 +681,7 @@ std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, con
     for (int i = 0; i < 6; ++i) line += (i ? ", " : "") + Hex(raw[i]);
     return line + ")";
   }
-  if (row->nargs == 5 && row->args[0] == Arg::kCloneFlags) {
-    // strace names clone's arguments and shows those the flags use.
-    // asm-generic order: flags, stack, parent_tid, tls, child_tid.
-    uint64_t flags = raw[0];
-    line = std::string(row->name) + "(child_stack=" + Pointer(raw[1]) + ", flags=" + CloneFlags(flags);
-    if (flags & CLONE_PARENT_SETTID) line += ", parent_tid=" + Pointer(raw[2]);
-    if (flags & CLONE_SETTLS) line += ", tls=" + Hex(raw[3]);
-    if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) line += ", child_tidptr=" + Pointer(raw[4]);
-    return line + ")";
-  }
+  if (row->format == StraceFormat::kClone) return CloneCall(*row, raw);
   line = std::string(row->name) + "(";
   std::vector<std::string> args = FormatArgs(task, *row, raw, result, string_limit);
   for (size_t i = 0; i < args.size(); ++i) line += (i ? ", " : "") + args[i];

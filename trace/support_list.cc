@@ -27,8 +27,9 @@ const char* Runs(const SyscallRow& row) {
     case SyscallClass::kNonBlocking: return "inline";
     case SyscallClass::kBlocksOnInput:
     case SyscallClass::kBlocksOnOutput: return "inline if ready, else helper";
-    case SyscallClass::kMayBlock: return "helper";
-    case SyscallClass::kBlocksAsProcess: return "inline, interruptible";
+    case SyscallClass::kOpensFile: return "inline; a FIFO's open in the helper";
+    case SyscallClass::kMayBlock: return "helper (inline when it cannot wait)";
+    case SyscallClass::kBlocksAsProcess: return "safe syscall (inline, interruptible)";
     case SyscallClass::kProcessState: return "ferry";
   }
   return "?";
