@@ -61,10 +61,10 @@ ferry_helper_loop:
   cmp eax, 1
   je 2f
   mov rdi, r12
-  mov esi, 128
+  mov esi, 128          # FUTEX_WAIT_PRIVATE
   mov edx, eax
   xor r10d, r10d
-  mov eax, 202
+  mov eax, 202          # SYS_futex (x86_64)
   syscall
   jmp ferry_helper_loop
 2:

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "arch/arch.h"
+#include "arch/generic/abi.h"
 #include "runtime/async_stop.h"
 #include "loader/elf_loader.h"
 #include "host/host_syscall.h"
@@ -37,8 +38,8 @@ constexpr size_t kMaxString = 1 << 20;
 // Reads a NULL-terminated guest array of guest strings.
 bool ReadStrings(const Task& task, uint64_t g, std::vector<std::string>* out) {
   for (size_t i = 0; g && i < kMaxStrings; ++i) {
-    uint64_t item;
-    if (!task.memory.Read(g + i * 8, &item, sizeof item)) return false;
+    guest::Word item;
+    if (!task.memory.Read(g + i * sizeof item, &item, sizeof item)) return false;
     if (!item) return true;
     std::string s;
     if (!task.memory.ReadString(item, kMaxString, &s)) return false;

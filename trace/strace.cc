@@ -3,6 +3,7 @@
 #include "arch/generic/abi.h"
 
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -364,10 +365,10 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
                                          "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET",
                                          "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
                                          "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2"};
-      uint64_t op = v & 127;
+      uint64_t op = v & FUTEX_CMD_MASK;
       std::string out = op < std::size(kOps) ? kOps[op] : std::to_string(op);
-      if (v & 128) out += "_PRIVATE";
-      if (v & 256) out += "|FUTEX_CLOCK_REALTIME";
+      if (v & FUTEX_PRIVATE_FLAG) out += "_PRIVATE";
+      if (v & FUTEX_CLOCK_REALTIME) out += "|FUTEX_CLOCK_REALTIME";
       return out;
     }
     case Arg::kOutString: return done ? GuestString(task, v, std::max<size_t>(limit, 4096)) : Pointer(v);

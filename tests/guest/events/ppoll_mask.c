@@ -11,14 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static volatile int got;
 static void on_usr1(int sig) { got = sig; }
 
 int main(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, 0);
   sigset_t usr1, none, now;
   sigemptyset(&usr1);
   sigaddset(&usr1, SIGUSR1);

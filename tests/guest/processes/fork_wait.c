@@ -15,11 +15,7 @@ static void on_chld(int sig) { (void)sig; sigchld++; }
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_chld;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGCHLD, &sa, NULL);
+  handle_signal(SIGCHLD, on_chld, SA_RESTART);
 
   int p[2];
   check(pipe(p) == 0, "pipe");

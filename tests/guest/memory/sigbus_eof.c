@@ -28,11 +28,7 @@ static void on_bus(int sig, siginfo_t *info, void *uc) {
 }
 
 int main(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_bus;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGBUS, &sa, NULL);
+  handle_signal_info(SIGBUS, on_bus, 0);
   long page = sysconf(_SC_PAGESIZE);
   char name[] = "sigbus_eof.XXXXXX";
   int fd = mkstemp(name);

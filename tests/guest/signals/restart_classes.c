@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static int fds[2];
 static volatile int signals;
 static sem_t sem;
@@ -49,11 +51,7 @@ int main(int argc, char** argv) {
   bind(listener, (struct sockaddr*)&addr, sizeof addr);
   listen(listener, 4);
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = strcmp(argv[2], "restart") == 0 ? SA_RESTART : 0;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, strcmp(argv[2], "restart") == 0 ? SA_RESTART : 0);
   struct itimerval every = {{0, 150000}, {0, 150000}};
   setitimer(ITIMER_REAL, &every, NULL);
 

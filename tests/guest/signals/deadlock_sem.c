@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
+
 static sem_t sem;
 
 static void on_usr1(int sig) {
@@ -16,11 +18,7 @@ static void on_usr1(int sig) {
 
 int main(void) {
   sem_init(&sem, 0, 0);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, SA_RESTART);
   printf("waiting on the semaphore\n");
   fflush(stdout);
   int r;

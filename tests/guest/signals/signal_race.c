@@ -13,6 +13,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static int fds[2];
 static volatile int handled;
 static long written;
@@ -27,11 +29,7 @@ int main(int argc, char** argv) {
   int iterations = argc > 1 ? atoi(argv[1]) : 1000;
   int restart = argc > 2 && strcmp(argv[2], "restart") == 0;
   if (pipe(fds) != 0) return 2;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = restart ? SA_RESTART : 0;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, restart ? SA_RESTART : 0);
   srand(12345);
   long bytes_read = 0, eintr = 0;
   for (int i = 0; i < iterations; i++) {

@@ -117,11 +117,7 @@ int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   alarm(30); /* a hang fails fast (SIGALRM) instead of at the harness timeout */
   int restart = !(argc > 1 && strcmp(argv[1], "eintr") == 0);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sa.sa_flags = restart ? SA_RESTART : 0;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, restart ? SA_RESTART : 0);
   if (pipe(fds) != 0) return 2;
   fcntl(fds[1], F_SETPIPE_SZ, 4096); /* one page: both sides block often */
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
+
 static void on_usr1(int sig) { (void)sig; }
 
 static double Now(void) {
@@ -20,10 +22,7 @@ static double Now(void) {
 
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "eintr";
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, 0);
   struct timespec req = {strcmp(mode, "eintr") == 0 ? 2 : 1, 0}, rem = {0, 0};
   double start = Now();
   int r = nanosleep(&req, &rem);

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static volatile sig_atomic_t handled;
 static void on_alarm(int sig) { (void)sig; handled++; }
 
@@ -85,11 +87,7 @@ int main(void) {
   struct timespec bad = {0, 2000000000L};
   show("pwait2 bad timespec", (int)syscall(SYS_epoll_pwait2, empty, out, 4, &bad, NULL, 8));
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, SA_RESTART);
   struct itimerval in_50ms = {{0, 0}, {0, 50000}};
   setitimer(ITIMER_REAL, &in_50ms, NULL);
   show("wait interrupted (SA_RESTART)", epoll_wait(empty, out, 4, 5000));

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
+
 static volatile sig_atomic_t got;
 static volatile uint64_t sink;
 
@@ -17,10 +19,7 @@ static void on_usr1(int sig) { got = sig; }
 static uint64_t step(uint64_t x) { return x * 6364136223846793005ull + 1442695040888963407ull; }
 
 int main(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, 0);
   printf("spinning until SIGUSR1\n");
   fflush(stdout);
   uint64_t x = 1, i = 0;

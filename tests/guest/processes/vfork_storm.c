@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 extern char** environ;
 static char* self;
 static volatile sig_atomic_t ticks;
@@ -93,11 +95,7 @@ int main(int argc, char** argv) {
   self = argv[0];
   int n = argc > 1 ? atoi(argv[1]) : 100;
   alarm(600);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, SA_RESTART);
   pthread_t thread;
   pthread_create(&thread, NULL, allocator, NULL);
   struct itimerval every_ms = {{0, 1000}, {0, 1000}};

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "check.h"
+
 #define N 60000000ull
 static volatile uint64_t handled;
 static uint64_t table[4096];
@@ -33,11 +35,7 @@ static uint64_t compute(uint64_t n, uint64_t *counter) {
 }
 
 int main(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, SA_RESTART);
   struct itimerval every = {{0, 200}, {0, 200}}, off = {{0, 0}, {0, 0}};
   setitimer(ITIMER_REAL, &every, NULL);
   uint64_t sum = compute(N, &atomic_counter);

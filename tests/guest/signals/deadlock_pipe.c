@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static int fds[2];
 
 static void on_usr1(int sig) {
@@ -17,11 +19,7 @@ static void on_usr1(int sig) {
 
 int main(void) {
   if (pipe(fds) != 0) return 2;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, SA_RESTART);
   printf("blocked in read(), waiting for SIGUSR1\n");
   fflush(stdout);
   char c = 0;

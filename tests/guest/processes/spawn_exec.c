@@ -40,11 +40,7 @@ static int exit_status_of(pid_t pid) {
 }
 
 static void wait_mode(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_chld;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGCHLD, &sa, NULL);
+  handle_signal(SIGCHLD, on_chld, SA_RESTART);
 
   int codes[] = {0, 1, 42, 255}, ok = 1;
   for (int i = 0; i < 4; i++) {
@@ -195,10 +191,7 @@ static int chain_link(int argc, char** argv) {
     printf("%d failure(s)\n", failures);
     return failures != 0;
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, 0);
   dup3(21, 20, O_CLOEXEC);
   char next[16];
   snprintf(next, sizeof next, "%d", n - 1);
@@ -227,10 +220,7 @@ int main(int argc, char** argv) {
     int fd = open("/dev/null", O_RDONLY);
     dup3(fd, 20, O_CLOEXEC);
     dup2(fd, 21);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr1;
-    sigaction(SIGUSR1, &sa, NULL);
+    handle_signal(SIGUSR1, on_usr1, 0);
     signal(SIGUSR2, SIG_IGN);
     sigset_t hup;
     sigemptyset(&hup);

@@ -13,6 +13,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static volatile long seen_result = 12345;
 static volatile uintptr_t seen_sp;
 
@@ -36,11 +38,7 @@ static void edit(int sig, siginfo_t* info, void* ctx) {
 }
 
 int main(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = edit;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal_info(SIGUSR1, edit, 0);
   char here;
   long r = syscall(SYS_tgkill, getpid(), gettid(), SIGUSR1);
   int err = errno;

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static int fired;
 static void callback(union sigval v) {
   (void)v;
@@ -50,11 +52,7 @@ static void* target(void* unused) {
 }
 
 static int to_one_thread(int by_timer) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_usr1;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal_info(SIGUSR1, on_usr1, 0);
   pthread_t th;
   pthread_create(&th, NULL, target, NULL);
   while (!__atomic_load_n(&target_tid, __ATOMIC_ACQUIRE)) usleep(1000);

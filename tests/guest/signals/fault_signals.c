@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static sigjmp_buf back;
 static volatile siginfo_t seen;
 
@@ -64,13 +66,9 @@ static void Ill(volatile char* p) { (void)p; undefined_instruction(); }
 static void Trap(volatile char* p) { (void)p; breakpoint(); }
 
 int main(int argc, char** argv) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_fault;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGSEGV, &sa, NULL);
-  sigaction(SIGILL, &sa, NULL);
-  sigaction(SIGTRAP, &sa, NULL);
+  handle_signal_info(SIGSEGV, on_fault, 0);
+  handle_signal_info(SIGILL, on_fault, 0);
+  handle_signal_info(SIGTRAP, on_fault, 0);
   setvbuf(stdout, NULL, _IONBF, 0);
 
   char* ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
