@@ -463,20 +463,20 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     }
     case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
     case Arg::kEventfdFlags:
-      return Flags(v, {{EFD_SEMAPHORE, "EFD_SEMAPHORE"}, {EFD_CLOEXEC, "EFD_CLOEXEC"}, {EFD_NONBLOCK, "EFD_NONBLOCK"}},
+      return Flags(static_cast<uint32_t>(v), {{EFD_SEMAPHORE, "EFD_SEMAPHORE"}, {EFD_CLOEXEC, "EFD_CLOEXEC"}, {EFD_NONBLOCK, "EFD_NONBLOCK"}},
                    "EFD_???");
     case Arg::kTimerfdFlags:
-      return Flags(v, {{TFD_CLOEXEC, "TFD_CLOEXEC"}, {TFD_NONBLOCK, "TFD_NONBLOCK"}}, "TFD_???");
+      return Flags(static_cast<uint32_t>(v), {{TFD_CLOEXEC, "TFD_CLOEXEC"}, {TFD_NONBLOCK, "TFD_NONBLOCK"}}, "TFD_???");
     case Arg::kTimerfdSetFlags:
-      return Flags(v, {{TFD_TIMER_ABSTIME, "TFD_TIMER_ABSTIME"}, {TFD_TIMER_CANCEL_ON_SET, "TFD_TIMER_CANCEL_ON_SET"}},
+      return Flags(static_cast<uint32_t>(v), {{TFD_TIMER_ABSTIME, "TFD_TIMER_ABSTIME"}, {TFD_TIMER_CANCEL_ON_SET, "TFD_TIMER_CANCEL_ON_SET"}},
                    "TFD_???");
     case Arg::kItimerspecIn: return Itimerspec(task, v);
     case Arg::kItimerspecOut: return done ? Itimerspec(task, v) : Pointer(v);
     case Arg::kInotifyFlags:
-      return Flags(v, {{IN_NONBLOCK, "IN_NONBLOCK"}, {IN_CLOEXEC, "IN_CLOEXEC"}}, "IN_???");
-    case Arg::kInotifyMask: return InotifyMask(v);
+      return Flags(static_cast<uint32_t>(v), {{IN_NONBLOCK, "IN_NONBLOCK"}, {IN_CLOEXEC, "IN_CLOEXEC"}}, "IN_???");
+    case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
     case Arg::kSignalfdFlags:
-      return Flags(v, {{SFD_CLOEXEC, "SFD_CLOEXEC"}, {SFD_NONBLOCK, "SFD_NONBLOCK"}}, "SFD_???");
+      return Flags(static_cast<uint32_t>(v), {{SFD_CLOEXEC, "SFD_CLOEXEC"}, {SFD_NONBLOCK, "SFD_NONBLOCK"}}, "SFD_???");
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
