@@ -201,6 +201,16 @@ std::string Sigset(const Task& task, uint64_t g) {
   return SignalSet(set);
 }
 
+// A call's sigset size is the first unsigned argument after its set (the
+// last for most, signalfd4's third); strace shows a set of another size
+// than the kernel's as a bare address.
+bool SigsetSizeValid(const SyscallRow& row, int set, const uint64_t raw[6]) {
+  for (int i = set + 1; i < row.nargs; ++i) {
+    if (row.args[i] == Arg::kUInt) return raw[i] == kGuestSigsetSize;
+  }
+  return true;
+}
+
 std::string SigactionFlags(uint64_t flags) {
   return Bits(flags, {{SA_NOCLDSTOP, "SA_NOCLDSTOP"}, {SA_NOCLDWAIT, "SA_NOCLDWAIT"},
                       {SA_SIGINFO, "SA_SIGINFO"}, {0x04000000, "SA_RESTORER"},
@@ -343,8 +353,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kStatOut: return done ? Stat(task, v) : Pointer(v);
     case Arg::kIovecIn: return Iovecs(task, v, raw[i + 1], -1, limit);
     case Arg::kIovecOut: return done ? Iovecs(task, v, raw[i + 1], result, limit) : Pointer(v);
-    case Arg::kSigsetIn: return Sigset(task, v);
-    case Arg::kSigsetOut: return done ? Sigset(task, v) : Pointer(v);
+    case Arg::kSigsetIn: return SigsetSizeValid(row, i, raw) ? Sigset(task, v) : Pointer(v);
+    case Arg::kSigsetOut: return done && SigsetSizeValid(row, i, raw) ? Sigset(task, v) : Pointer(v);
     case Arg::kSigactionIn: return Sigaction(task, v);
     case Arg::kSigactionOut: return done ? Sigaction(task, v) : Pointer(v);
     case Arg::kPollFds: return PollFds(task, v, raw[i + 1], false);

@@ -19,6 +19,7 @@
 #include "translator/proc_view.h"
 #include "translator/host_syscall.h"
 #include "translator/safe_syscall.h"
+#include "translator/signalfd.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -230,7 +231,8 @@ namespace translator {
 namespace {
 
 bool FerryOwns(const Task& task, int fd) {
-  return (task.process.tracer && task.process.tracer->IsOwnFd(fd)) || (task.process.gdb && task.process.gdb->IsOwnFd(fd));
+  return (task.process.tracer && task.process.tracer->IsOwnFd(fd)) || (task.process.gdb && task.process.gdb->IsOwnFd(fd)) ||
+         IsSignalfdOwnFd(fd);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "translator/host_syscall.h"
+#include "translator/signalfd.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -27,6 +28,19 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
 }
 
 }  // namespace
+
+// A guest signalfd is read from ferry's own pending queues (signalfd.h).
+int64_t SysRead(Task& task, const SyscallArgs& a) {
+  int64_t result;
+  if (ReadSignalfd(task, static_cast<int>(a.raw[0]), a.raw[1], a.raw[2], &result)) return result;
+  return HostCallAs(task, a, SYS_read);
+}
+
+// A signalfd has no write operation: the pipe behind it must not take one.
+int64_t SysWrite(Task& task, const SyscallArgs& a) {
+  if (IsSignalfd(static_cast<int>(a.raw[0]))) return -EINVAL;
+  return HostCallAs(task, a, SYS_write);
+}
 
 int64_t SysReadv(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_readv, a); }
 int64_t SysWritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_writev, a); }

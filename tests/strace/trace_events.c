@@ -1,8 +1,11 @@
 /* trace_events.c: the event descriptors' calls as strace shows them:
-   eventfd2, timerfd_* (with struct itimerspec in and out) and inotify_*,
+   eventfd2, timerfd_* (with struct itimerspec in and out), inotify_* and
+   signalfd4,
    with their flags, some unknown, and failures. */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdint.h>
+#include <sys/signalfd.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
@@ -40,5 +43,16 @@ int main(void) {
   inotify_add_watch(i, "/nonexistent", IN_ONESHOT | IN_ATTRIB);
   inotify_rm_watch(i, w);
   inotify_rm_watch(i, w);
+
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR1);
+  sigaddset(&s, SIGRTMIN + 2);
+  sigprocmask(SIG_BLOCK, &s, NULL);
+  int sfd = signalfd(-1, &s, SFD_CLOEXEC | SFD_NONBLOCK);
+  signalfd(sfd, &s, 0);
+  syscall(SYS_signalfd4, -1, &s, 4, 0);
+  syscall(SYS_signalfd4, -1, &s, 8, 0x10);
+  read(sfd, &v, sizeof v);
   return 0;
 }

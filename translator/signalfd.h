@@ -1,0 +1,35 @@
+// The guest's signalfd (sys_events.cc). ferry catches every host signal
+// itself, so a host signalfd would never see the guest's: a guest signalfd
+// is instead the read end of a host pipe that ferry keeps holding a byte
+// exactly while a signal in its mask is pending for the process or one of
+// its threads, so ppoll, pselect6 and epoll on the host see its readiness.
+// Its reads dequeue from ferry's own pending queues (read's row). The pipe's
+// inode names the signalfd, so dup and fork keep it; a forked child gets
+// pipes of its own, since its pending signals are its own.
+#pragma once
+
+#include <cstdint>
+
+#include "translator/process.h"
+#include "translator/task.h"
+
+namespace translator {
+
+// After a signal was queued (any thread's or the process's): the signalfds
+// whose mask holds a pending signal become readable. Async-signal-safe.
+void NoteSignalfdSignals(const Process& process);
+// After pending signals were taken: those with none left stop being readable.
+// Precondition: not called from a signal handler.
+void SyncSignalfds(const Process& process);
+// In a forked child, before any guest code runs: each signalfd gets a pipe
+// of its own in place of the parent's, under the same descriptor numbers.
+void RenewSignalfdsAfterFork();
+// True when `fd` is one of ferry's own pipe ends behind a signalfd.
+bool IsSignalfdOwnFd(int fd);
+// True when `fd` is a guest signalfd.
+bool IsSignalfd(int fd);
+// read(2) on a guest signalfd: true, with the result in *result; false when
+// `fd` is no signalfd (the host serves the read).
+bool ReadSignalfd(Task& task, int fd, uint64_t guest_buf, uint64_t count, int64_t* result);
+
+}  // namespace translator
