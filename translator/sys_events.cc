@@ -114,6 +114,44 @@ int HighDup(int fd) {
   return high;
 }
 
+// Calls `fn(fd)` for each guest descriptor of the pipe that was `e`'s
+// before `old_read`/`old_write` (ferry's own ends, skipped). False when
+// /proc/self/fd cannot be read.
+template <typename Fn>
+bool ForEachGuestFd(uint64_t ino, uint64_t dev, int old_read, int old_write, Fn fn) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return false;
+  while (struct dirent* d = readdir(dir)) {
+    if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+    int fd = atoi(d->d_name);
+    struct stat st;
+    if (fd == dirfd(dir) || fd == old_read || fd == old_write || fstat(fd, &st) != 0 || st.st_ino != ino ||
+        st.st_dev != dev) {
+      continue;
+    }
+    fn(fd);
+  }
+  closedir(dir);
+  return true;
+}
+
+// Frees the entries whose signalfd the guest has closed everywhere (the
+// kernel frees a signalfd with its last descriptor; ferry only sees that
+// when it looks). Precondition: g_signalfd_lock held.
+void FreeClosed() {
+  for (SignalfdEntry& e : g_signalfds) {
+    if (!e.ino.load()) continue;
+    bool open = false;
+    int read_fd = e.read_fd.load(), write_fd = e.write_fd.load();
+    if (!ForEachGuestFd(e.ino.load(), e.dev.load(), read_fd, write_fd, [&](int) { open = true; }) || open) continue;
+    e.ino.store(0);
+    e.mask.store(0);
+    HostSyscall(SYS_close, read_fd);
+    HostSyscall(SYS_close, write_fd);
+    g_signalfd_count.fetch_sub(1);
+  }
+}
+
 // A fresh pipe for `e`: the read end at the lowest free descriptor (the
 // guest's), ferry's two ends high. Returns the guest's end or -errno.
 // Precondition: g_signalfd_lock held.
@@ -214,20 +252,11 @@ void RenewSignalfdsAfterFork() {
     int64_t fresh = NewPipe(e);
     if (fresh < 0) continue;  // the child keeps sharing the parent's readiness
     // Every guest descriptor of the old pipe becomes the new one.
-    if (DIR* dir = opendir("/proc/self/fd")) {
-      while (struct dirent* d = readdir(dir)) {
-        int fd = atoi(d->d_name);
-        struct stat st;
-        if (d->d_name[0] < '0' || d->d_name[0] > '9' || fd == fresh || fd == dirfd(dir) || fd == old_read ||
-            fd == old_write || fstat(fd, &st) != 0 || st.st_ino != old_ino || st.st_dev != old_dev) {
-          continue;
-        }
-        int fd_flags = fcntl(fd, F_GETFD), fl = fcntl(fd, F_GETFL);
-        dup3(static_cast<int>(fresh), fd, (fd_flags & FD_CLOEXEC) ? O_CLOEXEC : 0);
-        fcntl(fd, F_SETFL, fl & O_NONBLOCK);
-      }
-      closedir(dir);
-    }
+    ForEachGuestFd(old_ino, old_dev, old_read, old_write, [fresh](int fd) {
+      int fd_flags = fcntl(fd, F_GETFD), fl = fcntl(fd, F_GETFL);
+      dup3(static_cast<int>(fresh), fd, (fd_flags & FD_CLOEXEC) ? O_CLOEXEC : 0);
+      fcntl(fd, F_SETFL, fl & O_NONBLOCK);
+    });
     HostSyscall(SYS_close, fresh);
     HostSyscall(SYS_close, old_read);
     HostSyscall(SYS_close, old_write);
@@ -292,10 +321,13 @@ int64_t SysSignalfd4(Task& task, const SyscallArgs& a) {
     return fd;
   }
   SignalfdEntry* free = nullptr;
-  for (SignalfdEntry& e : g_signalfds) {
-    if (!e.ino.load()) {
-      free = &e;
-      break;
+  for (int pass = 0; pass < 2 && !free; ++pass) {
+    if (pass == 1) FreeClosed();
+    for (SignalfdEntry& e : g_signalfds) {
+      if (!e.ino.load()) {
+        free = &e;
+        break;
+      }
     }
   }
   if (!free) return -ENOMEM;

@@ -251,6 +251,27 @@ int main(void) {
   close(fd);
   close(bfd);
   close(cfd);
+
+  /* Closed signalfds are freed: many made and closed one after another. */
+  int made = 0;
+  for (int i = 0; i < 300; ++i) {
+    int s = signalfd(-1, &usr1, 0);
+    if (s < 0) break;
+    made++;
+    close(s);
+  }
+  check(made == 300, "300 signalfds made and closed one after another (%d)", made == 300 ? 300 : -1);
+  int dup_fd;
+  {
+    int s = signalfd(-1, &usr1, SFD_NONBLOCK);
+    dup_fd = dup(s);
+    close(s);
+  }
+  for (int i = 0; i < 100; ++i) close(signalfd(-1, &usr1, 0));
+  kill(getpid(), SIGUSR1);
+  r = read_one(dup_fd);
+  check(r == 128 && si.ssi_signo == SIGUSR1, "a signalfd open only through a dup survives and reads");
+  close(dup_fd);
   printf("%d failures\n", failures);
   return failures != 0;
 }
