@@ -15,8 +15,11 @@
 
 namespace translator {
 
-// After a signal was queued (any thread's or the process's): the signalfds
-// whose mask holds a pending signal become readable. Async-signal-safe.
+// After a signal was queued (any thread's or the process's; not one that
+// was already pending): each signalfd whose mask holds a pending signal gets
+// a byte, so it is readable and, as the kernel wakes a signalfd's waiters on
+// every queued signal, an edge-triggered epoll sees a new event.
+// Async-signal-safe.
 void NoteSignalfdSignals(const Process& process);
 // After pending signals were taken: those with none left stop being readable.
 // Precondition: not called from a signal handler.

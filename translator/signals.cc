@@ -116,8 +116,7 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
     if (process->tracer) process->tracer->KilledFromHandler(*info);
     DieBySignal(sig);
   }
-  (to_this_thread ? task->slot.pending : process->pending).Add(sig, *info);
-  NoteSignalfdSignals(*process);
+  if ((to_this_thread ? task->slot.pending : process->pending).Add(sig, *info)) NoteSignalfdSignals(*process);
   Wake();
   // A handler or a stop to run: the CPU stops at its next block so the run
   // loop delivers it, even if the guest makes no syscall.
@@ -279,15 +278,13 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info) {
   siginfo_t user = UserSiginfo(sig);
   HostSignalsBlocked blocked;
-  task.slot.pending.Add(sig, info ? *info : user);
-  NoteSignalfdSignals(task.process);
+  if (task.slot.pending.Add(sig, info ? *info : user)) NoteSignalfdSignals(task.process);
   Wake();
 }
 
 void QueueProcessSignal(Process& process, int sig, const siginfo_t& info) {
   HostSignalsBlocked blocked;
-  process.pending.Add(sig, info);
-  NoteSignalfdSignals(process);
+  if (process.pending.Add(sig, info)) NoteSignalfdSignals(process);
   Wake();
   if (ThreadSlot* target = ChooseThread(process, t_task, sig)) KickThread(*target);
 }
@@ -298,8 +295,8 @@ void NoteThreadTimer(int timer_id, bool thread_directed) {
 
 void QueueThreadSignal(ThreadSlot& slot, int sig, const siginfo_t& info) {
   HostSignalsBlocked blocked;
-  slot.pending.Add(sig, info);
-  if (Process* process = g_process.load()) NoteSignalfdSignals(*process);
+  Process* process = g_process.load();
+  if (slot.pending.Add(sig, info) && process) NoteSignalfdSignals(*process);
   Wake();
   KickThread(slot);
 }

@@ -56,7 +56,6 @@ struct SignalfdEntry {
   std::atomic<uint64_t> mask{0};  // guest sigset, bit sig-1
   std::atomic<int> read_fd{-1};   // ferry's own descriptor of the read end (for draining)
   std::atomic<int> write_fd{-1};  // ... and of the write end, O_NONBLOCK
-  std::atomic<bool> readable{false};  // a byte was written since the last drain
 };
 
 SignalfdEntry g_signalfds[kMaxSignalfds];
@@ -85,8 +84,7 @@ void MakeReadable(SignalfdEntry& e) {
 void SyncLocked(const Process& process, SignalfdEntry& e) {
   if (!e.ino.load()) return;
   if (!(PendingAnywhere(process) & e.mask.load())) {
-    e.readable.store(false);
-    char sink[64];
+    char sink[4096];
     int fd = e.read_fd.load();
     for (int64_t n = Queued(fd); n > 0; n = Queued(fd)) {
       if (HostSyscall(SYS_read, fd, reinterpret_cast<uint64_t>(sink), std::min<int64_t>(n, sizeof sink)) <= 0) break;
@@ -94,7 +92,6 @@ void SyncLocked(const Process& process, SignalfdEntry& e) {
     // A signal that came meanwhile may have had its byte drained above.
     if (!(PendingAnywhere(process) & e.mask.load())) return;
   }
-  e.readable.store(true);
   if (Queued(e.read_fd.load()) == 0) MakeReadable(e);
 }
 
@@ -169,7 +166,6 @@ int64_t NewPipe(SignalfdEntry& e) {
   }
   e.read_fd.store(read_fd);
   e.write_fd.store(write_fd);
-  e.readable.store(false);
   e.dev.store(st.st_dev);
   e.ino.store(st.st_ino);
   return p[0];
@@ -223,7 +219,8 @@ void NoteSignalfdSignals(const Process& process) {
   if (!g_signalfd_count.load()) return;
   uint64_t pending = PendingAnywhere(process);
   for (SignalfdEntry& e : g_signalfds) {
-    if (e.ino.load() && (pending & e.mask.load()) && !e.readable.exchange(true)) MakeReadable(e);
+    if (!e.ino.load() || !(pending & e.mask.load())) continue;
+    MakeReadable(e);  // a full pipe (65536 signals unread) refuses the byte: it is readable anyway
   }
 }
 

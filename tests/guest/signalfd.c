@@ -177,6 +177,36 @@ int main(void) {
   waitpid(child, NULL, 0);
   close(ep);
 
+  /* Edge-triggered epoll: every newly queued signal is an edge while one of
+     the mask is pending (the kernel wakes a signalfd on each), a standard
+     signal already pending is none. */
+  sigaddset(&block, SIGURG);
+  sigprocmask(SIG_BLOCK, &block, NULL);
+  ep = epoll_create1(0);
+  ev.events = EPOLLIN | EPOLLET;
+  epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+  check(epoll_wait(ep, &out, 1, 0) == 0, "EPOLLET: nothing");
+  kill(getpid(), SIGUSR1);
+  check(epoll_wait(ep, &out, 1, 0) == 1, "EPOLLET: SIGUSR1 is an edge");
+  check(epoll_wait(ep, &out, 1, 0) == 0, "EPOLLET: no new edge");
+  kill(getpid(), SIGUSR2);
+  check(epoll_wait(ep, &out, 1, 0) == 1, "EPOLLET: SIGUSR2 is another");
+  kill(getpid(), SIGUSR1);
+  check(epoll_wait(ep, &out, 1, 0) == 0, "EPOLLET: SIGUSR1 again, still pending, is none");
+  kill(getpid(), SIGURG);
+  printf("EPOLLET: a signal outside the mask while one inside is pending: %d\n", epoll_wait(ep, &out, 1, 0));
+  while (read_one(fd) == 128) {
+  }
+  kill(getpid(), SIGURG);
+  check(epoll_wait(ep, &out, 1, 0) == 0, "EPOLLET: drained, a signal outside the mask is none");
+  close(ep);
+  sigset_t urg;
+  sigemptyset(&urg);
+  sigaddset(&urg, SIGURG);
+  int ufd = signalfd(-1, &urg, SFD_NONBLOCK);
+  check(read_one(ufd) == 128 && si.ssi_signo == SIGURG, "SIGURG taken through its own signalfd");
+  close(ufd);
+
   /* Blocking reads. */
   int bfd = signalfd(-1, &both, 0);
   child = kill_later(getpid(), SIGUSR1, 100);
