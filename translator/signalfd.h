@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "translator/process.h"
 #include "translator/task.h"
@@ -31,8 +32,13 @@ void RenewSignalfdsAfterFork();
 bool IsSignalfdOwnFd(int fd);
 // True when `fd` is a guest signalfd.
 bool IsSignalfd(int fd);
-// read(2) on a guest signalfd: true, with the result in *result; false when
-// `fd` is no signalfd (the host serves the read).
-bool ReadSignalfd(Task& task, int fd, uint64_t guest_buf, uint64_t count, int64_t* result);
+// A guest buffer a read fills: read's one, or readv's iovecs in order.
+struct GuestRange {
+  uint64_t addr;
+  uint64_t len;
+};
+// read(2) or readv(2) on a guest signalfd: true, with the result in
+// *result; false when `fd` is no signalfd (the host serves the read).
+bool ReadSignalfd(Task& task, int fd, std::span<const GuestRange> buffers, int64_t* result);
 
 }  // namespace translator

@@ -213,6 +213,24 @@ struct signalfd_siginfo Record(const siginfo_t& info) {
 }
 static_assert(sizeof(struct signalfd_siginfo) == 128, "the same on every LP64 arch");
 
+// Writes `len` bytes at byte `offset` of the buffers taken as one.
+bool Scatter(Task& task, std::span<const GuestRange> buffers, uint64_t offset, const void* data, uint64_t len) {
+  const char* from = static_cast<const char*>(data);
+  for (const GuestRange& b : buffers) {
+    if (!len) break;
+    if (offset >= b.len) {
+      offset -= b.len;
+      continue;
+    }
+    uint64_t n = std::min(len, b.len - offset);
+    if (!task.memory.Write(b.addr + offset, from, n)) return false;
+    from += n;
+    len -= n;
+    offset = 0;
+  }
+  return len == 0;
+}
+
 }  // namespace
 
 void NoteSignalfdSignals(const Process& process) {
@@ -262,9 +280,11 @@ void RenewSignalfdsAfterFork() {
 
 bool IsSignalfd(int fd) { return Find(fd) != nullptr; }
 
-bool ReadSignalfd(Task& task, int fd, uint64_t guest_buf, uint64_t count, int64_t* result) {
+bool ReadSignalfd(Task& task, int fd, std::span<const GuestRange> buffers, int64_t* result) {
   SignalfdEntry* e = Find(fd);
   if (!e) return false;
+  uint64_t count = 0;
+  for (const GuestRange& b : buffers) count += b.len;
   uint64_t records = count / sizeof(struct signalfd_siginfo);
   if (!records) {
     *result = -EINVAL;
@@ -287,7 +307,7 @@ bool ReadSignalfd(Task& task, int fd, uint64_t guest_buf, uint64_t count, int64_
     }
     if (!sig) break;
     struct signalfd_siginfo r = Record(info);
-    if (!task.memory.Write(guest_buf + total, &r, sizeof r)) {
+    if (!Scatter(task, buffers, total, &r, sizeof r)) {
       *result = total ? total : -EFAULT;
       return true;
     }

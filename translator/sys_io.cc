@@ -4,6 +4,8 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <span>
 
 #include "translator/host_syscall.h"
 #include "translator/signalfd.h"
@@ -19,6 +21,19 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   if (count > kMaxIovecs) return -EINVAL;
   struct iovec iov[kMaxIovecs];
   if (!task.memory.Read(a.raw[1], iov, count * sizeof(struct iovec))) return -EFAULT;
+  if (host_nr == SYS_readv || host_nr == SYS_writev) {
+    int fd = static_cast<int>(a.raw[0]);
+    if (host_nr == SYS_writev && IsSignalfd(fd)) return -EINVAL;
+    GuestRange buffers[kMaxIovecs];
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < count; ++i) {
+      buffers[i] = {reinterpret_cast<uint64_t>(iov[i].iov_base), iov[i].iov_len};
+      if (iov[i].iov_len > INT64_MAX - total) return -EINVAL;  // as the kernel's rw_copy_check_uvector
+      total += iov[i].iov_len;
+    }
+    int64_t result;
+    if (host_nr == SYS_readv && ReadSignalfd(task, fd, std::span(buffers, count), &result)) return result;
+  }
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t base = reinterpret_cast<uint64_t>(iov[i].iov_base);
     iov[i].iov_base = GuestBuffer(task, base, iov[i].iov_len);
@@ -32,7 +47,8 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
 // A guest signalfd is read from ferry's own pending queues (signalfd.h).
 int64_t SysRead(Task& task, const SyscallArgs& a) {
   int64_t result;
-  if (ReadSignalfd(task, static_cast<int>(a.raw[0]), a.raw[1], a.raw[2], &result)) return result;
+  GuestRange buffer = {a.raw[1], a.raw[2]};
+  if (ReadSignalfd(task, static_cast<int>(a.raw[0]), std::span(&buffer, 1), &result)) return result;
   return HostCallAs(task, a, SYS_read);
 }
 

@@ -20,6 +20,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +137,20 @@ int main(void) {
   v.sival_int = 45;
   sigqueue(getpid(), SIGRTMIN, v);
   check(read(rfd, many, 200) == 128 && many[0].ssi_int == 45, "a 200-byte read takes one record");
+  /* readv: records straddle the iovecs. */
+  v.sival_int = 46;
+  sigqueue(getpid(), SIGRTMIN, v);
+  v.sival_int = 47;
+  sigqueue(getpid(), SIGRTMIN + 1, v);
+  memset(many, 0, sizeof many);
+  struct iovec iov[3] = {{(char*)many, 100}, {(char*)many + 100, 0}, {(char*)many + 100, 200}};
+  r = readv(rfd, iov, 3);
+  check(r == 256 && many[0].ssi_int == 46 && many[1].ssi_signo == (uint32_t)SIGRTMIN + 1 && many[1].ssi_int == 47,
+        "readv: two records across three iovecs");
+  check(readv(rfd, iov, 3) == -1 && errno == EAGAIN, "readv: then EAGAIN");
+  struct iovec small = {(char*)many, 127};
+  check(readv(rfd, &small, 1) == -1 && errno == EINVAL, "readv shorter than a record: EINVAL");
+  check(writev(rfd, &small, 1) == -1 && errno == EINVAL, "writev to a signalfd: EINVAL");
   close(rfd);
 
   /* Errors. */
