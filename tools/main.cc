@@ -21,6 +21,7 @@
 #include "translator/guest_memory.h"
 #include "translator/options.h"
 #include "translator/program_loader.h"
+#include "translator/signalfd.h"
 #include "translator/signals.h"
 #include "translator/syscall_table.h"
 #include "translator/task.h"
@@ -221,6 +222,7 @@ int main(int argc, char** argv, char** environ) {
 
   task.process.children.insert(options.children.begin(), options.children.end());
   InheritHostSignalState(task);
+  AdoptSignalfds(task.process, options.signalfds);
   InstallHostSignalHandlers();
   task.WriteReg(task.arch.reg_sp, start.sp);
   task.WriteReg(task.arch.reg_pc, start.pc);

@@ -10,6 +10,9 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "translator/process.h"
 #include "translator/task.h"
@@ -28,6 +31,13 @@ void SyncSignalfds(const Process& process);
 // In a forked child, before any guest code runs: each signalfd gets a pipe
 // of its own in place of the parent's, under the same descriptor numbers.
 void RenewSignalfdsAfterFork();
+// For a guest execve that reruns ferry: "fd:mask,..." of the guest's
+// signalfd descriptors that survive it (no FD_CLOEXEC); empty if none.
+std::string SignalfdsForExec();
+// In the ferry an execve started, before host signals reach its handler:
+// each descriptor named becomes a signalfd again, with its mask (its old
+// pipe lost ferry's ends in the exec).
+void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uint64_t>>& signalfds);
 // True when `fd` is one of ferry's own pipe ends behind a signalfd.
 bool IsSignalfdOwnFd(int fd);
 // True when `fd` is a guest signalfd.

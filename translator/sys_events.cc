@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -56,6 +57,7 @@ struct SignalfdEntry {
   std::atomic<uint64_t> mask{0};  // guest sigset, bit sig-1
   std::atomic<int> read_fd{-1};   // ferry's own descriptor of the read end (for draining)
   std::atomic<int> write_fd{-1};  // ... and of the write end, O_NONBLOCK
+  uint64_t old_ino = 0, old_dev = 0;  // AdoptSignalfds: the pipe the guest's descriptors had before the execve
 };
 
 SignalfdEntry g_signalfds[kMaxSignalfds];
@@ -275,6 +277,60 @@ void RenewSignalfdsAfterFork() {
     HostSyscall(SYS_close, fresh);
     HostSyscall(SYS_close, old_read);
     HostSyscall(SYS_close, old_write);
+  }
+}
+
+std::string SignalfdsForExec() {
+  std::string out;
+  if (!g_signalfd_count.load()) return out;
+  std::lock_guard<std::mutex> lock(g_signalfd_lock);
+  for (const SignalfdEntry& e : g_signalfds) {
+    if (!e.ino.load()) continue;
+    ForEachGuestFd(e.ino.load(), e.dev.load(), e.read_fd.load(), e.write_fd.load(), [&](int fd) {
+      if (fcntl(fd, F_GETFD) & FD_CLOEXEC) return;
+      char item[48];
+      snprintf(item, sizeof item, "%s%d:%#llx", out.empty() ? "" : ",", fd,
+               static_cast<unsigned long long>(e.mask.load()));
+      out += item;
+    });
+  }
+  return out;
+}
+
+void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uint64_t>>& signalfds) {
+  std::lock_guard<std::mutex> lock(g_signalfd_lock);
+  for (const auto& [fd, mask] : signalfds) {
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) continue;
+    // Descriptors of one signalfd share a pipe: one entry for them all.
+    SignalfdEntry* entry = nullptr;
+    for (SignalfdEntry& e : g_signalfds) {
+      if (e.ino.load() && e.mask.load() == mask && e.old_ino == st.st_ino && e.old_dev == st.st_dev) entry = &e;
+    }
+    if (entry) {
+      int flags = fcntl(fd, F_GETFL);
+      HostSyscall(SYS_dup3, entry->read_fd.load(), fd, 0);
+      fcntl(fd, F_SETFL, flags & O_NONBLOCK);
+      continue;
+    }
+    for (SignalfdEntry& e : g_signalfds) {
+      if (!e.ino.load()) {
+        entry = &e;
+        break;
+      }
+    }
+    if (!entry) break;
+    entry->mask.store(mask & ~kUnblockableSignals);
+    entry->old_ino = st.st_ino;
+    entry->old_dev = st.st_dev;
+    int flags = fcntl(fd, F_GETFL);
+    int64_t fresh = NewPipe(*entry);
+    if (fresh < 0) break;
+    HostSyscall(SYS_dup3, fresh, fd, 0);
+    HostSyscall(SYS_close, fresh);
+    fcntl(fd, F_SETFL, flags & O_NONBLOCK);
+    g_signalfd_count.fetch_add(1);
+    SyncLocked(process, *entry);
   }
 }
 

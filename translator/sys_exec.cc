@@ -23,6 +23,7 @@
 #include "translator/host_syscall.h"
 #include "translator/proc_view.h"
 #include "translator/program_loader.h"
+#include "translator/signalfd.h"
 #include "translator/signals.h"
 #include "translator/tracer.h"
 #include "translator/syscall_handlers.h"
@@ -101,6 +102,8 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
       for (pid_t child : task.process.children) pids += (pids.empty() ? "" : ",") + std::to_string(child);
       run.insert(run.end(), {"--children", pids});
     }
+    std::string signalfds = SignalfdsForExec();
+    if (!signalfds.empty()) run.insert(run.end(), {"--signalfds", signalfds});
     if (task.options.verbose) run.push_back("-v");
     if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
     if (task.options.quiet) run.push_back("-q");

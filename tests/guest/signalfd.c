@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -70,7 +71,21 @@ static void* reader(void* arg) {
   return NULL;
 }
 
-int main(void) {
+/* After the execve at the end of main: the signalfd and its pending signal
+   came through (a dup of it too); the CLOEXEC one is gone. */
+static int after_exec(int fd, int dup_fd, int cloexec_fd) {
+  check(ready(fd) == POLLIN, "after execve: the signalfd is readable (SIGUSR1 stayed pending)");
+  check(read_one(dup_fd) == 128 && si.ssi_signo == SIGUSR1, "after execve: its dup reads SIGUSR1");
+  check(read_one(fd) == -1 && errno == EAGAIN, "after execve: then EAGAIN (it kept O_NONBLOCK)");
+  check(fcntl(cloexec_fd, F_GETFD) == -1 && errno == EBADF, "after execve: the SFD_CLOEXEC one is closed");
+  kill(getpid(), SIGUSR2);
+  check(read_one(fd) == 128 && si.ssi_signo == SIGUSR2, "after execve: a new signal of the mask is read");
+  printf("%d failures\n", failures);
+  return failures != 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc == 5 && strcmp(argv[1], "after-exec") == 0) return after_exec(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
   sigset_t block;
   sigemptyset(&block);
   sigaddset(&block, SIGUSR1);
@@ -317,6 +332,20 @@ int main(void) {
   r = read_one(dup_fd);
   check(r == 128 && si.ssi_signo == SIGUSR1, "a signalfd open only through a dup survives and reads");
   close(dup_fd);
-  printf("%d failures\n", failures);
+
+  /* Across execve: a signalfd without SFD_CLOEXEC stays, with its mask. */
+  int keep = signalfd(-1, &both, SFD_NONBLOCK);
+  int keep_dup = dup(keep);
+  int gone = signalfd(-1, &both, SFD_CLOEXEC);
+  kill(getpid(), SIGUSR1);
+  printf("%d failures before execve\n", failures);
+  fflush(stdout);
+  char a[16], b[16], c[16];
+  snprintf(a, sizeof a, "%d", keep);
+  snprintf(b, sizeof b, "%d", keep_dup);
+  snprintf(c, sizeof c, "%d", gone);
+  char* args[] = {argv[0], "after-exec", a, b, c, NULL};
+  execv("/proc/self/exe", args);
+  printf("execve failed: %s\n", strerror(errno));
   return failures != 0;
 }
