@@ -65,6 +65,15 @@ static ssize_t read_one(int fd) { return read(fd, &si, sizeof si); }
 static int thread_fd;
 static struct signalfd_siginfo thread_si;
 static ssize_t thread_result;
+static pthread_barrier_t barrier;
+static void* own_reader(void* arg) {
+  (void)arg;
+  pthread_barrier_wait(&barrier);  /* the main thread sends SIGUSR1 to this thread */
+  pthread_barrier_wait(&barrier);  /* ... and found it is not its own */
+  thread_result = read(thread_fd, &thread_si, sizeof thread_si);
+  return NULL;
+}
+
 static void* reader(void* arg) {
   (void)arg;
   thread_result = read(thread_fd, &thread_si, sizeof thread_si);
@@ -270,6 +279,16 @@ int main(int argc, char** argv) {
   kill(getpid(), SIGUSR2);
   pthread_join(t, NULL);
   check(thread_result == 128 && thread_si.ssi_signo == SIGUSR2, "a thread blocked in read takes the process's signal");
+  thread_fd = fd;
+  pthread_barrier_init(&barrier, NULL, 2);
+  pthread_create(&t, NULL, own_reader, NULL);
+  pthread_barrier_wait(&barrier);
+  pthread_kill(t, SIGUSR1);
+  check(read_one(fd) == -1 && errno == EAGAIN, "another thread's signal is not this thread's to read");
+  pthread_barrier_wait(&barrier);
+  pthread_join(t, NULL);
+  check(thread_result == 128 && thread_si.ssi_signo == SIGUSR1 && thread_si.ssi_code == SI_TKILL,
+        "the thread it was sent to reads it");
 
   /* fork: the child's pending signals are its own. */
   kill(getpid(), SIGUSR1);
@@ -332,6 +351,14 @@ int main(int argc, char** argv) {
   r = read_one(dup_fd);
   check(r == 128 && si.ssi_signo == SIGUSR1, "a signalfd open only through a dup survives and reads");
   close(dup_fd);
+
+  /* close_range from 3 up closes the guest's signalfds, not ferry's means of making new ones. */
+  syscall(SYS_close_range, 3, ~0U, 0);
+  int after_close = signalfd(-1, &usr1, SFD_NONBLOCK);
+  kill(getpid(), SIGUSR1);
+  check(ready(after_close) == POLLIN && read_one(after_close) == 128 && si.ssi_signo == SIGUSR1,
+        "after close_range(3, ~0): a new signalfd works");
+  close(after_close);
 
   /* Across execve: a signalfd without SFD_CLOEXEC stays, with its mask. */
   int keep = signalfd(-1, &both, SFD_NONBLOCK);
