@@ -2,6 +2,7 @@
 // host's own (their rows in syscalls.def are HOSTCALLs; reads, polls and
 // epoll waits reach them like any descriptor). inotify_add_watch looks its
 // path up through the sysroot, keeping a last symlink for IN_DONT_FOLLOW.
+// signalfd is ferry's own, built on its pending-signal queues (signalfd.h).
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/inotify.h>
@@ -113,18 +114,18 @@ int HighDup(int fd) {
   return high;
 }
 
-// Calls `fn(fd)` for each guest descriptor of the pipe that was `e`'s
-// before `old_read`/`old_write` (ferry's own ends, skipped). False when
+// Calls `fn(fd)` for each guest descriptor of the pipe `ino`/`dev`, whose
+// ends `own_read`/`own_write` are ferry's own (skipped). False when
 // /proc/self/fd cannot be read.
 template <typename Fn>
-bool ForEachGuestFd(uint64_t ino, uint64_t dev, int old_read, int old_write, Fn fn) {
+bool ForEachGuestFd(uint64_t ino, uint64_t dev, int own_read, int own_write, Fn fn) {
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return false;
   while (struct dirent* d = readdir(dir)) {
     if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
     int fd = atoi(d->d_name);
     struct stat st;
-    if (fd == dirfd(dir) || fd == old_read || fd == old_write || fstat(fd, &st) != 0 || st.st_ino != ino ||
+    if (fd == dirfd(dir) || fd == own_read || fd == own_write || fstat(fd, &st) != 0 || st.st_ino != ino ||
         st.st_dev != dev) {
       continue;
     }
@@ -259,9 +260,9 @@ bool IsSignalfdOwnFd(int fd) {
 }
 
 void RenewSignalfdsAfterFork() {
-  if (!g_signalfd_count.load()) return;
   // The parent may have held the lock at the fork: made anew, as the pending sets are.
   new (&g_signalfd_lock) std::mutex();
+  if (!g_signalfd_count.load()) return;
   for (SignalfdEntry& e : g_signalfds) {
     if (!e.ino.load()) continue;
     uint64_t old_ino = e.ino.load(), old_dev = e.dev.load();
