@@ -57,6 +57,14 @@ struct GdbRegister {
   const char* feature;  // the target-description feature it belongs to
 };
 
+// A syscall in an arch whose numbers are not asm-generic's: its name as
+// syscalls/syscalls.def names it, and this arch's number for it (the
+// kernel's arch/*/entry/syscalls/*.tbl files, as data).
+struct SyscallNumber {
+  const char* name;
+  int nr;
+};
+
 // One bit per guest arch, for masks such as a syscall row's arches.
 enum ArchBit : uint8_t { kAarch64Bit = 1 << 0, kRiscv64Bit = 1 << 1 };
 
@@ -122,6 +130,11 @@ struct ArchInfo {
 
   // This arch's bit in a syscall row's arch mask (which arches have the call).
   uint8_t arch_bit;
+  // This arch's syscall numbers. Empty (AArch64, RISC-V64): the asm-generic
+  // numbers (include/uapi/asm-generic/unistd.h) that syscalls.def's rows
+  // carry. An arch with its own numbering (x86_64, 32-bit ARM) lists them.
+  const SyscallNumber* syscall_numbers;
+  size_t syscall_number_count;
 
   // Unicorn's internal per-target functions (QEMU's cpu_restore_state and
   // cpu_loop_exit, suffixed by target in libunicorn): abandoning a guest

@@ -4,8 +4,11 @@
 #ifndef FERRY_TESTS_GUEST_CHECK_H_
 #define FERRY_TESTS_GUEST_CHECK_H_
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 static int failures;
 
@@ -17,6 +20,31 @@ static void check(int ok, const char *fmt, ...) {
   printf("\n");
   va_end(ap);
   if (!ok) failures++;
+}
+
+/* Installs `handler` for `sig` with `flags` and an empty mask; exits 2
+   (the test cannot run) when sigaction refuses. */
+static void handle_signal(int sig, void (*handler)(int), int flags) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sa.sa_flags = flags;
+  if (sigaction(sig, &sa, NULL) != 0) {
+    perror("sigaction");
+    _exit(2);
+  }
+}
+
+/* The same for an SA_SIGINFO handler. */
+static void handle_signal_info(int sig, void (*handler)(int, siginfo_t *, void *), int flags) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = handler;
+  sa.sa_flags = flags | SA_SIGINFO;
+  if (sigaction(sig, &sa, NULL) != 0) {
+    perror("sigaction");
+    _exit(2);
+  }
 }
 
 #endif

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] [@SIGNAL=SIG@SECS...]
-#            [@FERRYARG=OPT...] [@QEMUARG=OPT...] -- ARGS...
+#            [@FERRYARG=OPT...] [@QEMUARG=OPT...] [@STATUS=N] -- ARGS...
 # Runs the guest under ferry and under each oracle (native, qemu) with the same
 # arguments, environment and a fresh working directory each, and fails unless
 # stdout and the exit status (128+N for a signal, as a shell reports it) match.
+# The native run must also be right by itself: exit status N (@STATUS, 0 by
+# default) and no line starting with FAIL, so a check that fails natively
+# breaks the test instead of passing as "the same everywhere".
 set -u
 ferry=$1 arch=$2 guest=$3 native_bin=$4 oracles=$5
 shift 5
-env_args=() signals=() ferry_args=() qemu_args=()
+env_args=() signals=() ferry_args=() qemu_args=() expected_status=0
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   case $1 in
     @SIGNAL=*) signals+=("${1#@SIGNAL=}") ;;
     @FERRYARG=*) ferry_args+=("${1#@FERRYARG=}") ;;
     @QEMUARG=*) qemu_args+=("${1#@QEMUARG=}") ;;
+    @STATUS=*) expected_status=${1#@STATUS=} ;;
     *) env_args+=("$1") ;;
   esac
   shift
@@ -47,7 +51,14 @@ run ferry "$ferry" -q "${ferry_args[@]}" "$guest" "$@"
 status=0
 for oracle in ${oracles//,/ }; do
   case $oracle in
-    native) run native "$native_bin" "$@" ;;
+    native)
+      run native "$native_bin" "$@"
+      if [ "$(cat "$work/native.status")" != "$expected_status" ] || grep -q '^FAIL' "$work/native.out"; then
+        echo "FAIL: the native run itself is wrong (status $(cat "$work/native.status"), expected $expected_status):"
+        grep '^FAIL' "$work/native.out" | head -5
+        status=1
+      fi
+      ;;
     qemu) run qemu "qemu-$arch" "${qemu_args[@]}" "$guest" "$@" ;;
     *) echo "compare.sh: unknown oracle $oracle"; exit 2 ;;
   esac

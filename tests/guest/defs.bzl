@@ -59,7 +59,7 @@ def guest_program(name, src, copts = [], pie = False, arches = None, dynamic = T
     is False), <name>.<arch>.dyn (dynamically linked, unless `dynamic` is
     False) and <name>.native. `shared_libs`: guest_shared_library names linked
     in and found beside the program ($ORIGIN)."""
-    flags = " ".join(["-O2", "-Wall"] + copts)
+    flags = " ".join(["-O2", "-Wall", "-Itests/guest"] + copts)
     link = "-static-pie" if pie else "-static"
     srcs = [src, "//tests/guest:check.h"] + hdrs
 
@@ -70,14 +70,15 @@ def guest_program(name, src, copts = [], pie = False, arches = None, dynamic = T
             _build(name + "_build_" + arch + "_dyn", arch, name + "." + arch + ".dyn", "", src, srcs, flags, cxx, shared_libs)
     _build(name + "_build_native", "native", name + ".native", "", src, srcs, flags, cxx, shared_libs)
 
-def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = []):
+def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = [], status = 0):
     """Tests per guest arch: stdout and exit status under ferry must equal
     those of each oracle ("native": the host build; "qemu": qemu-user).
     `signals`: ["USR1@0.5", ...] sent from outside at those times.
     With `dynamic`, the dynamically linked build runs too: <name>_<arch>_dyn
     (sysroot found by ferry) and <name>_<arch>_dyn_L (sysroot given with -L),
     compared with `dynamic_oracles` (default: `oracles`). `shared_libs`: the
-    libraries the program loads, made available beside it."""
+    libraries the program loads, made available beside it. `status`: the
+    exit status the native run must give (128+N for signal N)."""
     for arch in (arches or GUEST_ARCHES.keys()):
         variants = []
         if static:
@@ -104,7 +105,7 @@ def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["nat
                     "$(location :%s.native)" % program,
                     ",".join(test_oracles),
                 ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] +
-                       ["@SIGNAL=" + s for s in signals] + extra + ["--"] +
+                       ["@SIGNAL=" + s for s in signals] + extra + ["@STATUS=%d" % status, "--"] +
                        [shell_quote(a) for a in args],
                 data = [
                     "//tools:ferry",
@@ -112,3 +113,23 @@ def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["nat
                     ":%s.native" % program,
                 ] + libs,
             )
+
+def _family_sources():
+    return native.glob(["*/*.c"], exclude = ["dynamic/**"])
+
+def guest_programs():
+    """Every C file in a family folder (but dynamic/, whose programs need
+    shared libraries) as a guest program named after the file."""
+    for src in _family_sources():
+        name = src.split("/")[-1][:-2]
+        guest_program(name = name, src = src, copts = ["-pthread"])
+
+def guest_default_tests(no_default = []):
+    """A plain test (no arguments; the host and qemu-user as oracles) for each
+    family program that has no test of its own name and is not in
+    `no_default`. Call it last in the BUILD file."""
+    for src in _family_sources():
+        name = src.split("/")[-1][:-2]
+        if name in no_default or native.existing_rule(name + "_aarch64") or native.existing_rule(name + "_riscv64"):
+            continue
+        guest_test(name = name, program = name)

@@ -5,10 +5,12 @@
 
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
+#include <string>
 
 #include "arch/arch.h"
 #include "arch/generic/stat.h"
-#include "translator/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace {
 
@@ -89,6 +91,24 @@ TEST_CASE("each arch's own syscall numbers") {
   CHECK(FindSyscall(sysno::riscv_flush_icache, arch::kAarch64) == nullptr);
   CHECK(FindSyscall(sysno::riscv_flush_icache, arch::kRiscv64) != nullptr);
   CHECK(FindSyscall(sysno::write, arch::kRiscv64) != nullptr);  // on both
+}
+
+TEST_CASE("an arch with its own syscall numbering is data") {
+  using translator::FindSyscall;
+  using translator::GuestSyscallNumber;
+  namespace sysno = translator::sysno;
+  // x86_64's numbers for three calls (arch/x86/entry/syscalls/syscall_64.tbl).
+  static const arch::SyscallNumber kNumbers[] = {{"read", 0}, {"write", 1}, {"restart_syscall", 219}};
+  arch::ArchInfo other = arch::kAarch64;
+  other.syscall_numbers = kNumbers;
+  other.syscall_number_count = std::size(kNumbers);
+  REQUIRE(FindSyscall(0, other) != nullptr);
+  CHECK(std::string(FindSyscall(0, other)->name) == "read");
+  CHECK(std::string(FindSyscall(1, other)->name) == "write");
+  CHECK(FindSyscall(sysno::write, other) == nullptr);  // 64 is no call there
+  CHECK(GuestSyscallNumber(sysno::restart_syscall, other) == 219);
+  CHECK(GuestSyscallNumber(sysno::openat, other) == -1);
+  CHECK(GuestSyscallNumber(sysno::restart_syscall, arch::kRiscv64) == sysno::restart_syscall);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "translator/elf_loader.h"
+#include "loader/elf_loader.h"
 
 namespace translator {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "translator/gdb_packets.h"
+#include "gdb/gdb_packets.h"
 
 namespace translator {
 namespace {

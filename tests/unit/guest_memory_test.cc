@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "translator/guest_memory.h"
+#include "memory/guest_memory.h"
 
 namespace translator {
 namespace {

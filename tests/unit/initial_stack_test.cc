@@ -5,7 +5,7 @@
 #include <cstring>
 #include <map>
 
-#include "translator/initial_stack.h"
+#include "loader/initial_stack.h"
 
 namespace translator {
 namespace {

@@ -1,7 +1,7 @@
 // Command line and FERRY_* environment parsing.
 #include <doctest/doctest.h>
 
-#include "translator/options.h"
+#include "cli/options.h"
 
 namespace translator {
 namespace {

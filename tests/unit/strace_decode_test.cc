@@ -12,11 +12,11 @@
 
 #include "arch/arch.h"
 #include "arch/generic/stat.h"
-#include "translator/guest_memory.h"
-#include "translator/options.h"
-#include "translator/strace.h"
-#include "translator/syscall_table.h"
-#include "translator/task.h"
+#include "memory/guest_memory.h"
+#include "config/options.h"
+#include "trace/strace.h"
+#include "syscalls/syscall_table.h"
+#include "runtime/task.h"
 
 namespace translator {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "translator/strace.h"
+#include "trace/strace.h"
 
 namespace translator {
 namespace {

@@ -6,20 +6,16 @@
 #include <set>
 #include <string>
 
-#include "translator/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace translator {
 namespace {
 
-TEST_CASE("every row is complete and numbers and names are unique") {
-  std::set<int> numbers;
+// Complete rows and unique numbers are static_asserts (syscall_table.cc);
+// what they cannot check at compile time is checked here.
+TEST_CASE("names are unique, lookup finds each row, and a partial row says why") {
   std::set<std::string> names;
   for (const SyscallRow& row : SyscallTable()) {
-    CHECK(static_cast<bool>(row.handler));
-    REQUIRE(row.name != nullptr);
-    CHECK(strlen(row.name) > 0);
-    CHECK(row.nargs <= 6);
-    CHECK(numbers.insert(row.nr).second);
     CHECK(names.insert(row.name).second);
     CHECK(static_cast<const void*>(FindSyscall(row.nr)) == static_cast<const void*>(&row));
     if (row.support != Support::kFull) CHECK(strlen(row.note) > 0);

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <string>
 
-#include "translator/mapping_origins.h"
-#include "translator/proc_view.h"
-#include "translator/sysroot.h"
+#include "memory/mapping_origins.h"
+#include "syscalls/proc_view.h"
+#include "vfs/sysroot.h"
 
 namespace translator {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "translator/syscall_table.h"
-#include "translator/tracer.h"
+#include "syscalls/syscall_table.h"
+#include "trace/tracer.h"
 
 namespace translator {
 namespace {

@@ -1,0 +1,59 @@
+// The settings a ferry run carries (cli/options.h parses them from the
+// command line and the environment): plain data that every layer may read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace translator {
+
+// --strace and what follows it, as strace's own options.
+struct TraceOptions {
+  bool enabled = false;            // --strace (FERRY_STRACE=1)
+  std::string output;              // -o FILE; empty: stderr
+  bool per_process_files = false;  // -ff: FILE.PID per process
+  bool follow = false;             // -f: trace forked children too
+  uint64_t string_limit = 32;      // -s N
+  bool timestamps = false;         // -tt: wall clock with microseconds
+  bool durations = false;          // -T: time spent in each call
+  std::vector<std::string> trace;  // -e trace=...: names and %classes; empty: all
+  bool trace_negated = false;      // -e trace=!...
+  std::vector<std::string> signals;// -e signal=...: names; empty: all
+  bool signals_negated = false;
+  std::string json;                // --trace-json FILE: one JSON object per event
+  bool child = false;              // a followed child (-f): lines carry "[pid N]"
+  bool append = false;             // after execve: the files exist, append to them
+  int inherited_fd = -1;           // after execve: the trace's stderr, kept open across it
+};
+
+struct Options {
+  std::string program;
+  std::vector<std::string> args;          // guest argv, argv[0] included
+  std::vector<std::string> set_env;       // VAR=VAL
+  std::vector<std::string> unset_env;     // VAR
+  uint64_t stack_size = 0;                // 0: follow RLIMIT_STACK
+  uint64_t address_space = uint64_t{1} << 40;
+  bool address_space_given = false;       // -R or FERRY_RESERVED_VA (else it may shrink to fit RLIMIT_AS)
+  TraceOptions trace;                     // --strace [strace options], --trace-json
+  bool quiet = false;                     // no warnings about unknown syscalls
+  bool verbose = false;                   // say what ferry chose (the sysroot)
+  std::string sysroot;                    // -L: guest absolute paths look here first
+  std::string gdb;                        // --gdb PORT | unix:PATH: wait for gdb
+  std::string uname_release;              // -r: uname's release; empty: the host's
+  std::string cpu = "max";                // -cpu: the only model ferry emulates
+  std::optional<uint64_t> seed;           // -seed: accepted; seeds nothing yet
+  std::vector<int> children;              // internal, after execve: the guest's existing children
+  std::vector<std::pair<int, uint64_t>> signalfds;  // internal, after execve: the guest's signalfds (fd, mask)
+};
+
+// The same options as arguments for a re-run of ferry (execve, -f children).
+std::vector<std::string> TraceArguments(const TraceOptions& trace);
+
+// "8M", "512k", "1G", "4096": bytes, or nullopt when malformed.
+std::optional<uint64_t> ParseSize(const std::string& text);
+// The guest environment: the host's with -U removed and -E applied.
+std::vector<std::string> GuestEnvironment(const Options& options, char** environ);
+
+}  // namespace translator

@@ -1,0 +1,37 @@
+#include "host/signal_sequence.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "host/host_syscall.h"
+
+namespace translator {
+namespace {
+
+std::atomic<uint32_t> g_sequence{0};
+
+}  // namespace
+
+std::atomic<uint32_t>& SignalSequence() { return g_sequence; }
+
+void WakeSignalWaiters() {
+  g_sequence.fetch_add(1);
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
+}
+
+void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
+  struct timespec timeout, *tp = nullptr;
+  if (deadline_ns) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t left = deadline_ns - (now.tv_sec * 1000000000LL + now.tv_nsec);
+    if (left <= 0) return;
+    timeout = {left / 1000000000LL, left % 1000000000LL};
+    tp = &timeout;
+  }
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAIT_PRIVATE, seen,
+              reinterpret_cast<uint64_t>(tp));
+}
+
+}  // namespace translator

@@ -1,0 +1,85 @@
+// Guest threads. Each runs on its own host thread with its own Unicorn
+// instance over the one shared guest address space (guest address g is host
+// address base + g for every CPU). What the threads share is Process; what
+// one thread may do to another goes through its ThreadSlot: stop its CPU
+// (a kick signal) or queue a signal.
+//
+// Translated code runs one thread at a time, under Process::cpu_lock:
+// Unicorn builds its blocks for a single CPU and translates the guest's
+// atomic instructions (LDXR/STXR, CAS, LDADD, LR/SC, AMOs) into plain loads
+// and stores, which would race across host threads. Syscalls, and so every
+// blocking call, run outside the lock, in parallel. A thread that waits
+// more than a time slice for the lock kicks the holder off the CPU.
+// A process that shares writable memory with others of its fork tree
+// (Process::shares_memory) also takes their shared lock (SharedCpuLock),
+// after its own, in the same places and with the same kicks.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/task.h"
+
+namespace translator {
+
+// Claims a free slot for thread `tid`; null when kMaxThreads are live.
+ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid);
+
+// Makes the thread in `slot` look at its pending work (signals, memory
+// changes) soon: its CPU stops at the next block, its blocking call ends.
+// Async-signal-safe.
+void KickThread(ThreadSlot& slot);
+
+// Memory changes: a syscall that changes mappings or protections holds a
+// MemoryChange for its duration (no other thread runs translated code
+// meanwhile). GuestMemory::on_change calls MemoryChanged on that thread:
+// its own CPU drops stale TLB entries and translated code at once; the
+// others catch up in EnterGuestCode before they run again.
+class MemoryChange {
+ public:
+  explicit MemoryChange(Task& task);
+  ~MemoryChange();
+
+ private:
+  Task& task_;
+};
+void MemoryChanged(Task& task, uint64_t addr, uint64_t len, bool code_changed);
+
+// Holds the CPU lock from a syscall handler: no guest code runs meanwhile,
+// so ferry's own read-modify-writes of guest words (PI futexes, robust
+// lists) are atomic with respect to the guest's non-atomic "atomics".
+class CpuExclusive {
+ public:
+  explicit CpuExclusive(Task& task);
+  ~CpuExclusive();
+
+ private:
+  Task& task_;
+};
+
+// Around translated code: the run loop calls EnterGuestCode just before
+// uc_emu_start (outside Unicorn: it may drop translated code) and
+// LeaveGuestCode after; the syscall hook calls LeaveGuestCode on entry and
+// EnterGuestCode(in_hook = true) on exit. Enter takes the CPU lock.
+void EnterGuestCode(Task& task, bool in_hook);
+void LeaveGuestCode(Task& task);
+// A debugger's scheduler locking: only thread `tid` may run guest code
+// until the next call (0: every thread may).
+void RunOnlyThread(Process& process, pid_t tid);
+// Whether another thread waits for this one's CPU (async-signal-safe).
+bool CpuWanted(const Task& task);
+
+// clone with CLONE_THREAD: starts the thread and returns its tid (or -errno).
+int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                         uint64_t tls, uint64_t child_tid);
+
+// After RunGuest returns. A process exit (exit_group, a fatal signal) ends
+// every thread at once and does not return. A thread's own exit releases
+// its robust futexes, clears and wakes its CLONE_CHILD_CLEARTID word and
+// closes its CPU; the last thread's exit ends the process. Otherwise it
+// returns, and the caller ends its host thread.
+void FinishThread(Task& task, const GuestExit& how);
+
+// In a forked child: the other threads stayed behind.
+void ForgetOtherThreadsAfterFork(Task& task);
+
+}  // namespace translator

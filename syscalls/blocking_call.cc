@@ -1,0 +1,88 @@
+// Host calls that may block go to the task's syscall helper, so a guest
+// signal can always reach the guest thread (see syscall_helper.h).
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "restart/restart.h"
+#include "runtime/async_stop.h"
+#include "host/host_syscall.h"
+#include "runtime/safe_syscall.h"
+#include "runtime/signals.h"
+#include "syscalls/syscall_handlers.h"
+#include "host/syscall_helper.h"
+
+namespace translator {
+namespace {
+
+constexpr uint64_t kAtomicPipeWrite = 4096;  // PIPE_BUF: such a write to a writable pipe never blocks
+
+// The fast path, measured: a helper round trip costs about 40 us, a poll 0.3 us.
+// A call on a ready descriptor (or a regular file, always ready) cannot block.
+bool WouldNotBlock(const Task& task) {
+  const SyscallRow* row = task.current_row;
+  if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
+    return false;
+  }
+  int fd = static_cast<int>(task.current_args[0]);
+  bool input = row->cls == SyscallClass::kBlocksOnInput;
+  struct pollfd p = {fd, static_cast<short>(input ? POLLIN : POLLOUT), 0};
+  if (HostSyscall(SYS_poll, reinterpret_cast<uint64_t>(&p), 1, 0) != 1) return false;
+  if (input || (p.revents & (POLLERR | POLLHUP | POLLNVAL))) return true;
+  struct stat st;
+  if (HostSyscall(SYS_fstat, fd, reinterpret_cast<uint64_t>(&st)) != 0) return true;
+  if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) return true;
+  // A pipe or socket: only a small plain write is sure not to block.
+  return row->nargs >= 3 && row->args[1] == Arg::kInBuf && task.current_args[2] <= kAtomicPipeWrite;
+}
+
+// A call on a terminal: its job-control signals are sent to the caller.
+bool OnTerminal(const Task& task) {
+  const SyscallRow* row = task.current_row;
+  if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
+    return false;
+  }
+  struct stat st;
+  return HostSyscall(SYS_fstat, task.current_args[0], reinterpret_cast<uint64_t>(&st)) == 0 &&
+         S_ISCHR(st.st_mode) && isatty(static_cast<int>(task.current_args[0]));
+}
+
+}  // namespace
+
+int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                            uint64_t a4, uint64_t a5) {
+  if (!task.helper && !task.helper_failed) {
+    std::string error;
+    task.helper = SyscallHelper::Start(&error);
+    if (!task.helper) {
+      task.helper_failed = true;
+      if (task.options.verbose && !task.options.quiet) fprintf(stderr, "ferry: warning: %s; blocking calls run inline, so signals may wait for them\n",
+              error.c_str());
+    }
+  }
+  if (!task.helper || WouldNotBlock(task)) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
+  if (OnTerminal(task)) {
+    // A background job touching its terminal gets SIGTTIN/SIGTTOU from the
+    // kernel, which must reach ferry (the helper ignores signals and would
+    // get EIO): run it inline, interruptible and race-free.
+    return SafeHostSyscall(restart::kErestartSys, nr, a0, a1, a2, a3, a4, a5);
+  }
+  const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
+  task.ran |= kRanInHelper;
+  auto outcome = task.helper->Call(
+      nr, args, [&task] { return NextActionableSignal(task) != 0 || DebuggerStopPending(); });
+  switch (outcome.kind) {
+    case SyscallHelper::Outcome::kNotStarted:
+      return restart::kErestartNoIntr;  // as if the signal came just before the call
+    case SyscallHelper::Outcome::kInterrupted:
+    case SyscallHelper::Outcome::kCompleted:
+      break;
+  }
+  return outcome.value;
+}
+
+}  // namespace translator

@@ -1,0 +1,206 @@
+#include "syscalls/proc_view.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <mutex>
+#include <vector>
+
+#include "host/host_syscall.h"
+#include "runtime/task.h"
+
+namespace translator {
+namespace {
+
+// The part of `path` after "/proc/<self>/" (and "task/<tid>/"), or "" when
+// it is not about this process.
+std::string OwnProcEntry(const std::string& path, pid_t pid) {
+  const std::string proc = "/proc/";
+  if (path.compare(0, proc.size(), proc) != 0) return "";
+  std::string rest = path.substr(proc.size());
+  std::string id = std::to_string(pid);
+  for (const std::string& self : {std::string("self/"), std::string("thread-self/"), id + "/"}) {
+    if (rest.compare(0, self.size(), self) != 0) continue;
+    rest.erase(0, self.size());
+    std::string task_dir = "task/" + id + "/";
+    if (self != "thread-self/" && rest.compare(0, task_dir.size(), task_dir) == 0) {
+      rest.erase(0, task_dir.size());
+    }
+    return rest;
+  }
+  return "";
+}
+
+std::string Maps(const Task& task, bool smaps) {
+  const GuestMemory& memory = task.memory;
+  std::string out;
+  for (auto [lo, hi] : memory.ranges()) {
+    for (uint64_t at = lo; at < hi;) {
+      constexpr uint8_t kShown = kPageRead | kPageWrite | kPageExec | kPageMapped;
+      uint8_t state = memory.PageState(at) & kShown;
+      uint64_t o_start, o_end;
+      const MappingOrigin* origin = memory.origins().Find(at, &o_start, &o_end);
+      uint64_t limit = std::min(hi, o_end), end = at + kPageSize;
+      while (end < limit && (memory.PageState(end) & kShown) == state) end += kPageSize;
+      uint64_t offset = origin && origin->inode ? origin->offset + (at - o_start) : 0;
+      out += MapsLine(at, end, state, origin && origin->shared, offset, origin ? origin->dev : 0,
+                      origin ? origin->inode : 0, origin ? task.process.sysroot.GuestView(origin->name) : "");
+      if (smaps) {
+        uint64_t kb = (end - at) / 1024;
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "Size:           %8llu kB\nKernelPageSize:        4 kB\nMMUPageSize:           4 kB\n"
+                 "Rss:            %8llu kB\nPss:            %8llu kB\nAnonymous:      %8llu kB\n"
+                 "Swap:                  0 kB\nLocked:                0 kB\n",
+                 (unsigned long long)kb, (unsigned long long)kb, (unsigned long long)kb,
+                 (unsigned long long)(origin && origin->inode ? 0 : kb));
+        out += buf;
+      }
+      at = end;
+    }
+  }
+  return out;
+}
+
+std::string GuestBytes(const Task& task, uint64_t start, uint64_t end) {
+  std::string out(end > start ? end - start : 0, '\0');
+  if (!out.empty() && !task.memory.Read(start, out.data(), out.size())) out.clear();
+  return out;
+}
+
+// The host's own stat line with the fields that describe the guest replaced:
+// comm, and the code, stack, argument and environment addresses.
+std::string Stat(const Task& task) {
+  std::string host;
+  if (FILE* f = fopen("/proc/self/stat", "re")) {
+    char buf[2048];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    host.assign(buf, n);
+  }
+  size_t open = host.find('('), close = host.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return host;
+  std::string comm = task.process.exe_path.substr(task.process.exe_path.rfind('/') + 1).substr(0, 15);
+  std::vector<std::string> fields;  // from field 3 (state) on
+  size_t pos = close + 2;
+  while (pos < host.size()) {
+    size_t space = host.find_first_of(" \n", pos);
+    if (space == std::string::npos) space = host.size();
+    fields.push_back(host.substr(pos, space - pos));
+    pos = space + 1;
+  }
+  const ProgramLayout& l = task.process.layout;
+  auto set = [&](size_t field, uint64_t value) {  // 1-based field numbers, as proc(5)
+    if (field - 3 < fields.size()) fields[field - 3] = std::to_string(value);
+  };
+  set(26, l.start_code);
+  set(27, l.end_code);
+  set(28, l.start_stack);
+  set(48, l.arg_start);
+  set(49, l.arg_end);
+  set(50, l.env_start);
+  set(51, l.env_end);
+  std::string out = host.substr(0, open) + "(" + comm + ")";
+  for (const std::string& f : fields) out += " " + f;
+  return out + "\n";
+}
+
+std::string Cpuinfo(const Task& task) {
+  std::string out;
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  for (long i = 0; i < (n > 0 ? n : 1); ++i) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, task.arch.cpuinfo_entry, static_cast<int>(i), static_cast<int>(i));
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace
+
+// "//proc/./self//maps" -> "/proc/self/maps": the kernel's lookup ignores
+// empty and "." components (".." is left alone: it may cross a symlink).
+std::string Lexical(const std::string& path) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    std::string part = path.substr(pos, slash - pos);
+    if (!part.empty() && part != ".") out += "/" + part;
+    pos = slash + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
+ProcFile ClassifyProcPath(const std::string& raw_path, pid_t pid) {
+  if (raw_path.empty() || raw_path[0] != '/') return ProcFile::kNone;
+  std::string path = Lexical(raw_path);
+  if (path == "/proc/cpuinfo") return ProcFile::kCpuinfo;
+  std::string entry = OwnProcEntry(path, pid);
+  if (entry == "exe") return ProcFile::kExe;
+  if (entry == "maps") return ProcFile::kMaps;
+  if (entry == "smaps") return ProcFile::kSmaps;
+  if (entry == "auxv") return ProcFile::kAuxv;
+  if (entry == "cmdline") return ProcFile::kCmdline;
+  if (entry == "stat") return ProcFile::kStat;
+  return ProcFile::kNone;
+}
+
+std::string MapsLine(uint64_t start, uint64_t end, uint8_t prot, bool shared, uint64_t offset,
+                     uint64_t dev, uint64_t inode, const std::string& name) {
+  char buf[128];
+  int n = snprintf(buf, sizeof buf, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
+                   (unsigned long long)start, (unsigned long long)end, prot & PROT_READ ? 'r' : '-',
+                   prot & PROT_WRITE ? 'w' : '-', prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p',
+                   (unsigned long long)offset, major(dev), minor(dev), (unsigned long long)inode);
+  std::string line(buf, n);
+  if (!name.empty()) {
+    if (line.size() < 72) line.append(72 - line.size(), ' ');
+    line += ' ' + name;
+  }
+  return line + "\n";
+}
+
+int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint64_t mode) {
+  if (file == ProcFile::kExe) {
+    return HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(task.process.exe_host_path.c_str()),
+                       host_flags, mode);
+  }
+  if ((host_flags & O_ACCMODE) != O_RDONLY) return -EACCES;
+  std::string text = ProcFileContents(task, file);
+  int64_t fd = HostSyscall(SYS_memfd_create, reinterpret_cast<uint64_t>("ferry-proc"),
+                           (host_flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+  if (fd < 0) return fd;
+  for (size_t done = 0; done < text.size();) {
+    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(text.data() + done), text.size() - done);
+    if (n <= 0) {
+      HostSyscall(SYS_close, fd);
+      return n < 0 ? n : -EIO;
+    }
+    done += n;
+  }
+  HostSyscall(SYS_lseek, fd, 0, SEEK_SET);
+  return fd;
+}
+
+std::string ProcFileContents(const Task& task, ProcFile file) {
+  std::lock_guard<std::recursive_mutex> reading(task.process.memory_lock);  // no mmap meanwhile
+  switch (file) {
+    case ProcFile::kMaps: return Maps(task, false);
+    case ProcFile::kSmaps: return Maps(task, true);
+    case ProcFile::kAuxv: return GuestBytes(task, task.process.layout.auxv, task.process.layout.auxv + task.process.layout.auxv_size);
+    case ProcFile::kCmdline: return GuestBytes(task, task.process.layout.arg_start, task.process.layout.arg_end);
+    case ProcFile::kStat: return Stat(task);
+    case ProcFile::kCpuinfo: return Cpuinfo(task);
+    case ProcFile::kExe:
+    case ProcFile::kNone: break;
+  }
+  return "";
+}
+
+}  // namespace translator

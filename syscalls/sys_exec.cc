@@ -1,0 +1,148 @@
+// execve: a guest ELF of a supported arch runs under a fresh ferry in the
+// same process (pid and descriptors kept, as the kernel keeps them);
+// so does a #! script whose interpreter (after up to five #! levels, as the
+// kernel follows them) is a guest ELF; anything else (a host binary, a
+// script for a host interpreter) goes to the host kernel as is.
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <time.h>
+
+#include <limits.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arch/arch.h"
+#include "arch/generic/abi.h"
+#include "runtime/async_stop.h"
+#include "loader/elf_loader.h"
+#include "host/host_syscall.h"
+#include "syscalls/proc_view.h"
+#include "loader/program_loader.h"
+#include "runtime/signals.h"
+#include "runtime/signalfd.h"
+#include "syscalls/syscall_handlers.h"
+#include "runtime/threads.h"
+#include "runtime/vfork.h"
+
+namespace translator {
+namespace {
+
+constexpr size_t kMaxStrings = 1 << 16;
+constexpr size_t kMaxString = 1 << 20;
+
+// Reads a NULL-terminated guest array of guest strings.
+bool ReadStrings(const Task& task, uint64_t g, std::vector<std::string>* out) {
+  for (size_t i = 0; g && i < kMaxStrings; ++i) {
+    guest::Word item;
+    if (!task.memory.Read(g + i * sizeof item, &item, sizeof item)) return false;
+    if (!item) return true;
+    std::string s;
+    if (!task.memory.ReadString(item, kMaxString, &s)) return false;
+    out->push_back(std::move(s));
+  }
+  return g == 0;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (std::string& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+int64_t SysExecve(Task& task, const SyscallArgs& a) {
+  std::string path;
+  std::vector<std::string> argv, envp;
+  if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
+  if (!ReadStrings(task, a.raw[1], &argv) || !ReadStrings(task, a.raw[2], &envp)) return -EFAULT;
+  // /proc/self/exe is the guest program here, as readlinkat says.
+  if (!task.process.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
+    path = task.process.exe_host_path;
+  }
+  // fexecve: /proc/self/fd/N names the file behind N, which may close on exec
+  // before the next ferry opens it; pass the file's own path.
+  std::string self_fd = "/proc/self/fd/", pid_fd = "/proc/" + std::to_string(getpid()) + "/fd/";
+  if (path.compare(0, self_fd.size(), self_fd) == 0 || path.compare(0, pid_fd.size(), pid_fd) == 0) {
+    char target[PATH_MAX];
+    int64_t n = HostSyscall(SYS_readlinkat, AT_FDCWD, reinterpret_cast<uint64_t>(path.c_str()),
+                            reinterpret_cast<uint64_t>(target), sizeof target - 1);
+    if (n > 0 && target[0] == '/') path.assign(target, n);
+  }
+  if (HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK) != 0) {
+    return HostSyscall(SYS_access, reinterpret_cast<uint64_t>(path.c_str()), X_OK);
+  }
+  std::vector<std::string> run;
+  std::string target = path;
+  int inherited_fd = -1;
+  bool guest = GuestElfArch(path) != nullptr;
+  if (!guest) {
+    std::string interpreter = path;
+    std::vector<std::string> script_argv = argv;
+    int levels = 0;
+    std::optional<ProgramError> e =
+        FollowScripts(task.process.sysroot, path, &interpreter, &script_argv, &levels);
+    if (e && e->error == ELOOP) return -ELOOP;
+    // The next ferry follows the #! lines again, from the script's path.
+    guest = !e && levels > 0 && GuestElfArch(interpreter);
+  }
+  if (guest) {
+    // ferry again, with this run's settings, the guest's argv[0] and path.
+    target = "/proc/self/exe";
+    run = {"ferry", "--no-env-settings"};
+    if (!task.process.children.empty()) {
+      std::string pids;
+      for (pid_t child : task.process.children) pids += (pids.empty() ? "" : ",") + std::to_string(child);
+      run.insert(run.end(), {"--children", pids});
+    }
+    std::string signalfds = SignalfdsForExec();
+    if (!signalfds.empty()) run.insert(run.end(), {"--signalfds", signalfds});
+    if (task.options.verbose) run.push_back("-v");
+    if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
+    if (task.options.quiet) run.push_back("-q");
+    if (!task.options.sysroot.empty() && !task.process.chrooted) run.insert(run.end(), {"-L", task.options.sysroot});
+    if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
+    if (!task.options.uname_release.empty()) run.insert(run.end(), {"-r", task.options.uname_release});
+    run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
+    run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
+    if (task.process.tracer) {  // the trace goes on across execve, as strace's does
+      TraceOptions trace = task.options.trace;
+      trace.inherited_fd = task.process.tracer->InheritableTextFd();
+      inherited_fd = trace.inherited_fd;
+      std::vector<std::string> args = TraceArguments(trace);
+      run.insert(run.end(), args.begin(), args.end());
+    }
+    run.insert(run.end(), {"--", path});
+    for (size_t i = 1; i < argv.size(); ++i) run.push_back(argv[i]);
+  } else {
+    run = argv;
+  }
+  task.helper.reset();  // a traced helper would outlive the exec
+  std::vector<char*> run_ptrs = Pointers(run), env_ptrs = Pointers(envp);
+  if (task.process.tracer) {
+    // The call's line, with its result, before the exec: afterwards this
+    // process is another program (strace shows a successful execve as = 0).
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    task.process.tracer->Syscall(task, a.row, sysno::execve, a.raw, 0, now, now);
+  }
+  // A vfork parent sees what the child wrote, as it would natively, and
+  // runs on. (If the host execve fails, the parent has already resumed.)
+  ReleaseVforkParent(task);
+  PrepareHostSignalsForExec(task);  // the next program inherits the guest's mask and ignores
+  int64_t r = HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
+                          reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
+  InstallHostSignalHandlers();  // still here: the exec failed
+  EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
+  if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
+  return r;
+}
+
+}  // namespace translator

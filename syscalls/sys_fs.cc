@@ -1,0 +1,291 @@
+// Files and descriptors whose arguments need more than pointer rebasing:
+// open flags that differ per arch, the guest's struct stat, ioctl and fcntl.
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "restart/restart.h"
+#include "syscalls/proc_view.h"
+#include "host/host_syscall.h"
+#include "runtime/safe_syscall.h"
+#include "runtime/signalfd.h"
+#include "syscalls/syscall_handlers.h"
+
+namespace translator {
+namespace {
+
+int64_t StatOut(Task& task, int64_t r, const struct stat& st, uint64_t guest_buf) {
+  if (r < 0) return r;
+  uint8_t encoded[256];
+  task.arch.encode_stat(st, encoded);
+  return task.memory.Write(guest_buf, encoded, task.arch.stat_size) ? 0 : -EFAULT;
+}
+
+// Terminal and descriptor ioctls whose argument layout is the same on the
+// guest and the host: (request, argument is a pointer).
+struct IoctlRow {
+  uint32_t request;
+  bool pointer;
+};
+constexpr IoctlRow kIoctls[] = {
+    {TCGETS, true},     {TCSETS, true},      {TCSETSW, true},     {TCSETSF, true},
+    {TCSBRK, false},    {TCXONC, false},     {TCFLSH, false},     {TIOCSCTTY, false},
+    {TIOCGPGRP, true},  {TIOCSPGRP, true},   {TIOCOUTQ, true},    {TIOCGWINSZ, true},
+    {TIOCSWINSZ, true}, {FIONREAD, true},    {TIOCNOTTY, false},  {FIONBIO, true},
+    {TIOCGSID, true},   {FIONCLEX, false},   {FIOCLEX, false},    {FIOASYNC, true},
+    {TIOCGPTN, true},   {TIOCSPTLCK, true},
+};
+
+// What a command's third argument is. Unknown commands are refused: the host
+// may read it as a pointer, and an unchecked one reaches outside the guest.
+enum class FcntlArg { kUnknown, kInt, kPointer };
+
+FcntlArg FcntlArgOf(int cmd) {
+  constexpr int kGetOwnerUids = 17;  // F_GETOWNER_UIDS
+  switch (cmd) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: case F_GETFD: case F_SETFD: case F_GETFL:
+    case F_SETFL: case F_GETOWN: case F_SETOWN: case F_GETSIG: case F_SETSIG:
+    case F_SETLEASE: case F_GETLEASE: case F_NOTIFY: case F_SETPIPE_SZ: case F_GETPIPE_SZ:
+    case F_ADD_SEALS: case F_GET_SEALS:
+      return FcntlArg::kInt;
+    case F_GETLK: case F_SETLK: case F_SETLKW:
+    case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+    case F_GETOWN_EX: case F_SETOWN_EX: case kGetOwnerUids:
+    case F_GET_RW_HINT: case F_SET_RW_HINT: case F_GET_FILE_RW_HINT: case F_SET_FILE_RW_HINT:
+      return FcntlArg::kPointer;
+    default:
+      return FcntlArg::kUnknown;
+  }
+}
+
+// A relative path as /proc would see it: joined to the directory it is
+// relative to (dirfd, or the working directory), when that lies in /proc.
+std::string ProcView(uint64_t dirfd, const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char base[PATH_MAX];
+  int64_t n;
+  if (static_cast<int32_t>(dirfd) == AT_FDCWD) {
+    n = HostSyscall(SYS_getcwd, reinterpret_cast<uint64_t>(base), sizeof base);
+    n = n > 0 ? static_cast<int64_t>(strlen(base)) : n;
+  } else {
+    std::string link = "/proc/self/fd/" + std::to_string(static_cast<int32_t>(dirfd));
+    n = HostSyscall(SYS_readlinkat, AT_FDCWD, reinterpret_cast<uint64_t>(link.c_str()),
+                    reinterpret_cast<uint64_t>(base), sizeof base - 1);
+  }
+  if (n <= 0 || std::string(base, n).compare(0, 6, "/proc/") != 0) return path;
+  return std::string(base, n) + "/" + path;
+}
+
+}  // namespace
+
+int64_t SysOpenat(Task& task, const SyscallArgs& a) {
+  uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[2]));
+  std::string host_path;
+  if (!LookupPath(task, a.raw[1], !(flags & O_NOFOLLOW), &host_path)) return -EFAULT;
+  if (ProcFile file = ClassifyProcPath(ProcView(a.raw[0], host_path), getpid()); file != ProcFile::kNone) {
+    return OpenProcFile(task, file, flags, a.raw[3]);
+  }
+  uint64_t path = reinterpret_cast<uint64_t>(host_path.c_str());
+  // Opening a FIFO may block until the other side arrives; anything else is quick.
+  struct stat st;
+  bool fifo = HostSyscall(SYS_newfstatat, a.raw[0], path, reinterpret_cast<uint64_t>(&st), 0) == 0 &&
+              S_ISFIFO(st.st_mode) && !(flags & O_NONBLOCK);
+  if (!fifo) return HostSyscall(SYS_openat, a.raw[0], path, flags, a.raw[3]);
+  return BlockingHostSyscall(task, SYS_openat, a.raw[0], path, flags, a.raw[3]);
+}
+
+int64_t SysPipe2(Task& task, const SyscallArgs& a) {
+  uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[1]));
+  int fds[2];
+  int64_t r = HostSyscall(SYS_pipe2, reinterpret_cast<uint64_t>(fds), flags);
+  if (r < 0) return r;
+  if (!task.memory.Write(a.raw[0], fds, sizeof fds)) {
+    HostSyscall(SYS_close, fds[0]);
+    HostSyscall(SYS_close, fds[1]);
+    return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t SysFstat(Task& task, const SyscallArgs& a) {
+  struct stat st;
+  int64_t r = HostSyscall(SYS_fstat, a.raw[0], reinterpret_cast<uint64_t>(&st));
+  return StatOut(task, r, st, a.raw[1]);
+}
+
+int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (!LookupPath(task, a.raw[1], FollowsLastLink(a), &path)) return -EFAULT;
+  if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.process.exe_host_path;
+  struct stat st;
+  int64_t r = HostSyscall(SYS_newfstatat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
+                          reinterpret_cast<uint64_t>(&st), a.raw[3]);
+  return StatOut(task, r, st, a.raw[2]);
+}
+
+int64_t SysFcntl(Task& task, const SyscallArgs& a) {
+  int cmd = static_cast<int>(a.raw[1]);
+  uint64_t arg = a.raw[2];
+  if (cmd == F_SETFL) arg = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(arg));
+  switch (FcntlArgOf(cmd)) {
+    case FcntlArg::kUnknown: return -EINVAL;
+    case FcntlArg::kPointer: arg = reinterpret_cast<uint64_t>(GuestBuffer(task, arg, 8)); break;
+    case FcntlArg::kInt: break;
+  }
+  if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {
+    // The lock must belong to the guest's process (ferry's), not a helper.
+    return SafeHostSyscall(restart::kErestartSys, SYS_fcntl, a.raw[0], cmd, arg);
+  }
+  int64_t r = HostSyscall(SYS_fcntl, a.raw[0], cmd, arg);
+  if (cmd == F_GETFL && r >= 0) r = arch::HostToGuestOpenFlags(task.arch, static_cast<uint32_t>(r));
+  return r;
+}
+
+int64_t SysIoctl(Task& task, const SyscallArgs& a) {
+  uint32_t request = static_cast<uint32_t>(a.raw[1]);
+  for (const IoctlRow& row : kIoctls) {
+    if (row.request != request) continue;
+    uint64_t arg = row.pointer ? reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 1)) : a.raw[2];
+    return InlineResult(HostSyscall(SYS_ioctl, a.raw[0], request, arg));
+  }
+  return -ENOTTY;
+}
+
+}  // namespace translator
+
+namespace translator {
+namespace {
+
+// struct sock_fprog: a length and a pointer to the filter's instructions.
+struct SockFprog {
+  uint16_t len;
+  uint16_t pad[3];
+  uint64_t filter;
+};
+constexpr int kSolPacket = 263, kPacketFanoutData = 22;
+constexpr int kIptSoSetReplace = 64, kIptSoSetAddCounters = 65;  // also ip6t/arpt/ebt
+
+}  // namespace
+
+// Options whose value holds a pointer are rebased (socket filters) or
+// refused (netfilter table replacement); the rest pass as plain bytes.
+int64_t SysSetsockopt(Task& task, const SyscallArgs& a) {
+  int level = static_cast<int>(a.raw[1]), name = static_cast<int>(a.raw[2]);
+  bool filter = (level == SOL_SOCKET && (name == SO_ATTACH_FILTER || name == SO_ATTACH_REUSEPORT_CBPF)) ||
+                (level == kSolPacket && name == kPacketFanoutData);
+  if (level != SOL_SOCKET && (name == kIptSoSetReplace || name == kIptSoSetAddCounters)) {
+    return -ENOPROTOOPT;
+  }
+  if (!filter) {
+    return HostSyscall(SYS_setsockopt, a.raw[0], level, name,
+                       reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], a.raw[4])), a.raw[4]);
+  }
+  SockFprog prog;
+  if (a.raw[4] < sizeof prog || !task.memory.Read(a.raw[3], &prog, sizeof prog)) return -EFAULT;
+  prog.filter = reinterpret_cast<uint64_t>(GuestBuffer(task, prog.filter, uint64_t{prog.len} * 8));
+  return HostSyscall(SYS_setsockopt, a.raw[0], level, name, reinterpret_cast<uint64_t>(&prog), sizeof prog);
+}
+
+}  // namespace translator
+
+namespace translator {
+
+// /proc/self/exe (and /proc/<own pid>/exe) name the guest program, not ferry,
+// as under qemu-user; glibc reads it at start-up and programs find their files by it.
+int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (int64_t(a.raw[3]) <= 0) return -EINVAL;
+  if (!LookupPath(task, a.raw[1], false, &path)) return -EFAULT;
+  if (!task.process.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
+    uint64_t n = std::min<uint64_t>(task.process.exe_path.size(), a.raw[3]);
+    return task.memory.Write(a.raw[2], task.process.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
+  }
+  if (task.process.sysroot.empty() || path.compare(0, 6, "/proc/") != 0) {
+    return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
+                       reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
+  }
+  // /proc/self/fd/N, /proc/self/cwd...: the guest's names, without the sysroot.
+  char target[PATH_MAX];
+  int64_t n = HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
+                          reinterpret_cast<uint64_t>(target), sizeof target);
+  if (n < 0) return n;
+  std::string shown = task.process.sysroot.GuestView(std::string(target, n));
+  uint64_t len = std::min<uint64_t>(shown.size(), a.raw[3]);
+  return task.memory.Write(a.raw[2], shown.data(), len) ? static_cast<int64_t>(len) : -EFAULT;
+}
+
+}  // namespace translator
+
+namespace translator {
+namespace {
+
+bool FerryOwns(const Task& task, int fd) {
+  return (task.process.tracer && task.process.tracer->IsOwnFd(fd)) || (task.process.gdb && task.process.gdb->IsOwnFd(fd)) ||
+         IsSignalfdOwnFd(fd);
+}
+
+}  // namespace
+
+// ferry's own descriptors (trace files, the debugger's connection) share the
+// guest's table; to the guest they do not exist, so it cannot close them.
+int64_t SysClose(Task& task, const SyscallArgs& a) {
+  if (FerryOwns(task, static_cast<int>(a.raw[0]))) return -EBADF;
+  return HostSyscall(SYS_close, a.raw[0]);
+}
+
+int64_t SysCloseRange(Task& task, const SyscallArgs& a) {
+  uint64_t first = static_cast<uint32_t>(a.raw[0]), last = static_cast<uint32_t>(a.raw[1]);
+  if (first > last) return -EINVAL;
+  uint64_t from = first;
+  for (int fd = 0; fd < 4096; ++fd) {  // ferry's descriptors are few and below 4096
+    if (fd < static_cast<int64_t>(first) || static_cast<uint64_t>(fd) > last || !FerryOwns(task, fd)) continue;
+    if (static_cast<uint64_t>(fd) > from) {
+      int64_t r = HostSyscall(SYS_close_range, from, fd - 1, a.raw[2]);
+      if (r < 0) return r;
+    }
+    from = fd + 1;
+  }
+  if (from > last) return 0;
+  return HostSyscall(SYS_close_range, from, last, a.raw[2]);
+}
+
+}  // namespace translator
+
+namespace translator {
+
+// The host's own chroot, so every later lookup (ferry's, the helper's, a
+// path the guest creates) resolves in the new root as the kernel's would.
+// The sysroot is then the new root itself: nothing is looked up outside it.
+int64_t SysChroot(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
+  int64_t r = HostSyscall(SYS_chroot, reinterpret_cast<uint64_t>(path.c_str()));
+  if (r == 0) {
+    task.process.sysroot = Sysroot();
+    task.process.chrooted = true;
+  }
+  return r;
+}
+
+// Inside the sysroot (reached by fchdir, say) the guest sees its own path.
+int64_t SysGetcwd(Task& task, const SyscallArgs& a) {
+  char host[PATH_MAX];
+  int64_t n = HostSyscall(SYS_getcwd, reinterpret_cast<uint64_t>(host), sizeof host);
+  if (n < 0) return n;
+  std::string shown = task.process.sysroot.GuestView(host);
+  if (shown.size() + 1 > a.raw[1]) return -ERANGE;
+  return task.memory.Write(a.raw[0], shown.c_str(), shown.size() + 1) ? static_cast<int64_t>(shown.size() + 1)
+                                                                       : -EFAULT;
+}
+
+}  // namespace translator

@@ -1,0 +1,219 @@
+// futex(2). Waits run inline in the calling thread as safe syscalls (see
+// safe_syscall.h): a guest signal, or a kick from another thread, ends them
+// race-free, and a wait costs no helper round trip. A timed wait keeps its
+// absolute deadline in the restart block, as the kernel's
+// futex_wait_restart does.
+//
+// A waiter that the host kernel took off its queue cannot be put back where
+// it was: FUTEX_REQUEUE (from this process or another one sharing the
+// page) may have moved it to a second word, and waiting again on the first
+// would lose its wake-up. So a wait ends only where the guest's kernel
+// would end it: host signals the guest blocks or ignores (a child's
+// SIGCHLD, say) are held off on the host for the wait's duration. When
+// something of ferry's own ends it anyway (a kick with nothing for this
+// thread), the wait starts again as before, unless a requeue was made
+// since it began (in this process or one forked from the same ferry):
+// then the guest gets a spurious wake-up (0), which futex(2) callers must
+// accept, rather than a wait on a word it may have been moved off.
+//
+// PI futexes are served by ferry as plain futexes: the kernel's PI calls
+// write the futex word (FUTEX_WAITERS, the owner's tid) while another
+// guest thread may be in the middle of a compare-and-swap that Unicorn
+// translated as a plain load and store, and the kernel's write would be
+// lost. ferry changes the word only while it holds the CPU lock
+// (threads.h), where no guest code runs. Priority inheritance itself (a
+// boost for the owner) is not emulated.
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include <atomic>
+#include <cerrno>
+#include <new>
+
+#include "restart/restart.h"
+#include "runtime/async_stop.h"
+#include "host/host_syscall.h"
+#include "runtime/safe_syscall.h"
+#include "runtime/signals.h"
+#include "syscalls/syscall_handlers.h"
+#include "runtime/threads.h"
+
+namespace translator {
+namespace {
+
+constexpr int kCmdMask = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+#ifndef FUTEX_LOCK_PI2
+#define FUTEX_LOCK_PI2 13
+#endif
+
+// Counts FUTEX_REQUEUE and FUTEX_CMP_REQUEUE calls that may move waiters.
+// It lives in a shared page made as ferry starts, so the processes a guest
+// forks count together.
+std::atomic<uint64_t>* MapRequeueCount() {
+  void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) return new std::atomic<uint64_t>(0);
+  return new (page) std::atomic<uint64_t>(0);
+}
+std::atomic<uint64_t>* const g_requeues = MapRequeueCount();
+
+// Host signals that would not end a futex wait in the guest's kernel: the
+// ones the thread blocks or the process ignores. Never ferry's kick, the
+// faults, or glibc's own two (32, 33).
+uint64_t QuietSignals(const Task& task) {
+  uint64_t quiet = 0;
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    switch (sig) {
+      case SIGKILL: case SIGSTOP: case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS:
+      case 32: case 33:
+        continue;
+      default:
+        if (sig != KickSignal() && DispositionOf(task, sig) == Disposition::kNone) quiet |= SignalBit(sig);
+    }
+  }
+  return quiet;
+}
+
+// FUTEX_WAIT(_BITSET) on the host with the quiet signals held off. Returns
+// the host's result, or `restart_code` when a signal ended the wait (or
+// -ERESTARTNOINTR before it began), or 0 when ferry ended it for nothing
+// this thread must act on and a requeue may have moved it meanwhile.
+int64_t SleepOnWord(Task& task, int64_t restart_code, uint64_t word, int op, uint64_t value, uint64_t timeout,
+                    uint64_t bitset) {
+  uint64_t quiet = QuietSignals(task), saved = 0;
+  uint64_t requeues = g_requeues->load();
+  HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
+  int64_t r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
+  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
+  if (r == restart_code && g_requeues->load() != requeues && !NextActionableSignal(task)) return 0;
+  return r;
+}
+
+int64_t WaitUntil(Task& task, const restart::RestartBlock& wait) {
+  int op = FUTEX_WAIT_BITSET | wait.futex_private |
+           (wait.clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
+  struct timespec deadline = wait.deadline;
+  int64_t r = SleepOnWord(task, restart::kErestartRestartBlock, HostAddress(task, wait.guest_futex, 4), op,
+                          wait.futex_value, reinterpret_cast<uint64_t>(&deadline), wait.futex_bitset);
+  if (!restart::IsRestartCode(r)) {
+    task.restart_block = {};
+    return r;
+  }
+  task.restart_block = wait;
+  return restart::kErestartRestartBlock;
+}
+
+// FUTEX_LOCK_PI(2) / FUTEX_TRYLOCK_PI: take a free word (keeping
+// FUTEX_OWNER_DIED, which the robust-mutex caller reads); otherwise mark
+// it contended and sleep until the owner's unlock wakes us.
+int64_t LockPi(Task& task, uint64_t guest_word, int op, uint64_t guest_timeout, bool try_only) {
+  auto* word = static_cast<uint32_t*>(task.memory.HostRange(guest_word, 4));
+  if (!word || !task.memory.HasAccess(guest_word, 4, kPageRead | kPageWrite)) return -EFAULT;
+  struct timespec deadline, *deadline_ptr = nullptr;
+  if (guest_timeout) {
+    if (!task.memory.Read(guest_timeout, &deadline, sizeof deadline)) return -EFAULT;
+    if (deadline.tv_nsec < 0 || deadline.tv_nsec >= 1000000000L) return -EINVAL;
+    deadline_ptr = &deadline;
+  }
+  // FUTEX_LOCK_PI's deadline is CLOCK_REALTIME; LOCK_PI2's is monotonic unless asked.
+  bool realtime = (op & kCmdMask) == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME);
+  uint32_t tid = static_cast<uint32_t>(task.tid);
+  for (bool waited = false;; waited = true) {
+    uint32_t seen;
+    {
+      CpuExclusive exclusive(task);
+      seen = *word;
+      if ((seen & FUTEX_TID_MASK) == tid) return -EDEADLK;
+      if ((seen & FUTEX_TID_MASK) == 0) {
+        // After a wait others may still sleep: keep the word contended so
+        // our unlock comes to ferry and wakes the next.
+        *word = tid | (seen & FUTEX_OWNER_DIED) | (waited ? FUTEX_WAITERS : 0);
+        return 0;
+      }
+      if (try_only) return -EAGAIN;
+      seen |= FUTEX_WAITERS;
+      *word = seen;
+    }
+    int64_t r = SafeHostSyscall(restart::kErestartNoIntr, SYS_futex, reinterpret_cast<uint64_t>(word),
+                                FUTEX_WAIT_BITSET | (op & FUTEX_PRIVATE_FLAG) | (realtime ? FUTEX_CLOCK_REALTIME : 0),
+                                seen, reinterpret_cast<uint64_t>(deadline_ptr), 0, FUTEX_BITSET_MATCH_ANY);
+    if (r == -ETIMEDOUT || restart::IsRestartCode(r)) return r;
+  }
+}
+
+int64_t UnlockPi(Task& task, uint64_t guest_word, int op) {
+  auto* word = static_cast<uint32_t*>(task.memory.HostRange(guest_word, 4));
+  if (!word || !task.memory.HasAccess(guest_word, 4, kPageRead | kPageWrite)) return -EFAULT;
+  {
+    CpuExclusive exclusive(task);
+    if ((*word & FUTEX_TID_MASK) != static_cast<uint32_t>(task.tid)) return -EPERM;
+    *word = 0;
+  }
+  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(word), FUTEX_WAKE | (op & FUTEX_PRIVATE_FLAG), 1);
+  return 0;
+}
+
+}  // namespace
+
+int64_t SysFutex(Task& task, const SyscallArgs& a) {
+  int op = static_cast<int>(a.raw[1]);
+  int cmd = op & kCmdMask;
+  uint64_t uaddr = HostAddress(task, a.raw[0], 4);
+  switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+      uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(a.raw[5]);
+      if (!a.raw[3]) {  // no timeout: the kernel's plain -ERESTARTSYS case
+        return SleepOnWord(task, restart::kErestartSys, uaddr, op, a.raw[2], 0, a.raw[5]);
+      }
+      struct timespec ts;
+      if (!task.memory.Read(a.raw[3], &ts, sizeof ts)) return -EFAULT;
+      if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L) return -EINVAL;
+      restart::RestartBlock wait;
+      wait.kind = restart::RestartBlock::Kind::kFutexWait;
+      wait.call = "futex";
+      wait.clock = (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+      wait.guest_futex = a.raw[0];
+      wait.futex_value = static_cast<uint32_t>(a.raw[2]);
+      wait.futex_bitset = bitset;
+      wait.futex_private = op & FUTEX_PRIVATE_FLAG;
+      if (cmd == FUTEX_WAIT) {  // relative: becomes absolute once, here
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        wait.clock = CLOCK_MONOTONIC;
+        wait.deadline = restart::Deadline(now, ts);
+      } else {
+        wait.deadline = ts;
+      }
+      return WaitUntil(task, wait);
+    }
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+      // Counted before any waiter moves (see SleepOnWord); one that moves
+      // none to another word (none to requeue, or onto itself) is not.
+      if (a.raw[3] && a.raw[0] != a.raw[4]) g_requeues->fetch_add(1);
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], HostAddress(task, a.raw[4], 4), a.raw[5]);
+    case FUTEX_WAKE_OP: {
+      CpuExclusive exclusive(task);  // the kernel's atomic op on the second word
+      return HostSyscall(SYS_futex, uaddr, op, a.raw[2], a.raw[3], HostAddress(task, a.raw[4], 4), a.raw[5]);
+    }
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+      // An absolute deadline: after a handler the call restarts (-ERESTARTNOINTR), as in the kernel.
+      return LockPi(task, a.raw[0], op, a.raw[3], false);
+    case FUTEX_TRYLOCK_PI:
+      return LockPi(task, a.raw[0], op, 0, true);
+    case FUTEX_UNLOCK_PI:
+      return UnlockPi(task, a.raw[0], op);
+    default:  // FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI: glibc's condition variables no longer use them
+      return -ENOSYS;
+  }
+}
+
+int64_t ResumeFutexWait(Task& task) { return WaitUntil(task, task.restart_block); }
+
+}  // namespace translator

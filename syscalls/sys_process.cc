@@ -1,0 +1,249 @@
+// Process identity and lifetime: exit, thread bookkeeping, uname, groups.
+#include <sys/syscall.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "restart/restart.h"
+#include "runtime/async_stop.h"
+#include "host/host_syscall.h"
+#include "runtime/signals.h"
+#include "syscalls/syscall_handlers.h"
+#include "runtime/threads.h"
+#include "runtime/vfork.h"
+
+#include "arch/generic/abi.h"
+
+namespace translator {
+
+// exit ends the calling thread; the last thread's exit ends the process.
+int64_t SysExit(Task& task, const SyscallArgs& a) {
+  task.End({false, static_cast<int>(a.raw[0] & 0xff), true});
+  return kNoReturn;
+}
+
+int64_t SysExitGroup(Task& task, const SyscallArgs& a) {
+  // The guest's dynamic loader exits 127 when a library is missing, after
+  // printing its own message; ferry adds where it looked.
+  uint64_t pc = task.ReadReg(task.arch.reg_pc);
+  if ((a.raw[0] & 0xff) == 127 && pc >= task.process.layout.loader_start && pc < task.process.layout.loader_end &&
+      !task.options.quiet) {
+    fprintf(stderr, "ferry: %s: the dynamic loader failed; ferry looked up its files in %s\n",
+            task.options.program.c_str(),
+            task.process.sysroot.empty() ? "the host's / (no sysroot)"
+                                 : ("the sysroot " + task.process.sysroot.prefix() + " first, then the host").c_str());
+  }
+  task.End({false, static_cast<int>(a.raw[0] & 0xff)});
+  return kNoReturn;
+}
+
+int64_t SysSetTidAddress(Task& task, const SyscallArgs& a) {
+  task.clear_child_tid = a.raw[0];
+  return HostSyscall(SYS_gettid);
+}
+
+int64_t SysSetRobustList(Task& task, const SyscallArgs& a) {
+  if (a.raw[1] != sizeof(guest::RobustListHead)) return -EINVAL;
+  task.robust_list = a.raw[0];
+  task.robust_list_len = a.raw[1];
+  return 0;
+}
+
+// Only the caller's own list (pid 0 or its tid): other threads' lists are
+// theirs to report, and ferry keeps them per Task.
+int64_t SysGetRobustList(Task& task, const SyscallArgs& a) {
+  pid_t pid = static_cast<pid_t>(a.raw[0]);
+  if (pid != 0 && pid != task.tid) return HostSyscall(SYS_kill, pid, 0) == -ESRCH ? -ESRCH : -EPERM;
+  uint64_t head = task.robust_list, len = task.robust_list ? task.robust_list_len : 0;
+  if (!task.memory.Write(a.raw[1], &head, sizeof head) || !task.memory.Write(a.raw[2], &len, sizeof len)) {
+    return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t SysGetgroups(Task& task, const SyscallArgs& a) {
+  int64_t size = static_cast<int32_t>(a.raw[0]);
+  if (size < 0) return -EINVAL;
+  void* list = size ? GuestBuffer(task, a.raw[1], size * sizeof(gid_t)) : nullptr;
+  return HostSyscall(SYS_getgroups, size, reinterpret_cast<uint64_t>(list));
+}
+
+int64_t SysUname(Task& task, const SyscallArgs& a) {
+  struct utsname u;
+  int64_t r = HostSyscall(SYS_uname, reinterpret_cast<uint64_t>(&u));
+  if (r < 0) return r;
+  memset(u.machine, 0, sizeof u.machine);
+  strncpy(u.machine, task.arch.name, sizeof u.machine - 1);
+  if (!task.options.uname_release.empty()) {  // -r, as qemu's
+    memset(u.release, 0, sizeof u.release);
+    strncpy(u.release, task.options.uname_release.c_str(), sizeof u.release - 1);
+  }
+  return task.memory.Write(a.raw[0], &u, sizeof u) ? 0 : -EFAULT;
+}
+
+}  // namespace translator
+
+namespace translator {
+
+// clone. With CLONE_THREAD (and the CLONE_VM | CLONE_SIGHAND it needs) a
+// new guest thread (threads.cc). Otherwise a fork of ferry itself copies
+// the guest and the CPU; the child starts its own syscall helper (the
+// parent's is not its tracee).
+// vfork (CLONE_VM | CLONE_VFORK, as glibc's posix_spawn uses it) becomes a
+// fork whose parent waits, as vfork's contract says, until the child execs
+// or exits (WaitForVforkChild). Memory is copied, not shared: what the
+// child wrote is copied back into the waiting parent before it execs or
+// exits (see ReleaseVforkParent).
+// Host signals are blocked across the fork: one sent to the new child
+// before it has forgotten its parent's pending signals stays pending in
+// the host kernel and reaches the child's own queue after.
+int64_t SysClone(Task& task, const SyscallArgs& a) {
+  constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                    CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+                                    CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED;
+  constexpr uint64_t kThreadNeeds = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+  constexpr uint64_t kForkFlags = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
+  constexpr uint64_t kVforkFlags = CLONE_VM | CLONE_VFORK;
+  uint64_t flags = a.raw[0];
+  if (flags & CLONE_THREAD) {
+    if ((flags & kThreadNeeds) != kThreadNeeds) return -EINVAL;
+    if (flags & ~kThreadFlags) return -ENOSYS;
+    return StartGuestThread(task, flags, a.raw[1], a.raw[2], a.raw[3], a.raw[4]);
+  }
+  bool vfork = (flags & kVforkFlags) == kVforkFlags;
+  if (flags & ~(kForkFlags | (vfork ? kVforkFlags : 0))) return -ENOSYS;
+  VforkDone* done = vfork ? NewVforkDone() : nullptr;
+  if (vfork && !done) return -EAGAIN;
+  int64_t pid;
+  {
+    HostSignalsBlocked blocked;
+    // libc's fork: it keeps ferry's own allocator consistent when other
+    // threads may hold its locks.
+    pid = (flags & CSIGNAL) == SIGCHLD ? fork() : HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
+    if (pid < 0 && (flags & CSIGNAL) == SIGCHLD) pid = -errno;
+    if (pid == 0) {
+      // The parent's vfork wait, if it was one, is not this process's to end.
+      task.vfork_parent = vfork ? getppid() : 0;
+      task.vfork_done = done;
+      task.vfork_written.clear();
+      ForgetPendingSignalsAfterFork(task);
+    }
+  }
+  if (pid < 0) {
+    if (done) FreeVforkDone(done);
+    return pid;
+  }
+  if (pid == 0) {
+    if (vfork) uc_ctl_flush_tlb(task.uc);  // from now on the first store to each page is seen
+    task.helper.release();  // the parent's helper: neither ours to trace nor to kill
+    task.helper_failed = false;
+    task.process.children.clear();
+    if (task.process.tracer && !task.process.tracer->AfterFork()) task.process.tracer.reset();  // -f follows children
+    ForgetOtherThreadsAfterFork(task);
+    AsyncStopAfterFork();
+    uint32_t tid = static_cast<uint32_t>(task.tid);
+    if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;
+    if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = a.raw[4];
+    if (a.raw[1]) task.WriteReg(task.arch.reg_sp, a.raw[1]);
+    return 0;
+  }
+  if (vfork) {
+    WaitForVforkChild(done, static_cast<pid_t>(pid));
+    FreeVforkDone(done);
+  }
+  task.process.children.insert(static_cast<pid_t>(pid));
+  uint32_t child = static_cast<uint32_t>(pid);
+  if (flags & CLONE_PARENT_SETTID) task.memory.Write(a.raw[2], &child, sizeof child);
+  return pid;
+}
+
+namespace {
+
+// The guest's children that `pid` (wait4's convention) selects.
+std::vector<pid_t> ChildrenMatching(const Task& task, pid_t pid) {
+  std::vector<pid_t> out;
+  for (pid_t child : task.process.children) {
+    bool match = pid == -1 || child == pid ||
+                 (pid == 0 && getpgid(child) == getpgrp()) || (pid < -1 && getpgid(child) == -pid);
+    if (match) out.push_back(child);
+  }
+  return out;
+}
+
+// Waits for one of the guest's own children, never ferry's helper (a traced
+// child of ferry's too): each candidate is polled with WNOHANG, and between
+// polls ferry sleeps on its signal counter, which every SIGCHLD bumps.
+// `poll(child)` returns the host call's result for that child: > 0 when it
+// reported, 0 when it has nothing yet.
+template <typename Poll>
+int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
+  for (;;) {
+    uint32_t seen = SignalSequence().load();
+    std::vector<pid_t> candidates = ChildrenMatching(task, pid);
+    if (candidates.empty()) return -ECHILD;
+    for (pid_t child : candidates) {
+      int64_t r = poll(child);
+      if (r == -ECHILD) task.process.children.erase(child);
+      if (r != 0 && r != -ECHILD) return r;
+    }
+    if (nohang) return 0;
+    if (NextActionableSignal(task)) return restart::kErestartSys;
+    WaitForSignal(seen);
+  }
+}
+
+}  // namespace
+
+int64_t SysWait4(Task& task, const SyscallArgs& a) {
+  int options = static_cast<int>(a.raw[2]);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -EINVAL;
+  if (static_cast<pid_t>(a.raw[0]) == INT32_MIN) return -ESRCH;  // as the kernel: -INT_MIN names no group
+  void* rusage = GuestBuffer(task, a.raw[3], sizeof(guest::Rusage));
+  return WaitForChildren(task, static_cast<pid_t>(a.raw[0]), options & WNOHANG, [&](pid_t child) -> int64_t {
+    int status = 0;
+    int64_t r = HostSyscall(SYS_wait4, child, reinterpret_cast<uint64_t>(&status), options | WNOHANG,
+                            reinterpret_cast<uint64_t>(rusage));
+    if (r <= 0) return r;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) task.process.children.erase(child);
+    if (a.raw[1] && !task.memory.Write(a.raw[1], &status, sizeof status)) return -EFAULT;
+    return r;
+  });
+}
+
+int64_t SysWaitid(Task& task, const SyscallArgs& a) {
+  int idtype = static_cast<int>(a.raw[0]);
+  int options = static_cast<int>(a.raw[3]);
+  pid_t pid = idtype == P_PID ? static_cast<pid_t>(a.raw[1])
+              : idtype == P_PGID ? -static_cast<pid_t>(a.raw[1] ? a.raw[1] : getpgrp())
+              : idtype == P_ALL ? -1 : 0;
+  if (idtype != P_PID && idtype != P_PGID && idtype != P_ALL) return -EINVAL;
+  if (pid == 1 && idtype == P_PGID) return -ECHILD;
+  void* rusage = GuestBuffer(task, a.raw[4], sizeof(guest::Rusage));
+  int64_t r = WaitForChildren(task, pid, options & WNOHANG, [&](pid_t child) -> int64_t {
+    siginfo_t info{};
+    int64_t w = HostSyscall(SYS_waitid, P_PID, child, reinterpret_cast<uint64_t>(&info), options | WNOHANG,
+                            reinterpret_cast<uint64_t>(rusage));
+    if (w < 0) return w;
+    if (info.si_pid == 0) return 0;
+    if (!(options & WNOWAIT) && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED ||
+                                 info.si_code == CLD_DUMPED)) {
+      task.process.children.erase(child);
+    }
+    if (a.raw[2] && !task.memory.Write(a.raw[2], &info, sizeof info)) return -EFAULT;
+    return child;
+  });
+  if (r == 0 && a.raw[2]) {  // WNOHANG and nothing: the kernel zeroes si_pid
+    siginfo_t empty{};
+    if (!task.memory.Write(a.raw[2], &empty, sizeof empty)) return -EFAULT;
+  }
+  return r > 0 ? 0 : r;
+}
+
+}  // namespace translator

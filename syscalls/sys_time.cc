@@ -1,0 +1,85 @@
+// Sleeping calls keep an absolute deadline: an interrupted sleep leaves it
+// in the task's restart block, and restart_syscall resumes against it, so
+// time spent stopped or in a handler is not slept twice (mirrors the
+// kernel's hrtimer_nanosleep and its restart_block).
+#include <sys/syscall.h>
+#include <time.h>
+
+#include <cerrno>
+
+#include "restart/restart.h"
+#include "syscalls/syscall_handlers.h"
+
+namespace translator {
+namespace {
+
+bool ReadTimespec(const Task& task, uint64_t g, struct timespec* ts) {
+  return task.memory.Read(g, ts, sizeof *ts);
+}
+
+bool Valid(const struct timespec& ts) { return ts.tv_sec >= 0 && ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L; }
+
+int64_t SleepUntil(Task& task, clockid_t clock, struct timespec deadline, uint64_t guest_remaining,
+                   bool relative) {
+  int64_t r = BlockingHostSyscall(task, SYS_clock_nanosleep, clock, TIMER_ABSTIME,
+                                  reinterpret_cast<uint64_t>(&deadline), 0);
+  if (!restart::IsRestartCode(r)) {
+    task.restart_block = {};
+    return r;
+  }
+  if (!relative) return restart::kErestartNoHand;  // an absolute sleep restarts as it was
+  restart::RestartBlock block;
+  block.kind = restart::RestartBlock::Kind::kNanosleep;
+  block.call = (task.current_row ? task.current_row : FindSyscall(sysno::nanosleep))->name;
+  block.clock = clock;
+  block.deadline = deadline;
+  block.guest_remaining = guest_remaining;
+  if (task.current_row && task.current_row->nr == sysno::restart_syscall) {
+    block.call = task.restart_block.call;  // still the original call
+  }
+  task.restart_block = block;
+  if (guest_remaining) {
+    struct timespec now;
+    clock_gettime(clock, &now);
+    struct timespec left = restart::Remaining(deadline, now);
+    if (!task.memory.Write(guest_remaining, &left, sizeof left)) return -EFAULT;
+  }
+  return restart::kErestartRestartBlock;
+}
+
+int64_t RelativeSleep(Task& task, clockid_t clock, uint64_t guest_request, uint64_t guest_remaining) {
+  struct timespec request, now;
+  if (!ReadTimespec(task, guest_request, &request)) return -EFAULT;
+  if (!Valid(request)) return -EINVAL;
+  if (clock_gettime(clock, &now) != 0) return -EINVAL;
+  return SleepUntil(task, clock, restart::Deadline(now, request), guest_remaining, true);
+}
+
+}  // namespace
+
+int64_t SysNanosleep(Task& task, const SyscallArgs& a) {
+  return RelativeSleep(task, CLOCK_MONOTONIC, a.raw[0], a.raw[1]);
+}
+
+int64_t SysClockNanosleep(Task& task, const SyscallArgs& a) {
+  clockid_t clock = static_cast<clockid_t>(a.raw[0]);
+  if (!(a.raw[1] & TIMER_ABSTIME)) return RelativeSleep(task, clock, a.raw[2], a.raw[3]);
+  struct timespec deadline;
+  if (!ReadTimespec(task, a.raw[2], &deadline)) return -EFAULT;
+  if (!Valid(deadline)) return -EINVAL;
+  return SleepUntil(task, clock, deadline, 0, false);
+}
+
+// Mirrors the kernel: with no stored call, restart_syscall fails with EINTR.
+int64_t SysRestartSyscall(Task& task, const SyscallArgs&) {
+  restart::RestartBlock block = task.restart_block;
+  task.resumed_call = block.call;
+  switch (block.kind) {
+    case restart::RestartBlock::Kind::kNone: return -EINTR;
+    case restart::RestartBlock::Kind::kFutexWait: return ResumeFutexWait(task);
+    case restart::RestartBlock::Kind::kNanosleep: break;
+  }
+  return SleepUntil(task, block.clock, block.deadline, block.guest_remaining, true);
+}
+
+}  // namespace translator

@@ -1,0 +1,56 @@
+// Declarations of every Sys<Name> handler named in syscalls.def.
+#pragma once
+
+#include <string>
+
+#include "syscalls/syscall_table.h"
+#include "runtime/task.h"
+
+namespace translator {
+
+#define SYSCALL(name, nr, handler, ...) int64_t handler(Task& task, const SyscallArgs& args);
+#define HOSTCALL(...)
+#define UNSUPPORTED(...)
+#include "syscalls/syscalls.def"
+#undef SYSCALL
+#undef HOSTCALL
+#undef UNSUPPORTED
+
+// Serves a HOSTCALL row: the x86_64 call of the same name, guest pointers translated.
+int64_t SysHostCall(Task& task, const SyscallArgs& args);
+// The same for a SYSCALL row whose handler serves most calls as the host's
+// call `host_nr` would, its arguments translated by their kinds.
+int64_t HostCallAs(Task& task, const SyscallArgs& args, long host_nr);
+
+// A host call that may block: served by the task's syscall helper, so a
+// guest signal interrupts it. May return a -ERESTART* code for dispatch.
+int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
+                            uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0);
+
+// restart_syscall for an interrupted timed futex wait (sys_futex.cc).
+int64_t ResumeFutexWait(Task& task);
+
+// Host pointer for guest pointer argument `g` of `len` bytes; nullptr for a
+// guest null, and `kBadPointer` when it leaves the guest space.
+void* GuestBuffer(const Task& task, uint64_t g, uint64_t len);
+inline void* const kBadPointer = reinterpret_cast<void*>(~uintptr_t{0});
+// GuestBuffer as a host syscall argument.
+inline uint64_t HostAddress(const Task& task, uint64_t g, uint64_t len) {
+  return reinterpret_cast<uint64_t>(GuestBuffer(task, g, len));
+}
+
+// The host path a kLookupPath argument names: the guest string looked up
+// through the sysroot. False when the string is unreadable (EFAULT).
+bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path);
+// An inline host call's result for the guest: EINTR (one of ferry's handlers
+// ran) becomes -ERESTARTSYS, so dispatch applies the restart rules.
+int64_t InlineResult(int64_t host_result);
+// A call's own signal mask (ppoll, pselect6, epoll_pwait): reads the guest
+// sigset at `g` (none when 0) and makes it the task's mask until dispatch
+// ends the call. Returns 0, -errno, or `interrupted` when a signal the new
+// mask lets in is already pending (poll's -ERESTARTNOHAND, epoll's -EINTR).
+int64_t UseCallMask(Task& task, uint64_t g, uint64_t size, int64_t interrupted);
+// False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
+bool FollowsLastLink(const SyscallArgs& args);
+
+}  // namespace translator

@@ -1,0 +1,47 @@
+// --strace: strace's own notation for guest syscalls and signals, decoded
+// from the syscall table's argument kinds. Pure formatting: where the lines
+// go and which are shown is the Tracer's business (tracer.h).
+#pragma once
+
+#include <signal.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "syscalls/syscall_table.h"
+#include "runtime/task.h"
+
+namespace translator {
+
+constexpr size_t kDefaultStringLimit = 32;  // strace -s
+
+// Each argument of a finished call as strace shows it (openat's mode only
+// with O_CREAT or O_TMPFILE, as strace prints it).
+std::vector<std::string> FormatArgs(const Task& task, const SyscallRow& row, const uint64_t raw[6],
+                                    int64_t result, size_t string_limit = kDefaultStringLimit);
+// "name(arg, arg)"; unknown numbers as syscall_0x3e8(raw...).
+std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+                       int64_t result, size_t string_limit = kDefaultStringLimit);
+// "= 3", "= -1 ENOENT (No such file or directory)", "= 1 ([{fd=0, revents=POLLIN}])".
+std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result);
+// The result alone, by its kind.
+std::string FormatResult(Arg kind, int64_t result);
+// The whole line: the call, padded to strace's result column, and the result.
+std::string FormatSyscall(const Task& task, const SyscallRow* row, uint64_t nr,
+                          const uint64_t raw[6], int64_t result,
+                          size_t string_limit = kDefaultStringLimit);
+// Pads `call` to column 40 (or one space), then appends `result`.
+std::string AlignResult(const std::string& call, const std::string& result, size_t column_offset = 0);
+// "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=1, si_uid=0} ---"
+std::string FormatSignal(const siginfo_t& info);
+// "SIGUSR1", "SIGRTMIN", "SIGRT_2".
+std::string SignalName(int sig);
+// "[USR1 TERM]", or "~[KILL STOP]" when most signals are in the set.
+std::string SignalSet(uint64_t set);
+// "hello\n" with C escapes, at most `limit` bytes then "...".
+std::string QuoteBytes(const char* data, size_t len, size_t limit);
+// The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.
+std::string ErrorName(int64_t result);
+
+}  // namespace translator
