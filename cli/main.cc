@@ -22,6 +22,7 @@
 #include "loader/program_loader.h"
 #include "memory/guest_memory.h"
 #include "runtime/cpu.h"
+#include "runtime/signalfd.h"
 #include "runtime/signals.h"
 #include "runtime/task.h"
 #include "runtime/threads.h"
@@ -232,6 +233,7 @@ int main(int argc, char** argv, char** environ) {
   task.process.children.insert(options.children.begin(), options.children.end());
   InheritHostSignalState(task);
   SetSyscallDispatch(DispatchSyscall);
+  AdoptSignalfds(task.process, options.signalfds);
   InstallHostSignalHandlers();
   task.WriteReg(task.arch.reg_sp, start.sp);
   task.WriteReg(task.arch.reg_pc, start.pc);

@@ -446,6 +446,14 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       for (const std::string& pid : SplitCommas(argv[++i].c_str())) out->children.push_back(atoi(pid.c_str()));
       continue;
     }
+    if (a == "--signalfds" && i + 1 < argv.size()) {  // internal: the guest's signalfds across execve
+      for (const std::string& item : SplitCommas(argv[++i].c_str())) {
+        size_t colon = item.find(':');
+        if (colon == std::string::npos) continue;
+        out->signalfds.emplace_back(atoi(item.c_str()), strtoull(item.c_str() + colon + 1, nullptr, 0));
+      }
+      continue;
+    }
     if (a == "--trace-append") { out->trace.append = true; continue; }  // see TraceArguments
     if (a == "--trace-child") { out->trace.child = true; continue; }
     if (a == "--trace-fd" && i + 1 < argv.size()) {  // internal: the trace's stderr across execve

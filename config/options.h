@@ -45,6 +45,7 @@ struct Options {
   std::string cpu = "max";                // -cpu: the only model ferry emulates
   std::optional<uint64_t> seed;           // -seed: accepted; seeds nothing yet
   std::vector<int> children;              // internal, after execve: the guest's existing children
+  std::vector<std::pair<int, uint64_t>> signalfds;  // internal, after execve: the guest's signalfds (fd, mask)
 };
 
 // The same options as arguments for a re-run of ferry (execve, -f children).

@@ -16,26 +16,30 @@ void PendingSignals::RecomputeRtMask() {
   rt_mask_.store(mask);
 }
 
-void PendingSignals::Add(int sig, const siginfo_t& info) {
+bool PendingSignals::Add(int sig, const siginfo_t& info) {
   Lock();
   if (!payloads_) {  // mmap is async-signal-safe; without memory the signal is lost, as on a full queue
     void* map = mmap(nullptr, sizeof(Payloads), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED) {
       Unlock();
-      return;
+      return false;
     }
     payloads_ = static_cast<Payloads*>(map);
   }
+  bool queued = false;
   if (sig < kFirstRt) {
     if (!(standard_.load() & SignalBit(sig))) {  // standard signals do not queue
       payloads_->standard[sig] = info;
       standard_.fetch_or(SignalBit(sig));
+      queued = true;
     }
   } else if (rt_count_ < kRtQueueSize) {
     payloads_->rt_queue[rt_count_++] = info;
     rt_mask_.fetch_or(SignalBit(sig));
+    queued = true;
   }
   Unlock();
+  return queued;
 }
 
 int PendingSignals::Take(uint64_t set, siginfo_t* info) {

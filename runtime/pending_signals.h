@@ -18,7 +18,8 @@ inline uint64_t SignalBit(int sig) { return uint64_t{1} << (sig - 1); }
 class PendingSignals {
  public:
   // Async-signal-safe; call with host signals blocked (as in a handler).
-  void Add(int sig, const siginfo_t& info);
+  // False when nothing was queued: a standard signal already pending, a full queue.
+  bool Add(int sig, const siginfo_t& info);
   // Pending signals as a guest sigset (bit sig-1).
   uint64_t Mask() const { return standard_.load() | rt_mask_.load(); }
   // Removes and returns the lowest pending signal in `set` (0 if none),

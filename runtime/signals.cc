@@ -1,4 +1,5 @@
 #include "runtime/signals.h"
+#include "runtime/signalfd.h"
 
 #include <linux/futex.h>
 #include <sys/socket.h>
@@ -111,7 +112,7 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
     if (process->tracer) process->tracer->KilledFromHandler(*info);
     DieBySignal(sig);
   }
-  (to_this_thread ? task->slot.pending : process->pending).Add(sig, *info);
+  if ((to_this_thread ? task->slot.pending : process->pending).Add(sig, *info)) NoteSignalfdSignals(*process);
   Wake();
   // A handler or a stop to run: the CPU stops at its next block so the run
   // loop delivers it, even if the guest makes no syscall.
@@ -256,13 +257,13 @@ void InstallHostSignalHandlers() {
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info) {
   siginfo_t user = UserSiginfo(sig);
   HostSignalsBlocked blocked;
-  task.slot.pending.Add(sig, info ? *info : user);
+  if (task.slot.pending.Add(sig, info ? *info : user)) NoteSignalfdSignals(task.process);
   Wake();
 }
 
 void QueueProcessSignal(Process& process, int sig, const siginfo_t& info) {
   HostSignalsBlocked blocked;
-  process.pending.Add(sig, info);
+  if (process.pending.Add(sig, info)) NoteSignalfdSignals(process);
   Wake();
   if (ThreadSlot* target = ChooseThread(process, t_task, sig)) KickThread(*target);
 }
@@ -273,7 +274,8 @@ void NoteThreadTimer(int timer_id, bool thread_directed) {
 
 void QueueThreadSignal(ThreadSlot& slot, int sig, const siginfo_t& info) {
   HostSignalsBlocked blocked;
-  slot.pending.Add(sig, info);
+  Process* process = g_process.load();
+  if (slot.pending.Add(sig, info) && process) NoteSignalfdSignals(*process);
   Wake();
   KickThread(slot);
 }
@@ -292,6 +294,7 @@ void ForgetPendingSignalsAfterFork(Task& task) {
   // process's set, a thread exiting) may have held their spinlocks at the fork.
   new (&task.slot.pending) PendingSignals();
   new (&task.process.pending) PendingSignals();
+  RenewSignalfdsAfterFork();
 }
 
 uint64_t PendingGuestSignals(const Task& task) {
@@ -299,9 +302,14 @@ uint64_t PendingGuestSignals(const Task& task) {
 }
 
 int TakePendingSignal(Task& task, uint64_t set, siginfo_t* info) {
-  HostSignalsBlocked blocked;
-  if (int sig = task.slot.pending.Take(set, info)) return sig;
-  return task.process.pending.Take(set, info);
+  int sig;
+  {
+    HostSignalsBlocked blocked;
+    sig = task.slot.pending.Take(set, info);
+    if (!sig) sig = task.process.pending.Take(set, info);
+  }
+  if (sig) SyncSignalfds(task.process);  // a signalfd with nothing left pending stops being readable
+  return sig;
 }
 
 Disposition DispositionFor(const Process& process, uint64_t mask, int sig) {

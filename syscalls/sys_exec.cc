@@ -25,6 +25,7 @@
 #include "syscalls/proc_view.h"
 #include "loader/program_loader.h"
 #include "runtime/signals.h"
+#include "runtime/signalfd.h"
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 #include "runtime/vfork.h"
@@ -101,6 +102,8 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
       for (pid_t child : task.process.children) pids += (pids.empty() ? "" : ",") + std::to_string(child);
       run.insert(run.end(), {"--children", pids});
     }
+    std::string signalfds = SignalfdsForExec();
+    if (!signalfds.empty()) run.insert(run.end(), {"--signalfds", signalfds});
     if (task.options.verbose) run.push_back("-v");
     if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
     if (task.options.quiet) run.push_back("-q");

@@ -18,6 +18,7 @@
 #include "syscalls/proc_view.h"
 #include "host/host_syscall.h"
 #include "runtime/safe_syscall.h"
+#include "runtime/signalfd.h"
 #include "syscalls/syscall_handlers.h"
 
 namespace translator {
@@ -229,7 +230,8 @@ namespace translator {
 namespace {
 
 bool FerryOwns(const Task& task, int fd) {
-  return (task.process.tracer && task.process.tracer->IsOwnFd(fd)) || (task.process.gdb && task.process.gdb->IsOwnFd(fd));
+  return (task.process.tracer && task.process.tracer->IsOwnFd(fd)) || (task.process.gdb && task.process.gdb->IsOwnFd(fd)) ||
+         IsSignalfdOwnFd(fd);
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <span>
 
 #include "host/host_syscall.h"
+#include "runtime/signalfd.h"
 #include "syscalls/syscall_handlers.h"
 
 #include "arch/generic/abi.h"
@@ -20,6 +23,19 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   if (count > kMaxIovecs) return -EINVAL;
   guest::Iovec guest_iov[kMaxIovecs];
   if (!task.memory.Read(a.raw[1], guest_iov, count * sizeof(guest::Iovec))) return -EFAULT;
+  if (host_nr == SYS_readv || host_nr == SYS_writev) {
+    int fd = static_cast<int>(a.raw[0]);
+    if (host_nr == SYS_writev && IsSignalfd(fd)) return -EINVAL;
+    GuestRange buffers[kMaxIovecs];
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < count; ++i) {
+      buffers[i] = {guest_iov[i].base, guest_iov[i].len};
+      if (guest_iov[i].len > INT64_MAX - total) return -EINVAL;  // as the kernel's rw_copy_check_uvector
+      total += guest_iov[i].len;
+    }
+    int64_t result;
+    if (host_nr == SYS_readv && ReadSignalfd(task, fd, std::span(buffers, count), &result)) return result;
+  }
   struct iovec iov[kMaxIovecs];
   for (uint64_t i = 0; i < count; ++i) {
     iov[i].iov_base = GuestBuffer(task, guest_iov[i].base, guest_iov[i].len);
@@ -30,6 +46,20 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
 }
 
 }  // namespace
+
+// A guest signalfd is read from ferry's own pending queues (signalfd.h).
+int64_t SysRead(Task& task, const SyscallArgs& a) {
+  int64_t result;
+  GuestRange buffer = {a.raw[1], a.raw[2]};
+  if (ReadSignalfd(task, static_cast<int>(a.raw[0]), std::span(&buffer, 1), &result)) return result;
+  return HostCallAs(task, a, SYS_read);
+}
+
+// A signalfd has no write operation: the pipe behind it must not take one.
+int64_t SysWrite(Task& task, const SyscallArgs& a) {
+  if (IsSignalfd(static_cast<int>(a.raw[0]))) return -EINVAL;
+  return HostCallAs(task, a, SYS_write);
+}
 
 int64_t SysReadv(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_readv, a); }
 int64_t SysWritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_writev, a); }

@@ -18,6 +18,9 @@ namespace translator {
 
 // Serves a HOSTCALL row: the x86_64 call of the same name, guest pointers translated.
 int64_t SysHostCall(Task& task, const SyscallArgs& args);
+// The same for a SYSCALL row whose handler serves most calls as the host's
+// call `host_nr` would, its arguments translated by their kinds.
+int64_t HostCallAs(Task& task, const SyscallArgs& args, long host_nr);
 
 // A host call that may block: served by the task's syscall helper, so a
 // guest signal interrupts it. May return a -ERESTART* code for dispatch.

@@ -72,6 +72,14 @@ enum class Arg : uint8_t {
   kOutString,    // a NUL-terminated string written by the call (getcwd), length in the next argument
   kDirents,      // getdents64's buffer: strace shows the count of entries read
   kSockaddrIn,   // a socket address read by the call, length in the next argument
+  kEventfdFlags, // EFD_SEMAPHORE|EFD_CLOEXEC|EFD_NONBLOCK
+  kTimerfdFlags, // timerfd_create's TFD_CLOEXEC|TFD_NONBLOCK
+  kTimerfdSetFlags, // timerfd_settime's TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET
+  kItimerspecIn, // struct itimerspec read by the call (the same layout on the guests and the host)
+  kItimerspecOut,// struct itimerspec written by the call
+  kInotifyFlags, // inotify_init1's IN_NONBLOCK|IN_CLOEXEC
+  kInotifyMask,  // IN_* events and watch flags
+  kSignalfdFlags,// SFD_CLOEXEC|SFD_NONBLOCK
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -82,7 +90,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
     case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
-    case Arg::kSockaddrIn:
+    case Arg::kSockaddrIn: case Arg::kItimerspecIn: case Arg::kItimerspecOut:
       return true;
     default:
       return false;

@@ -7,7 +7,11 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/mman.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -120,6 +124,39 @@ std::string Itimerval(const Task& task, uint64_t g) {
   return "{it_interval=" + tv(v.it_interval) + ", it_value=" + tv(v.it_value) + "}";
 }
 
+// Flags with no known bit show as strace shows them: "0x40 /* EFD_??? */".
+std::string Flags(uint64_t v, std::initializer_list<Name> bits, const char* unknown) {
+  for (const Name& b : bits) {
+    if (b.value && (v & b.value) == b.value) return Bits(v, bits);
+  }
+  return v ? Hex(v) + " /* " + unknown + " */" : "0";
+}
+
+std::string Itimerspec(const Task& task, uint64_t g) {
+  if (!g) return "NULL";
+  struct itimerspec v;
+  if (!task.memory.Read(g, &v, sizeof v)) return Hex(g);
+  auto ts = [](const struct timespec& t) {
+    return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_nsec=" + std::to_string(t.tv_nsec) + "}";
+  };
+  return "{it_interval=" + ts(v.it_interval) + ", it_value=" + ts(v.it_value) + "}";
+}
+
+std::string InotifyMask(uint64_t v) {
+  // Bit order, which is strace's; IN_ALL_EVENTS is shown bit by bit as strace does.
+  return Flags(v,
+               {{IN_ACCESS, "IN_ACCESS"}, {IN_MODIFY, "IN_MODIFY"}, {IN_ATTRIB, "IN_ATTRIB"},
+                {IN_CLOSE_WRITE, "IN_CLOSE_WRITE"}, {IN_CLOSE_NOWRITE, "IN_CLOSE_NOWRITE"},
+                {IN_OPEN, "IN_OPEN"}, {IN_MOVED_FROM, "IN_MOVED_FROM"}, {IN_MOVED_TO, "IN_MOVED_TO"},
+                {IN_CREATE, "IN_CREATE"}, {IN_DELETE, "IN_DELETE"}, {IN_DELETE_SELF, "IN_DELETE_SELF"},
+                {IN_MOVE_SELF, "IN_MOVE_SELF"}, {IN_UNMOUNT, "IN_UNMOUNT"},
+                {IN_Q_OVERFLOW, "IN_Q_OVERFLOW"}, {IN_IGNORED, "IN_IGNORED"}, {IN_ONLYDIR, "IN_ONLYDIR"},
+                {IN_DONT_FOLLOW, "IN_DONT_FOLLOW"}, {IN_EXCL_UNLINK, "IN_EXCL_UNLINK"},
+                {IN_MASK_CREATE, "IN_MASK_CREATE"}, {IN_MASK_ADD, "IN_MASK_ADD"}, {IN_ISDIR, "IN_ISDIR"},
+                {IN_ONESHOT, "IN_ONESHOT"}},
+               "IN_???");
+}
+
 std::string FileMode(uint32_t mode) {
   static const Name kTypes[] = {{S_IFREG, "S_IFREG"}, {S_IFDIR, "S_IFDIR"}, {S_IFCHR, "S_IFCHR"},
                                 {S_IFBLK, "S_IFBLK"}, {S_IFIFO, "S_IFIFO"}, {S_IFLNK, "S_IFLNK"},
@@ -165,6 +202,16 @@ std::string Sigset(const Task& task, uint64_t g) {
   uint64_t set;
   if (!task.memory.Read(g, &set, sizeof set)) return Hex(g);
   return SignalSet(set);
+}
+
+// A call's sigset size is the first unsigned argument after its set (the
+// last for most, signalfd4's third); strace shows a set of another size
+// than the kernel's as a bare address.
+bool SigsetSizeValid(const SyscallRow& row, int set, const uint64_t raw[6]) {
+  for (int i = set + 1; i < row.nargs; ++i) {
+    if (row.args[i] == Arg::kUInt) return raw[i] == kGuestSigsetSize;
+  }
+  return true;
 }
 
 std::string SigactionFlags(uint64_t flags) {
@@ -289,7 +336,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
                       {CLOCK_MONOTONIC_RAW, "CLOCK_MONOTONIC_RAW"},
                       {CLOCK_REALTIME_COARSE, "CLOCK_REALTIME_COARSE"},
                       {CLOCK_MONOTONIC_COARSE, "CLOCK_MONOTONIC_COARSE"},
-                      {CLOCK_BOOTTIME, "CLOCK_BOOTTIME"}});
+                      {CLOCK_BOOTTIME, "CLOCK_BOOTTIME"}, {CLOCK_REALTIME_ALARM, "CLOCK_REALTIME_ALARM"},
+                      {CLOCK_BOOTTIME_ALARM, "CLOCK_BOOTTIME_ALARM"}, {CLOCK_TAI, "CLOCK_TAI"}});
     case Arg::kWhence:
       return Enum(v, {{SEEK_SET, "SEEK_SET"}, {SEEK_CUR, "SEEK_CUR"}, {SEEK_END, "SEEK_END"},
                       {SEEK_DATA, "SEEK_DATA"}, {SEEK_HOLE, "SEEK_HOLE"}});
@@ -306,8 +354,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kStatOut: return done ? Stat(task, v) : Pointer(v);
     case Arg::kIovecIn: return Iovecs(task, v, raw[i + 1], -1, limit);
     case Arg::kIovecOut: return done ? Iovecs(task, v, raw[i + 1], result, limit) : Pointer(v);
-    case Arg::kSigsetIn: return Sigset(task, v);
-    case Arg::kSigsetOut: return done ? Sigset(task, v) : Pointer(v);
+    case Arg::kSigsetIn: return SigsetSizeValid(row, i, raw) ? Sigset(task, v) : Pointer(v);
+    case Arg::kSigsetOut: return done && SigsetSizeValid(row, i, raw) ? Sigset(task, v) : Pointer(v);
     case Arg::kSigactionIn: return Sigaction(task, v);
     case Arg::kSigactionOut: return done ? Sigaction(task, v) : Pointer(v);
     case Arg::kPollFds: return PollFds(task, v, raw[i + 1], false);
@@ -426,6 +474,21 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
     }
     case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
+    case Arg::kEventfdFlags:
+      return Flags(static_cast<uint32_t>(v), {{EFD_SEMAPHORE, "EFD_SEMAPHORE"}, {EFD_CLOEXEC, "EFD_CLOEXEC"}, {EFD_NONBLOCK, "EFD_NONBLOCK"}},
+                   "EFD_???");
+    case Arg::kTimerfdFlags:
+      return Flags(static_cast<uint32_t>(v), {{TFD_CLOEXEC, "TFD_CLOEXEC"}, {TFD_NONBLOCK, "TFD_NONBLOCK"}}, "TFD_???");
+    case Arg::kTimerfdSetFlags:
+      return Flags(static_cast<uint32_t>(v), {{TFD_TIMER_ABSTIME, "TFD_TIMER_ABSTIME"}, {TFD_TIMER_CANCEL_ON_SET, "TFD_TIMER_CANCEL_ON_SET"}},
+                   "TFD_???");
+    case Arg::kItimerspecIn: return Itimerspec(task, v);
+    case Arg::kItimerspecOut: return done ? Itimerspec(task, v) : Pointer(v);
+    case Arg::kInotifyFlags:
+      return Flags(static_cast<uint32_t>(v), {{IN_NONBLOCK, "IN_NONBLOCK"}, {IN_CLOEXEC, "IN_CLOEXEC"}}, "IN_???");
+    case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
+    case Arg::kSignalfdFlags:
+      return Flags(static_cast<uint32_t>(v), {{SFD_CLOEXEC, "SFD_CLOEXEC"}, {SFD_NONBLOCK, "SFD_NONBLOCK"}}, "SFD_???");
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});

@@ -1,0 +1,57 @@
+// The guest's signalfd (sys_events.cc). ferry catches every host signal
+// itself, so a host signalfd would never see the guest's: a guest signalfd
+// is instead the read end of a host pipe that ferry keeps holding a byte
+// exactly while a signal in its mask is pending for the process or one of
+// its threads, so ppoll, pselect6 and epoll on the host see its readiness.
+// Its reads dequeue from ferry's own pending queues (read's row). The pipe's
+// inode names the signalfd, so dup and fork keep it; a forked child gets
+// pipes of its own, since its pending signals are its own.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/process.h"
+#include "runtime/task.h"
+
+namespace translator {
+
+// After a signal was queued (any thread's or the process's; not one that
+// was already pending): each signalfd whose mask holds a pending signal gets
+// a byte, so it is readable and, as the kernel wakes a signalfd's waiters on
+// every queued signal, an edge-triggered epoll sees a new event.
+// Async-signal-safe.
+void NoteSignalfdSignals(const Process& process);
+// After pending signals were taken: those with none left stop being readable.
+// Precondition: not called from a signal handler.
+void SyncSignalfds(const Process& process);
+// In a forked child, before any guest code runs: each signalfd gets a pipe
+// of its own in place of the parent's, under the same descriptor numbers.
+void RenewSignalfdsAfterFork();
+// For a guest execve that reruns ferry: "fd:mask,..." of the guest's
+// signalfd descriptors that survive it (no FD_CLOEXEC); empty if none.
+std::string SignalfdsForExec();
+// In the ferry an execve started, before host signals reach its handler:
+// each descriptor named becomes a signalfd again, with its mask (its old
+// pipe lost ferry's ends in the exec).
+void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uint64_t>>& signalfds);
+// True when `fd` is one of ferry's own pipe ends behind a signalfd.
+bool IsSignalfdOwnFd(int fd);
+// signalfd4 after its argument checks: a new signalfd (fd -1) with `flags`
+// (SFD_CLOEXEC, SFD_NONBLOCK), or a new mask for an existing one.
+int64_t Signalfd(Task& task, int fd, uint64_t mask, int flags);
+// True when `fd` is a guest signalfd.
+bool IsSignalfd(int fd);
+// A guest buffer a read fills: read's one, or readv's iovecs in order.
+struct GuestRange {
+  uint64_t addr;
+  uint64_t len;
+};
+// read(2) or readv(2) on a guest signalfd: true, with the result in
+// *result; false when `fd` is no signalfd (the host serves the read).
+bool ReadSignalfd(Task& task, int fd, std::span<const GuestRange> buffers, int64_t* result);
+
+}  // namespace translator
