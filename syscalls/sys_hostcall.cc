@@ -40,7 +40,9 @@ bool FollowsLastLink(const SyscallArgs& args) {
   return true;
 }
 
-int64_t SysHostCall(Task& task, const SyscallArgs& args) {
+int64_t SysHostCall(Task& task, const SyscallArgs& args) { return HostCallAs(task, args, args.row->host_nr); }
+
+int64_t HostCallAs(Task& task, const SyscallArgs& args, long host_nr) {
   const SyscallRow& row = *args.row;
   uint64_t v[6] = {args.raw[0], args.raw[1], args.raw[2], args.raw[3], args.raw[4], args.raw[5]};
   std::string paths[6];
@@ -66,9 +68,9 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
     v[i] = reinterpret_cast<uint64_t>(GuestBuffer(task, args.raw[i], len));
   }
   if (UsesHelper(row.cls)) {
-    return BlockingHostSyscall(task, row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);
+    return BlockingHostSyscall(task, host_nr, v[0], v[1], v[2], v[3], v[4], v[5]);
   }
-  return InlineResult(HostSyscall(row.host_nr, v[0], v[1], v[2], v[3], v[4], v[5]));
+  return InlineResult(HostSyscall(host_nr, v[0], v[1], v[2], v[3], v[4], v[5]));
 }
 
 int64_t InlineResult(int64_t r) {

@@ -20,6 +20,16 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   if (count > kMaxIovecs) return -EINVAL;
   guest::Iovec guest_iov[kMaxIovecs];
   if (!task.memory.Read(a.raw[1], guest_iov, count * sizeof(guest::Iovec))) return -EFAULT;
+  if ((host_nr == SYS_readv || host_nr == SYS_preadv) && ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) {
+    int64_t total = 0;  // --seed: each buffer in turn from the stream (sys_random.cc)
+    for (uint64_t i = 0; i < count; ++i) {
+      int64_t n = ReadSeededRandom(task, guest_iov[i].base, guest_iov[i].len);
+      if (n < 0) return total ? total : n;
+      total += n;
+      if (static_cast<uint64_t>(n) < guest_iov[i].len) break;
+    }
+    return total;
+  }
   struct iovec iov[kMaxIovecs];
   for (uint64_t i = 0; i < count; ++i) {
     iov[i].iov_base = GuestBuffer(task, guest_iov[i].base, guest_iov[i].len);
