@@ -41,7 +41,7 @@ case $case_name in
     expect a "^ok   the stack canary is AT_RANDOM's first word$"
     # Every source gives its own bytes: the stream moves on.
     [ "$(grep -c '^child 0 urandom' "$out/a")" = 1 ] || fail "no child 0 line"
-    [ "$(grep '^child 0 urandom' "$out/a" | cut -d' ' -f3)" != "$(grep '^child 1 urandom' "$out/a" | cut -d' ' -f3)" ] ||
+    [ "$(grep '^child 0 urandom' "$out/a" | cut -d' ' -f4)" != "$(grep '^child 1 urandom' "$out/a" | cut -d' ' -f4)" ] ||
       fail "both forked children read the same bytes"
     [ "$(grep '^urandom fd' "$out/a" | cut -d' ' -f3)" != "$(grep '^urandom dup' "$out/a" | cut -d' ' -f3)" ] ||
       fail "a dup'd descriptor repeated the stream"
@@ -97,24 +97,24 @@ case $case_name in
   bad_values)
     bad() {  # bad STDERR_REGEX ferry-args...: exit 2 and one line
       local want=$1; shift
-      "$ferry" "$@" "$guest" $epoch > "$out/bad" 2>&1
+      "$ferry" "$@" > "$out/bad" 2>&1
       local status=$?
       [ $status -eq 2 ] || { cat "$out/bad"; fail "ferry $* exited $status, not 2"; }
       [ "$(wc -l < "$out/bad")" = 1 ] || { cat "$out/bad"; fail "ferry $*: not one line"; }
       grep -Eq "$want" "$out/bad" || { cat "$out/bad"; fail "ferry $*: wrong message"; }
     }
-    bad "^ferry: invalid seed 'abc' \(--seed; want a number\)$" --seed abc
-    bad "^ferry: invalid seed '-1' \(-seed; want a number\)$" -seed -1
-    bad "^ferry: invalid seed '99999999999999999999999' " --seed 99999999999999999999999
+    bad "^ferry: invalid seed 'abc' \(--seed; want a number\)$" --seed abc "$guest" $epoch
+    bad "^ferry: invalid seed '-1' \(-seed; want a number\)$" -seed -1 "$guest" $epoch
+    bad "^ferry: invalid seed '99999999999999999999999' " --seed 99999999999999999999999 "$guest" $epoch
     bad "^ferry: option --seed needs a value" --seed
-    bad "^ferry: invalid time '2000-13-01' \(--time; want seconds since 1970 or a UTC date" --time 2000-13-01
-    bad "^ferry: invalid time '2000-02-30' " --time 2000-02-30
-    bad "^ferry: invalid time 'yesterday' " --time yesterday
-    bad "^ferry: invalid time '2000-01-01T25:00:00' " --time 2000-01-01T25:00:00
-    bad "^ferry: invalid time '' " --time=
+    bad "^ferry: invalid time '2000-13-01' \(--time; want seconds since 1970 or a UTC date" --time 2000-13-01 "$guest" $epoch
+    bad "^ferry: invalid time '2000-02-30' " --time 2000-02-30 "$guest" $epoch
+    bad "^ferry: invalid time 'yesterday' " --time yesterday "$guest" $epoch
+    bad "^ferry: invalid time '2000-01-01T25:00:00' " --time 2000-01-01T25:00:00 "$guest" $epoch
+    bad "^ferry: invalid time '' " --time= "$guest" $epoch
     bad "^ferry: --time needs a value" --time
-    FERRY_TIME=soon bad "^ferry: invalid time 'soon' \(FERRY_TIME; "
-    QEMU_RAND_SEED=x bad "^ferry: invalid seed 'x' \(QEMU_RAND_SEED; want a number\)$"
+    FERRY_TIME=soon bad "^ferry: invalid time 'soon' \(FERRY_TIME; " "$guest" $epoch
+    QEMU_RAND_SEED=x bad "^ferry: invalid seed 'x' \(QEMU_RAND_SEED; want a number\)$" "$guest" $epoch
     ;;
   *) fail "unknown case $case_name" ;;
 esac
