@@ -4,7 +4,10 @@
                          relative to EPOCH (seconds), mmap placement; with
                          "exec", it then re-executes itself ("after-exec")
                          and prints its random bytes again. */
+#include <errno.h>
 #include <fcntl.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,24 @@ static void random_sources(const char *when) {
   close(fd);
 }
 
+/* CLOCK_REALTIME `ms` milliseconds from now. */
+static struct timespec later(long ms) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += ms * 1000000L;
+  ts.tv_sec += ts.tv_nsec / 1000000000L;
+  ts.tv_nsec %= 1000000000L;
+  return ts;
+}
+
+/* A wait for a deadline 200 ms ahead took about that long. */
+static void check_waited(const char *what, const struct timespec *before) {
+  struct timespec after;
+  clock_gettime(CLOCK_MONOTONIC, &after);
+  double waited = (after.tv_sec - before->tv_sec) + (after.tv_nsec - before->tv_nsec) / 1e9;
+  check(waited > 0.15 && waited < 8, "%s waited until its deadline", what);
+}
+
 static void wall_clock(long long epoch) {
   time_t t = time(NULL);
   struct timeval tv;
@@ -75,19 +96,36 @@ static void wall_clock(long long epoch) {
     printf("%s: %s\n", names[i], date);
     check(seconds[i] - epoch >= 0 && seconds[i] - epoch < 60, "%s is within a minute after the epoch", names[i]);
   }
-  /* An absolute sleep on the shifted clock ends when the guest's clock says. */
-  struct timespec until = ts;
-  until.tv_nsec += 20 * 1000 * 1000;
-  if (until.tv_nsec >= 1000000000L) {
-    until.tv_nsec -= 1000000000L;
-    until.tv_sec++;
-  }
-  struct timespec before, after;
+  /* Absolute deadlines on the shifted clock end when the guest's clock says:
+     not at once (an unshifted deadline before the host's time), nor never
+     (one after it). */
+  struct timespec before;
   clock_gettime(CLOCK_MONOTONIC, &before);
+  struct timespec until = later(200);
   check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &until, NULL) == 0, "absolute clock_nanosleep returns");
-  clock_gettime(CLOCK_MONOTONIC, &after);
-  double slept = (after.tv_sec - before.tv_sec) + (after.tv_nsec - before.tv_nsec) / 1e9;
-  check(slept < 5, "absolute clock_nanosleep on CLOCK_REALTIME slept briefly");
+  check_waited("absolute clock_nanosleep on CLOCK_REALTIME", &before);
+
+  sem_t sem;
+  sem_init(&sem, 0, 0);
+  clock_gettime(CLOCK_MONOTONIC, &before);
+  until = later(200);
+  check(sem_timedwait(&sem, &until) == -1 && errno == ETIMEDOUT, "sem_timedwait times out");
+  check_waited("sem_timedwait (futex on CLOCK_REALTIME)", &before);
+
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &usr1, NULL);
+  struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+  timer_t timer;
+  check(timer_create(CLOCK_REALTIME, &ev, &timer) == 0, "timer_create(CLOCK_REALTIME)");
+  clock_gettime(CLOCK_MONOTONIC, &before);
+  struct itimerspec when = {.it_value = later(200)};
+  check(timer_settime(timer, TIMER_ABSTIME, &when, NULL) == 0, "timer_settime(TIMER_ABSTIME)");
+  struct timespec limit = {10, 0};
+  check(sigtimedwait(&usr1, NULL, &limit) == SIGUSR1, "the absolute timer fires");
+  check_waited("timer_settime on CLOCK_REALTIME", &before);
+  timer_delete(timer);
 }
 
 static void mmap_placement(void) {

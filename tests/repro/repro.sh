@@ -46,6 +46,13 @@ case $case_name in
     [ "$(grep '^urandom fd' "$out/a" | cut -d' ' -f3)" != "$(grep '^urandom dup' "$out/a" | cut -d' ' -f3)" ] ||
       fail "a dup'd descriptor repeated the stream"
     ;;
+  future_epoch)
+    # A wall clock ahead of the host's: deadlines on it must not wait forever.
+    run a -- --seed 1 --time 2100-01-01T00:00:00 "$guest" 4102444800
+    expect a "^time: 2100-01-01$"
+    expect a "^clock_gettime(CLOCK_REALTIME): 2100-01-01$"
+    expect a "^0 failures$"
+    ;;
   different_seeds_differ)
     run a -- --seed 1 --time 2000-01-01 "$guest" $epoch
     run b -- --seed 2 --time 2000-01-01 "$guest" $epoch
