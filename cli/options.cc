@@ -207,7 +207,13 @@ std::optional<int64_t> ParseEpoch(const std::string& text) {
 
 // The guest's CLOCK_REALTIME starts at `epoch` seconds now.
 std::optional<ParseResult> SetTime(const std::string& source, const std::string& value, Options* out) {
+  // 1900-01-01 to 2200-01-01: the offset from the host's clock in
+  // nanoseconds then fits in 64 bits.
+  constexpr int64_t kEarliest = -2208988800LL, kLatest = 7258118400LL;
   std::optional<int64_t> epoch = ParseEpoch(value);
+  if (epoch && (*epoch < kEarliest || *epoch > kLatest)) {
+    return Fail("time '" + value + "' out of range (" + source + "; ferry takes 1900-01-01 to 2200-01-01)");
+  }
   if (!epoch) {
     return Fail("invalid time '" + value + "' (" + source +
                 "; want seconds since 1970 or a UTC date such as 2000-01-01 or 2000-01-01T00:00:00)");
@@ -519,7 +525,12 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       continue;
     }
     if (a == "--realtime-offset" && i + 1 < argv.size()) {  // internal: --time's offset across execve
-      out->realtime_offset_ns = strtoll(argv[++i].c_str(), nullptr, 10);
+      const std::string& v = argv[++i];
+      char* end = nullptr;
+      errno = 0;
+      long long ns = strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end || errno) return Fail("malformed --realtime-offset '" + v + "'");
+      out->realtime_offset_ns = ns;
       continue;
     }
     if (a == "--time" || a.compare(0, 7, "--time=") == 0) {

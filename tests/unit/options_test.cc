@@ -98,6 +98,10 @@ TEST_CASE("--time and FERRY_TIME: seconds or a UTC date, as an offset from now")
   }
   Options before_1970;
   REQUIRE(Parse({"--time", "-86400", "prog"}, {}, &before_1970).run);
+  Options last;
+  REQUIRE(Parse({"--time", "2200-01-01", "prog"}, {}, &last).run);
+  Options first;
+  REQUIRE(Parse({"--time", "1900-01-01", "prog"}, {}, &first).run);
   Options leap;
   REQUIRE(Parse({"--time", "2000-02-29T23:59:59", "prog"}, {}, &leap).run);
 }
@@ -118,6 +122,9 @@ TEST_CASE("bad --seed and --time values give one line and status 2") {
            {{"--time", "2000-01-+1", "prog"}, {}},
            {{"--time", " 946684800", "prog"}, {}},
            {{"--time", "9999999999999", "prog"}, {}},
+           {{"--time", "99999999999", "prog"}, {}},
+           {{"--time", "9999-12-31", "prog"}, {}},
+           {{"--time", "1899-12-31T23:59:59", "prog"}, {}},
            {{"--time", "-", "prog"}, {}},
            {{"--time", "", "prog"}, {}},
            {{"--time"}, {}},
