@@ -3,7 +3,8 @@
      repro EPOCH [exec]  random bytes from every source, the wall clock
                          relative to EPOCH (seconds), mmap placement; with
                          "exec", it then re-executes itself ("after-exec")
-                         and prints its random bytes again. */
+                         and prints its random bytes again, also from a
+                         /dev/urandom descriptor it inherits. */
 #include <errno.h>
 #include <fcntl.h>
 #include <semaphore.h>
@@ -147,6 +148,7 @@ int main(int argc, char **argv) {
   }
   if (argc > 2 && strcmp(argv[2], "after-exec") == 0) {
     random_sources("after exec:");
+    if (argc > 3) read_fd("after exec: inherited /dev/urandom", atoi(argv[3]));
     printf("%d failures\n", failures);
     return failures != 0;
   }
@@ -198,7 +200,9 @@ int main(int argc, char **argv) {
   if (argc > 2 && strcmp(argv[2], "exec") == 0) {
     printf("%d failures before exec\n", failures);
     fflush(stdout);
-    execl("/proc/self/exe", argv[0], argv[1], "after-exec", (char *)NULL);
+    char inherited[16];
+    snprintf(inherited, sizeof inherited, "%d", fd);  /* stays open across the exec */
+    execl("/proc/self/exe", argv[0], argv[1], "after-exec", inherited, (char *)NULL);
     perror("execl");
     return 1;
   }
