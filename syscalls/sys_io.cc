@@ -21,6 +21,7 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   guest::Iovec guest_iov[kMaxIovecs];
   if (!task.memory.Read(a.raw[1], guest_iov, count * sizeof(guest::Iovec))) return -EFAULT;
   if ((host_nr == SYS_readv || host_nr == SYS_preadv) && ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) {
+    if (host_nr == SYS_preadv && static_cast<int64_t>(a.raw[3]) < 0) return -EINVAL;
     int64_t total = 0;  // --seed: each buffer in turn from the stream (sys_random.cc)
     for (uint64_t i = 0; i < count; ++i) {
       int64_t n = ReadSeededRandom(task, guest_iov[i].base, guest_iov[i].len);

@@ -3,6 +3,7 @@
 // its device, not by how it was opened, so dup, fork, execve and
 // /proc/self/fd/N keep it seeded with no bookkeeping. Unseeded, every call
 // goes to the host as before.
+#include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,7 +29,12 @@ bool ReadsSeededRandom(int64_t fd) {
   struct stat st;
   if (HostSyscall(SYS_fstat, fd, reinterpret_cast<uint64_t>(&st)) != 0) return false;
   // drivers/char/mem.c: 1:8 random, 1:9 urandom.
-  return S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && (minor(st.st_rdev) == 8 || minor(st.st_rdev) == 9);
+  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || (minor(st.st_rdev) != 8 && minor(st.st_rdev) != 9)) {
+    return false;
+  }
+  // Not readable (write-only, O_PATH): the host's read gives the errno.
+  int64_t flags = HostSyscall(SYS_fcntl, fd, F_GETFL);
+  return flags >= 0 && !(flags & O_PATH) && (flags & O_ACCMODE) != O_WRONLY;
 }
 
 int64_t ReadSeededRandom(Task& task, uint64_t g, uint64_t len) {
@@ -58,9 +64,12 @@ int64_t SysRead(Task& task, const SyscallArgs& a) {
   return HostCallAs(task, a, SYS_read);
 }
 
-// The random devices ignore the offset.
+// The random devices ignore the offset (a negative one is still EINVAL).
 int64_t SysPread64(Task& task, const SyscallArgs& a) {
-  if (ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) return ReadSeededRandom(task, a.raw[1], a.raw[2]);
+  if (ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) {
+    if (static_cast<int64_t>(a.raw[3]) < 0) return -EINVAL;
+    return ReadSeededRandom(task, a.raw[1], a.raw[2]);
+  }
   return HostCallAs(task, a, SYS_pread64);
 }
 

@@ -175,6 +175,12 @@ int main(int argc, char **argv) {
   hex("urandom pread", p, sizeof p);
   int rnd = open("/dev/random", O_RDONLY);
   read_fd("/dev/random", rnd);
+  check(pread(fd, p, sizeof p, -1) == -1 && errno == EINVAL, "pread at a negative offset: EINVAL");
+  int wronly = open("/dev/urandom", O_WRONLY);
+  check(wronly >= 0 && read(wronly, p, sizeof p) == -1 && errno == EBADF, "read of a write-only descriptor: EBADF");
+  close(wronly);
+  check(getrandom(p, sizeof p, 0x80) == -1 && errno == EINVAL, "getrandom with unknown flags: EINVAL");
+  check(getrandom((void *)8, 16, 0) == -1 && errno == EFAULT, "getrandom into an unmapped page: EFAULT");
 
   for (int i = 0; i < 2; i++) {
     fflush(stdout);
