@@ -560,6 +560,10 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
     if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
+    if (a.compare(0, 7, "--seed=") == 0) {  // ferry's own spelling also takes '='
+      if (auto r = ApplyQemu(*FindQemuOption("seed"), a.substr(7), "--seed", out, &pending)) return *r;
+      continue;
+    }
     // qemu's options, with one dash or two.
     const QemuOption* o = FindQemuOption(a.substr(a.compare(0, 2, "--") == 0 ? 2 : 1));
     if (!o) return Fail("unknown option '" + a + "' (see ferry --help)");

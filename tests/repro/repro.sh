@@ -74,7 +74,7 @@ case $case_name in
   spellings)
     run ref -- --seed 7 --time 2000-01-01 "$guest" $epoch
     run qemu_option -- -seed 7 --time 946684800 "$guest" $epoch
-    run two_dashes -- --seed 7 --time=2000-01-01T00:00:00 "$guest" $epoch
+    run two_dashes -- --seed=7 --time=2000-01-01T00:00:00 "$guest" $epoch
     run ferry_env FERRY_SEED=7 FERRY_TIME=2000-01-01T00:00:00Z -- "$guest" $epoch
     run qemu_env QEMU_RAND_SEED=7 FERRY_TIME=946684800 -- "$guest" $epoch
     run hex QEMU_RAND_SEED=0x7 FERRY_TIME=946684800 -- "$guest" $epoch

@@ -58,6 +58,7 @@ TEST_CASE("--seed and its spellings; FERRY_SEED hides QEMU_RAND_SEED") {
   };
   for (const Case& c : std::vector<Case>{
            {{"--seed", "1", "prog"}, {}, 1},
+           {{"--seed=8", "prog"}, {}, 8},
            {{"-seed", "2", "prog"}, {}, 2},
            {{"prog"}, {"QEMU_RAND_SEED=3"}, 3},
            {{"prog"}, {"FERRY_SEED=4"}, 4},
@@ -112,6 +113,7 @@ TEST_CASE("bad --seed and --time values give one line and status 2") {
            {{"--seed", "-3", "prog"}, {}},
            {{"--seed", "", "prog"}, {}},
            {{"--seed", "1e3", "prog"}, {}},
+           {{"--seed=", "prog"}, {}},
            {{"--seed", "99999999999999999999", "prog"}, {}},
            {{"prog"}, {"FERRY_SEED=abc"}},
            {{"--time", "2000-13-01", "prog"}, {}},
