@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "config/random_stream.h"
 #include "gdb/gdb_stub.h"
 #include "host/host_syscall.h"
 #include "loader/elf_loader.h"
@@ -140,6 +141,15 @@ int main(int argc, char** argv, char** environ) {
     fputs(message.c_str(), out);
     if (!message.empty() && message.back() != '\n') fputc('\n', out);
     return parsed.exit_status;
+  }
+  // The seeded stream: a fresh one, or the one an execve left (random_stream.h).
+  if (!options.random_state.empty()) {
+    if (!RestoreRandomStream(options.random_state)) {
+      fprintf(stderr, "ferry: malformed --random-state '%s'\n", options.random_state.c_str());
+      return 2;
+    }
+  } else if (options.seed) {
+    SeedRandomStream(*options.seed);
   }
 
   std::vector<uint8_t> bytes;

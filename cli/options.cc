@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unicorn/unicorn.h>
 
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +41,12 @@ constexpr const char kUsage[] =
     "                   follow --strace, before PROGRAM       (FERRY_STRACE=1)\n"
     "  --gdb PORT|unix:PATH  stop before the first instruction and wait for\n"
     "                   gdb-multiarch's target remote          (FERRY_GDB)\n"
+    "  --seed N         the guest's random bytes (AT_RANDOM, getrandom, /dev/urandom,\n"
+    "                   /dev/random) come from a stream seeded with N (FERRY_SEED;\n"
+    "                   qemu's -seed and QEMU_RAND_SEED)\n"
+    "  --time EPOCH     the guest's wall clock starts at EPOCH (seconds since 1970,\n"
+    "                   or a UTC date: 2000-01-01 or 2000-01-01T12:00:00) and runs\n"
+    "                   on from there; other clocks are the host's  (FERRY_TIME)\n"
     "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
     "  --list-syscalls [--arch A] [--markdown]\n"
     "                   print each syscall and how far ferry serves it\n"
@@ -101,8 +108,8 @@ constexpr QemuOption kQemuOptions[] = {
     {"tb-size", "SIZE", "QEMU_TB_SIZE", nullptr, Qemu::kRefused,
      "ferry does not size Unicorn's translation cache"},
     {"strace", nullptr, "QEMU_STRACE", "FERRY_STRACE", Qemu::kStrace, "= --strace (ferry's strace format)"},
-    {"seed", "N", "QEMU_RAND_SEED", "FERRY_RAND_SEED", Qemu::kSeed,
-     "accepted; seeds nothing yet (AT_RANDOM and getrandom stay random)"},
+    {"seed", "N", "QEMU_RAND_SEED", "FERRY_SEED", Qemu::kSeed,
+     "= --seed: AT_RANDOM, getrandom and /dev/urandom come from N"},
     {"trace", "EVENTS", "QEMU_TRACE", nullptr, Qemu::kRefused,
      "ferry has no QEMU trace events (see --strace and --trace-json)"},
     {"plugin", "FILE", "QEMU_PLUGIN", nullptr, Qemu::kRefused, "ferry runs no TCG plugins"},
@@ -152,6 +159,70 @@ std::vector<std::string> SplitCommas(const char* text) {
 bool Truthy(const char* v) { return v && *v && strcmp(v, "0") != 0; }
 
 ParseResult Fail(const std::string& message) { return {false, 2, "ferry: " + message}; }
+
+// --time's EPOCH: seconds since 1970 (an optional '-' before them), or a
+// UTC date YYYY-MM-DD with an optional time THH:MM:SS and a trailing Z.
+std::optional<int64_t> ParseEpoch(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t digits = text[0] == '-' ? 1 : 0;
+  if (text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos) {
+    if (text.size() - digits > 12) return std::nullopt;  // beyond year 30000
+    return strtoll(text.c_str(), nullptr, 10);
+  }
+  std::string date = text;
+  if (!date.empty() && date.back() == 'Z') date.pop_back();
+  int year, month, day, hour = 0, minute = 0, second = 0, used = 0;
+  if (date.size() == 10) {
+    if (sscanf(date.c_str(), "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3) return std::nullopt;
+  } else if (date.size() == 19 && (date[10] == 'T' || date[10] == ' ')) {
+    if (sscanf(date.c_str(), "%4d-%2d-%2d%*c%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
+               &used) != 6) {
+      return std::nullopt;
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (static_cast<size_t>(used) != date.size() || date[4] != '-' || date[7] != '-') return std::nullopt;
+  if (date.size() == 19 && (date[13] != ':' || date[16] != ':')) return std::nullopt;
+  for (size_t k = 0; k < date.size(); ++k) {  // sscanf's %d would take signs and blanks
+    bool separator = k == 4 || k == 7 || k == 10 || k == 13 || k == 16;
+    if (!separator && !isdigit(static_cast<unsigned char>(date[k]))) return std::nullopt;
+  }
+  struct tm tm = {};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  time_t t = timegm(&tm);
+  // timegm normalizes 2000-02-30 to March: a date that moved was not a date.
+  struct tm back;
+  if (!gmtime_r(&t, &back) || back.tm_year != year - 1900 || back.tm_mon != month - 1 || back.tm_mday != day ||
+      back.tm_hour != hour || back.tm_min != minute || back.tm_sec != second) {
+    return std::nullopt;
+  }
+  return t;
+}
+
+// The guest's CLOCK_REALTIME starts at `epoch` seconds now.
+std::optional<ParseResult> SetTime(const std::string& source, const std::string& value, Options* out) {
+  // 1900-01-01 to 2200-01-01: the offset from the host's clock in
+  // nanoseconds then fits in 64 bits.
+  constexpr int64_t kEarliest = -2208988800LL, kLatest = 7258118400LL;
+  std::optional<int64_t> epoch = ParseEpoch(value);
+  if (epoch && (*epoch < kEarliest || *epoch > kLatest)) {
+    return Fail("time '" + value + "' out of range (" + source + "; ferry takes 1900-01-01 to 2200-01-01)");
+  }
+  if (!epoch) {
+    return Fail("invalid time '" + value + "' (" + source +
+                "; want seconds since 1970 or a UTC date such as 2000-01-01 or 2000-01-01T00:00:00)");
+  }
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  out->realtime_offset_ns = (*epoch - now.tv_sec) * 1000000000LL - now.tv_nsec;
+  return std::nullopt;
+}
 
 constexpr const char* kTraceClasses[] = {"%file", "%process", "%signal", "%network", "%net",
                                          "%memory", "%desc"};
@@ -400,6 +471,9 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (auto r = ApplyQemu(o, v, source, out, &pending)) return *r;
   }
+  if (const char* v = env("FERRY_TIME")) {
+    if (auto r = SetTime("FERRY_TIME", v, out)) return *r;
+  }
   out->quiet = Truthy(env("FERRY_QUIET"));
   out->verbose |= Truthy(env("FERRY_VERBOSE"));
 
@@ -454,6 +528,25 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       }
       continue;
     }
+    if (a == "--random-state" && i + 1 < argv.size()) {  // internal: the seeded stream across execve
+      out->random_state = argv[++i];
+      continue;
+    }
+    if (a == "--realtime-offset" && i + 1 < argv.size()) {  // internal: --time's offset across execve
+      const std::string& v = argv[++i];
+      char* end = nullptr;
+      errno = 0;
+      long long ns = strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end || errno) return Fail("malformed --realtime-offset '" + v + "'");
+      out->realtime_offset_ns = ns;
+      continue;
+    }
+    if (a == "--time" || a.compare(0, 7, "--time=") == 0) {
+      const std::string* v = a.size() > 6 ? nullptr : value();
+      if (a.size() == 6 && !v) return Fail("--time needs a value (seconds since 1970 or a date such as 2000-01-01)");
+      if (auto r = SetTime("--time", v ? *v : a.substr(7), out)) return *r;
+      continue;
+    }
     if (a == "--trace-append") { out->trace.append = true; continue; }  // see TraceArguments
     if (a == "--trace-child") { out->trace.child = true; continue; }
     if (a == "--trace-fd" && i + 1 < argv.size()) {  // internal: the trace's stderr across execve
@@ -475,6 +568,10 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
     if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
+    if (a.compare(0, 7, "--seed=") == 0) {  // ferry's own spelling also takes '='
+      if (auto r = ApplyQemu(*FindQemuOption("seed"), a.substr(7), "--seed", out, &pending)) return *r;
+      continue;
+    }
     // qemu's options, with one dash or two.
     const QemuOption* o = FindQemuOption(a.substr(a.compare(0, 2, "--") == 0 ? 2 : 1));
     if (!o) return Fail("unknown option '" + a + "' (see ferry --help)");

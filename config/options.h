@@ -43,7 +43,11 @@ struct Options {
   std::string gdb;                        // --gdb PORT | unix:PATH: wait for gdb
   std::string uname_release;              // -r: uname's release; empty: the host's
   std::string cpu = "max";                // -cpu: the only model ferry emulates
-  std::optional<uint64_t> seed;           // -seed: accepted; seeds nothing yet
+  std::optional<uint64_t> seed;           // --seed, -seed: the guest's random bytes come from it (random_stream.h)
+  std::string random_state;               // internal, after execve: the stream to continue (RandomStreamState)
+  // --time EPOCH: CLOCK_REALTIME as the guest sees it minus the host's, in
+  // nanoseconds; set once when ferry starts and kept across execve.
+  std::optional<int64_t> realtime_offset_ns;
   std::vector<int> children;              // internal, after execve: the guest's existing children
   std::vector<std::pair<int, uint64_t>> signalfds;  // internal, after execve: the guest's signalfds (fd, mask)
 };

@@ -1,4 +1,5 @@
 #include "loader/program_loader.h"
+#include "config/random_stream.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -234,7 +235,9 @@ std::optional<ProgramError> LoadProgram(GuestMemory& memory, const arch::ArchInf
   in.envp = GuestEnvironment(options, environ);
   in.execfn = options.program;
   in.platform = arch.platform;
-  if (getrandom(in.random, sizeof in.random, 0) != sizeof in.random) {
+  if (RandomStreamSeeded()) {
+    NextRandomBytes(in.random, sizeof in.random);  // --seed: the stream's next 16 bytes
+  } else if (getrandom(in.random, sizeof in.random, 0) != sizeof in.random) {
     for (auto& b : in.random) b = static_cast<uint8_t>(rand());
   }
   in.auxv = {{AT_PHDR, loaded.phdr},   {AT_PHENT, image.phentsize},  {AT_PHNUM, image.phnum},

@@ -19,6 +19,7 @@
 
 #include "arch/arch.h"
 #include "arch/generic/abi.h"
+#include "config/random_stream.h"
 #include "runtime/async_stop.h"
 #include "loader/elf_loader.h"
 #include "host/host_syscall.h"
@@ -111,6 +112,11 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     if (!task.options.uname_release.empty()) run.insert(run.end(), {"-r", task.options.uname_release});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
+    // The seeded stream and the shifted clock go on where they are.
+    if (RandomStreamSeeded()) run.insert(run.end(), {"--random-state", RandomStreamState()});
+    if (task.options.realtime_offset_ns) {
+      run.insert(run.end(), {"--realtime-offset", std::to_string(*task.options.realtime_offset_ns)});
+    }
     run.insert(run.end(), {"-0", argv.empty() ? path : argv[0]});
     if (task.process.tracer) {  // the trace goes on across execve, as strace's does
       TraceOptions trace = task.options.trace;

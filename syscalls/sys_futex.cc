@@ -118,6 +118,7 @@ int64_t LockPi(Task& task, uint64_t guest_word, int op, uint64_t guest_timeout, 
   }
   // FUTEX_LOCK_PI's deadline is CLOCK_REALTIME; LOCK_PI2's is monotonic unless asked.
   bool realtime = (op & kCmdMask) == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME);
+  if (realtime && deadline_ptr) deadline = HostRealtime(task, deadline);  // --time
   uint32_t tid = static_cast<uint32_t>(task.tid);
   for (bool waited = false;; waited = true) {
     uint32_t seen;
@@ -184,7 +185,7 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
         wait.clock = CLOCK_MONOTONIC;
         wait.deadline = restart::Deadline(now, ts);
       } else {
-        wait.deadline = ts;
+        wait.deadline = wait.clock == CLOCK_REALTIME ? HostRealtime(task, ts) : ts;  // --time
       }
       return WaitUntil(task, wait);
     }

@@ -36,6 +36,17 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
     int64_t result;
     if (host_nr == SYS_readv && ReadSignalfd(task, fd, std::span(buffers, count), &result)) return result;
   }
+  if ((host_nr == SYS_readv || host_nr == SYS_preadv) && ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) {
+    if (host_nr == SYS_preadv && static_cast<int64_t>(a.raw[3]) < 0) return -EINVAL;
+    int64_t total = 0;  // --seed: each buffer in turn from the stream (sys_random.cc)
+    for (uint64_t i = 0; i < count; ++i) {
+      int64_t n = ReadSeededRandom(task, guest_iov[i].base, guest_iov[i].len);
+      if (n < 0) return total ? total : n;
+      total += n;
+      if (static_cast<uint64_t>(n) < guest_iov[i].len) break;
+    }
+    return total;
+  }
   struct iovec iov[kMaxIovecs];
   for (uint64_t i = 0; i < count; ++i) {
     iov[i].iov_base = GuestBuffer(task, guest_iov[i].base, guest_iov[i].len);
@@ -52,6 +63,8 @@ int64_t SysRead(Task& task, const SyscallArgs& a) {
   int64_t result;
   GuestRange buffer = {a.raw[1], a.raw[2]};
   if (ReadSignalfd(task, static_cast<int>(a.raw[0]), std::span(&buffer, 1), &result)) return result;
+  // --seed: /dev/urandom and /dev/random read the seeded stream (sys_random.cc).
+  if (ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) return ReadSeededRandom(task, a.raw[1], a.raw[2]);
   return HostCallAs(task, a, SYS_read);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "restart/restart.h"
+#include "config/random_stream.h"
 #include "runtime/async_stop.h"
 #include "host/host_syscall.h"
 #include "runtime/signals.h"
@@ -134,6 +135,9 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
       task.vfork_done = done;
       task.vfork_written.clear();
       ForgetPendingSignalsAfterFork(task);
+      if (RandomStreamSeeded()) RandomStreamForkedChild();
+    } else if (RandomStreamSeeded()) {
+      RandomStreamForkedParent();
     }
   }
   if (pid < 0) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include <atomic>
 #include <cerrno>
 #include <limits>
 
@@ -215,6 +216,19 @@ int64_t SysRtTgsigqueueinfo(Task& task, const SyscallArgs& a) {
                      reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[3], sizeof(siginfo_t))));
 }
 
+namespace {
+
+// Timers on a clock --time shifts, by host timer id (timer_settime's
+// TIMER_ABSTIME expiries are on that clock).
+constexpr int kWallClockTimerIds = 4096;
+std::atomic<bool> g_wall_clock_timers[kWallClockTimerIds];
+
+void NoteWallClockTimer(int64_t timer_id, bool wall_clock) {
+  if (timer_id >= 0 && timer_id < kWallClockTimerIds) g_wall_clock_timers[timer_id].store(wall_clock);
+}
+
+}  // namespace
+
 // timer_create: the guest's struct sigevent is x86_64's on both arches.
 int64_t SysTimerCreate(Task& task, const SyscallArgs& a) {
   struct sigevent event;
@@ -232,12 +246,31 @@ int64_t SysTimerCreate(Task& task, const SyscallArgs& a) {
     return -EFAULT;
   }
   NoteThreadTimer(timer_id, event_ptr && event.sigev_notify == SIGEV_THREAD_ID);
+  NoteWallClockTimer(timer_id, ShiftedClock(task, static_cast<int64_t>(a.raw[0])));
   return 0;
+}
+
+int64_t SysTimerSettime(Task& task, const SyscallArgs& a) {
+  int64_t id = static_cast<int64_t>(a.raw[0]);
+  bool wall_clock = id >= 0 && id < kWallClockTimerIds && g_wall_clock_timers[id].load();
+  if (!(a.raw[1] & TIMER_ABSTIME) || !wall_clock || !a.raw[2]) return HostCallAs(task, a, SYS_timer_settime);
+  struct itimerspec value;
+  if (!task.memory.Read(a.raw[2], &value, sizeof value)) return -EFAULT;
+  if (value.it_value.tv_sec || value.it_value.tv_nsec) {  // zero disarms, on any clock
+    if (value.it_value.tv_nsec < 0 || value.it_value.tv_nsec >= 1000000000L) return -EINVAL;
+    value.it_value = HostRealtime(task, value.it_value);
+    if (!value.it_value.tv_sec && !value.it_value.tv_nsec) value.it_value.tv_nsec = 1;  // past, not disarmed
+  }
+  return HostSyscall(SYS_timer_settime, a.raw[0], a.raw[1], reinterpret_cast<uint64_t>(&value),
+                     HostAddress(task, a.raw[3], sizeof(struct itimerspec)));
 }
 
 int64_t SysTimerDelete(Task&, const SyscallArgs& a) {
   int64_t r = HostSyscall(SYS_timer_delete, a.raw[0]);
-  if (r == 0) NoteThreadTimer(static_cast<int>(a.raw[0]), false);
+  if (r == 0) {
+    NoteThreadTimer(static_cast<int>(a.raw[0]), false);
+    NoteWallClockTimer(static_cast<int64_t>(a.raw[0]), false);
+  }
   return r;
 }
 

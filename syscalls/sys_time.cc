@@ -2,7 +2,14 @@
 // in the task's restart block, and restart_syscall resumes against it, so
 // time spent stopped or in a handler is not slept twice (mirrors the
 // kernel's hrtimer_nanosleep and its restart_block).
+//
+// --time shifts the wall clock by Options::realtime_offset_ns: the guest
+// reads host time plus the offset, and absolute deadlines it gives on that
+// clock (clock_nanosleep, timer_settime, futex) lose the offset again before
+// they reach the host. ferry maps no vDSO clock functions, so libc asks by
+// syscall and every read of the wall clock passes here.
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <cerrno>
@@ -55,7 +62,53 @@ int64_t RelativeSleep(Task& task, clockid_t clock, uint64_t guest_request, uint6
   return SleepUntil(task, clock, restart::Deadline(now, request), guest_remaining, true);
 }
 
+constexpr int64_t kNanos = 1000000000LL;
+
+// `ts` moved by `ns` nanoseconds, normalized (tv_nsec in [0, 1e9)).
+struct timespec Shifted(struct timespec ts, int64_t ns) {
+  int64_t sec = ts.tv_sec + ns / kNanos, nsec = ts.tv_nsec + ns % kNanos;
+  if (nsec < 0) {
+    nsec += kNanos;
+    --sec;
+  } else if (nsec >= kNanos) {
+    nsec -= kNanos;
+    ++sec;
+  }
+  return {static_cast<time_t>(sec), static_cast<long>(nsec)};
+}
+
 }  // namespace
+
+bool ShiftedClock(const Task& task, int64_t clock) {
+  return task.options.realtime_offset_ns && (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE ||
+                                             clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI);
+}
+
+struct timespec HostRealtime(const Task& task, struct timespec guest) {
+  if (!task.options.realtime_offset_ns) return guest;
+  struct timespec host = Shifted(guest, -*task.options.realtime_offset_ns);
+  if (host.tv_sec < 0) return {0, 0};
+  return host;
+}
+
+int64_t SysClockGettime(Task& task, const SyscallArgs& a) {
+  int64_t r = HostCallAs(task, a, SYS_clock_gettime);
+  if (r != 0 || !ShiftedClock(task, static_cast<int64_t>(a.raw[0]))) return r;
+  struct timespec ts;
+  if (!task.memory.Read(a.raw[1], &ts, sizeof ts)) return -EFAULT;
+  ts = Shifted(ts, *task.options.realtime_offset_ns);
+  return task.memory.Write(a.raw[1], &ts, sizeof ts) ? 0 : -EFAULT;
+}
+
+int64_t SysGettimeofday(Task& task, const SyscallArgs& a) {
+  int64_t r = HostCallAs(task, a, SYS_gettimeofday);
+  if (r != 0 || !task.options.realtime_offset_ns || !a.raw[0]) return r;
+  struct timeval tv;
+  if (!task.memory.Read(a.raw[0], &tv, sizeof tv)) return -EFAULT;
+  struct timespec ts = Shifted({tv.tv_sec, tv.tv_usec * 1000}, *task.options.realtime_offset_ns);
+  tv = {ts.tv_sec, ts.tv_nsec / 1000};
+  return task.memory.Write(a.raw[0], &tv, sizeof tv) ? 0 : -EFAULT;
+}
 
 int64_t SysNanosleep(Task& task, const SyscallArgs& a) {
   return RelativeSleep(task, CLOCK_MONOTONIC, a.raw[0], a.raw[1]);
@@ -67,6 +120,7 @@ int64_t SysClockNanosleep(Task& task, const SyscallArgs& a) {
   struct timespec deadline;
   if (!ReadTimespec(task, a.raw[2], &deadline)) return -EFAULT;
   if (!Valid(deadline)) return -EINVAL;
+  if (ShiftedClock(task, clock)) deadline = HostRealtime(task, deadline);
   return SleepUntil(task, clock, deadline, 0, false);
 }
 

@@ -1,6 +1,8 @@
 // Declarations of every Sys<Name> handler named in syscalls.def.
 #pragma once
 
+#include <time.h>
+
 #include <string>
 
 #include "syscalls/syscall_table.h"
@@ -18,9 +20,22 @@ namespace translator {
 
 // Serves a HOSTCALL row: the x86_64 call of the same name, guest pointers translated.
 int64_t SysHostCall(Task& task, const SyscallArgs& args);
-// The same for a SYSCALL row whose handler serves most calls as the host's
-// call `host_nr` would, its arguments translated by their kinds.
+// The same for a SYSCALL row whose handler serves only some cases itself:
+// the rest go to host call `host_nr` as a HOSTCALL row of this shape would.
 int64_t HostCallAs(Task& task, const SyscallArgs& args, long host_nr);
+
+// --time (sys_time.cc): whether `clock` follows the wall clock that --time
+// shifts (CLOCK_REALTIME and its coarse, alarm and TAI variants), and an
+// absolute guest time on such a clock as the host's (a time before the
+// host's epoch becomes 0: already past).
+bool ShiftedClock(const Task& task, int64_t clock);
+struct timespec HostRealtime(const Task& task, struct timespec guest);
+
+// --seed (sys_random.cc): whether host descriptor `fd` reads /dev/urandom or
+// /dev/random (by the device, so dups, inherited descriptors and other names
+// of the node count), and serving `len` bytes at guest `g` from the stream.
+bool ReadsSeededRandom(int64_t fd);
+int64_t ReadSeededRandom(Task& task, uint64_t g, uint64_t len);
 
 // A host call that may block: served by the task's syscall helper, so a
 // guest signal interrupts it. May return a -ERESTART* code for dispatch.

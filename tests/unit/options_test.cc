@@ -3,6 +3,8 @@
 
 #include "cli/options.h"
 
+#include <time.h>
+
 namespace translator {
 namespace {
 
@@ -47,6 +49,96 @@ TEST_CASE("environment settings, overridden by the command line") {
   CHECK(o.stack_size == 2u << 20);
   CHECK(o.set_env == std::vector<std::string>{"X=1", "Y=2"});
   CHECK(o.args[0] == "zero");
+}
+
+TEST_CASE("--seed and its spellings; FERRY_SEED hides QEMU_RAND_SEED") {
+  struct Case {
+    std::vector<std::string> argv, env;
+    uint64_t seed;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--seed", "1", "prog"}, {}, 1},
+           {{"--seed=8", "prog"}, {}, 8},
+           {{"-seed", "2", "prog"}, {}, 2},
+           {{"prog"}, {"QEMU_RAND_SEED=3"}, 3},
+           {{"prog"}, {"FERRY_SEED=4"}, 4},
+           {{"prog"}, {"FERRY_SEED=5", "QEMU_RAND_SEED=6"}, 5},
+           {{"--seed", "0x10", "prog"}, {"FERRY_SEED=5"}, 16},
+           {{"--seed", "18446744073709551615", "prog"}, {}, UINT64_MAX},
+       }) {
+    Options o;
+    auto r = Parse(c.argv, c.env, &o);
+    REQUIRE(r.run);
+    REQUIRE(o.seed.has_value());
+    CHECK(*o.seed == c.seed);
+  }
+  Options none;
+  REQUIRE(Parse({"prog"}, {}, &none).run);
+  CHECK_FALSE(none.seed.has_value());
+  CHECK_FALSE(none.realtime_offset_ns.has_value());
+}
+
+TEST_CASE("--time and FERRY_TIME: seconds or a UTC date, as an offset from now") {
+  constexpr int64_t kNanos = 1000000000LL;
+  for (auto [argv, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
+           {{"--time", "946684800", "prog"}, {}},
+           {{"--time", "2000-01-01", "prog"}, {}},
+           {{"--time=2000-01-01T00:00:00", "prog"}, {}},
+           {{"prog"}, {"FERRY_TIME=2000-01-01T00:00:00Z"}},
+           {{"--time", "2000-01-01", "prog"}, {"FERRY_TIME=1990-05-05"}},
+       }) {
+    Options o;
+    auto r = Parse(argv, env, &o);
+    REQUIRE(r.run);
+    REQUIRE(o.realtime_offset_ns.has_value());
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t guest = (now.tv_sec * kNanos + now.tv_nsec + *o.realtime_offset_ns) / kNanos;
+    CHECK(guest >= 946684800);
+    CHECK(guest < 946684800 + 60);
+  }
+  Options before_1970;
+  REQUIRE(Parse({"--time", "-86400", "prog"}, {}, &before_1970).run);
+  Options last;
+  REQUIRE(Parse({"--time", "2200-01-01", "prog"}, {}, &last).run);
+  Options first;
+  REQUIRE(Parse({"--time", "1900-01-01", "prog"}, {}, &first).run);
+  Options leap;
+  REQUIRE(Parse({"--time", "2000-02-29T23:59:59", "prog"}, {}, &leap).run);
+}
+
+TEST_CASE("bad --seed and --time values give one line and status 2") {
+  for (auto [argv, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
+           {{"--seed", "x", "prog"}, {}},
+           {{"--seed", "-3", "prog"}, {}},
+           {{"--seed", "", "prog"}, {}},
+           {{"--seed", "1e3", "prog"}, {}},
+           {{"--seed=", "prog"}, {}},
+           {{"--seed", "99999999999999999999", "prog"}, {}},
+           {{"prog"}, {"FERRY_SEED=abc"}},
+           {{"--time", "2000-13-01", "prog"}, {}},
+           {{"--time", "2001-02-29", "prog"}, {}},
+           {{"--time", "2000-1-01", "prog"}, {}},
+           {{"--time", "2000-01-01T12:00", "prog"}, {}},
+           {{"--time", "2000-01-01T24:00:00", "prog"}, {}},
+           {{"--time", "2000-01-+1", "prog"}, {}},
+           {{"--time", " 946684800", "prog"}, {}},
+           {{"--time", "9999999999999", "prog"}, {}},
+           {{"--time", "99999999999", "prog"}, {}},
+           {{"--time", "9999-12-31", "prog"}, {}},
+           {{"--time", "1899-12-31T23:59:59", "prog"}, {}},
+           {{"--time", "-", "prog"}, {}},
+           {{"--time", "", "prog"}, {}},
+           {{"--time"}, {}},
+           {{"prog"}, {"FERRY_TIME=tomorrow"}},
+       }) {
+    Options o;
+    auto r = Parse(argv, env, &o);
+    CHECK_FALSE(r.run);
+    CHECK(r.exit_status == 2);
+    CHECK(r.message.rfind("ferry: ", 0) == 0);
+    CHECK(r.message.find('\n') == std::string::npos);
+  }
 }
 
 TEST_CASE("strace's own options follow --strace") {
