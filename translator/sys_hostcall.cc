@@ -54,7 +54,7 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
     }
     uint64_t len = 1;  // structs are small: the guard page past the space covers them
     if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange || kind == Arg::kDirents ||
-        kind == Arg::kOutString || kind == Arg::kSockaddrIn) {
+        kind == Arg::kOutString || kind == Arg::kSockaddrIn || kind == Arg::kSockOptIn) {
       len = args.raw[i + 1];
     }
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];

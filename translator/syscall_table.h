@@ -72,6 +72,15 @@ enum class Arg : uint8_t {
   kOutString,    // a NUL-terminated string written by the call (getcwd), length in the next argument
   kDirents,      // getdents64's buffer: strace shows the count of entries read
   kSockaddrIn,   // a socket address read by the call, length in the next argument
+  kMsghdrIn,     // struct msghdr read by the call (sendmsg); the handler rebases it
+  kMsghdrOut,    // struct msghdr the call fills (recvmsg)
+  kMmsghdrIn,    // struct mmsghdr array, count in the next argument (sendmmsg)
+  kMmsghdrOut,   // the same, filled by the call (recvmmsg)
+  kSockLevel,    // SOL_SOCKET, SOL_IP...
+  kSockOptName,  // SO_*, IP_*, TCP_*...: named by the level in the previous argument
+  kSockOptIn,    // an option value read by the call, length in the next argument
+  kSockOptOut,   // an option value written by the call, its length pointer in the next argument
+  kSockLenOut,   // a socklen_t read and written by the call
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -82,7 +91,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
     case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
-    case Arg::kSockaddrIn:
+    case Arg::kSockaddrIn: case Arg::kSockOptIn: case Arg::kSockOptOut: case Arg::kSockLenOut:
       return true;
     default:
       return false;
