@@ -300,7 +300,7 @@ std::string SockLevel(uint64_t v) {
 
 // Option names as strace spells them (the asm-generic numbers, which
 // x86_64 shares; the 64-bit time variants carry strace's _OLD suffix).
-std::string SockOptName(uint64_t level, uint64_t v) {
+std::string KnownSockOptName(uint64_t level, uint64_t v) {
   switch (level) {
     case SOL_SOCKET:
       return Enum(v, {{1, "SO_DEBUG"}, {2, "SO_REUSEADDR"}, {3, "SO_TYPE"}, {4, "SO_ERROR"}, {5, "SO_DONTROUTE"},
@@ -341,6 +341,15 @@ std::string SockOptName(uint64_t level, uint64_t v) {
                       {50, "IPV6_PKTINFO"}, {66, "IPV6_RECVTCLASS"}, {67, "IPV6_TCLASS"}});
   }
   return std::to_string(static_cast<int64_t>(v));
+}
+
+std::string SockOptName(uint64_t level, uint64_t v) {
+  std::string named = KnownSockOptName(level, v);
+  if (named != std::to_string(static_cast<int64_t>(v))) return named;
+  // An unknown option of a known level: strace's hex with a placeholder name.
+  const char* prefix = level == SOL_SOCKET ? "SO" : level == SOL_IP ? "IP" : level == SOL_TCP ? "TCP"
+                       : level == SOL_IPV6 ? "IPV6" : nullptr;
+  return prefix ? Hex(v) + " /* " + prefix + "_??? */" : named;
 }
 
 // An option's value: an int as [N], anything else as its bytes.
