@@ -569,7 +569,11 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return Enum(v, {{TCGETS, "TCGETS"}, {TCSETS, "TCSETS"}, {TCSETSW, "TCSETSW"},
                       {TCSETSF, "TCSETSF"}, {TIOCGWINSZ, "TIOCGWINSZ"}, {TIOCSWINSZ, "TIOCSWINSZ"},
                       {TIOCGPGRP, "TIOCGPGRP"}, {TIOCSPGRP, "TIOCSPGRP"}, {FIONREAD, "FIONREAD"},
-                      {FIONBIO, "FIONBIO"}, {FIOCLEX, "FIOCLEX"}, {FIONCLEX, "FIONCLEX"}});
+                      {FIONBIO, "FIONBIO"}, {FIOCLEX, "FIOCLEX"}, {FIONCLEX, "FIONCLEX"},
+                      {SIOCATMARK, "SIOCATMARK"}, {SIOCGIFNAME, "SIOCGIFNAME"}, {SIOCGIFCONF, "SIOCGIFCONF"},
+                      {SIOCGIFFLAGS, "SIOCGIFFLAGS"}, {SIOCGIFADDR, "SIOCGIFADDR"},
+                      {SIOCGIFNETMASK, "SIOCGIFNETMASK"}, {SIOCGIFMTU, "SIOCGIFMTU"},
+                      {SIOCGIFHWADDR, "SIOCGIFHWADDR"}, {SIOCGIFINDEX, "SIOCGIFINDEX"}});
     case Arg::kSocketDomain:
       return Enum(v, {{AF_UNIX, "AF_UNIX"}, {AF_INET, "AF_INET"}, {AF_INET6, "AF_INET6"},
                       {AF_NETLINK, "AF_NETLINK"}, {AF_PACKET, "AF_PACKET"}});

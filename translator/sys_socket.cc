@@ -8,6 +8,8 @@
 // are the host's, so SCM_RIGHTS needs nothing more. What the kernel writes
 // into the header itself (msg_namelen, msg_controllen, msg_flags, msg_len)
 // is copied back, as ___sys_recvmsg puts it.
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -16,6 +18,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "translator/host_syscall.h"
 #include "translator/syscall_handlers.h"
 
 namespace translator {
@@ -101,6 +104,23 @@ int64_t ManyMsgs(Task& task, const SyscallArgs& a, long host_nr, bool receive, u
 }
 
 }  // namespace
+
+// struct ifconf {int ifc_len; char* ifc_buf;}: the kernel's dev_ifconf copies
+// the whole struct back, pointer included, so only ifc_len returns to the guest.
+int64_t SocketIfconf(Task& task, uint64_t fd, uint64_t g) {
+  struct {
+    int32_t len;
+    uint32_t pad;
+    uint64_t buf;
+  } ifc;
+  static_assert(sizeof ifc == sizeof(ifconf));
+  if (!task.memory.Read(g, &ifc, sizeof ifc)) return -EFAULT;
+  uint64_t guest_buf = ifc.buf;
+  ifc.buf = HostAddress(task, guest_buf, ifc.len > 0 ? ifc.len : 0);
+  int64_t r = HostSyscall(SYS_ioctl, fd, SIOCGIFCONF, reinterpret_cast<uint64_t>(&ifc));
+  if (r == 0 && !task.memory.Write(g, &ifc.len, sizeof ifc.len)) return -EFAULT;
+  return r;
+}
 
 int64_t SysSendmsg(Task& task, const SyscallArgs& a) { return OneMsg(task, a, SYS_sendmsg, false); }
 int64_t SysRecvmsg(Task& task, const SyscallArgs& a) { return OneMsg(task, a, SYS_recvmsg, true); }
