@@ -77,10 +77,11 @@ int64_t SemStat(Task& task, uint64_t id, int cmd, uint64_t g) {
   return task.memory.Write(g, &guest, sizeof guest) ? r : -EFAULT;
 }
 
-// Attached segments: guest address -> length, for shmdt.
-std::map<uint64_t, uint64_t>& Attachments(Task& task) {
-  static std::map<uint64_t, uint64_t> attached;  // one guest process per ferry process
-  (void)task;
+// Attached segments: guest address -> length, for shmdt. One guest process
+// per ferry process, so one map; a fork's child inherits a copy, as it
+// inherits the attachments. Precondition: a MemoryChange is held.
+std::map<uint64_t, uint64_t>& Attachments() {
+  static std::map<uint64_t, uint64_t> attached;
   return attached;
 }
 
@@ -193,7 +194,7 @@ int64_t SysShmat(Task& task, const SyscallArgs& a) {
   MappingOrigin origin;
   origin.name = label;
   task.memory.NoteAttached(addr, len, prot, std::move(origin));
-  Attachments(task)[addr] = len;
+  Attachments()[addr] = len;
   // Writable shared memory: guest code runs under the fork tree's CPU lock (threads.h).
   if (prot & PROT_WRITE) task.process.shares_memory = true;
   return static_cast<int64_t>(addr);
@@ -203,7 +204,7 @@ int64_t SysShmdt(Task& task, const SyscallArgs& a) {
   MemoryChange changing(task);
   uint64_t addr = a.raw[0];
   if (addr % kPageSize) return -EINVAL;
-  auto& attached = Attachments(task);
+  auto& attached = Attachments();
   auto it = attached.find(addr);
   if (it == attached.end() || !task.memory.IsMapped(addr, it->second)) {
     if (it != attached.end()) attached.erase(it);
