@@ -1,4 +1,5 @@
-// System V IPC: message queues, semaphores and shared memory.
+// System V IPC: message queues, semaphores and shared memory; and
+// mq_notify, the one POSIX message-queue call with a pointer inside.
 //
 // The ids and keys are the host kernel's. Layouts: ipc64_perm, msqid64_ds,
 // shmid64_ds, seminfo, shminfo64, struct sembuf and struct msgbuf are the
@@ -17,6 +18,7 @@
 // (SHM_REMAP over ferry's reservation), at the address guest mmap would
 // choose when none is given, and records it like a MAP_SHARED mapping for
 // the TLB, /proc/self/maps and the cross-process CPU lock.
+#include <signal.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -215,6 +217,21 @@ int64_t SysShmdt(Task& task, const SyscallArgs& a) {
   task.memory.Unmap(addr, it->second);  // the reservation is whole again
   attached.erase(it);
   return 0;
+}
+
+// mq_notify: struct sigevent is the host's; with SIGEV_THREAD (glibc's
+// netlink notification) the kernel reads a 32-byte cookie through
+// sigev_value.sival_ptr, a guest pointer.
+int64_t SysMqNotify(Task& task, const SyscallArgs& a) {
+  constexpr uint64_t kNotifyCookieLen = 32;
+  if (!a.raw[1]) return HostSyscall(SYS_mq_notify, a.raw[0], 0);
+  struct sigevent event;
+  if (!task.memory.Read(a.raw[1], &event, sizeof event)) return -EFAULT;
+  if (event.sigev_notify == SIGEV_THREAD) {
+    uint64_t cookie = reinterpret_cast<uint64_t>(event.sigev_value.sival_ptr);
+    event.sigev_value.sival_ptr = GuestBuffer(task, cookie, kNotifyCookieLen);
+  }
+  return HostSyscall(SYS_mq_notify, a.raw[0], reinterpret_cast<uint64_t>(&event));
 }
 
 }  // namespace translator
