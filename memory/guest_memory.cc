@@ -251,6 +251,14 @@ void GuestMemory::MarkBeyondEofByOrigin(uint64_t addr, uint64_t len) {
   }
 }
 
+void GuestMemory::NoteAttached(uint64_t addr, uint64_t len, int prot, MappingOrigin origin) {
+  origins_.Clear(addr, addr + len);
+  origin.shared = true;
+  origins_.Set(addr, addr + len, std::move(origin));
+  NoteMapped(addr, len);
+  SetPages(addr, len, kPageMapped | (prot & 7) | kPageShared);
+}
+
 int64_t GuestMemory::Unmap(uint64_t addr, uint64_t len) {
   if (addr % kPageSize != 0 || len == 0) return -EINVAL;
   len = PageUp(len);

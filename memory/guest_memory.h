@@ -78,6 +78,9 @@ class GuestMemory final : public arch::GuestAccess {
   // mmap(2) semantics inside the space; return the address or -errno.
   int64_t Map(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t offset);
   int64_t Unmap(uint64_t addr, uint64_t len);
+  // Records pages the host already mapped at base + addr (a System V segment
+  // shmat placed there): shared, with the guest protection `prot`.
+  void NoteAttached(uint64_t addr, uint64_t len, int prot, MappingOrigin origin);
   int64_t Protect(uint64_t addr, uint64_t len, int prot);
   int64_t Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
                 uint64_t new_addr);

@@ -1,6 +1,7 @@
 // Host calls that may block go to the task's syscall helper, so a guest
 // signal can always reach the guest thread (see syscall_helper.h).
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -27,6 +28,10 @@ bool WouldNotBlock(const Task& task) {
   const SyscallRow* row = task.current_row;
   if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
     return false;
+  }
+  // MSG_WAITALL waits for the whole request even on a readable socket.
+  for (int i = 0; i < row->nargs; ++i) {
+    if (row->args[i] == Arg::kMsgFlags && (task.current_args[i] & MSG_WAITALL)) return false;
   }
   int fd = static_cast<int>(task.current_args[0]);
   bool input = row->cls == SyscallClass::kBlocksOnInput;

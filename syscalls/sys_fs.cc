@@ -2,6 +2,7 @@
 // open flags that differ per arch, the guest's struct stat, ioctl and fcntl.
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -44,6 +45,12 @@ constexpr IoctlRow kIoctls[] = {
     {TIOCSWINSZ, true}, {FIONREAD, true},    {TIOCNOTTY, false},  {FIONBIO, true},
     {TIOCGSID, true},   {FIONCLEX, false},   {FIOCLEX, false},    {FIOASYNC, true},
     {TIOCGPTN, true},   {TIOCSPTLCK, true},
+    // Sockets: struct ifreq (40 bytes) and ints, the same on the guests and
+    // the host. SIOCGIFCONF holds a pointer: SocketIfconf (sys_socket.cc).
+    {SIOCATMARK, true},     {SIOCGSTAMP, true},     {SIOCGSTAMPNS, true},   {SIOCGIFNAME, true},
+    {SIOCGIFFLAGS, true},   {SIOCGIFADDR, true},    {SIOCGIFDSTADDR, true}, {SIOCGIFBRDADDR, true},
+    {SIOCGIFNETMASK, true}, {SIOCGIFMETRIC, true},  {SIOCGIFMTU, true},     {SIOCGIFHWADDR, true},
+    {SIOCGIFINDEX, true},   {SIOCGIFTXQLEN, true},  {SIOCOUTQNSD, true},
 };
 
 // What a command's third argument is. Unknown commands are refused: the host
@@ -153,6 +160,7 @@ int64_t SysFcntl(Task& task, const SyscallArgs& a) {
 
 int64_t SysIoctl(Task& task, const SyscallArgs& a) {
   uint32_t request = static_cast<uint32_t>(a.raw[1]);
+  if (request == SIOCGIFCONF) return SocketIfconf(task, a.raw[0], a.raw[2]);
   for (const IoctlRow& row : kIoctls) {
     if (row.request != request) continue;
     uint64_t arg = row.pointer ? reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 1)) : a.raw[2];

@@ -56,7 +56,7 @@ int64_t HostCallAs(Task& task, const SyscallArgs& args, long host_nr) {
     }
     uint64_t len = 1;  // structs are small: the guard page past the space covers them
     if (kind == Arg::kInBuf || kind == Arg::kOutBuf || kind == Arg::kRange || kind == Arg::kDirents ||
-        kind == Arg::kOutString || kind == Arg::kSockaddrIn) {
+        kind == Arg::kOutString || kind == Arg::kSockaddrIn || kind == Arg::kSockOptIn) {
       len = args.raw[i + 1];
     }
     if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];

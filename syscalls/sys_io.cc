@@ -78,5 +78,7 @@ int64_t SysReadv(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_r
 int64_t SysWritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_writev, a); }
 int64_t SysPreadv(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_preadv, a); }
 int64_t SysPwritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_pwritev, a); }
+// vmsplice(fd, iov, nr_segs, flags): the fourth argument is the flags.
+int64_t SysVmsplice(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_vmsplice, a); }
 
 }  // namespace translator

@@ -42,6 +42,9 @@ int64_t ReadSeededRandom(Task& task, uint64_t g, uint64_t len);
 int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                             uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0);
 
+// ioctl(fd, SIOCGIFCONF, ifconf): the buffer pointer inside is rebased (sys_socket.cc).
+int64_t SocketIfconf(Task& task, uint64_t fd, uint64_t guest_ifconf);
+
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
 

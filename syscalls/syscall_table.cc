@@ -76,7 +76,9 @@ constexpr bool BufferLengthsPresent() {
     for (int i = 0; i < r.nargs; ++i) {
       if ((r.args[i] == kInBuf || r.args[i] == kOutBuf || r.args[i] == kRange ||
            r.args[i] == kIovecIn || r.args[i] == kIovecOut || r.args[i] == kPollFds ||
-           r.args[i] == kOutString || r.args[i] == kDirents || r.args[i] == kSockaddrIn) &&
+           r.args[i] == kOutString || r.args[i] == kDirents || r.args[i] == kSockaddrIn ||
+           r.args[i] == kMmsghdrIn || r.args[i] == kMmsghdrOut || r.args[i] == kSockOptIn ||
+           r.args[i] == kSockOptOut) &&
           i + 1 >= r.nargs) {
         return false;
       }
@@ -92,7 +94,9 @@ constexpr bool HostcallsFlat() {
   for (const SyscallRow& r : kRows) {
     for (int i = 0; i < r.nargs; ++i) {
       if (r.handler == SysHostCall && (r.args[i] == kIovecIn || r.args[i] == kIovecOut ||
-                                       r.args[i] == kSigactionIn || r.args[i] == kSigactionOut)) {
+                                       r.args[i] == kSigactionIn || r.args[i] == kSigactionOut ||
+                                       r.args[i] == kMsghdrIn || r.args[i] == kMsghdrOut ||
+                                       r.args[i] == kMmsghdrIn || r.args[i] == kMmsghdrOut)) {
         return false;
       }
     }

@@ -80,6 +80,15 @@ enum class Arg : uint8_t {
   kInotifyFlags, // inotify_init1's IN_NONBLOCK|IN_CLOEXEC
   kInotifyMask,  // IN_* events and watch flags
   kSignalfdFlags,// SFD_CLOEXEC|SFD_NONBLOCK
+  kMsghdrIn,     // struct msghdr read by the call (sendmsg); the handler rebases it
+  kMsghdrOut,    // struct msghdr the call fills (recvmsg)
+  kMmsghdrIn,    // struct mmsghdr array, count in the next argument (sendmmsg)
+  kMmsghdrOut,   // the same, filled by the call (recvmmsg)
+  kSockLevel,    // SOL_SOCKET, SOL_IP...
+  kSockOptName,  // SO_*, IP_*, TCP_*...: named by the level in the previous argument
+  kSockOptIn,    // an option value read by the call, length in the next argument
+  kSockOptOut,   // an option value written by the call, its length pointer in the next argument
+  kSockLenOut,   // a socklen_t read and written by the call
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -91,6 +100,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
     case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
     case Arg::kSockaddrIn: case Arg::kItimerspecIn: case Arg::kItimerspecOut:
+    case Arg::kSockOptIn: case Arg::kSockOptOut: case Arg::kSockLenOut:
       return true;
     default:
       return false;

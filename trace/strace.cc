@@ -15,8 +15,11 @@
 #include <sys/mman.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <net/if.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -292,6 +295,247 @@ std::string CloneFlags(uint64_t v) {
   return (v & ~uint64_t{0xff}) ? flags + "|" + exit_signal : exit_signal;
 }
 
+// A socket address of `addrlen` bytes, as strace's print_sockaddr shows it.
+std::string Sockaddr(const Task& task, uint64_t v, uint64_t addrlen) {
+  if (!v) return "NULL";
+  uint64_t len = std::min<uint64_t>(addrlen, sizeof(sockaddr_storage));
+  sockaddr_storage sa{};
+  if (len < sizeof(sa_family_t) || !task.memory.Read(v, &sa, len)) return Hex(v);
+  if (sa.ss_family == AF_UNIX) {
+    const sockaddr_un* un = reinterpret_cast<const sockaddr_un*>(&sa);
+    if (len <= offsetof(sockaddr_un, sun_path)) return "{sa_family=AF_UNIX}";
+    if (un->sun_path[0] == '\0') {  // abstract: every byte of the name counts
+      return "{sa_family=AF_UNIX, sun_path=@" +
+             QuoteBytes(un->sun_path + 1, len - offsetof(sockaddr_un, sun_path) - 1, 4096) + "}";
+}
+    size_t path_len = strnlen(un->sun_path, len - offsetof(sockaddr_un, sun_path));
+    return "{sa_family=AF_UNIX, sun_path=" + QuoteBytes(un->sun_path, path_len, 4096) + "}";
+  }
+  if (sa.ss_family == AF_INET && len >= sizeof(sockaddr_in)) {
+    const sockaddr_in* in = reinterpret_cast<const sockaddr_in*>(&sa);
+    char ip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+    return "{sa_family=AF_INET, sin_port=htons(" + std::to_string(ntohs(in->sin_port)) +
+           "), sin_addr=inet_addr(\"" + ip + "\")}";
+  }
+  if (sa.ss_family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
+    const sockaddr_in6* in6 = reinterpret_cast<const sockaddr_in6*>(&sa);
+    char ip[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+    return "{sa_family=AF_INET6, sin6_port=htons(" + std::to_string(ntohs(in6->sin6_port)) +
+           "), sin6_flowinfo=htonl(" + std::to_string(ntohl(in6->sin6_flowinfo)) +
+           "), inet_pton(AF_INET6, \"" + ip + "\", &sin6_addr), sin6_scope_id=" +
+           std::to_string(in6->sin6_scope_id) + "}";
+  }
+  return "{sa_family=" + std::to_string(sa.ss_family) + ", ...}";
+}
+
+std::string MsgFlags(uint64_t v) {
+  return Bits(v, {{MSG_OOB, "MSG_OOB"}, {MSG_PEEK, "MSG_PEEK"}, {MSG_DONTROUTE, "MSG_DONTROUTE"},
+                  {MSG_CTRUNC, "MSG_CTRUNC"}, {MSG_PROXY, "MSG_PROXY"}, {MSG_TRUNC, "MSG_TRUNC"},
+                  {MSG_DONTWAIT, "MSG_DONTWAIT"}, {MSG_EOR, "MSG_EOR"}, {MSG_WAITALL, "MSG_WAITALL"},
+                  {MSG_FIN, "MSG_FIN"}, {MSG_SYN, "MSG_SYN"}, {MSG_CONFIRM, "MSG_CONFIRM"}, {MSG_RST, "MSG_RST"},
+                  {MSG_ERRQUEUE, "MSG_ERRQUEUE"}, {MSG_NOSIGNAL, "MSG_NOSIGNAL"}, {MSG_MORE, "MSG_MORE"},
+                  {MSG_WAITFORONE, "MSG_WAITFORONE"}, {MSG_BATCH, "MSG_BATCH"}, {MSG_ZEROCOPY, "MSG_ZEROCOPY"},
+                  {MSG_FASTOPEN, "MSG_FASTOPEN"}, {MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC"}});
+}
+
+std::string SockLevel(uint64_t v) {
+  return Enum(v, {{SOL_SOCKET, "SOL_SOCKET"}, {SOL_IP, "SOL_IP"}, {SOL_TCP, "SOL_TCP"}, {SOL_UDP, "SOL_UDP"},
+                  {SOL_IPV6, "SOL_IPV6"}, {SOL_RAW, "SOL_RAW"}, {SOL_PACKET, "SOL_PACKET"},
+                  {SOL_NETLINK, "SOL_NETLINK"}, {SOL_ALG, "SOL_ALG"}, {SOL_TLS, "SOL_TLS"}});
+}
+
+// Option names as strace spells them (the asm-generic numbers, which
+// x86_64 shares; the 64-bit time variants carry strace's _OLD suffix).
+std::string KnownSockOptName(uint64_t level, uint64_t v) {
+  switch (level) {
+    case SOL_SOCKET:
+      return Enum(v, {{1, "SO_DEBUG"}, {2, "SO_REUSEADDR"}, {3, "SO_TYPE"}, {4, "SO_ERROR"}, {5, "SO_DONTROUTE"},
+                      {6, "SO_BROADCAST"}, {7, "SO_SNDBUF"}, {8, "SO_RCVBUF"}, {9, "SO_KEEPALIVE"},
+                      {10, "SO_OOBINLINE"}, {11, "SO_NO_CHECK"}, {12, "SO_PRIORITY"}, {13, "SO_LINGER"},
+                      {14, "SO_BSDCOMPAT"}, {15, "SO_REUSEPORT"}, {16, "SO_PASSCRED"}, {17, "SO_PEERCRED"},
+                      {18, "SO_RCVLOWAT"}, {19, "SO_SNDLOWAT"}, {20, "SO_RCVTIMEO_OLD"}, {21, "SO_SNDTIMEO_OLD"},
+                      {25, "SO_BINDTODEVICE"}, {26, "SO_ATTACH_FILTER"}, {27, "SO_DETACH_FILTER"},
+                      {28, "SO_PEERNAME"}, {29, "SO_TIMESTAMP_OLD"}, {30, "SO_ACCEPTCONN"}, {31, "SO_PEERSEC"},
+                      {32, "SO_SNDBUFFORCE"}, {33, "SO_RCVBUFFORCE"}, {34, "SO_PASSSEC"},
+                      {35, "SO_TIMESTAMPNS_OLD"}, {36, "SO_MARK"}, {37, "SO_TIMESTAMPING_OLD"},
+                      {38, "SO_PROTOCOL"}, {39, "SO_DOMAIN"}, {40, "SO_RXQ_OVFL"}, {41, "SO_WIFI_STATUS"},
+                      {42, "SO_PEEK_OFF"}, {43, "SO_NOFCS"}, {44, "SO_LOCK_FILTER"}, {45, "SO_SELECT_ERR_QUEUE"},
+                      {46, "SO_BUSY_POLL"}, {47, "SO_MAX_PACING_RATE"}, {48, "SO_BPF_EXTENSIONS"},
+                      {49, "SO_INCOMING_CPU"}, {50, "SO_ATTACH_BPF"}, {51, "SO_ATTACH_REUSEPORT_CBPF"},
+                      {52, "SO_ATTACH_REUSEPORT_EBPF"}, {53, "SO_CNX_ADVICE"}, {56, "SO_INCOMING_NAPI_ID"},
+                      {57, "SO_COOKIE"}, {59, "SO_PEERGROUPS"}, {60, "SO_ZEROCOPY"}, {61, "SO_TXTIME"},
+                      {62, "SO_BINDTOIFINDEX"}, {63, "SO_TIMESTAMP_NEW"}, {64, "SO_TIMESTAMPNS_NEW"},
+                      {65, "SO_TIMESTAMPING_NEW"}, {66, "SO_RCVTIMEO_NEW"}, {67, "SO_SNDTIMEO_NEW"}});
+    case SOL_IP:
+      return Enum(v, {{1, "IP_TOS"}, {2, "IP_TTL"}, {3, "IP_HDRINCL"}, {4, "IP_OPTIONS"}, {6, "IP_RECVOPTS"},
+                      {7, "IP_RETOPTS"}, {8, "IP_PKTINFO"}, {9, "IP_PKTOPTIONS"}, {10, "IP_MTU_DISCOVER"},
+                      {11, "IP_RECVERR"}, {12, "IP_RECVTTL"}, {13, "IP_RECVTOS"}, {14, "IP_MTU"},
+                      {15, "IP_FREEBIND"}, {19, "IP_TRANSPARENT"}, {24, "IP_BIND_ADDRESS_NO_PORT"},
+                      {32, "IP_MULTICAST_IF"}, {33, "IP_MULTICAST_TTL"}, {34, "IP_MULTICAST_LOOP"},
+                      {35, "IP_ADD_MEMBERSHIP"}, {36, "IP_DROP_MEMBERSHIP"}});
+    case SOL_TCP:
+      return Enum(v, {{1, "TCP_NODELAY"}, {2, "TCP_MAXSEG"}, {3, "TCP_CORK"}, {4, "TCP_KEEPIDLE"},
+                      {5, "TCP_KEEPINTVL"}, {6, "TCP_KEEPCNT"}, {7, "TCP_SYNCNT"}, {8, "TCP_LINGER2"},
+                      {9, "TCP_DEFER_ACCEPT"}, {10, "TCP_WINDOW_CLAMP"}, {11, "TCP_INFO"}, {12, "TCP_QUICKACK"},
+                      {13, "TCP_CONGESTION"}, {18, "TCP_USER_TIMEOUT"}, {23, "TCP_FASTOPEN"},
+                      {25, "TCP_NOTSENT_LOWAT"}, {30, "TCP_FASTOPEN_CONNECT"}, {31, "TCP_ULP"}});
+    case SOL_IPV6:
+      return Enum(v, {{1, "IPV6_ADDRFORM"}, {2, "IPV6_2292PKTINFO"}, {16, "IPV6_UNICAST_HOPS"},
+                      {17, "IPV6_MULTICAST_IF"}, {18, "IPV6_MULTICAST_HOPS"}, {19, "IPV6_MULTICAST_LOOP"},
+                      {20, "IPV6_ADD_MEMBERSHIP"}, {21, "IPV6_DROP_MEMBERSHIP"}, {23, "IPV6_MTU_DISCOVER"},
+                      {24, "IPV6_MTU"}, {25, "IPV6_RECVERR"}, {26, "IPV6_V6ONLY"}, {49, "IPV6_RECVPKTINFO"},
+                      {50, "IPV6_PKTINFO"}, {66, "IPV6_RECVTCLASS"}, {67, "IPV6_TCLASS"}});
+  }
+  return std::to_string(static_cast<int64_t>(v));
+}
+
+std::string SockOptName(uint64_t level, uint64_t v) {
+  std::string named = KnownSockOptName(level, v);
+  if (named != std::to_string(static_cast<int64_t>(v))) return named;
+  // An unknown option of a known level: strace's hex with a placeholder name.
+  const char* prefix = level == SOL_SOCKET ? "SO" : level == SOL_IP ? "IP" : level == SOL_TCP ? "TCP"
+                       : level == SOL_IPV6 ? "IPV6" : nullptr;
+  return prefix ? Hex(v) + " /* " + prefix + "_??? */" : named;
+}
+
+// An option's value: an int as [N], anything else as its bytes.
+std::string SockOptValue(const Task& task, uint64_t g, uint64_t len, size_t limit) {
+  if (!g) return "NULL";
+  int32_t value;
+  if (len == sizeof value) return task.memory.Read(g, &value, sizeof value) ? "[" + std::to_string(value) + "]" : Hex(g);
+  return GuestBytes(task, g, len, limit);
+}
+
+std::string InetAddr(const in_addr& a) {
+  char ip[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &a, ip, sizeof ip);
+  return std::string("inet_addr(\"") + ip + "\")";
+}
+
+// One control message's data, as strace's print_cmsg_* show the kinds it knows.
+std::string CmsgData(const Task& task, int level, int type, uint64_t g, uint64_t len, size_t limit) {
+  if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+    std::string out = "[";
+    for (uint64_t i = 0; i + 4 <= len && i / 4 < kMaxArrayItems; i += 4) {
+      int32_t fd;
+      if (!task.memory.Read(g + i, &fd, sizeof fd)) break;
+      out += (i ? ", " : "") + std::to_string(fd);
+    }
+    return out + (len / 4 > kMaxArrayItems ? ", ...]" : "]");
+  }
+  if (level == SOL_SOCKET && type == SCM_CREDENTIALS && len >= sizeof(ucred)) {
+    ucred c;
+    if (task.memory.Read(g, &c, sizeof c)) {
+      return "{pid=" + std::to_string(c.pid) + ", uid=" + std::to_string(c.uid) + ", gid=" + std::to_string(c.gid) + "}";
+    }
+  }
+  if (level == SOL_SOCKET && type == 29 && len >= sizeof(timeval)) {  // SO_TIMESTAMP_OLD
+    timeval tv;
+    if (task.memory.Read(g, &tv, sizeof tv)) {
+      return "{tv_sec=" + std::to_string(tv.tv_sec) + ", tv_usec=" + std::to_string(tv.tv_usec) + "}";
+    }
+  }
+  if (level == SOL_SOCKET && type == 35 && len >= sizeof(timespec)) {  // SO_TIMESTAMPNS_OLD
+    timespec ts;
+    if (task.memory.Read(g, &ts, sizeof ts)) {
+      return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
+    }
+  }
+  if (level == SOL_IP && type == IP_PKTINFO && len >= sizeof(in_pktinfo)) {
+    in_pktinfo pi;
+    if (task.memory.Read(g, &pi, sizeof pi)) {
+      char name[IF_NAMESIZE];
+      std::string index = if_indextoname(pi.ipi_ifindex, name)
+                              ? std::string("if_nametoindex(\"") + name + "\")"
+                              : std::to_string(pi.ipi_ifindex);
+      return "{ipi_ifindex=" + index + ", ipi_spec_dst=" + InetAddr(pi.ipi_spec_dst) +
+             ", ipi_addr=" + InetAddr(pi.ipi_addr) + "}";
+    }
+  }
+  return GuestBytes(task, g, len, limit);
+}
+
+std::string CmsgType(int level, int type) {
+  if (level == SOL_SOCKET) {
+    if (type == SCM_RIGHTS) return "SCM_RIGHTS";
+    if (type == SCM_CREDENTIALS) return "SCM_CREDENTIALS";
+    if (type == 0x4c) return "SCM_SECURITY";  // ... then SO_* names: SO_TIMESTAMP_OLD, SO_TIMESTAMPNS_OLD...
+    return SockOptName(SOL_SOCKET, type);
+  }
+  return SockOptName(level, type);
+}
+
+// The control messages in `len` bytes at `g` (strace's decode_msg_control).
+std::string Cmsgs(const Task& task, uint64_t g, uint64_t len, size_t limit) {
+  std::string out = "[";
+  uint64_t at = 0;
+  for (size_t n = 0; at + sizeof(cmsghdr) <= len; ++n) {
+    cmsghdr h;
+    if (!task.memory.Read(g + at, &h, sizeof h)) return Hex(g);
+    if (n) out += ", ";
+    if (n >= kMaxArrayItems) return out + "...]";
+    out += "{cmsg_len=" + std::to_string(h.cmsg_len) + ", cmsg_level=" + SockLevel(h.cmsg_level) +
+           ", cmsg_type=" + CmsgType(h.cmsg_level, h.cmsg_type);
+    if (h.cmsg_len < sizeof h) return out + "}]";
+    uint64_t data_len = std::min<uint64_t>(h.cmsg_len, len - at) - sizeof h;
+    out += ", cmsg_data=" + CmsgData(task, h.cmsg_level, h.cmsg_type, g + at + sizeof h, data_len, limit) + "}";
+    at += (h.cmsg_len + 7) & ~uint64_t{7};
+  }
+  return out + "]";
+}
+
+// struct msghdr (strace's print_struct_msghdr). `received`: what recvmsg
+// filled, with `data_len` bytes spread over the iovecs; otherwise what was sent.
+std::string Msghdr(const Task& task, uint64_t g, int64_t data_len, bool received, size_t limit,
+                   uint32_t namelen_before = 0) {
+  if (!g) return "NULL";
+  msghdr m;
+  if (!task.memory.Read(g, &m, sizeof m)) return Hex(g);
+  uint64_t name = reinterpret_cast<uint64_t>(m.msg_name), control = reinterpret_cast<uint64_t>(m.msg_control);
+  std::string out = "{msg_name=";
+  uint32_t name_shown = received ? std::min(m.msg_namelen, namelen_before) : m.msg_namelen;
+  out += name && name_shown == 0 && received ? Hex(name) : Sockaddr(task, name, name_shown);
+  out += ", msg_namelen=";
+  if (received && namelen_before != m.msg_namelen) out += std::to_string(namelen_before) + " => ";
+  out += std::to_string(m.msg_namelen);
+  out += ", msg_iov=" + Iovecs(task, reinterpret_cast<uint64_t>(m.msg_iov), m.msg_iovlen, data_len, limit);
+  out += ", msg_iovlen=" + std::to_string(m.msg_iovlen);
+  if (m.msg_controllen) {
+    out += ", msg_control=" + (task.memory.HasAccess(control, m.msg_controllen, kPageMapped | kPageRead)
+                                   ? Cmsgs(task, control, m.msg_controllen, limit)
+                                   : Hex(control));
+  }
+  out += ", msg_controllen=" + std::to_string(m.msg_controllen);
+  return out + ", msg_flags=" + MsgFlags(static_cast<uint32_t>(m.msg_flags)) + "}";
+}
+
+// A recvmsg that failed: strace shows only what it read on entry.
+std::string ReceivedNothing(const Task& task, uint64_t g) {
+  uint32_t namelen;
+  if (!g) return "NULL";
+  if (!task.memory.Read(g + offsetof(msghdr, msg_namelen), &namelen, sizeof namelen)) return Hex(g);
+  return "{msg_namelen=" + std::to_string(namelen) + "}";
+}
+
+// sendmmsg's and recvmmsg's vectors: `count` entries with their msg_len.
+std::string Mmsghdrs(const Task& task, uint64_t g, uint64_t count, bool received, bool failed, size_t limit) {
+  if (!g) return "NULL";
+  if (failed || !task.memory.HasAccess(g, count * sizeof(mmsghdr), kPageMapped | kPageRead)) return Hex(g);
+  std::string out = "[";
+  for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
+    uint64_t at = g + i * sizeof(mmsghdr);
+    uint32_t len;
+    task.memory.Read(at + offsetof(mmsghdr, msg_len), &len, sizeof len);
+    uint32_t namelen;
+    task.memory.Read(at + offsetof(msghdr, msg_namelen), &namelen, sizeof namelen);
+    out += (i ? ", {msg_hdr=" : "{msg_hdr=") + Msghdr(task, at, received ? len : -1, received, limit, namelen) +
+           ", msg_len=" + std::to_string(len) + "}";
+  }
+  return out + (count > kMaxArrayItems ? ", ...]" : "]");
+}
+
 std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
                       int64_t result, size_t limit) {
   uint64_t v = raw[i];
@@ -342,9 +586,7 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return Enum(v, {{SEEK_SET, "SEEK_SET"}, {SEEK_CUR, "SEEK_CUR"}, {SEEK_END, "SEEK_END"},
                       {SEEK_DATA, "SEEK_DATA"}, {SEEK_HOLE, "SEEK_HOLE"}});
     case Arg::kMsgFlags:
-      return Bits(v, {{MSG_OOB, "MSG_OOB"}, {MSG_PEEK, "MSG_PEEK"}, {MSG_DONTWAIT, "MSG_DONTWAIT"},
-                      {MSG_WAITALL, "MSG_WAITALL"}, {MSG_NOSIGNAL, "MSG_NOSIGNAL"},
-                      {MSG_TRUNC, "MSG_TRUNC"}, {MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC"}});
+      return MsgFlags(v);
     case Arg::kResumedCall:
       return std::string("<... resuming interrupted ") + task.resumed_call + " ...>";
     case Arg::kAtFlags:
@@ -376,7 +618,11 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return Enum(v, {{TCGETS, "TCGETS"}, {TCSETS, "TCSETS"}, {TCSETSW, "TCSETSW"},
                       {TCSETSF, "TCSETSF"}, {TIOCGWINSZ, "TIOCGWINSZ"}, {TIOCSWINSZ, "TIOCSWINSZ"},
                       {TIOCGPGRP, "TIOCGPGRP"}, {TIOCSPGRP, "TIOCSPGRP"}, {FIONREAD, "FIONREAD"},
-                      {FIONBIO, "FIONBIO"}, {FIOCLEX, "FIOCLEX"}, {FIONCLEX, "FIONCLEX"}});
+                      {FIONBIO, "FIONBIO"}, {FIOCLEX, "FIOCLEX"}, {FIONCLEX, "FIONCLEX"},
+                      {SIOCATMARK, "SIOCATMARK"}, {SIOCGIFNAME, "SIOCGIFNAME"}, {SIOCGIFCONF, "SIOCGIFCONF"},
+                      {SIOCGIFFLAGS, "SIOCGIFFLAGS"}, {SIOCGIFADDR, "SIOCGIFADDR"},
+                      {SIOCGIFNETMASK, "SIOCGIFNETMASK"}, {SIOCGIFMTU, "SIOCGIFMTU"},
+                      {SIOCGIFHWADDR, "SIOCGIFHWADDR"}, {SIOCGIFINDEX, "SIOCGIFINDEX"}});
     case Arg::kSocketDomain:
       return Enum(v, {{AF_UNIX, "AF_UNIX"}, {AF_INET, "AF_INET"}, {AF_INET6, "AF_INET6"},
                       {AF_NETLINK, "AF_NETLINK"}, {AF_PACKET, "AF_PACKET"}});
@@ -431,33 +677,25 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       }
       return Hex(v) + " /* " + std::to_string(entries) + " entries */";
     }
-    case Arg::kSockaddrIn: {
-      if (!v) return "NULL";
-      uint64_t len = std::min<uint64_t>(raw[i + 1], sizeof(sockaddr_storage));
-      sockaddr_storage sa{};
-      if (len < sizeof(sa_family_t) || !task.memory.Read(v, &sa, len)) return Hex(v);
-      if (sa.ss_family == AF_UNIX) {
-        const sockaddr_un* un = reinterpret_cast<const sockaddr_un*>(&sa);
-        size_t path_len = strnlen(un->sun_path, len - offsetof(sockaddr_un, sun_path));
-        return "{sa_family=AF_UNIX, sun_path=" + QuoteBytes(un->sun_path, path_len, 4096) + "}";
-      }
-      if (sa.ss_family == AF_INET && len >= sizeof(sockaddr_in)) {
-        const sockaddr_in* in = reinterpret_cast<const sockaddr_in*>(&sa);
-        char ip[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
-        return "{sa_family=AF_INET, sin_port=htons(" + std::to_string(ntohs(in->sin_port)) +
-               "), sin_addr=inet_addr(\"" + ip + "\")}";
-      }
-      if (sa.ss_family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
-        const sockaddr_in6* in6 = reinterpret_cast<const sockaddr_in6*>(&sa);
-        char ip[INET6_ADDRSTRLEN];
-        inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
-        return "{sa_family=AF_INET6, sin6_port=htons(" + std::to_string(ntohs(in6->sin6_port)) +
-               "), sin6_flowinfo=htonl(" + std::to_string(ntohl(in6->sin6_flowinfo)) +
-               "), inet_pton(AF_INET6, \"" + ip + "\", &sin6_addr), sin6_scope_id=" +
-               std::to_string(in6->sin6_scope_id) + "}";
-      }
-      return "{sa_family=" + std::to_string(sa.ss_family) + ", ...}";
+    case Arg::kSockaddrIn: return Sockaddr(task, v, raw[i + 1]);
+    case Arg::kMsghdrIn: return Msghdr(task, v, -1, false, limit);
+    case Arg::kMsghdrOut:
+      if (!done) return ReceivedNothing(task, v);
+      return Msghdr(task, v, result, true, limit, task.msg_namelen_before);
+    case Arg::kMmsghdrIn: return Mmsghdrs(task, v, raw[i + 1], false, failed, limit);
+    case Arg::kMmsghdrOut: return done ? Mmsghdrs(task, v, static_cast<uint64_t>(result), true, false, limit) : Pointer(v);
+    case Arg::kSockLevel: return SockLevel(v);
+    case Arg::kSockOptName: return SockOptName(raw[i - 1], v);
+    case Arg::kSockOptIn: return SockOptValue(task, v, raw[i + 1], limit);
+    case Arg::kSockOptOut: {
+      uint32_t len;
+      if (!done || !task.memory.Read(raw[i + 1], &len, sizeof len)) return Pointer(v);
+      return SockOptValue(task, v, len, limit);
+    }
+    case Arg::kSockLenOut: {
+      uint32_t len;
+      if (!task.memory.Read(v, &len, sizeof len)) return Pointer(v);
+      return "[" + std::to_string(len) + "]";
     }
     case Arg::kArgv:
     case Arg::kEnvp: {
