@@ -45,6 +45,11 @@ struct Options {
   std::string cpu = "max";                // -cpu: the only model ferry emulates
   std::optional<uint64_t> seed;           // -seed: accepted; seeds nothing yet
   std::vector<int> children;              // internal, after execve: the guest's existing children
+  bool report = false;                    // --report[=DIR], FERRY_REPORT=DIR: a guest crash report
+  std::string report_dir;                 // ... its folder (and internal errors'); empty: stderr (and /tmp)
+  std::string gdb_on_crash;               // --gdb-on-crash PORT|unix:PATH: a dying guest waits for gdb
+  uint64_t gdb_on_crash_timeout = 60;     // --gdb-on-crash-timeout S
+  bool test_internal_fault = false;       // hidden --test-internal-fault: ferry faults at the first syscall
 };
 
 // The same options as arguments for a re-run of ferry (execve, -f children).
