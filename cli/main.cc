@@ -137,8 +137,8 @@ void WaitForGdbOnCrash(Task& task, const siginfo_t& info) {
     fprintf(stderr, "ferry: --gdb-on-crash: %s\n", error.c_str());
     return;
   }
-  fprintf(stderr, "ferry: the guest is about to die of %s at pc 0x%llx; waiting %llu s for gdb on %s\n",
-          sigabbrev_np(info.si_signo) ? sigabbrev_np(info.si_signo) : "a signal",
+  fprintf(stderr, "ferry: the guest is about to die of SIG%s at pc 0x%llx; waiting %llu s for gdb on %s\n",
+          sigabbrev_np(info.si_signo) ? sigabbrev_np(info.si_signo) : "?",
           static_cast<unsigned long long>(task.ReadReg(task.arch.reg_pc)),
           static_cast<unsigned long long>(task.options.gdb_on_crash_timeout), task.options.gdb_on_crash.c_str());
   uint64_t ms = std::min<uint64_t>(task.options.gdb_on_crash_timeout * 1000, INT32_MAX);

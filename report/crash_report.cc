@@ -92,24 +92,28 @@ class Symbolizer {
  public:
   explicit Symbolizer(const Task& task) : task_(task) {}
 
-  // "func+0x1c (path)", "path+0xOFF" without a symbol, or "??".
-  std::string Name(uint64_t addr) {
+  // "func+0x1c (file)", "file+0xOFF" without a symbol, or "??". A
+  // `return_address` is looked up one byte back (the call may be a
+  // function's last instruction) and shown as itself. `full_path`: the
+  // file's whole name, else its last component.
+  std::string Name(uint64_t addr, bool return_address = false, bool full_path = false) {
+    uint64_t back = return_address ? 1 : 0;
     uint64_t start = 0, end = 0;
-    const MappingOrigin* origin = task_.memory.origins().Find(addr, &start, &end);
+    const MappingOrigin* origin = task_.memory.origins().Find(addr - back, &start, &end);
     if (!origin || origin->inode == 0) return "??";
-    uint64_t file_offset = origin->offset + (addr - start);
+    uint64_t file_offset = origin->offset + (addr - back - start);
     const ElfSymbols* elf = File(*origin);
-    std::string where = " (" + origin->name + ")";
-    if (!elf) return origin->name + "+" + Hex(file_offset);
-    std::optional<uint64_t> link = elf->AddressOfOffset(file_offset);
+    std::string file = origin->name;
+    if (!full_path && file.rfind('/') != std::string::npos) file = file.substr(file.rfind('/') + 1);
     std::string name;
     uint64_t offset = 0;
-    if (link && elf->Lookup(*link, &name, &offset)) return name + "+" + Hex(offset) + where;
-    return origin->name + "+" + Hex(file_offset);
+    std::optional<uint64_t> link = elf ? elf->AddressOfOffset(file_offset) : std::nullopt;
+    if (link && elf->Lookup(*link, &name, &offset)) return name + "+" + Hex(offset + back) + " (" + file + ")";
+    return file + "+" + Hex(file_offset + back);
   }
   // Just the function's name, to compare frames ("" when unknown).
-  std::string Function(uint64_t addr) {
-    std::string n = Name(addr);
+  std::string Function(uint64_t addr, bool return_address = false) {
+    std::string n = Name(addr, return_address);
     size_t plus = n.find('+');
     return n == "??" ? "" : n.substr(0, plus);
   }
@@ -233,8 +237,8 @@ void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
   // link register (which otherwise points back into the function itself,
   // or is the first record's return address).
   std::string here = symbols.Function(pc);
-  if (link && link != ret && symbols.Function(link - 1) != here) {
-    *out += Format("  #%-2d %016" PRIx64 " %s  (from the link register)\n", n++, link, symbols.Name(link - 1).c_str());
+  if (link && link != ret && symbols.Function(link, true) != here) {
+    *out += Format("  #%-2d %016" PRIx64 " %s  (from the link register)\n", n++, link, symbols.Name(link, true).c_str());
   }
   for (; n < 64; ++n) {
     if (!record) {
@@ -245,7 +249,7 @@ void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
       *out += "  (outermost frame)\n";
       return;
     }
-    *out += Format("  #%-2d %016" PRIx64 " %s\n", n, ret, symbols.Name(ret - 1).c_str());
+    *out += Format("  #%-2d %016" PRIx64 " %s\n", n, ret, symbols.Name(ret, true).c_str());
     if (prev == 0) {
       *out += "  (outermost frame: the frame-pointer chain ends)\n";
       return;
@@ -413,7 +417,7 @@ std::string GuestCrashReport(Task& task, const siginfo_t& info) {
   } else {
     out += Format("thread %d, %s, program %s\n", task.tid, task.arch.name, task.process.exe_path.c_str());
   }
-  out += Format("pc: %016" PRIx64 " %s\n", pc, symbols.Name(pc).c_str());
+  out += Format("pc: %016" PRIx64 " %s\n", pc, symbols.Name(pc, false, true).c_str());
   Disassembly(task, symbols, pc, &out);
   Registers(task, &out);
   Backtrace(task, symbols, pc, &out);
