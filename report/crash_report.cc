@@ -213,18 +213,12 @@ void Registers(Task& task, std::string* out) {
   if (column % 4) *out += "\n";
 }
 
-// The frame-pointer chain: where each arch keeps the frame record
-// (AArch64: [x29] = caller's x29, [x29+8] = return address; RISC-V:
-// [s0-16] = caller's s0, [s0-8] = return address).
-struct FrameLayout {
-  int fp, link;
-  int64_t prev_fp_at, ret_at;
-};
-
+// The frame-pointer chain, by the arch's frame records (ArchInfo::reg_fp).
 void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
-  FrameLayout layout = task.arch.elf_machine == EM_AARCH64
-                           ? FrameLayout{UC_ARM64_REG_X29, UC_ARM64_REG_X30, 0, 8}
-                           : FrameLayout{UC_RISCV_REG_X8, UC_RISCV_REG_X1, -16, -8};
+  struct {
+    int fp, link;
+    int64_t prev_fp_at, ret_at;
+  } layout = {task.arch.reg_fp, task.arch.reg_link, task.arch.frame_prev_fp_at, task.arch.frame_return_at};
   *out += "\nbacktrace (frame pointers):\n";
   *out += Format("  #0  %016" PRIx64 " %s\n", pc, symbols.Name(pc).c_str());
   uint64_t fp = task.ReadReg(layout.fp);
