@@ -108,7 +108,11 @@ class Symbolizer {
     std::string name;
     uint64_t offset = 0;
     std::optional<uint64_t> link = elf ? elf->AddressOfOffset(file_offset) : std::nullopt;
-    if (link && elf->Lookup(*link, &name, &offset)) return name + "+" + Hex(offset + back) + " (" + file + ")";
+    std::string source;
+    int line = 0;
+    if (link && elf->SourceLine(*link, &source, &line)) source = " at " + source + ":" + std::to_string(line);
+    else source.clear();
+    if (link && elf->Lookup(*link, &name, &offset)) return name + "+" + Hex(offset + back) + " (" + file + ")" + source;
     return file + "+" + Hex(file_offset + back);
   }
   // Just the function's name, to compare frames ("" when unknown).

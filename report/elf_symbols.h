@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "report/debug_line.h"
+
 namespace translator {
 
 class ElfSymbols {
@@ -21,6 +23,11 @@ class ElfSymbols {
   // (or the nearest one before it, when sizes are missing), and the offset
   // into it; false when none.
   bool Lookup(uint64_t addr, std::string* name, uint64_t* offset) const;
+  // The source file and line of link-time address `addr` (a file built
+  // with -g: .debug_line); false when unknown.
+  bool SourceLine(uint64_t addr, std::string* file, int* line) const {
+    return !debug_line_.line.empty() && FindSourceLine(debug_line_, addr, file, line);
+  }
 
  private:
   struct Symbol {
@@ -33,6 +40,7 @@ class ElfSymbols {
   };
   std::vector<Symbol> symbols_;  // by address
   std::vector<Segment> segments_;
+  DebugLineSections debug_line_;
 };
 
 }  // namespace translator

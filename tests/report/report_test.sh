@@ -20,11 +20,11 @@ has() {
 status_is() { [ "$1" = "$2" ] || failed "ferry exit status $1, want $2"; }
 # What every guest crash report of crasher's `segv` holds.
 segv_report=('killed by SIGSEGV' 'si_code 1 \(SEGV_MAPERR\), si_addr \(nil\)'
-             '^pc: [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(/'
+             '^pc: [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(/.*\) at tests/report/crasher\.c:17$'
              '^=> [0-9a-f]{16}:' '^registers \(thread [0-9]+\)' '^  (x0|zero) +[0-9a-f]{16}'
-             '^  #0  [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher'
-             '^  #[12]  [0-9a-f]{16} caller_of_crash\+0x[0-9a-f]+ \(crasher'
-             '^  #[23]  [0-9a-f]{16} main\+0x[0-9a-f]+ \(crasher'
+             '^  #0  [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:17$'
+             '^  #[12]  [0-9a-f]{16} caller_of_crash\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:23( |$)'
+             '^  #[23]  [0-9a-f]{16} main\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:32$'
              '^maps:' 'crasher\.(aarch64|riscv64)' '\[stack\]'
              '^last syscalls of thread [0-9]+ \([0-9]+ of [0-9]+\):' '^  write\(0x1, 0x[0-9a-f]+, 0x8\) = 8$'
              '^ferry: end of crash report$')
