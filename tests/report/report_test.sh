@@ -20,11 +20,11 @@ has() {
 status_is() { [ "$1" = "$2" ] || failed "ferry exit status $1, want $2"; }
 # What every guest crash report of crasher's `segv` holds.
 segv_report=('killed by SIGSEGV' 'si_code 1 \(SEGV_MAPERR\), si_addr \(nil\)'
-             '^pc: [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(/.*\) at tests/report/crasher\.c:17$'
+             '^pc: [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(/.*\) at tests/report/crasher\.c:19$'
              '^=> [0-9a-f]{16}:' '^registers \(thread [0-9]+\)' '^  (x0|zero) +[0-9a-f]{16}'
-             '^  #0  [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:17$'
-             '^  #[12]  [0-9a-f]{16} caller_of_crash\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:23( |$)'
-             '^  #[23]  [0-9a-f]{16} main\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:32$'
+             '^  #0  [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:19$'
+             '^  #[12]  [0-9a-f]{16} caller_of_crash\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:25( |$)'
+             '^  #[23]  [0-9a-f]{16} main\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:43$'
              '^maps:' 'crasher\.(aarch64|riscv64)' '\[stack\]'
              '^last syscalls of thread [0-9]+ \([0-9]+ of [0-9]+\):' '^  write\(0x1, 0x[0-9a-f]+, 0x8\) = 8$'
              '^ferry: end of crash report$')
@@ -57,6 +57,17 @@ case $case_name in
       *aarch64*) has err '^  #[0-9]+ +[0-9a-f]{16} abort\+0x[0-9a-f]+ \(' '^  #[0-9]+ +[0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher' \
                      '^  #[0-9]+ +[0-9a-f]{16} caller_of_crash\+' ;;
     esac
+    ;;
+  thread)  # a second thread crashes: its registers, and both threads' syscalls
+    "$ferry" --report "$guest" thread >out 2>err
+    status_is $? 139
+    has err 'killed by SIGSEGV' '^  #0  [0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:19$' \
+        '^  #[12]  [0-9a-f]{16} caller_of_crash\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:25( |$)' \
+        '^  #[23]  [0-9a-f]{16} crash_thread\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:32$' \
+        '^  write\(0x1, 0x[0-9a-f]+, 0x7\) = 7$' '^  clone3?\(' '^  futex\(.*\) = \? \(did not return\)$'
+    [ "$(grep -c '^last syscalls of thread' err)" = 2 ] || failed "want the last syscalls of 2 threads"
+    crashed=$(sed -n 's/.*, thread \([0-9]*\),.*/\1/p' err | head -1)
+    grep -q "^registers (thread $crashed)" err || failed "the registers are not the crashing thread's"
     ;;
   silent)  # without --report nothing is added to stderr, crash or not
     "$ferry" "$guest" segv >out 2>err
