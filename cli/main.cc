@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -155,16 +156,23 @@ void WaitForGdbOnCrash(Task& task, const siginfo_t& info) {
   task.process.gdb = gdb.release();  // lives to the end of the process, as --gdb's does
 }
 
-// --test-internal-fault (hidden): ferry's own code faults on the guest's
-// third syscall, so tests/report sees the internal-error report with some
-// guest state and syscalls behind it.
+// --test-internal-fault (hidden): on the guest's third syscall ferry's own
+// code faults, fails an internal check or lets an exception escape, so
+// tests/report sees the internal-error report with some guest state and
+// syscalls behind it.
 __attribute__((noinline)) void ForcedInternalFault() {
   static volatile uintptr_t bad_address = 8;
   *reinterpret_cast<volatile int*>(bad_address) = 1;
 }
+__attribute__((noinline)) void ForcedUncaughtException() { throw std::runtime_error("forced by --test-internal-fault"); }
 void DispatchThenFault(Task& task) {
   static int calls = 0;
-  if (++calls == 3) ForcedInternalFault();
+  if (++calls == 3) {
+    const std::string& how = task.options.test_internal_fault;
+    if (how == "check") InternalError("forced by --test-internal-fault=check");
+    if (how == "terminate") ForcedUncaughtException();  // no handler up the stack: std::terminate
+    ForcedInternalFault();
+  }
   DispatchSyscall(task);
 }
 
@@ -285,7 +293,7 @@ int main(int argc, char** argv, char** environ) {
 
   task.process.children.insert(options.children.begin(), options.children.end());
   InheritHostSignalState(task);
-  SetSyscallDispatch(options.test_internal_fault ? DispatchThenFault : DispatchSyscall);
+  SetSyscallDispatch(!options.test_internal_fault.empty() ? DispatchThenFault : DispatchSyscall);
   InstallHostSignalHandlers();
   task.WriteReg(task.arch.reg_sp, start.sp);
   task.WriteReg(task.arch.reg_pc, start.pc);

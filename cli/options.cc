@@ -499,7 +499,15 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       out->gdb_on_crash_timeout = seconds;
       continue;
     }
-    if (a == "--test-internal-fault") { out->test_internal_fault = true; continue; }  // hidden: tests/report
+    if (a == "--test-internal-fault") { out->test_internal_fault = "fault"; continue; }  // hidden: tests/report
+    if (a.compare(0, 22, "--test-internal-fault=") == 0) {
+      out->test_internal_fault = a.substr(22);
+      if (out->test_internal_fault != "fault" && out->test_internal_fault != "check" &&
+          out->test_internal_fault != "terminate") {
+        return Fail("--test-internal-fault= takes fault, check or terminate");
+      }
+      continue;
+    }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
     if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
     // qemu's options, with one dash or two.

@@ -49,7 +49,10 @@ struct Options {
   std::string report_dir;                 // ... its folder (and internal errors'); empty: stderr (and /tmp)
   std::string gdb_on_crash;               // --gdb-on-crash PORT|unix:PATH: a dying guest waits for gdb
   uint64_t gdb_on_crash_timeout = 60;     // --gdb-on-crash-timeout S
-  bool test_internal_fault = false;       // hidden --test-internal-fault: ferry faults at the first syscall
+  // Hidden --test-internal-fault[=fault|check|terminate] (tests/report):
+  // at the guest's third syscall ferry faults, fails an internal check, or
+  // throws an exception nobody catches. Empty: off.
+  std::string test_internal_fault;
 };
 
 // The same options as arguments for a re-run of ferry (execve, -f children).

@@ -87,6 +87,17 @@ case $case_name in
     [ -f "${files[0]}" ] && has "${files[0]}" 'ForcedInternalFault' '^guest state:' '^registers \(thread' \
         '^last syscalls of thread [0-9]+' '^maps:'
     ;;
+  internal_check)  # a failed internal check and std::terminate: the same report, exit 125
+    FERRY_REPORT="$work/reports" "$ferry" --test-internal-fault=check "$guest" ok >out 2>err
+    status_is $? 125
+    has err '^ferry: internal error: forced by --test-internal-fault=check$' '^  #[0-9]+ +[0-9a-f]{16} .*InternalError' \
+        '^  #[0-9]+ +[0-9a-f]{16} .*DispatchThenFault' 'ferry: full report in '
+    "$ferry" --test-internal-fault=terminate "$guest" ok >out 2>err  # the file goes to /tmp
+    status_is $? 125
+    has err '^ferry: internal error: std::terminate: uncaught exception: forced by --test-internal-fault$' \
+        '^  #[0-9]+ +[0-9a-f]{16} .*OnTerminate' 'ferry: full report in /tmp/ferry-internal-error-[0-9]+\.txt'
+    rm -f "$(sed -n 's/^ferry: full report in //p' err)"
+    ;;
   gdb_on_crash)  # the dying guest waits for gdb, stopped at the fault
     sockdir=$(mktemp -d /tmp/ferry-report.XXXXXX)
     sock=$sockdir/gdb.sock
