@@ -20,6 +20,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
@@ -401,6 +402,11 @@ std::string HostBacktrace(void* ucontext) {
 }
 
 std::string GuestCrashReport(Task& task, const siginfo_t& info) {
+  // The mappings hold still while memory_lock is held. Another thread may
+  // hold it while it waits for the CPU this one keeps to the end: then,
+  // after a short wait, the maps are left out rather than waited for.
+  std::unique_lock<std::recursive_mutex> memory(task.process.memory_lock, std::defer_lock);
+  for (int i = 0; i < 100 && !memory.try_lock(); ++i) usleep(2000);
   Symbolizer symbols(task);
   uint64_t pc = task.ReadReg(task.arch.reg_pc);
   std::string out;
@@ -419,7 +425,9 @@ std::string GuestCrashReport(Task& task, const siginfo_t& info) {
   Disassembly(task, symbols, pc, &out);
   Registers(task, &out);
   Backtrace(task, symbols, pc, &out);
-  out += "\nmaps:\n" + ProcFileContents(task, ProcFile::kMaps);
+  out += "\nmaps:\n";
+  out += memory.owns_lock() ? ProcFileContents(task, ProcFile::kMaps)
+                            : "  (left out: another thread is changing the mappings)\n";
   Syscalls(task, &out);
   for (const ThreadSlot& slot : task.process.slots) {
     const Task* other = slot.tid.load() ? slot.task.load() : nullptr;
