@@ -113,8 +113,10 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
   if (target && DispositionFor(*process, target->sigmask.load(), sig) == Disposition::kTerminate) {
     // The guest's own abort() (or raise of a fault signal) on this thread:
-    // the crash report, from here (the thread is in its tgkill call).
-    if (task && to_this_thread && info->si_pid == getpid() && IsCrashSignal(sig) && GetCrashHooks().guest_crash) {
+    // the crash report, from here. Only inside a syscall (its tgkill), not
+    // wherever else ferry may have been (in malloc, say).
+    if (task && to_this_thread && task->current_row && info->si_pid == getpid() && IsCrashSignal(sig) &&
+        GetCrashHooks().guest_crash) {
       GetCrashHooks().guest_crash(*task, *info);
     }
     if (process->tracer) process->tracer->KilledFromHandler(*info);
