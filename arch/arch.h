@@ -87,6 +87,14 @@ struct ArchInfo {
   int reg_syscall_nr;
   int reg_args[6];             // argument registers; the result goes in reg_args[0]
   int reg_tls;                 // thread pointer (a system register or a GPR)
+  // The frame-pointer ABI, for crash reports' backtraces: the frame
+  // pointer, the link register, and where the frame record the frame
+  // pointer points at keeps the caller's frame pointer and the return
+  // address (offsets from the frame pointer).
+  int reg_fp;
+  int reg_link;
+  int8_t frame_prev_fp_at;
+  int8_t frame_return_at;
   uint32_t syscall_intno;      // Unicorn interrupt number of the syscall trap
   uint32_t breakpoint_intno;   // ... of a breakpoint instruction
   uint32_t undefined_intno;    // ... of an undefined instruction

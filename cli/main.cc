@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@
 #include "loader/elf_loader.h"
 #include "loader/program_loader.h"
 #include "memory/guest_memory.h"
+#include "report/crash_report.h"
+#include "runtime/crash_hooks.h"
 #include "runtime/cpu.h"
 #include "runtime/signalfd.h"
 #include "runtime/signals.h"
@@ -124,6 +127,57 @@ std::optional<ProgramError> ReadProgram(const Options& options, int exec_fd, std
   }
   return ParseElf(*bytes, image);
 }
+// --gdb-on-crash: the guest is about to die of `info`; a debugger that
+// comes in time is attached and sees the fault (cpu.cc), else the guest
+// dies as it would have. Offered once per process.
+void WaitForGdbOnCrash(Task& task, const siginfo_t& info) {
+  static bool offered = false;
+  if (offered || task.options.gdb_on_crash.empty()) return;
+  offered = true;
+  std::string error;
+  std::unique_ptr<GdbStub> gdb = GdbStub::Listen(task.options.gdb_on_crash, &error);
+  if (!gdb) {
+    fprintf(stderr, "ferry: --gdb-on-crash: %s\n", error.c_str());
+    return;
+  }
+  fprintf(stderr, "ferry: the guest is about to die of SIG%s at pc 0x%llx; waiting %llu s for gdb on %s\n",
+          sigabbrev_np(info.si_signo) ? sigabbrev_np(info.si_signo) : "?",
+          static_cast<unsigned long long>(task.ReadReg(task.arch.reg_pc)),
+          static_cast<unsigned long long>(task.options.gdb_on_crash_timeout), task.options.gdb_on_crash.c_str());
+  uint64_t ms = std::min<uint64_t>(task.options.gdb_on_crash_timeout * 1000, INT32_MAX);
+  if (!gdb->Accept(&error, static_cast<int>(ms))) {
+    fprintf(stderr, "ferry: --gdb-on-crash: %s\n", error.c_str());
+    return;
+  }
+  // Every thread's CPU carries gdb's points from now on (the others are
+  // held off the CPU while this one is stopped).
+  for (ThreadSlot& slot : task.process.slots) {
+    Task* thread = slot.tid.load() ? slot.task.load() : nullptr;
+    if (thread && thread->uc) gdb->AddCpu(thread->uc);
+  }
+  task.process.gdb = gdb.release();  // lives to the end of the process, as --gdb's does
+}
+
+// --test-internal-fault (hidden): on the guest's third syscall ferry's own
+// code faults, fails an internal check or lets an exception escape, so
+// tests/report sees the internal-error report with some guest state and
+// syscalls behind it.
+__attribute__((noinline)) void ForcedInternalFault() {
+  static volatile uintptr_t bad_address = 8;
+  *reinterpret_cast<volatile int*>(bad_address) = 1;
+}
+__attribute__((noinline)) void ForcedUncaughtException() { throw std::runtime_error("forced by --test-internal-fault"); }
+void DispatchThenFault(Task& task) {
+  static int calls = 0;
+  if (++calls == 3) {
+    const std::string& how = task.options.test_internal_fault;
+    if (how == "check") InternalError("forced by --test-internal-fault=check");
+    if (how == "terminate") ForcedUncaughtException();  // no handler up the stack: std::terminate
+    ForcedInternalFault();
+  }
+  DispatchSyscall(task);
+}
+
 }  // namespace
 
 int main(int argc, char** argv, char** environ) {
@@ -150,6 +204,14 @@ int main(int argc, char** argv, char** environ) {
     }
   } else if (options.seed) {
     SeedRandomStream(*options.seed);
+  }
+
+  // From here on an internal error leaves a report.
+  InstallCrashReports(options, FerryVersion(), std::vector<std::string>(argv, argv + argc));
+  if (!options.gdb_on_crash.empty()) {
+    CrashHooks hooks = GetCrashHooks();
+    hooks.before_guest_death = WaitForGdbOnCrash;
+    SetCrashHooks(hooks);
   }
 
   std::vector<uint8_t> bytes;
@@ -242,7 +304,7 @@ int main(int argc, char** argv, char** environ) {
 
   task.process.children.insert(options.children.begin(), options.children.end());
   InheritHostSignalState(task);
-  SetSyscallDispatch(DispatchSyscall);
+  SetSyscallDispatch(!options.test_internal_fault.empty() ? DispatchThenFault : DispatchSyscall);
   AdoptSignalfds(task.process, options.signalfds);
   InstallHostSignalHandlers();
   task.WriteReg(task.arch.reg_sp, start.sp);

@@ -48,6 +48,14 @@ constexpr const char kUsage[] =
     "                   or a UTC date: 2000-01-01 or 2000-01-01T12:00:00) and runs\n"
     "                   on from there; other clocks are the host's  (FERRY_TIME)\n"
     "  --trace-json FILE  one JSON object per syscall, signal and exit (docs/TRACE_JSON.md)\n"
+  "  --report[=DIR]   when the guest dies of a fault signal, a crash report:\n"
+  "                   signal, symbolized PC, instructions, registers, backtrace,\n"
+  "                   maps, last syscalls; on stderr, or in DIR/ferry-crash-PID.txt\n"
+  "                   (FERRY_REPORT=DIR, or 1 for stderr). ferry's own internal\n"
+  "                   errors always report (DIR or /tmp) and exit with status 125\n"
+  "  --gdb-on-crash PORT|unix:PATH  when the guest is about to die of a fault,\n"
+  "                   wait there for gdb-multiarch, stopped at the fault\n"
+  "  --gdb-on-crash-timeout S  how long to wait (default 60); then die as the crash would\n"
     "  --list-syscalls [--arch A] [--markdown]\n"
     "                   print each syscall and how far ferry serves it\n"
     "  -q, --quiet      nothing of ferry's own on stderr, even with -v (FERRY_QUIET=1)\n"
@@ -475,6 +483,10 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     if (auto r = SetTime("FERRY_TIME", v, out)) return *r;
   }
   out->quiet = Truthy(env("FERRY_QUIET"));
+  if (const char* dir = env("FERRY_REPORT"); dir && *dir && strcmp(dir, "0") != 0) {
+    out->report = true;
+    if (strcmp(dir, "1") != 0) out->report_dir = FromStartDirectory(dir);
+  }
   out->verbose |= Truthy(env("FERRY_VERBOSE"));
 
   size_t i = 1;
@@ -566,6 +578,37 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       out->trace.json = FromStartDirectory(*v);
       continue;
     }
+    if (a == "--report") { out->report = true; continue; }
+    if (a.compare(0, 9, "--report=") == 0) {
+      if (a.size() == 9) return Fail("--report= needs a folder");
+      out->report = true;
+      out->report_dir = FromStartDirectory(a.substr(9));
+      continue;
+    }
+    if (a == "--gdb-on-crash" || a.compare(0, 15, "--gdb-on-crash=") == 0) {
+      const std::string* v = a.size() > 14 ? nullptr : value();
+      std::string where = v ? *v : a.substr(15);
+      if (where.empty()) return Fail("--gdb-on-crash needs a TCP port or unix:PATH");
+      out->gdb_on_crash = where;
+      continue;
+    }
+    if (a == "--gdb-on-crash-timeout") {
+      const std::string* v = value();
+      char* end = nullptr;
+      unsigned long long seconds = v ? strtoull(v->c_str(), &end, 10) : 0;
+      if (!v || v->empty() || *end) return Fail("--gdb-on-crash-timeout needs a number of seconds");
+      out->gdb_on_crash_timeout = seconds;
+      continue;
+    }
+    if (a == "--test-internal-fault") { out->test_internal_fault = "fault"; continue; }  // hidden: tests/report
+    if (a.compare(0, 22, "--test-internal-fault=") == 0) {
+      out->test_internal_fault = a.substr(22);
+      if (out->test_internal_fault != "fault" && out->test_internal_fault != "check" &&
+          out->test_internal_fault != "terminate") {
+        return Fail("--test-internal-fault= takes fault, check or terminate");
+      }
+      continue;
+    }
     if (a == "-q" || a == "--quiet") { out->quiet = true; continue; }
     if (a == "-v" || a == "--verbose") { out->verbose = true; continue; }
     if (a.compare(0, 7, "--seed=") == 0) {  // ferry's own spelling also takes '='
@@ -606,5 +649,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
   return {true, 0, ""};
 }
 
+
+std::string FerryVersion() { return VersionText(); }
 
 }  // namespace translator

@@ -24,6 +24,9 @@ struct ParseResult {
 std::optional<std::string> ParseTraceOptions(const std::vector<std::string>& argv, size_t* i,
                                              TraceOptions* out);
 
+// "ferry 0.1.0 (Unicorn 2.1; guests: ...)\n", as --version prints it.
+std::string FerryVersion();
+
 ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, Options* out);
 
 }  // namespace translator

@@ -50,6 +50,14 @@ struct Options {
   std::optional<int64_t> realtime_offset_ns;
   std::vector<int> children;              // internal, after execve: the guest's existing children
   std::vector<std::pair<int, uint64_t>> signalfds;  // internal, after execve: the guest's signalfds (fd, mask)
+  bool report = false;                    // --report[=DIR], FERRY_REPORT=DIR: a guest crash report
+  std::string report_dir;                 // ... its folder (and internal errors'); empty: stderr (and /tmp)
+  std::string gdb_on_crash;               // --gdb-on-crash PORT|unix:PATH: a dying guest waits for gdb
+  uint64_t gdb_on_crash_timeout = 60;     // --gdb-on-crash-timeout S
+  // Hidden --test-internal-fault[=fault|check|terminate] (tests/report):
+  // at the guest's third syscall ferry faults, fails an internal check, or
+  // throws an exception nobody catches. Empty: off.
+  std::string test_internal_fault;
 };
 
 // The same options as arguments for a re-run of ferry (execve, -f children).

@@ -1,9 +1,12 @@
 #include "gdb/gdb_stub.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -92,8 +95,29 @@ GdbStub::~GdbStub() {
   if (!unix_path_.empty()) unlink(unix_path_.c_str());
 }
 
-bool GdbStub::Accept(std::string* error) {
+bool GdbStub::Accept(std::string* error, int timeout_ms) {
   int fd;
+  if (timeout_ms >= 0) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    int64_t end_ms = deadline.tv_sec * int64_t{1000} + deadline.tv_nsec / 1000000 + timeout_ms;
+    for (;;) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      int64_t left = end_ms - (now.tv_sec * int64_t{1000} + now.tv_nsec / 1000000);
+      if (left <= 0) {
+        *error = "no debugger came in time";
+        return false;
+      }
+      struct pollfd p = {listen_fd_, POLLIN, 0};
+      int r = poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX)));
+      if (r > 0) break;
+      if (r < 0 && errno != EINTR) {
+        *error = std::string("poll failed: ") + strerror(errno);
+        return false;
+      }
+    }
+  }
   for (;;) {
     fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd >= 0) break;

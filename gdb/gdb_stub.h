@@ -34,8 +34,9 @@ class GdbStub : public Debugger, private GdbPoints {
   static std::unique_ptr<GdbStub> Listen(const std::string& where, std::string* error);
   ~GdbStub();
 
-  // Blocks until gdb connects; false with *error when accepting fails.
-  bool Accept(std::string* error);
+  // Blocks until gdb connects (at most `timeout_ms` when not negative);
+  // false with *error when accepting fails or times out.
+  bool Accept(std::string* error, int timeout_ms = -1);
 
   using Resume = GdbResume;
   using Action = GdbAction;

@@ -11,6 +11,7 @@
 #include <set>
 #include <vector>
 
+#include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
 #include <sys/uio.h>
 
@@ -97,6 +98,7 @@ bool IsBreakpointAt(const Task& task, uint64_t pc) {
 // A fault: a guest handler gets it with its siginfo; otherwise the guest dies.
 void RaiseSynchronousSignal(Task& task, const siginfo_t& info) {
   if (DispositionOf(task, info.si_signo) != Disposition::kHandler) {
+    task.fatal_info = info;  // for the crash report (crash_hooks.h)
     if (task.process.tracer) task.process.tracer->Signal(info);
     task.End({true, info.si_signo});  // blocked or default: the kernel kills
     return;
@@ -376,6 +378,12 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
     info.si_addr = reinterpret_cast<void*>(from_tlb && task.fault.exact ? task.fault.addr
                                            : from_tlb || info.si_signo == SIGSEGV ? PreciseFaultAddress(task)
                                                                                   : task.ReadReg(task.arch.reg_pc));
+    // --gdb-on-crash: a fault the guest would die of waits for a debugger,
+    // which the hook attaches; then it sees the fault like any other.
+    if (!AttachedDebugger(task) && GetCrashHooks().before_guest_death &&
+        DispositionOf(task, info.si_signo) != Disposition::kHandler) {
+      GetCrashHooks().before_guest_death(task, info);
+    }
     if (AttachedDebugger(task)) {
       // gdb sees the fault first; C with the signal passes it on, c drops it.
       action = DebugStop(task, info.si_signo, "", &info);

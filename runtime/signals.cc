@@ -21,6 +21,7 @@
 #include <ucontext.h>
 
 #include "runtime/async_stop.h"
+#include "runtime/crash_hooks.h"
 #include "host/syscall_helper.h"
 #include "runtime/threads.h"
 
@@ -93,7 +94,10 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   }
   if (sig == SIGBUS && info->si_code == BUS_ADRERR && task && GuestBusFault(*info, ucontext)) return;
   if (IsFerryFault(sig, info)) {
-    signal(sig, SIG_DFL);  // ferry's own bug: let the re-executed fault kill it
+    // ferry's own bug: the internal-error report ends ferry; without one,
+    // the re-executed fault kills it.
+    signal(sig, SIG_DFL);
+    if (GetCrashHooks().internal_error) GetCrashHooks().internal_error(nullptr, info, ucontext);
     return;
   }
   if (sig == SIGCHLD && IsHelperPid(info->si_pid)) {  // a helper's ptrace stop: just wake the waiter
@@ -109,6 +113,13 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   // A signal whose default action kills the guest kills it now, wherever
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
   if (target && DispositionFor(*process, target->sigmask.load(), sig) == Disposition::kTerminate) {
+    // The guest's own abort() (or raise of a fault signal) on this thread:
+    // the crash report, from here. Only inside a syscall (its tgkill), not
+    // wherever else ferry may have been (in malloc, say).
+    if (task && to_this_thread && task->current_row && info->si_pid == getpid() && IsCrashSignal(sig) &&
+        GetCrashHooks().guest_crash) {
+      GetCrashHooks().guest_crash(*task, *info);
+    }
     if (process->tracer) process->tracer->KilledFromHandler(*info);
     DieBySignal(sig);
   }

@@ -61,6 +61,16 @@ enum RanWhere : uint8_t {
   kRanAsSafeSyscall = 1 << 1,  // inline, interruptible (safe_syscall.h)
 };
 
+// One finished (or running) syscall, for crash reports: the last
+// kSyscallRing of each thread are kept, always (dispatch.cc).
+struct SyscallRecord {
+  uint64_t nr;
+  uint64_t args[6];
+  int64_t result;  // kSyscallRunning while the call has not returned
+};
+constexpr int kSyscallRing = 64;
+constexpr int64_t kSyscallRunning = INT64_MIN;
+
 class Task {
  public:
   Task(Process& process, ThreadSlot& slot)
@@ -132,6 +142,12 @@ class Task {
 
   GuestFault fault;
   FaultProbe probe;
+  // The fault signal the guest dies of (for the crash report), set when
+  // a fault ends it; si_signo 0 otherwise.
+  siginfo_t fatal_info{};
+  // The last syscalls, oldest overwritten: record n is at n % kSyscallRing.
+  SyscallRecord syscall_ring[kSyscallRing];
+  uint64_t syscall_count = 0;
   bool invalidating_code = false;  // see GuestMemory::on_change in cpu.cc
   uint64_t memory_generation = 0;  // Process::memory_generation this CPU's TLB matches
   uint64_t code_generation = 0;    // Process::code_generation this CPU's translations match

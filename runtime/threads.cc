@@ -18,6 +18,7 @@
 
 #include "runtime/async_stop.h"
 #include "runtime/cpu.h"
+#include "runtime/crash_hooks.h"
 #include "host/host_syscall.h"
 #include "runtime/signals.h"
 #include "runtime/vfork.h"
@@ -209,6 +210,10 @@ void ReleaseRobustList(Task& task) {
     if (thread) ReleaseRobustList(*thread);
   }
   ReleaseSharedCpu(task);  // other processes go on; this one's threads stay stopped
+  // A fault the guest dies of: the crash report, while every thread is stopped.
+  if (how.signaled && task.fatal_info.si_signo == how.value && GetCrashHooks().guest_crash) {
+    GetCrashHooks().guest_crash(task, task.fatal_info);
+  }
   if (process.gdb) {
     if (how.signaled) process.gdb->Killed(how.value);
     else process.gdb->Exited(how.value);

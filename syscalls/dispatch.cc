@@ -13,6 +13,7 @@
 
 #include "restart/restart.h"
 #include "runtime/cpu.h"
+#include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
 #include "runtime/threads.h"
 #include "syscalls/syscall_table.h"
@@ -94,8 +95,9 @@ void RowClassViolated(const Task& task, const SyscallRow& row) {
   static const bool fatal = getenv("FERRY_CHECK_ROWS") != nullptr;
   const char* where = (task.ran & kRanInHelper) ? "in the syscall helper" : "as a safe syscall";
   if (fatal) {
-    fprintf(stderr, "ferry: internal error: %s ran %s, which its row's class does not allow\n", row.name, where);
-    abort();
+    char what[160];
+    snprintf(what, sizeof what, "%s ran %s, which its row's class does not allow", row.name, where);
+    InternalError(what);
   }
   if (task.options.verbose && !task.options.quiet) {
     fprintf(stderr, "ferry: warning: %s ran %s, which its row's class does not allow\n", row.name, where);
@@ -113,6 +115,11 @@ void DispatchSyscall(Task& task) {
   void* values[7] = {&nr, &raw[0], &raw[1], &raw[2], &raw[3], &raw[4], &raw[5]};
   uc_reg_read_batch(task.uc, regs, values, 7);
 
+  // The crash report's ring: a fixed slot per call, filled in place.
+  SyscallRecord& record = task.syscall_ring[task.syscall_count++ % kSyscallRing];
+  record.nr = nr;
+  memcpy(record.args, raw, sizeof record.args);
+  record.result = kSyscallRunning;
   const SyscallRow* row = FindSyscall(nr, arch);
   // catch syscall: gdb sees the entry and the return (inside this hook,
   // where the registers describe the call).
@@ -137,6 +144,7 @@ void DispatchSyscall(Task& task) {
     if (task.ran & ~AllowedPlaces(row->cls)) RowClassViolated(task, *row);
   }
   int64_t traced = result;
+  record.result = result;
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);
   // A forked child's own return from clone is not shown, as under strace -f.
   bool fork_child = traced == 0 && row && row->nr == sysno::clone;

@@ -108,6 +108,11 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     if (task.options.verbose) run.push_back("-v");
     if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
     if (task.options.quiet) run.push_back("-q");
+    if (task.options.report) run.push_back(task.options.report_dir.empty() ? "--report" : "--report=" + task.options.report_dir);
+    if (!task.options.gdb_on_crash.empty()) {
+      run.insert(run.end(), {"--gdb-on-crash", task.options.gdb_on_crash, "--gdb-on-crash-timeout",
+                             std::to_string(task.options.gdb_on_crash_timeout)});
+    }
     if (!task.options.sysroot.empty() && !task.process.chrooted) run.insert(run.end(), {"-L", task.options.sysroot});
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     if (!task.options.uname_release.empty()) run.insert(run.end(), {"-r", task.options.uname_release});

@@ -178,6 +178,10 @@ const ArchInfo kAarch64 = {
     .reg_args = {UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3,
                  UC_ARM64_REG_X4, UC_ARM64_REG_X5},
     .reg_tls = UC_ARM64_REG_TPIDR_EL0,
+    .reg_fp = UC_ARM64_REG_X29,
+    .reg_link = UC_ARM64_REG_X30,
+    .frame_prev_fp_at = 0,  // stp x29, x30, [sp, #-N]!; mov x29, sp
+    .frame_return_at = 8,
     .syscall_intno = kExcpSwi,
     .breakpoint_intno = kExcpBkpt,
     .undefined_intno = kExcpUdef,

@@ -137,6 +137,10 @@ const ArchInfo kRiscv64 = {
     .reg_args = {UC_RISCV_REG_A0, UC_RISCV_REG_A1, UC_RISCV_REG_A2, UC_RISCV_REG_A3,
                  UC_RISCV_REG_A4, UC_RISCV_REG_A5},
     .reg_tls = UC_RISCV_REG_TP,
+    .reg_fp = UC_RISCV_REG_X8,  // s0
+    .reg_link = UC_RISCV_REG_X1,  // ra
+    .frame_prev_fp_at = -16,  // s0 points past the saved ra (s0-8) and s0 (s0-16)
+    .frame_return_at = -8,
     .syscall_intno = kExcpUserEcall,
     .breakpoint_intno = kExcpBreakpoint,
     .undefined_intno = kExcpIllegalInst,
