@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -205,6 +206,10 @@ std::optional<ProgramError> LoadProgram(Task& task, const std::string& program, 
   if (auto e = LoadElf(image, bytes, pie_base, memory, &loaded)) return Failure(126, *e);
   task.process.exe_host_path = AbsolutePath(program);
   task.process.exe_path = task.process.sysroot.GuestView(task.process.exe_host_path);
+  // The thread's name, as execve gives it: prctl(PR_GET_NAME) and /proc's
+  // comm and stat read the host thread's.
+  std::string comm = task.process.exe_path.substr(task.process.exe_path.rfind('/') + 1).substr(0, 15);
+  prctl(PR_SET_NAME, comm.c_str());
   NoteFileOrigin(memory, image, loaded.bias, task.process.exe_host_path, task.process.exe_path);
   task.process.brk_start = task.process.brk_current = loaded.brk_start;
 

@@ -258,6 +258,15 @@ void InstallHostSignalHandlers() {
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+void ReclaimLibcSignals() {
+  KernelSigaction k;
+  HostSyscall(SYS_rt_sigaction, SIGUSR1, 0, reinterpret_cast<uint64_t>(&k), 8);
+  for (int sig : {32, 33}) {
+    KernelSigaction act = k;
+    HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
+  }
+}
+
 std::atomic<uint32_t>& SignalSequence() { return g_sequence; }
 
 void WaitForSignal(uint32_t seen, int64_t deadline_ns) {

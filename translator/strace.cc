@@ -67,6 +67,38 @@ std::string Enum(uint64_t v, std::initializer_list<Name> names) {
   return std::to_string(static_cast<int64_t>(v));
 }
 
+std::string PrctlOption(uint64_t v) {
+  return Enum(static_cast<uint32_t>(v),
+              {{1, "PR_SET_PDEATHSIG"}, {2, "PR_GET_PDEATHSIG"}, {3, "PR_GET_DUMPABLE"},
+               {4, "PR_SET_DUMPABLE"}, {5, "PR_GET_UNALIGN"}, {6, "PR_SET_UNALIGN"},
+               {7, "PR_GET_KEEPCAPS"}, {8, "PR_SET_KEEPCAPS"}, {13, "PR_GET_TIMING"},
+               {14, "PR_SET_TIMING"}, {15, "PR_SET_NAME"}, {16, "PR_GET_NAME"},
+               {21, "PR_GET_SECCOMP"}, {22, "PR_SET_SECCOMP"}, {23, "PR_CAPBSET_READ"},
+               {24, "PR_CAPBSET_DROP"}, {27, "PR_GET_SECUREBITS"}, {28, "PR_SET_SECUREBITS"},
+               {29, "PR_SET_TIMERSLACK"}, {30, "PR_GET_TIMERSLACK"},
+               {31, "PR_TASK_PERF_EVENTS_DISABLE"}, {32, "PR_TASK_PERF_EVENTS_ENABLE"},
+               {33, "PR_MCE_KILL"}, {34, "PR_MCE_KILL_GET"}, {35, "PR_SET_MM"},
+               {36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"},
+               {38, "PR_SET_NO_NEW_PRIVS"}, {39, "PR_GET_NO_NEW_PRIVS"}, {40, "PR_GET_TID_ADDRESS"},
+               {41, "PR_SET_THP_DISABLE"}, {42, "PR_GET_THP_DISABLE"}, {47, "PR_CAP_AMBIENT"},
+               {50, "PR_SVE_SET_VL"}, {51, "PR_SVE_GET_VL"}, {52, "PR_GET_SPECULATION_CTRL"},
+               {53, "PR_SET_SPECULATION_CTRL"}, {54, "PR_PAC_RESET_KEYS"},
+               {55, "PR_SET_TAGGED_ADDR_CTRL"}, {56, "PR_GET_TAGGED_ADDR_CTRL"},
+               {57, "PR_SET_IO_FLUSHER"}, {58, "PR_GET_IO_FLUSHER"},
+               {59, "PR_SET_SYSCALL_USER_DISPATCH"}, {60, "PR_PAC_SET_ENABLED_KEYS"},
+               {61, "PR_PAC_GET_ENABLED_KEYS"}, {62, "PR_SCHED_CORE"}, {63, "PR_SME_SET_VL"},
+               {64, "PR_SME_GET_VL"}, {65, "PR_SET_MDWE"}, {66, "PR_GET_MDWE"},
+               {69, "PR_RISCV_V_SET_CONTROL"}, {70, "PR_RISCV_V_GET_CONTROL"},
+               {0x41555856, "PR_GET_AUXV"}, {0x53564d41, "PR_SET_VMA"}});
+}
+
+std::string SchedPolicy(uint64_t v) {
+  std::string out = Enum(v & ~uint64_t{SCHED_RESET_ON_FORK},
+                         {{SCHED_OTHER, "SCHED_OTHER"}, {SCHED_FIFO, "SCHED_FIFO"}, {SCHED_RR, "SCHED_RR"},
+                          {SCHED_BATCH, "SCHED_BATCH"}, {SCHED_IDLE, "SCHED_IDLE"}, {6, "SCHED_DEADLINE"}});
+  return v & SCHED_RESET_ON_FORK ? out + "|SCHED_RESET_ON_FORK" : out;
+}
+
 std::string OpenFlags(const Task& task, uint64_t guest) {
   uint32_t v = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(guest));
   static const char* const kAccess[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
@@ -424,6 +456,8 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
     }
     case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
+    case Arg::kPrctlOption: return PrctlOption(v);
+    case Arg::kSchedPolicy: return SchedPolicy(v);
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
@@ -590,6 +624,7 @@ std::string FormatResult(Arg kind, int64_t result) {
 
 std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   std::string out = FormatResult(row ? row->result : Arg::kInt, result);
+  if (row && row->result == Arg::kSchedPolicy && result >= 0) return out + " (" + SchedPolicy(result) + ")";
   if (!row || result <= 0) return out;
   if (row->result == Arg::kSignal) return out + " (" + SignalName(static_cast<int>(result)) + ")";
   for (int i = 0; i < row->nargs; ++i) {

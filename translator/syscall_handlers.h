@@ -24,6 +24,13 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args);
 int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                             uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0);
 
+// After a call changed the calling thread's own state (credentials, timer
+// slack, scheduling): makes the same host call in the task's syscall helper,
+// if it has one, so calls it runs for the thread see the same state.
+// Returns `result` (the thread's own); drops a helper that answers otherwise.
+int64_t AlsoInHelper(Task& task, int64_t result, long nr, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0,
+                     uint64_t a3 = 0, uint64_t a4 = 0);
+
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
 

@@ -3,6 +3,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -109,6 +110,22 @@ void Remember(pid_t pid, pid_t replace) {
   }
 }
 
+// After a change of identity (setuid to another user, say) the kernel makes
+// the process non-dumpable, and then a tracer without CAP_SYS_PTRACE may not
+// attach, even to its own child: the process is marked dumpable for just the
+// attach, then as it was. Attached, the helper stays traced whatever happens
+// to either side's credentials.
+bool Seize(pid_t pid) {
+  if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_EXITKILL) == 0) return true;
+  if (errno != EPERM || prctl(PR_GET_DUMPABLE) != 0) return false;
+  prctl(PR_SET_DUMPABLE, 1);
+  bool seized = ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_EXITKILL) == 0;
+  int err = errno;
+  prctl(PR_SET_DUMPABLE, 0);
+  errno = err;
+  return seized;
+}
+
 }  // namespace
 
 struct SyscallHelper::Shared {
@@ -152,7 +169,7 @@ std::unique_ptr<SyscallHelper> SyscallHelper::Start(std::string* error) {
     return nullptr;
   }
   Remember(static_cast<pid_t>(pid), 0);
-  if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_EXITKILL) != 0) {
+  if (!Seize(static_cast<pid_t>(pid))) {
     int err = errno;
     kill(static_cast<pid_t>(pid), SIGKILL);
     waitpid(static_cast<pid_t>(pid), nullptr, __WALL);

@@ -72,6 +72,8 @@ enum class Arg : uint8_t {
   kOutString,    // a NUL-terminated string written by the call (getcwd), length in the next argument
   kDirents,      // getdents64's buffer: strace shows the count of entries read
   kSockaddrIn,   // a socket address read by the call, length in the next argument
+  kPrctlOption,  // PR_SET_NAME...
+  kSchedPolicy,  // SCHED_OTHER, SCHED_FIFO...
 };
 
 constexpr bool IsGuestPointer(Arg a) {

@@ -399,6 +399,7 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
   pthread_sigmask(SIG_SETMASK, &all, &old);  // the new thread takes no signal before it is set up
   pthread_t thread;
   int err = pthread_create(&thread, &attr, GuestThreadMain, &start);
+  ReclaimLibcSignals();
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   pthread_attr_destroy(&attr);
   if (err) return -EAGAIN;
