@@ -175,6 +175,7 @@ Task* CurrentTask() { return t_task; }
 void WakeSignalWaiters() { Wake(); }
 
 void DieBySignal(int sig) {
+  EndOwnHelpers();
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
   signal(sig, SIG_DFL);

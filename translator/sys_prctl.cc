@@ -48,7 +48,10 @@ int64_t SetVma(Task& task, const SyscallArgs& a) {
                      reinterpret_cast<uint64_t>(task.memory.Host(addr)), size, name);
 }
 
-// PR_GET_AUXV: the guest's auxiliary vector as execve laid it out.
+// PR_GET_AUXV: the guest's auxiliary vector as execve laid it out. The
+// kernel answers the size of its saved_auxv array (AT_VECTOR_SIZE words,
+// which differs between kernel versions and arches, the vector and zeros);
+// ferry answers the vector's own size, AT_NULL included.
 int64_t GetAuxv(Task& task, const SyscallArgs& a) {
   if (a.raw[3] || a.raw[4]) return -EINVAL;
   const ProgramLayout& l = task.process.layout;

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -102,11 +103,15 @@ constexpr uint32_t kIdle = 0, kPosted = 1, kDone = 2;
 constexpr size_t kHelperStack = 64 * 1024;
 constexpr int kMaxHelpers = 64;
 std::atomic<pid_t> g_helper_pids[kMaxHelpers];
+std::atomic<pid_t> g_helper_owners[kMaxHelpers];  // the process that started each (a fork child inherits the table)
 
 void Remember(pid_t pid, pid_t replace) {
-  for (auto& slot : g_helper_pids) {
+  for (int i = 0; i < kMaxHelpers; ++i) {
     pid_t expected = replace;
-    if (slot.compare_exchange_strong(expected, pid)) return;
+    if (g_helper_pids[i].compare_exchange_strong(expected, pid)) {
+      g_helper_owners[i].store(pid ? getpid() : 0);
+      return;
+    }
   }
 }
 
@@ -143,6 +148,20 @@ static_assert(offsetof(SyscallHelper::Shared, nr) == 8);
 static_assert(offsetof(SyscallHelper::Shared, result) == 64);
 static_assert(offsetof(SyscallHelper::Shared, wake) == 72);
 static_assert(offsetof(SyscallHelper::Shared, ignore) == 80);
+
+void EndOwnHelpers() {
+  pid_t self = getpid();
+  bool killed[kMaxHelpers] = {};
+  for (int i = 0; i < kMaxHelpers; ++i) {
+    pid_t pid = g_helper_pids[i].load();
+    killed[i] = pid && g_helper_owners[i].load() == self && kill(pid, SIGKILL) == 0;
+  }
+  for (int i = 0; i < kMaxHelpers; ++i) {
+    if (!killed[i]) continue;
+    while (waitpid(g_helper_pids[i].load(), nullptr, __WALL) < 0 && errno == EINTR) {
+    }
+  }
+}
 
 bool IsHelperPid(pid_t pid) {
   for (auto& slot : g_helper_pids) {

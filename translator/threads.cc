@@ -219,6 +219,7 @@ void ReleaseRobustList(Task& task) {
     DieBySignal(how.value);
   }
   fflush(nullptr);
+  EndOwnHelpers();
   HostSyscall(SYS_exit_group, static_cast<uint64_t>(how.value));
   __builtin_unreachable();
 }
