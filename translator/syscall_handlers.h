@@ -31,6 +31,10 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 
 int64_t AlsoInHelper(Task& task, int64_t result, long nr, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0,
                      uint64_t a3 = 0, uint64_t a4 = 0);
 
+// Whether the guest's RLIMIT_AS lets its mapped space grow by `grow` bytes
+// (sys_limits.cc).
+bool AddressSpaceAllows(const Task& task, uint64_t grow);
+
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
 
