@@ -21,6 +21,8 @@
 #include <cstring>
 #include <optional>
 
+#include "translator/strace_ident.h"
+
 namespace translator {
 namespace {
 
@@ -68,7 +70,7 @@ std::string Enum(uint64_t v, std::initializer_list<Name> names) {
   return std::to_string(static_cast<int64_t>(v));
 }
 
-std::string PrctlOption(uint64_t v) {
+std::string PrctlOptionName(uint64_t v) {
   return Enum(static_cast<uint32_t>(v),
               {{1, "PR_SET_PDEATHSIG"}, {2, "PR_GET_PDEATHSIG"}, {3, "PR_GET_DUMPABLE"},
                {4, "PR_SET_DUMPABLE"}, {5, "PR_GET_UNALIGN"}, {6, "PR_SET_UNALIGN"},
@@ -459,6 +461,11 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
     case Arg::kPrctlOption: return PrctlOption(v);
     case Arg::kSchedPolicy: return SchedPolicy(v);
+    case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn: case Arg::kCapDataOut:
+    case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn: case Arg::kCpuSetOut:
+    case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kPrioWhich: case Arg::kIoprioWho:
+    case Arg::kIoprioValue: case Arg::kPersona:
+      return FormatIdentArg(task, row.args[i], i, raw, result, done, limit);
     case Arg::kRlimitResource:
       return Enum(static_cast<uint32_t>(v),
                   {{RLIMIT_CPU, "RLIMIT_CPU"}, {RLIMIT_FSIZE, "RLIMIT_FSIZE"}, {RLIMIT_DATA, "RLIMIT_DATA"},
@@ -499,6 +506,14 @@ bool ModeShown(const Task& task, const SyscallRow& row, int i, const uint64_t ra
 }
 
 }  // namespace
+
+std::string PrctlOption(uint64_t v) {
+  std::string name = PrctlOptionName(v);
+  if (name[0] == 'P') return name;
+  return Hex(static_cast<uint32_t>(v)) + " /* PR_??? */";
+}
+
+std::string GuestStringArg(const Task& task, uint64_t g, size_t limit) { return GuestString(task, g, limit); }
 
 std::string SignalName(int sig) {
   if (sig >= 1 && sig < 32) {
@@ -627,13 +642,14 @@ std::string FormatResult(Arg kind, int64_t result) {
     int err = static_cast<int>(-result);
     return "= -1 " + ErrorName(result) + " (" + strerror(err) + ")";
   }
-  if (kind == Arg::kAddr || kind == Arg::kHex) return "= " + Hex(static_cast<uint64_t>(result));
+  if (kind == Arg::kAddr || kind == Arg::kHex || kind == Arg::kPersona) return "= " + Hex(static_cast<uint64_t>(result));
   if (kind == Arg::kMode) return "= " + Octal(static_cast<uint64_t>(result));
   return "= " + std::to_string(result);
 }
 
 std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   std::string out = FormatResult(row ? row->result : Arg::kInt, result);
+  if (row) out += IdentResultNote(*row, raw, result);
   if (row && row->result == Arg::kSchedPolicy && result >= 0) return out + " (" + SchedPolicy(result) + ")";
   if (!row || result <= 0) return out;
   if (row->result == Arg::kSignal) return out + " (" + SignalName(static_cast<int>(result)) + ")";
@@ -682,6 +698,9 @@ std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, con
     if (flags & CLONE_SETTLS) line += ", tls=" + Hex(raw[3]);
     if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) line += ", child_tidptr=" + Pointer(raw[4]);
     return line + ")";
+  }
+  if (row->nargs && row->args[0] == Arg::kPrctlOption) {
+    return std::string(row->name) + "(" + FormatPrctlArgs(task, raw, result, string_limit) + ")";
   }
   line = std::string(row->name) + "(";
   std::vector<std::string> args = FormatArgs(task, *row, raw, result, string_limit);

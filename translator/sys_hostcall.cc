@@ -57,7 +57,7 @@ int64_t SysHostCall(Task& task, const SyscallArgs& args) {
         kind == Arg::kOutString || kind == Arg::kSockaddrIn) {
       len = args.raw[i + 1];
     }
-    if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
+    if (kind == Arg::kOutBufPrevLen || kind == Arg::kCpuSetIn || kind == Arg::kCpuSetOut) len = args.raw[i - 1];
     if (kind == Arg::kRange) {  // an address range: guest 0 is an address, not "absent"
       void* host = task.memory.HostRange(args.raw[i], len);
       v[i] = reinterpret_cast<uint64_t>(host ? host : kBadPointer);

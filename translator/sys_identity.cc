@@ -80,13 +80,25 @@ int64_t SysSetgroups(Task& task, const SyscallArgs& a) {
 
 // struct __user_cap_header_struct and _data_struct are the same on every
 // arch; the header's pid is a tid, and guest tids are host tids.
+namespace {
+
+// The header's version as the guest gave it (the kernel may write its own).
+void NoteCapVersion(Task& task, uint64_t header) {
+  task.cap_version_in = 0;
+  task.memory.Read(header, &task.cap_version_in, sizeof task.cap_version_in);
+}
+
+}  // namespace
+
 int64_t SysCapget(Task& task, const SyscallArgs& a) {
+  NoteCapVersion(task, a.raw[0]);
   void* header = GuestBuffer(task, a.raw[0], sizeof(__user_cap_header_struct));
   void* data = GuestBuffer(task, a.raw[1], 2 * sizeof(__user_cap_data_struct));
   return HostSyscall(SYS_capget, reinterpret_cast<uint64_t>(header), reinterpret_cast<uint64_t>(data));
 }
 
 int64_t SysCapset(Task& task, const SyscallArgs& a) {
+  NoteCapVersion(task, a.raw[0]);
   void* header = GuestBuffer(task, a.raw[0], sizeof(__user_cap_header_struct));
   void* data = GuestBuffer(task, a.raw[1], 2 * sizeof(__user_cap_data_struct));
   int64_t r = HostSyscall(SYS_capset, reinterpret_cast<uint64_t>(header), reinterpret_cast<uint64_t>(data));

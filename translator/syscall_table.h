@@ -75,6 +75,21 @@ enum class Arg : uint8_t {
   kPrctlOption,  // PR_SET_NAME...
   kSchedPolicy,  // SCHED_OTHER, SCHED_FIFO...
   kRlimitResource, // RLIMIT_AS...
+  // Decoded by strace_ident.cc.
+  kGidListIn,    // gid_t array read by the call, count in the previous argument
+  kCapHeader,    // struct __user_cap_header_struct (read, and written on a version mismatch)
+  kCapDataIn,    // struct __user_cap_data_struct[] read by the call (after the header)
+  kCapDataOut,   // ... written by the call
+  kRlimitIn,     // struct rlimit64 read by the call
+  kRlimitOut,    // struct rlimit64 written by the call
+  kCpuSetIn,     // a CPU mask read by the call, length in the previous argument
+  kCpuSetOut,    // a CPU mask written by the call, length in the previous argument
+  kSchedParamIn, // struct sched_param read by the call
+  kSchedParamOut,// struct sched_param written by the call
+  kPrioWhich,    // PRIO_PROCESS, PRIO_PGRP, PRIO_USER
+  kIoprioWho,    // IOPRIO_WHO_PROCESS...
+  kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
+  kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -85,7 +100,9 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kIovecOut: case Arg::kSigsetIn: case Arg::kSigsetOut: case Arg::kSigactionIn:
     case Arg::kSigactionOut: case Arg::kPollFds: case Arg::kIntPairOut: case Arg::kWaitStatusOut:
     case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
-    case Arg::kSockaddrIn:
+    case Arg::kSockaddrIn: case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn:
+    case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
+    case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut:
       return true;
     default:
       return false;
