@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -164,6 +165,57 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
   uint32_t child = static_cast<uint32_t>(pid);
   if (flags & CLONE_PARENT_SETTID) task.memory.Write(a.raw[2], &child, sizeof child);
   return pid;
+}
+
+// clone3(args, size): struct clone_args read and checked as the kernel's
+// copy_clone_args_from_user and clone3_args_valid do, then served as
+// clone: flags | exit_signal, the stack's top, parent_tid, tls,
+// child_tid. CLONE_CLEAR_SIGHAND resets the child's handlers. What clone
+// does not serve (CLONE_PIDFD, set_tid, CLONE_INTO_CGROUP, namespaces)
+// is ENOSYS, as from clone, and libc falls back to clone, which says the
+// same.
+int64_t SysClone3(Task& task, const SyscallArgs& a) {
+  struct CloneArgs {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+        cgroup;
+  } args{};
+  constexpr uint64_t kSizeVer0 = 64, kSizeVer2 = 88, kPageSize = 4096;
+  constexpr uint64_t kClearSighand = 0x100000000ull, kIntoCgroup = 0x200000000ull;
+  uint64_t size = a.raw[1];
+  if (size > kPageSize) return -E2BIG;
+  if (size < kSizeVer0) return -EINVAL;
+  if (!task.memory.Read(a.raw[0], &args, std::min<uint64_t>(size, sizeof args))) return -EFAULT;
+  for (uint64_t at = sizeof args; at < size; ++at) {  // a newer struct's fields must be zero
+    uint8_t byte;
+    if (!task.memory.Read(a.raw[0] + at, &byte, 1)) return -EFAULT;
+    if (byte) return -E2BIG;
+  }
+  constexpr uint64_t kMaxPidNsLevel = 32;
+  if (args.set_tid_size > kMaxPidNsLevel || (!args.set_tid) != (!args.set_tid_size)) return -EINVAL;
+  if ((args.exit_signal & ~uint64_t{CSIGNAL}) || args.exit_signal > kGuestSignals) return -EINVAL;
+  if ((args.flags & kIntoCgroup) && (args.cgroup > INT32_MAX || size < kSizeVer2)) return -EINVAL;
+  if (args.flags & ~(uint64_t{0xffffffff} | kClearSighand | kIntoCgroup)) return -EINVAL;
+  if (args.flags & CSIGNAL) return -EINVAL;
+  if ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal) return -EINVAL;
+  if ((args.flags & (CLONE_SIGHAND | kClearSighand)) == (CLONE_SIGHAND | kClearSighand)) return -EINVAL;
+  if ((args.stack == 0) != (args.stack_size == 0)) return -EINVAL;
+  if (args.stack && !task.memory.InSpace(args.stack, args.stack_size)) return -EINVAL;
+  if (args.set_tid || (args.flags & (kIntoCgroup | CLONE_PIDFD))) return -ENOSYS;
+  SyscallArgs clone = a;
+  clone.raw[0] = (args.flags & 0xffffffff) | args.exit_signal;
+  clone.raw[1] = args.stack ? args.stack + args.stack_size : 0;
+  clone.raw[2] = args.parent_tid;
+  clone.raw[3] = args.tls;
+  clone.raw[4] = args.child_tid;
+  int64_t r = SysClone(task, clone);
+  if (r == 0 && (args.flags & kClearSighand)) {
+    // The child's handlers become SIG_DFL; ignored signals stay ignored
+    // (the kernel's flush_signal_handlers).
+    for (GuestSigaction& act : task.process.sigactions) {
+      if (act.handler != 1) act = GuestSigaction{};
+    }
+  }
+  return r;
 }
 
 namespace {
