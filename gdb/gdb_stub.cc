@@ -178,6 +178,7 @@ void GdbStub::WatchForInterrupt() {
       }
     }
   });
+  ReclaimLibcSignals();  // a first thread: glibc took 32 and 33 (signals.h)
 }
 
 void GdbStub::StopWatching() {

@@ -3,10 +3,12 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -101,12 +103,32 @@ constexpr uint32_t kIdle = 0, kPosted = 1, kDone = 2;
 constexpr size_t kHelperStack = 64 * 1024;
 constexpr int kMaxHelpers = 64;
 std::atomic<pid_t> g_helper_pids[kMaxHelpers];
+std::atomic<pid_t> g_helper_owners[kMaxHelpers];  // the process that started each (a fork child inherits the table)
 
 void Remember(pid_t pid, pid_t replace) {
-  for (auto& slot : g_helper_pids) {
+  for (int i = 0; i < kMaxHelpers; ++i) {
     pid_t expected = replace;
-    if (slot.compare_exchange_strong(expected, pid)) return;
+    if (g_helper_pids[i].compare_exchange_strong(expected, pid)) {
+      g_helper_owners[i].store(pid ? getpid() : 0);
+      return;
+    }
   }
+}
+
+// After a change of identity (setuid to another user, say) the kernel makes
+// the process non-dumpable, and then a tracer without CAP_SYS_PTRACE may not
+// attach, even to its own child: the process is marked dumpable for just the
+// attach, then as it was. Attached, the helper stays traced whatever happens
+// to either side's credentials.
+bool Seize(pid_t pid) {
+  if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_EXITKILL) == 0) return true;
+  if (errno != EPERM || prctl(PR_GET_DUMPABLE) != 0) return false;
+  prctl(PR_SET_DUMPABLE, 1);
+  bool seized = ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_EXITKILL) == 0;
+  int err = errno;
+  prctl(PR_SET_DUMPABLE, 0);
+  errno = err;
+  return seized;
 }
 
 }  // namespace
@@ -126,6 +148,20 @@ static_assert(offsetof(SyscallHelper::Shared, nr) == 8);
 static_assert(offsetof(SyscallHelper::Shared, result) == 64);
 static_assert(offsetof(SyscallHelper::Shared, wake) == 72);
 static_assert(offsetof(SyscallHelper::Shared, ignore) == 80);
+
+void EndOwnHelpers() {
+  pid_t self = getpid();
+  bool killed[kMaxHelpers] = {};
+  for (int i = 0; i < kMaxHelpers; ++i) {
+    pid_t pid = g_helper_pids[i].load();
+    killed[i] = pid && g_helper_owners[i].load() == self && kill(pid, SIGKILL) == 0;
+  }
+  for (int i = 0; i < kMaxHelpers; ++i) {
+    if (!killed[i]) continue;
+    while (waitpid(g_helper_pids[i].load(), nullptr, __WALL) < 0 && errno == EINTR) {
+    }
+  }
+}
 
 bool IsHelperPid(pid_t pid) {
   for (auto& slot : g_helper_pids) {
@@ -152,7 +188,7 @@ std::unique_ptr<SyscallHelper> SyscallHelper::Start(std::string* error) {
     return nullptr;
   }
   Remember(static_cast<pid_t>(pid), 0);
-  if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_EXITKILL) != 0) {
+  if (!Seize(static_cast<pid_t>(pid))) {
     int err = errno;
     kill(static_cast<pid_t>(pid), SIGKILL);
     waitpid(static_cast<pid_t>(pid), nullptr, __WALL);

@@ -54,4 +54,10 @@ class SyscallHelper {
 // are ferry's business, not the guest's.
 bool IsHelperPid(pid_t pid);
 
+// As the process ends: kills and reaps the helpers this process started.
+// Left to die after it (PTRACE_O_EXITKILL), they would be handed to a
+// subreaper, an ancestor guest that would then see them as its children.
+// Async-signal-safe.
+void EndOwnHelpers();
+
 }  // namespace translator

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -203,6 +204,10 @@ std::optional<ProgramError> LoadProgram(GuestMemory& memory, const arch::ArchInf
   if (auto e = LoadElf(image, bytes, pie_base, memory, &loaded)) return Failure(126, *e);
   out->exe_host_path = AbsolutePath(program);
   out->exe_path = out->sysroot.GuestView(out->exe_host_path);
+  // The thread's name, as execve gives it: prctl(PR_GET_NAME) and /proc's
+  // comm and stat read the host thread's.
+  std::string comm = out->exe_path.substr(out->exe_path.rfind('/') + 1).substr(0, 15);
+  prctl(PR_SET_NAME, comm.c_str());
   NoteFileOrigin(memory, image, loaded.bias, out->exe_host_path, out->exe_path);
   out->brk_start = loaded.brk_start;
 

@@ -100,6 +100,11 @@ struct Process {
   GuestMemory& memory;
   const Options& options;
 
+  // The guest's RLIMIT_AS (sys_limits.cc); until it sets one, the host's.
+  struct {
+    bool set = false;
+    uint64_t cur = 0, max = 0;
+  } as_limit;
   uint64_t brk_start = 0;
   uint64_t brk_current = 0;
   GuestSigaction sigactions[kGuestSignals + 1];

@@ -182,6 +182,7 @@ Task* CurrentTask() { return t_task; }
 
 
 void DieBySignal(int sig) {
+  EndOwnHelpers();
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
   signal(sig, SIG_DFL);
@@ -263,6 +264,15 @@ void InstallHostSignalHandlers() {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+void ReclaimLibcSignals() {
+  KernelSigaction k;
+  HostSyscall(SYS_rt_sigaction, SIGUSR1, 0, reinterpret_cast<uint64_t>(&k), 8);
+  for (int sig : {32, 33}) {
+    KernelSigaction act = k;
+    HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
+  }
 }
 
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info) {

@@ -24,6 +24,11 @@ constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 // glibc keeps for itself included). SIGPIPE/SIGXFSZ from calls the helper made
 // (which ignores signals) are raised from the EPIPE/EFBIG results instead.
 void InstallHostSignalHandlers();
+// glibc installs its own handlers for 32 (thread cancellation) and 33
+// (setxid broadcasts) as a process creates its first thread: after each
+// pthread_create ferry takes them back, or a guest's signal 33 (its own
+// libc's setuid broadcast) would run glibc's handler inside ferry.
+void ReclaimLibcSignals();
 // What execve hands a new program: the blocked mask and the ignored
 // signals. Read from the host before ferry installs its handlers, so the
 // guest starts as the caller (a shell's nohup, a test runner) left it.

@@ -223,6 +223,7 @@ void ReleaseRobustList(Task& task) {
     DieBySignal(how.value);
   }
   fflush(nullptr);
+  EndOwnHelpers();
   HostSyscall(SYS_exit_group, static_cast<uint64_t>(how.value));
   __builtin_unreachable();
 }
@@ -403,6 +404,7 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
   pthread_sigmask(SIG_SETMASK, &all, &old);  // the new thread takes no signal before it is set up
   pthread_t thread;
   int err = pthread_create(&thread, &attr, GuestThreadMain, &start);
+  ReclaimLibcSignals();
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   pthread_attr_destroy(&attr);
   if (err) return -EAGAIN;

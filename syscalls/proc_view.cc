@@ -73,7 +73,7 @@ std::string GuestBytes(const Task& task, uint64_t start, uint64_t end) {
 }
 
 // The host's own stat line with the fields that describe the guest replaced:
-// comm, and the code, stack, argument and environment addresses.
+// the code, stack, argument and environment addresses.
 std::string Stat(const Task& task) {
   std::string host;
   if (FILE* f = fopen("/proc/self/stat", "re")) {
@@ -84,7 +84,6 @@ std::string Stat(const Task& task) {
   }
   size_t open = host.find('('), close = host.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open) return host;
-  std::string comm = task.process.exe_path.substr(task.process.exe_path.rfind('/') + 1).substr(0, 15);
   std::vector<std::string> fields;  // from field 3 (state) on
   size_t pos = close + 2;
   while (pos < host.size()) {
@@ -104,7 +103,7 @@ std::string Stat(const Task& task) {
   set(49, l.arg_end);
   set(50, l.env_start);
   set(51, l.env_end);
-  std::string out = host.substr(0, open) + "(" + comm + ")";
+  std::string out = host.substr(0, close + 1);  // comm is the guest's (program_loader.cc, prctl)
   for (const std::string& f : fields) out += " " + f;
   return out + "\n";
 }

@@ -4,6 +4,7 @@
 // kernel follows them) is a guest ELF; anything else (a host binary, a
 // script for a host interpreter) goes to the host kernel as is.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -57,13 +58,12 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
   return out;
 }
 
-}  // namespace
-
-int64_t SysExecve(Task& task, const SyscallArgs& a) {
-  std::string path;
+// execve's work once the program's host path is known (execve, execveat):
+// argv and envp are the guest's arrays at `argv_g` and `envp_g`; `nr` is the
+// call traced.
+int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t argv_g, uint64_t envp_g, int nr) {
   std::vector<std::string> argv, envp;
-  if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
-  if (!ReadStrings(task, a.raw[1], &argv) || !ReadStrings(task, a.raw[2], &envp)) return -EFAULT;
+  if (!ReadStrings(task, argv_g, &argv) || !ReadStrings(task, envp_g, &envp)) return -EFAULT;
   // /proc/self/exe is the guest program here, as readlinkat says.
   if (!task.process.exe_path.empty() && ClassifyProcPath(path, getpid()) == ProcFile::kExe) {
     path = task.process.exe_host_path;
@@ -142,7 +142,7 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
     // process is another program (strace shows a successful execve as = 0).
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    task.process.tracer->Syscall(task, a.row, sysno::execve, a.raw, 0, now, now);
+    task.process.tracer->Syscall(task, a.row, nr, a.raw, 0, now, now);
   }
   // A vfork parent sees what the child wrote, as it would natively, and
   // runs on. (If the host execve fails, the parent has already resumed.)
@@ -154,6 +154,55 @@ int64_t SysExecve(Task& task, const SyscallArgs& a) {
   EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
   if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
   return r;
+}
+
+}  // namespace
+
+int64_t SysExecve(Task& task, const SyscallArgs& a) {
+  std::string path;
+  if (!LookupPath(task, a.raw[0], true, &path)) return -EFAULT;
+  return Execute(task, a, path, a.raw[1], a.raw[2], sysno::execve);
+}
+
+// execveat(dirfd, path, argv, envp, flags): the program's host path from the
+// directory descriptor (its own path, so a close-on-exec descriptor may
+// close), or with AT_EMPTY_PATH and "" the file behind dirfd (fexecve).
+// Mirrors the kernel's checks: the path (EFAULT), the flags (EINVAL), an
+// empty path without AT_EMPTY_PATH (ENOENT), the descriptor (EBADF,
+// ENOTDIR) and a final symlink with AT_SYMLINK_NOFOLLOW (ELOOP).
+int64_t SysExecveat(Task& task, const SyscallArgs& a) {
+  int dirfd = static_cast<int>(a.raw[0]);
+  uint64_t flags = a.raw[4];
+  std::string name;
+  if (!task.memory.ReadString(a.raw[1], PATH_MAX, &name)) return -EFAULT;
+  if (flags & ~uint64_t{AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH}) return -EINVAL;
+  std::string path;
+  if (name.empty()) {
+    if (!(flags & AT_EMPTY_PATH)) return -ENOENT;
+    if (HostSyscall(SYS_fcntl, dirfd, F_GETFD) < 0) return -EBADF;
+    path = "/proc/self/fd/" + std::to_string(dirfd);  // Execute reads the file's own path from it
+  } else if (name[0] == '/' || dirfd == AT_FDCWD) {
+    if (!LookupPath(task, a.raw[1], !(flags & AT_SYMLINK_NOFOLLOW), &path)) return -EFAULT;
+  } else {
+    struct stat st;
+    if (HostSyscall(SYS_fstat, dirfd, reinterpret_cast<uint64_t>(&st)) < 0) return -EBADF;
+    if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
+    char dir[PATH_MAX];
+    std::string link = "/proc/self/fd/" + std::to_string(dirfd);
+    int64_t n = HostSyscall(SYS_readlinkat, AT_FDCWD, reinterpret_cast<uint64_t>(link.c_str()),
+                            reinterpret_cast<uint64_t>(dir), sizeof dir - 1);
+    if (n <= 0 || dir[0] != '/') return -ENOENT;
+    path.assign(dir, n);
+    path += "/" + name;
+  }
+  if (flags & AT_SYMLINK_NOFOLLOW) {
+    struct stat st;
+    if (HostSyscall(SYS_lstat, reinterpret_cast<uint64_t>(path.c_str()), reinterpret_cast<uint64_t>(&st)) == 0 &&
+        S_ISLNK(st.st_mode)) {
+      return -ELOOP;
+    }
+  }
+  return Execute(task, a, path, a.raw[2], a.raw[3], sysno::execveat);
 }
 
 }  // namespace translator

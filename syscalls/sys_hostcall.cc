@@ -59,7 +59,7 @@ int64_t HostCallAs(Task& task, const SyscallArgs& args, long host_nr) {
         kind == Arg::kOutString || kind == Arg::kSockaddrIn || kind == Arg::kSockOptIn) {
       len = args.raw[i + 1];
     }
-    if (kind == Arg::kOutBufPrevLen) len = args.raw[i - 1];
+    if (kind == Arg::kOutBufPrevLen || kind == Arg::kCpuSetIn || kind == Arg::kCpuSetOut) len = args.raw[i - 1];
     if (kind == Arg::kRange) {  // an address range: guest 0 is an address, not "absent"
       void* host = task.memory.HostRange(args.raw[i], len);
       v[i] = reinterpret_cast<uint64_t>(host ? host : kBadPointer);

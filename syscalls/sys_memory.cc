@@ -22,7 +22,7 @@ int64_t SysBrk(Task& task, const SyscallArgs& a) {
   uint64_t have_end = PageUp(task.process.brk_current), want_end = PageUp(want);
   if (want_end > have_end) {
     uint64_t grow = want_end - have_end;
-    if (!task.memory.IsFree(have_end, grow)) return task.process.brk_current;
+    if (!task.memory.IsFree(have_end, grow) || !AddressSpaceAllows(task, grow)) return task.process.brk_current;
     int64_t r = task.memory.Map(have_end, grow, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (r < 0) return task.process.brk_current;
@@ -49,6 +49,11 @@ int64_t SysMmap(Task& task, const SyscallArgs& a) {
   int prot = static_cast<int>(a.raw[2]);
   int flags = static_cast<int>(a.raw[3]);
   int fd = (flags & MAP_ANONYMOUS) ? -1 : static_cast<int>(a.raw[4]);
+  // RLIMIT_AS counts what the mapping adds: a fixed one over mapped pages adds none.
+  uint64_t len = PageUp(a.raw[1]);
+  bool replaces = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && task.memory.InSpace(a.raw[0], len) &&
+                  task.memory.IsMapped(a.raw[0], len);
+  if (len && !replaces && !AddressSpaceAllows(task, len)) return -ENOMEM;
   int64_t r = task.memory.Map(a.raw[0], a.raw[1], prot, flags, fd, a.raw[5]);
   if (r >= 0 && (flags & MAP_SHARED) && (prot & PROT_WRITE)) NoteWritableShared(task);
   return r;
@@ -69,6 +74,9 @@ int64_t SysMprotect(Task& task, const SyscallArgs& a) {
 
 int64_t SysMremap(Task& task, const SyscallArgs& a) {
   MemoryChange changing(task);  // one change at a time, no thread running
+  if (PageUp(a.raw[2]) > PageUp(a.raw[1]) && !AddressSpaceAllows(task, PageUp(a.raw[2]) - PageUp(a.raw[1]))) {
+    return -ENOMEM;
+  }
   return task.memory.Remap(a.raw[0], a.raw[1], a.raw[2], static_cast<int>(a.raw[3]), a.raw[4]);
 }
 

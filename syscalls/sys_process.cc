@@ -2,12 +2,16 @@
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -168,9 +172,99 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
   return pid;
 }
 
+// clone3(args, size): struct clone_args read and checked as the kernel's
+// copy_clone_args_from_user and clone3_args_valid do, then served as
+// clone: flags | exit_signal, the stack's top, parent_tid, tls,
+// child_tid. CLONE_CLEAR_SIGHAND resets the child's handlers. What clone
+// does not serve (CLONE_PIDFD, set_tid, CLONE_INTO_CGROUP, namespaces)
+// is ENOSYS, as from clone, and libc falls back to clone, which says the
+// same.
+int64_t SysClone3(Task& task, const SyscallArgs& a) {
+  struct CloneArgs {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+        cgroup;
+  } args{};
+  constexpr uint64_t kSizeVer0 = 64, kSizeVer2 = 88, kPageSize = 4096;
+  constexpr uint64_t kClearSighand = 0x100000000ull, kIntoCgroup = 0x200000000ull;
+  uint64_t size = a.raw[1];
+  if (size > kPageSize) return -E2BIG;
+  if (size < kSizeVer0) return -EINVAL;
+  if (!task.memory.Read(a.raw[0], &args, std::min<uint64_t>(size, sizeof args))) return -EFAULT;
+  for (uint64_t at = sizeof args; at < size; ++at) {  // a newer struct's fields must be zero
+    uint8_t byte;
+    if (!task.memory.Read(a.raw[0] + at, &byte, 1)) return -EFAULT;
+    if (byte) return -E2BIG;
+  }
+  constexpr uint64_t kMaxPidNsLevel = 32;
+  if (args.set_tid_size > kMaxPidNsLevel || (!args.set_tid) != (!args.set_tid_size)) return -EINVAL;
+  if ((args.exit_signal & ~uint64_t{CSIGNAL}) || args.exit_signal > kGuestSignals) return -EINVAL;
+  if ((args.flags & kIntoCgroup) && (args.cgroup > INT32_MAX || size < kSizeVer2)) return -EINVAL;
+  if (args.flags & ~(uint64_t{0xffffffff} | kClearSighand | kIntoCgroup)) return -EINVAL;
+  if (args.flags & CSIGNAL) return -EINVAL;
+  if ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal) return -EINVAL;
+  if ((args.flags & (CLONE_SIGHAND | kClearSighand)) == (CLONE_SIGHAND | kClearSighand)) return -EINVAL;
+  if ((args.stack == 0) != (args.stack_size == 0)) return -EINVAL;
+  if (args.stack && !task.memory.InSpace(args.stack, args.stack_size)) return -EINVAL;
+  if (args.set_tid || (args.flags & (kIntoCgroup | CLONE_PIDFD))) return -ENOSYS;
+  SyscallArgs clone = a;
+  clone.raw[0] = (args.flags & 0xffffffff) | args.exit_signal;
+  clone.raw[1] = args.stack ? args.stack + args.stack_size : 0;
+  clone.raw[2] = args.parent_tid;
+  clone.raw[3] = args.tls;
+  clone.raw[4] = args.child_tid;
+  int64_t r = SysClone(task, clone);
+  if (r == 0 && (args.flags & kClearSighand)) {
+    // The child's handlers become SIG_DFL; ignored signals stay ignored
+    // (the kernel's flush_signal_handlers).
+    for (GuestSigaction& act : task.process.sigactions) {
+      if (act.handler != 1) act = GuestSigaction{};
+    }
+  }
+  return r;
+}
+
 namespace {
 
 // The guest's children that `pid` (wait4's convention) selects.
+std::vector<pid_t> ChildrenMatching(const Task& task, pid_t pid);
+
+// A subreaper (PR_SET_CHILD_SUBREAPER) also adopts orphaned descendants
+// that ferry never forked. One that has ended shows in a peek (waitid with
+// WNOWAIT: ferry's helpers only end as their thread does, reaped at once).
+// When no child ferry knows is left, the host's process list says which
+// live ones it has: those whose parent is this process, but its helpers.
+void AdoptOrphans(Task& task, pid_t pid) {
+  int subreaper = 0;
+  if (prctl(PR_GET_CHILD_SUBREAPER, &subreaper) != 0 || !subreaper) return;
+  siginfo_t info{};
+  if (HostSyscall(SYS_waitid, P_ALL, 0, reinterpret_cast<uint64_t>(&info), WEXITED | WNOHANG | WNOWAIT, 0) == 0 &&
+      info.si_pid > 0 && !IsHelperPid(info.si_pid)) {
+    task.process.children.insert(info.si_pid);
+  }
+  if (!ChildrenMatching(task, pid).empty()) return;
+  DIR* dir = opendir("/proc");
+  if (!dir) return;
+  pid_t self = getpid();
+  while (struct dirent* e = readdir(dir)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    const char* close_paren = strrchr(buf, ')');
+    int ppid = 0;
+    if (close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == self) {
+      pid_t child = atoi(e->d_name);
+      if (!IsHelperPid(child)) task.process.children.insert(child);
+    }
+  }
+  closedir(dir);
+}
+
 std::vector<pid_t> ChildrenMatching(const Task& task, pid_t pid) {
   std::vector<pid_t> out;
   for (pid_t child : task.process.children) {
@@ -190,6 +284,7 @@ template <typename Poll>
 int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
   for (;;) {
     uint32_t seen = SignalSequence().load();
+    AdoptOrphans(task, pid);
     std::vector<pid_t> candidates = ChildrenMatching(task, pid);
     if (candidates.empty()) return -ECHILD;
     for (pid_t child : candidates) {
@@ -203,6 +298,14 @@ int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
   }
 }
 
+// A host wait's options: for anything but a child ferry forked itself
+// (a subreaper's wait for any child, or for an adopted one) without
+// __WALL and __WCLONE, which would show ferry's own helpers.
+int HostWaitOptions(const Task& task, pid_t child, int options) {
+  if (child <= 0 || !task.process.children.count(child)) options &= ~(__WALL | __WCLONE);
+  return options | WNOHANG;
+}
+
 }  // namespace
 
 int64_t SysWait4(Task& task, const SyscallArgs& a) {
@@ -212,10 +315,10 @@ int64_t SysWait4(Task& task, const SyscallArgs& a) {
   void* rusage = GuestBuffer(task, a.raw[3], sizeof(guest::Rusage));
   return WaitForChildren(task, static_cast<pid_t>(a.raw[0]), options & WNOHANG, [&](pid_t child) -> int64_t {
     int status = 0;
-    int64_t r = HostSyscall(SYS_wait4, child, reinterpret_cast<uint64_t>(&status), options | WNOHANG,
-                            reinterpret_cast<uint64_t>(rusage));
+    int64_t r = HostSyscall(SYS_wait4, child, reinterpret_cast<uint64_t>(&status),
+                            HostWaitOptions(task, child, options), reinterpret_cast<uint64_t>(rusage));
     if (r <= 0) return r;
-    if (WIFEXITED(status) || WIFSIGNALED(status)) task.process.children.erase(child);
+    if (WIFEXITED(status) || WIFSIGNALED(status)) task.process.children.erase(static_cast<pid_t>(r));
     if (a.raw[1] && !task.memory.Write(a.raw[1], &status, sizeof status)) return -EFAULT;
     return r;
   });
@@ -232,16 +335,19 @@ int64_t SysWaitid(Task& task, const SyscallArgs& a) {
   void* rusage = GuestBuffer(task, a.raw[4], sizeof(guest::Rusage));
   int64_t r = WaitForChildren(task, pid, options & WNOHANG, [&](pid_t child) -> int64_t {
     siginfo_t info{};
-    int64_t w = HostSyscall(SYS_waitid, P_PID, child, reinterpret_cast<uint64_t>(&info), options | WNOHANG,
-                            reinterpret_cast<uint64_t>(rusage));
+    // The pid as wait4 reads it, back to waitid's terms (P_PGID 0: the caller's group).
+    uint64_t type = child > 0 ? P_PID : child == -1 ? P_ALL : P_PGID;
+    uint64_t id = child > 0 ? child : child < -1 ? -child : 0;
+    int64_t w = HostSyscall(SYS_waitid, type, id, reinterpret_cast<uint64_t>(&info),
+                            HostWaitOptions(task, child, options), reinterpret_cast<uint64_t>(rusage));
     if (w < 0) return w;
     if (info.si_pid == 0) return 0;
     if (!(options & WNOWAIT) && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED ||
                                  info.si_code == CLD_DUMPED)) {
-      task.process.children.erase(child);
+      task.process.children.erase(info.si_pid);
     }
     if (a.raw[2] && !task.memory.Write(a.raw[2], &info, sizeof info)) return -EFAULT;
-    return child;
+    return info.si_pid;
   });
   if (r == 0 && a.raw[2]) {  // WNOHANG and nothing: the kernel zeroes si_pid
     siginfo_t empty{};

@@ -45,6 +45,17 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0 = 0, uint64_t a1 = 
 // ioctl(fd, SIOCGIFCONF, ifconf): the buffer pointer inside is rebased (sys_socket.cc).
 int64_t SocketIfconf(Task& task, uint64_t fd, uint64_t guest_ifconf);
 
+// After a call changed the calling thread's own state (credentials, timer
+// slack, scheduling): makes the same host call in the task's syscall helper,
+// if it has one, so calls it runs for the thread see the same state.
+// Returns `result` (the thread's own); drops a helper that answers otherwise.
+int64_t AlsoInHelper(Task& task, int64_t result, long nr, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0,
+                     uint64_t a3 = 0, uint64_t a4 = 0);
+
+// Whether the guest's RLIMIT_AS lets its mapped space grow by `grow` bytes
+// (sys_limits.cc).
+bool AddressSpaceAllows(const Task& task, uint64_t grow);
+
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
 

@@ -82,7 +82,10 @@ constexpr bool BufferLengthsPresent() {
           i + 1 >= r.nargs) {
         return false;
       }
-      if (r.args[i] == kOutBufPrevLen && i == 0) return false;
+      if ((r.args[i] == kOutBufPrevLen || r.args[i] == kGidListIn || r.args[i] == kCpuSetIn ||
+           r.args[i] == kCpuSetOut || r.args[i] == kCapDataIn || r.args[i] == kCapDataOut) && i == 0) {
+        return false;
+      }
     }
   }
   return true;

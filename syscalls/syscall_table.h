@@ -89,6 +89,24 @@ enum class Arg : uint8_t {
   kSockOptIn,    // an option value read by the call, length in the next argument
   kSockOptOut,   // an option value written by the call, its length pointer in the next argument
   kSockLenOut,   // a socklen_t read and written by the call
+  kPrctlOption,  // PR_SET_NAME...
+  kSchedPolicy,  // SCHED_OTHER, SCHED_FIFO...
+  kRlimitResource, // RLIMIT_AS...
+  // Decoded by strace_ident.cc.
+  kGidListIn,    // gid_t array read by the call, count in the previous argument
+  kCapHeader,    // struct __user_cap_header_struct (read, and written on a version mismatch)
+  kCapDataIn,    // struct __user_cap_data_struct[] read by the call (after the header)
+  kCapDataOut,   // ... written by the call
+  kRlimitIn,     // struct rlimit64 read by the call
+  kRlimitOut,    // struct rlimit64 written by the call
+  kCpuSetIn,     // a CPU mask read by the call, length in the previous argument
+  kCpuSetOut,    // a CPU mask written by the call, length in the previous argument
+  kSchedParamIn, // struct sched_param read by the call
+  kSchedParamOut,// struct sched_param written by the call
+  kPrioWhich,    // PRIO_PROCESS, PRIO_PGRP, PRIO_USER
+  kIoprioWho,    // IOPRIO_WHO_PROCESS...
+  kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
+  kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -101,6 +119,9 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kItimervalIn: case Arg::kItimervalOut: case Arg::kOutString: case Arg::kDirents:
     case Arg::kSockaddrIn: case Arg::kItimerspecIn: case Arg::kItimerspecOut:
     case Arg::kSockOptIn: case Arg::kSockOptOut: case Arg::kSockLenOut:
+    case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn:
+    case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
+    case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut:
       return true;
     default:
       return false;
@@ -165,6 +186,7 @@ enum class StraceFormat : uint8_t {
   kMremap,    // the new address only with MREMAP_FIXED
   kFcntl,     // the third argument as the command reads it
   kPollResult,// the result shows the revents found and the time left
+  kPrctl,     // the arguments each option takes, as strace names them
 };
 constexpr int kFormatTagShift = 16;
 enum FormatTag : uint32_t {
@@ -173,6 +195,7 @@ enum FormatTag : uint32_t {
   kShowMremap = static_cast<uint32_t>(StraceFormat::kMremap) << kFormatTagShift,
   kShowFcntl = static_cast<uint32_t>(StraceFormat::kFcntl) << kFormatTagShift,
   kShowPollResult = static_cast<uint32_t>(StraceFormat::kPollResult) << kFormatTagShift,
+  kShowPrctl = static_cast<uint32_t>(StraceFormat::kPrctl) << kFormatTagShift,
 };
 
 struct SyscallRow;

@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -29,6 +30,8 @@
 #include <bit>
 #include <cstring>
 #include <optional>
+
+#include "trace/strace_ident.h"
 
 namespace translator {
 namespace {
@@ -75,6 +78,38 @@ std::string Enum(uint64_t v, std::initializer_list<Name> names) {
     if (n.value == v) return n.name;
   }
   return std::to_string(static_cast<int64_t>(v));
+}
+
+std::string PrctlOptionName(uint64_t v) {
+  return Enum(static_cast<uint32_t>(v),
+              {{1, "PR_SET_PDEATHSIG"}, {2, "PR_GET_PDEATHSIG"}, {3, "PR_GET_DUMPABLE"},
+               {4, "PR_SET_DUMPABLE"}, {5, "PR_GET_UNALIGN"}, {6, "PR_SET_UNALIGN"},
+               {7, "PR_GET_KEEPCAPS"}, {8, "PR_SET_KEEPCAPS"}, {13, "PR_GET_TIMING"},
+               {14, "PR_SET_TIMING"}, {15, "PR_SET_NAME"}, {16, "PR_GET_NAME"},
+               {21, "PR_GET_SECCOMP"}, {22, "PR_SET_SECCOMP"}, {23, "PR_CAPBSET_READ"},
+               {24, "PR_CAPBSET_DROP"}, {27, "PR_GET_SECUREBITS"}, {28, "PR_SET_SECUREBITS"},
+               {29, "PR_SET_TIMERSLACK"}, {30, "PR_GET_TIMERSLACK"},
+               {31, "PR_TASK_PERF_EVENTS_DISABLE"}, {32, "PR_TASK_PERF_EVENTS_ENABLE"},
+               {33, "PR_MCE_KILL"}, {34, "PR_MCE_KILL_GET"}, {35, "PR_SET_MM"},
+               {36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"},
+               {38, "PR_SET_NO_NEW_PRIVS"}, {39, "PR_GET_NO_NEW_PRIVS"}, {40, "PR_GET_TID_ADDRESS"},
+               {41, "PR_SET_THP_DISABLE"}, {42, "PR_GET_THP_DISABLE"}, {47, "PR_CAP_AMBIENT"},
+               {50, "PR_SVE_SET_VL"}, {51, "PR_SVE_GET_VL"}, {52, "PR_GET_SPECULATION_CTRL"},
+               {53, "PR_SET_SPECULATION_CTRL"}, {54, "PR_PAC_RESET_KEYS"},
+               {55, "PR_SET_TAGGED_ADDR_CTRL"}, {56, "PR_GET_TAGGED_ADDR_CTRL"},
+               {57, "PR_SET_IO_FLUSHER"}, {58, "PR_GET_IO_FLUSHER"},
+               {59, "PR_SET_SYSCALL_USER_DISPATCH"}, {60, "PR_PAC_SET_ENABLED_KEYS"},
+               {61, "PR_PAC_GET_ENABLED_KEYS"}, {62, "PR_SCHED_CORE"}, {63, "PR_SME_SET_VL"},
+               {64, "PR_SME_GET_VL"}, {65, "PR_SET_MDWE"}, {66, "PR_GET_MDWE"},
+               {69, "PR_RISCV_V_SET_CONTROL"}, {70, "PR_RISCV_V_GET_CONTROL"},
+               {0x41555856, "PR_GET_AUXV"}, {0x53564d41, "PR_SET_VMA"}});
+}
+
+std::string SchedPolicy(uint64_t v) {
+  std::string out = Enum(v & ~uint64_t{SCHED_RESET_ON_FORK},
+                         {{SCHED_OTHER, "SCHED_OTHER"}, {SCHED_FIFO, "SCHED_FIFO"}, {SCHED_RR, "SCHED_RR"},
+                          {SCHED_BATCH, "SCHED_BATCH"}, {SCHED_IDLE, "SCHED_IDLE"}, {6, "SCHED_DEADLINE"}});
+  return v & SCHED_RESET_ON_FORK ? out + "|SCHED_RESET_ON_FORK" : out;
 }
 
 std::string OpenFlags(const Task& task, uint64_t guest) {
@@ -727,6 +762,22 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
     case Arg::kSignalfdFlags:
       return Flags(static_cast<uint32_t>(v), {{SFD_CLOEXEC, "SFD_CLOEXEC"}, {SFD_NONBLOCK, "SFD_NONBLOCK"}}, "SFD_???");
+    case Arg::kPrctlOption: return PrctlOption(v);
+    case Arg::kSchedPolicy: return SchedPolicy(v);
+    case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn: case Arg::kCapDataOut:
+    case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn: case Arg::kCpuSetOut:
+    case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kPrioWhich: case Arg::kIoprioWho:
+    case Arg::kIoprioValue: case Arg::kPersona:
+      return FormatIdentArg(task, row.args[i], i, raw, result, done, limit);
+    case Arg::kRlimitResource:
+      return Enum(static_cast<uint32_t>(v),
+                  {{RLIMIT_CPU, "RLIMIT_CPU"}, {RLIMIT_FSIZE, "RLIMIT_FSIZE"}, {RLIMIT_DATA, "RLIMIT_DATA"},
+                   {RLIMIT_STACK, "RLIMIT_STACK"}, {RLIMIT_CORE, "RLIMIT_CORE"}, {RLIMIT_RSS, "RLIMIT_RSS"},
+                   {RLIMIT_NPROC, "RLIMIT_NPROC"}, {RLIMIT_NOFILE, "RLIMIT_NOFILE"},
+                   {RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"}, {RLIMIT_AS, "RLIMIT_AS"}, {RLIMIT_LOCKS, "RLIMIT_LOCKS"},
+                   {RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING"}, {RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE"},
+                   {RLIMIT_NICE, "RLIMIT_NICE"}, {RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
+                   {RLIMIT_RTTIME, "RLIMIT_RTTIME"}});
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
@@ -794,8 +845,9 @@ constexpr FormatHook kFormatHooks[] = {
     /* kMremap */ {MremapShown, NothingSpecial},
     /* kFcntl */ {AlwaysShown, FcntlSpecial},
     /* kPollResult */ {AlwaysShown, NothingSpecial},  // the result: FormatResult
+    /* kPrctl */ {AlwaysShown, NothingSpecial},       // the whole call: FormatPrctlArgs
 };
-static_assert(std::size(kFormatHooks) == static_cast<size_t>(StraceFormat::kPollResult) + 1);
+static_assert(std::size(kFormatHooks) == static_cast<size_t>(StraceFormat::kPrctl) + 1);
 
 // clone: strace names its arguments and shows those the flags use.
 // asm-generic order: flags, stack, parent_tid, tls, child_tid.
@@ -809,6 +861,14 @@ std::string CloneCall(const SyscallRow& row, const uint64_t raw[6]) {
 }
 
 }  // namespace
+
+std::string PrctlOption(uint64_t v) {
+  std::string name = PrctlOptionName(v);
+  if (name[0] == 'P') return name;
+  return Hex(static_cast<uint32_t>(v)) + " /* PR_??? */";
+}
+
+std::string GuestStringArg(const Task& task, uint64_t g, size_t limit) { return GuestString(task, g, limit); }
 
 std::string SignalName(int sig) {
   if (sig >= 1 && sig < 32) {
@@ -937,13 +997,15 @@ std::string FormatResult(Arg kind, int64_t result) {
     int err = static_cast<int>(-result);
     return "= -1 " + ErrorName(result) + " (" + strerror(err) + ")";
   }
-  if (kind == Arg::kAddr || kind == Arg::kHex) return "= " + Hex(static_cast<uint64_t>(result));
+  if (kind == Arg::kAddr || kind == Arg::kHex || kind == Arg::kPersona) return "= " + Hex(static_cast<uint64_t>(result));
   if (kind == Arg::kMode) return "= " + Octal(static_cast<uint64_t>(result));
   return "= " + std::to_string(result);
 }
 
 std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   std::string out = FormatResult(row ? row->result : Arg::kInt, result);
+  if (row) out += IdentResultNote(*row, raw, result);
+  if (row && row->result == Arg::kSchedPolicy && result >= 0) return out + " (" + SchedPolicy(result) + ")";
   if (!row || result <= 0) return out;
   if (row->result == Arg::kSignal) return out + " (" + SignalName(static_cast<int>(result)) + ")";
   if (row->format != StraceFormat::kPollResult) return out;
@@ -984,6 +1046,9 @@ std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, con
     return line + ")";
   }
   if (row->format == StraceFormat::kClone) return CloneCall(*row, raw);
+  if (row->format == StraceFormat::kPrctl) {
+    return std::string(row->name) + "(" + FormatPrctlArgs(task, raw, result, string_limit) + ")";
+  }
   line = std::string(row->name) + "(";
   std::vector<std::string> args = FormatArgs(task, *row, raw, result, string_limit);
   for (size_t i = 0; i < args.size(); ++i) line += (i ? ", " : "") + args[i];

@@ -41,6 +41,10 @@ std::string SignalName(int sig);
 std::string SignalSet(uint64_t set);
 // "hello\n" with C escapes, at most `limit` bytes then "...".
 std::string QuoteBytes(const char* data, size_t len, size_t limit);
+// PR_SET_NAME...; unknown options as strace writes them: "0x3039 /* PR_??? */".
+std::string PrctlOption(uint64_t v);
+// A guest string argument: "name", or its address when unreadable.
+std::string GuestStringArg(const Task& task, uint64_t g, size_t limit);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.
 std::string ErrorName(int64_t result);
 

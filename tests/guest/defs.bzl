@@ -70,7 +70,7 @@ def guest_program(name, src, copts = [], pie = False, arches = None, dynamic = T
             _build(name + "_build_" + arch + "_dyn", arch, name + "." + arch + ".dyn", "", src, srcs, flags, cxx, shared_libs)
     _build(name + "_build_native", "native", name + ".native", "", src, srcs, flags, cxx, shared_libs)
 
-def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = [], status = 0):
+def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = [], status = 0, tags = []):
     """Tests per guest arch: stdout and exit status under ferry must equal
     those of each oracle ("native": the host build; "qemu": qemu-user).
     `signals`: ["USR1@0.5", ...] sent from outside at those times.
@@ -78,7 +78,9 @@ def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["nat
     (sysroot found by ferry) and <name>_<arch>_dyn_L (sysroot given with -L),
     compared with `dynamic_oracles` (default: `oracles`). `shared_libs`: the
     libraries the program loads, made available beside it. `status`: the
-    exit status the native run must give (128+N for signal N)."""
+    exit status the native run must give (128+N for signal N).
+    `tags`: the sh_tests' tags (["no-sandbox"] for a test that needs the real root:
+    Bazel's sandbox is a user namespace where only root's own id maps)."""
     for arch in (arches or GUEST_ARCHES.keys()):
         variants = []
         if static:
@@ -97,6 +99,7 @@ def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["nat
             native.sh_test(
                 name = name + "_" + arch + suffix,
                 size = size,
+                tags = tags,
                 srcs = ["//tests/guest:compare.sh"],
                 args = [
                     "$(location //tools:ferry)",

@@ -3,13 +3,15 @@ PROG, Debian's arm64 PROG under ferry, and under qemu-aarch64 (real.sh)."""
 
 ARM64_SYSROOT = "/var/cache/ferry/arm64-sysroot"
 
-def real_program_test(name, script, oracles = ["native", "qemu"], size = "small"):
+def real_program_test(name, script, oracles = ["native", "qemu"], size = "small", tags = []):
     """`oracles`: what ferry's stdout and status must equal (qemu-user cannot
     execve a guest program without binfmt_misc, so scripts whose guests
-    spawn guests compare with the host only)."""
+    spawn guests compare with the host only). `tags`: ["no-sandbox"] for a
+    script that needs the real root (Bazel's sandbox maps root alone)."""
     native.sh_test(
         name = name,
         size = size,
+        tags = tags,
         srcs = ["real.sh"],
         args = [
             "$(location //tools:ferry)",
