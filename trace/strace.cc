@@ -1,6 +1,7 @@
 #include "trace/strace.h"
 
 #include "arch/generic/abi.h"
+#include "trace/flag_names.h"
 
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -30,6 +31,7 @@
 #include <bit>
 #include <cstring>
 #include <optional>
+#include <span>
 
 #include "trace/strace_ident.h"
 
@@ -37,11 +39,6 @@ namespace translator {
 namespace {
 
 constexpr size_t kMaxArrayItems = 32;  // strace's default -a-like cut for arrays
-
-struct Name {
-  uint64_t value;
-  const char* name;
-};
 
 std::string Hex(uint64_t v) {
   char buf[24];
@@ -56,7 +53,7 @@ std::string Octal(uint64_t v) {
 }
 
 // "A|B|0x40": known bits by name, any rest in hex.
-std::string Bits(uint64_t v, std::initializer_list<Name> bits, std::string prefix = "") {
+std::string Bits(uint64_t v, std::span<const Name> bits, std::string prefix = "") {
   std::string out = std::move(prefix);
   for (const Name& b : bits) {
     if (b.value && (v & b.value) == b.value) {
@@ -73,11 +70,19 @@ std::string Bits(uint64_t v, std::initializer_list<Name> bits, std::string prefi
 }
 
 // One value by name, else decimal.
-std::string Enum(uint64_t v, std::initializer_list<Name> names) {
+std::string Enum(uint64_t v, std::span<const Name> names) {
   for (const Name& n : names) {
     if (n.value == v) return n.name;
   }
   return std::to_string(static_cast<int64_t>(v));
+}
+
+// The same for a list written in place.
+std::string Bits(uint64_t v, std::initializer_list<Name> bits, std::string prefix = "") {
+  return Bits(v, std::span<const Name>(bits.begin(), bits.size()), std::move(prefix));
+}
+std::string Enum(uint64_t v, std::initializer_list<Name> names) {
+  return Enum(v, std::span<const Name>(names.begin(), names.size()));
 }
 
 std::string PrctlOptionName(uint64_t v) {
@@ -163,11 +168,26 @@ std::string Itimerval(const Task& task, uint64_t g) {
 }
 
 // Flags with no known bit show as strace shows them: "0x40 /* EFD_??? */".
-std::string Flags(uint64_t v, std::initializer_list<Name> bits, const char* unknown) {
+std::string Flags(uint64_t v, std::span<const Name> bits, const char* unknown) {
   for (const Name& b : bits) {
     if (b.value && (v & b.value) == b.value) return Bits(v, bits);
   }
   return v ? Hex(v) + " /* " + unknown + " */" : "0";
+}
+std::string Flags(uint64_t v, std::initializer_list<Name> bits, const char* unknown) {
+  return Flags(v, std::span<const Name>(bits.begin(), bits.size()), unknown);
+}
+
+// An argument whose kind has a name table (flag_names.h).
+std::string FormatNamed(const NameTable& t, uint64_t v) {
+  if (t.low32) v = static_cast<uint32_t>(v);
+  if (v == 0 && t.zero) return t.zero;
+  switch (t.style) {
+    case NameStyle::kBits: return Bits(v, t.names);
+    case NameStyle::kEnum: return Enum(v, t.names);
+    case NameStyle::kFlags: return Flags(v, t.names, t.unknown);
+  }
+  return Hex(v);
 }
 
 std::string Itimerspec(const Task& task, uint64_t g) {
@@ -576,6 +596,7 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
   uint64_t v = raw[i];
   bool failed = result < 0 && result > -4096;
   bool done = !failed && result != kNoReturn;
+  if (const NameTable* names = NameTableFor(row.args[i])) return FormatNamed(*names, v);
   switch (row.args[i]) {
     case Arg::kInt:
     case Arg::kFd: return std::to_string(static_cast<int32_t>(v));
@@ -597,37 +618,11 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kRange: return Pointer(v);
     case Arg::kOpenFlags: return OpenFlags(task, v);
     case Arg::kMode: return Octal(v);
-    case Arg::kProt:
-      if (v == 0) return "PROT_NONE";
-      return Bits(v, {{PROT_READ, "PROT_READ"}, {PROT_WRITE, "PROT_WRITE"}, {PROT_EXEC, "PROT_EXEC"}});
-    case Arg::kMapFlags:
-      return Bits(v, {{MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"}, {MAP_SHARED, "MAP_SHARED"},
-                      {MAP_PRIVATE, "MAP_PRIVATE"}, {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
-                      {MAP_FIXED, "MAP_FIXED"}, {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
-                      {MAP_NORESERVE, "MAP_NORESERVE"}, {MAP_STACK, "MAP_STACK"},
-                      {MAP_POPULATE, "MAP_POPULATE"}, {MAP_GROWSDOWN, "MAP_GROWSDOWN"},
-                      {MAP_DENYWRITE, "MAP_DENYWRITE"}});
     case Arg::kSignal: return SignalName(static_cast<int>(v));
-    case Arg::kClockId:
-      return Enum(v, {{CLOCK_REALTIME, "CLOCK_REALTIME"}, {CLOCK_MONOTONIC, "CLOCK_MONOTONIC"},
-                      {CLOCK_PROCESS_CPUTIME_ID, "CLOCK_PROCESS_CPUTIME_ID"},
-                      {CLOCK_THREAD_CPUTIME_ID, "CLOCK_THREAD_CPUTIME_ID"},
-                      {CLOCK_MONOTONIC_RAW, "CLOCK_MONOTONIC_RAW"},
-                      {CLOCK_REALTIME_COARSE, "CLOCK_REALTIME_COARSE"},
-                      {CLOCK_MONOTONIC_COARSE, "CLOCK_MONOTONIC_COARSE"},
-                      {CLOCK_BOOTTIME, "CLOCK_BOOTTIME"}, {CLOCK_REALTIME_ALARM, "CLOCK_REALTIME_ALARM"},
-                      {CLOCK_BOOTTIME_ALARM, "CLOCK_BOOTTIME_ALARM"}, {CLOCK_TAI, "CLOCK_TAI"}});
-    case Arg::kWhence:
-      return Enum(v, {{SEEK_SET, "SEEK_SET"}, {SEEK_CUR, "SEEK_CUR"}, {SEEK_END, "SEEK_END"},
-                      {SEEK_DATA, "SEEK_DATA"}, {SEEK_HOLE, "SEEK_HOLE"}});
     case Arg::kMsgFlags:
       return MsgFlags(v);
     case Arg::kResumedCall:
       return std::string("<... resuming interrupted ") + task.resumed_call + " ...>";
-    case Arg::kAtFlags:
-      return Bits(v, {{AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"}, {AT_REMOVEDIR, "AT_REMOVEDIR"},
-                      {AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"}, {AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT"},
-                      {AT_EMPTY_PATH, "AT_EMPTY_PATH"}, {AT_EACCESS, "AT_EACCESS"}});
     case Arg::kStatOut: return done ? Stat(task, v) : Pointer(v);
     case Arg::kIovecIn: return Iovecs(task, v, raw[i + 1], -1, limit);
     case Arg::kIovecOut: return done ? Iovecs(task, v, raw[i + 1], result, limit) : Pointer(v);
@@ -638,56 +633,14 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kPollFds: return PollFds(task, v, raw[i + 1], false);
     case Arg::kIntPairOut: return done ? IntPair(task, v) : Pointer(v);
     case Arg::kWaitStatusOut: return done && result > 0 ? WaitStatus(task, v) : Pointer(v);
-    case Arg::kSigHow:
-      return Enum(v, {{SIG_BLOCK, "SIG_BLOCK"}, {SIG_UNBLOCK, "SIG_UNBLOCK"}, {SIG_SETMASK, "SIG_SETMASK"}});
-    case Arg::kFcntlCmd:
-      return Enum(v, {{F_DUPFD, "F_DUPFD"}, {F_GETFD, "F_GETFD"}, {F_SETFD, "F_SETFD"},
-                      {F_GETFL, "F_GETFL"}, {F_SETFL, "F_SETFL"}, {F_GETLK, "F_GETLK"},
-                      {F_SETLK, "F_SETLK"}, {F_SETLKW, "F_SETLKW"}, {F_SETOWN, "F_SETOWN"},
-                      {F_GETOWN, "F_GETOWN"}, {F_SETSIG, "F_SETSIG"}, {F_GETSIG, "F_GETSIG"},
-                      {F_OFD_GETLK, "F_OFD_GETLK"}, {F_OFD_SETLK, "F_OFD_SETLK"},
-                      {F_OFD_SETLKW, "F_OFD_SETLKW"}, {F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC"},
-                      {F_SETPIPE_SZ, "F_SETPIPE_SZ"}, {F_GETPIPE_SZ, "F_GETPIPE_SZ"},
-                      {F_ADD_SEALS, "F_ADD_SEALS"}, {F_GET_SEALS, "F_GET_SEALS"}});
-    case Arg::kIoctlRequest:
-      return Enum(v, {{TCGETS, "TCGETS"}, {TCSETS, "TCSETS"}, {TCSETSW, "TCSETSW"},
-                      {TCSETSF, "TCSETSF"}, {TIOCGWINSZ, "TIOCGWINSZ"}, {TIOCSWINSZ, "TIOCSWINSZ"},
-                      {TIOCGPGRP, "TIOCGPGRP"}, {TIOCSPGRP, "TIOCSPGRP"}, {FIONREAD, "FIONREAD"},
-                      {FIONBIO, "FIONBIO"}, {FIOCLEX, "FIOCLEX"}, {FIONCLEX, "FIONCLEX"},
-                      {SIOCATMARK, "SIOCATMARK"}, {SIOCGIFNAME, "SIOCGIFNAME"}, {SIOCGIFCONF, "SIOCGIFCONF"},
-                      {SIOCGIFFLAGS, "SIOCGIFFLAGS"}, {SIOCGIFADDR, "SIOCGIFADDR"},
-                      {SIOCGIFNETMASK, "SIOCGIFNETMASK"}, {SIOCGIFMTU, "SIOCGIFMTU"},
-                      {SIOCGIFHWADDR, "SIOCGIFHWADDR"}, {SIOCGIFINDEX, "SIOCGIFINDEX"}});
-    case Arg::kSocketDomain:
-      return Enum(v, {{AF_UNIX, "AF_UNIX"}, {AF_INET, "AF_INET"}, {AF_INET6, "AF_INET6"},
-                      {AF_NETLINK, "AF_NETLINK"}, {AF_PACKET, "AF_PACKET"}});
     case Arg::kSocketType: {
       std::string type = Enum(v & 0xf, {{SOCK_STREAM, "SOCK_STREAM"}, {SOCK_DGRAM, "SOCK_DGRAM"},
                                         {SOCK_RAW, "SOCK_RAW"}, {SOCK_SEQPACKET, "SOCK_SEQPACKET"}});
       return Bits(v & ~uint64_t{0xf}, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}}, type);
     }
     case Arg::kCloneFlags: return CloneFlags(v);
-    case Arg::kItimerWhich:
-      return Enum(v, {{ITIMER_REAL, "ITIMER_REAL"}, {ITIMER_VIRTUAL, "ITIMER_VIRTUAL"},
-                      {ITIMER_PROF, "ITIMER_PROF"}});
     case Arg::kItimervalIn: return Itimerval(task, v);
     case Arg::kItimervalOut: return done ? Itimerval(task, v) : Pointer(v);
-    case Arg::kAccessMode:
-      if (v == 0) return "F_OK";
-      return Bits(v, {{R_OK, "R_OK"}, {W_OK, "W_OK"}, {X_OK, "X_OK"}});
-    case Arg::kAccessFlags:
-      return Bits(v, {{AT_EACCESS, "AT_EACCESS"}, {AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"},
-                      {AT_EMPTY_PATH, "AT_EMPTY_PATH"}});
-    case Arg::kMadvise:
-      return Enum(v, {{MADV_NORMAL, "MADV_NORMAL"}, {MADV_RANDOM, "MADV_RANDOM"},
-                      {MADV_SEQUENTIAL, "MADV_SEQUENTIAL"}, {MADV_WILLNEED, "MADV_WILLNEED"},
-                      {MADV_DONTNEED, "MADV_DONTNEED"}, {MADV_FREE, "MADV_FREE"},
-                      {MADV_REMOVE, "MADV_REMOVE"}, {MADV_DONTFORK, "MADV_DONTFORK"},
-                      {MADV_DOFORK, "MADV_DOFORK"}, {MADV_MERGEABLE, "MADV_MERGEABLE"},
-                      {MADV_HUGEPAGE, "MADV_HUGEPAGE"}, {MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE"},
-                      {MADV_DONTDUMP, "MADV_DONTDUMP"}, {MADV_DODUMP, "MADV_DODUMP"}});
-    case Arg::kMremapFlags:
-      return Bits(v, {{MREMAP_MAYMOVE, "MREMAP_MAYMOVE"}, {MREMAP_FIXED, "MREMAP_FIXED"}, {4, "MREMAP_DONTUNMAP"}});
     case Arg::kFutexOp: {
       static const char* const kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
                                          "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
@@ -747,21 +700,9 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
     }
     case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
-    case Arg::kEventfdFlags:
-      return Flags(static_cast<uint32_t>(v), {{EFD_SEMAPHORE, "EFD_SEMAPHORE"}, {EFD_CLOEXEC, "EFD_CLOEXEC"}, {EFD_NONBLOCK, "EFD_NONBLOCK"}},
-                   "EFD_???");
-    case Arg::kTimerfdFlags:
-      return Flags(static_cast<uint32_t>(v), {{TFD_CLOEXEC, "TFD_CLOEXEC"}, {TFD_NONBLOCK, "TFD_NONBLOCK"}}, "TFD_???");
-    case Arg::kTimerfdSetFlags:
-      return Flags(static_cast<uint32_t>(v), {{TFD_TIMER_ABSTIME, "TFD_TIMER_ABSTIME"}, {TFD_TIMER_CANCEL_ON_SET, "TFD_TIMER_CANCEL_ON_SET"}},
-                   "TFD_???");
     case Arg::kItimerspecIn: return Itimerspec(task, v);
     case Arg::kItimerspecOut: return done ? Itimerspec(task, v) : Pointer(v);
-    case Arg::kInotifyFlags:
-      return Flags(static_cast<uint32_t>(v), {{IN_NONBLOCK, "IN_NONBLOCK"}, {IN_CLOEXEC, "IN_CLOEXEC"}}, "IN_???");
     case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
-    case Arg::kSignalfdFlags:
-      return Flags(static_cast<uint32_t>(v), {{SFD_CLOEXEC, "SFD_CLOEXEC"}, {SFD_NONBLOCK, "SFD_NONBLOCK"}}, "SFD_???");
     case Arg::kPrctlOption: return PrctlOption(v);
     case Arg::kSchedPolicy: return SchedPolicy(v);
     case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn: case Arg::kCapDataOut:
@@ -769,19 +710,11 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kPrioWhich: case Arg::kIoprioWho:
     case Arg::kIoprioValue: case Arg::kPersona:
       return FormatIdentArg(task, row.args[i], i, raw, result, done, limit);
-    case Arg::kRlimitResource:
-      return Enum(static_cast<uint32_t>(v),
-                  {{RLIMIT_CPU, "RLIMIT_CPU"}, {RLIMIT_FSIZE, "RLIMIT_FSIZE"}, {RLIMIT_DATA, "RLIMIT_DATA"},
-                   {RLIMIT_STACK, "RLIMIT_STACK"}, {RLIMIT_CORE, "RLIMIT_CORE"}, {RLIMIT_RSS, "RLIMIT_RSS"},
-                   {RLIMIT_NPROC, "RLIMIT_NPROC"}, {RLIMIT_NOFILE, "RLIMIT_NOFILE"},
-                   {RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"}, {RLIMIT_AS, "RLIMIT_AS"}, {RLIMIT_LOCKS, "RLIMIT_LOCKS"},
-                   {RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING"}, {RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE"},
-                   {RLIMIT_NICE, "RLIMIT_NICE"}, {RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
-                   {RLIMIT_RTTIME, "RLIMIT_RTTIME"}});
     case Arg::kFdFlags: {
       uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
     }
+    default: break;  // the kinds with a name table (above)
   }
   return Hex(v);
 }

@@ -1,0 +1,266 @@
+// The names strace prints for flag and value arguments, as data: one table
+// per argument kind. strace.cc formats any kind found here.
+#include "trace/flag_names.h"
+
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <net/if.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bit>
+#include <cstring>
+#include <optional>
+
+namespace translator {
+namespace {
+
+constexpr Name kProtNames[] = {
+    {PROT_READ, "PROT_READ"},
+    {PROT_WRITE, "PROT_WRITE"},
+    {PROT_EXEC, "PROT_EXEC"},
+};
+
+constexpr Name kMapFlagsNames[] = {
+    {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"},
+    {MAP_SHARED, "MAP_SHARED"},
+    {MAP_PRIVATE, "MAP_PRIVATE"},
+    {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
+    {MAP_FIXED, "MAP_FIXED"},
+    {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
+    {MAP_NORESERVE, "MAP_NORESERVE"},
+    {MAP_STACK, "MAP_STACK"},
+    {MAP_POPULATE, "MAP_POPULATE"},
+    {MAP_GROWSDOWN, "MAP_GROWSDOWN"},
+    {MAP_DENYWRITE, "MAP_DENYWRITE"},
+};
+
+constexpr Name kClockIdNames[] = {
+    {CLOCK_REALTIME, "CLOCK_REALTIME"},
+    {CLOCK_MONOTONIC, "CLOCK_MONOTONIC"},
+    {CLOCK_PROCESS_CPUTIME_ID, "CLOCK_PROCESS_CPUTIME_ID"},
+    {CLOCK_THREAD_CPUTIME_ID, "CLOCK_THREAD_CPUTIME_ID"},
+    {CLOCK_MONOTONIC_RAW, "CLOCK_MONOTONIC_RAW"},
+    {CLOCK_REALTIME_COARSE, "CLOCK_REALTIME_COARSE"},
+    {CLOCK_MONOTONIC_COARSE, "CLOCK_MONOTONIC_COARSE"},
+    {CLOCK_BOOTTIME, "CLOCK_BOOTTIME"},
+    {CLOCK_REALTIME_ALARM, "CLOCK_REALTIME_ALARM"},
+    {CLOCK_BOOTTIME_ALARM, "CLOCK_BOOTTIME_ALARM"},
+    {CLOCK_TAI, "CLOCK_TAI"},
+};
+
+constexpr Name kWhenceNames[] = {
+    {SEEK_SET, "SEEK_SET"},
+    {SEEK_CUR, "SEEK_CUR"},
+    {SEEK_END, "SEEK_END"},
+    {SEEK_DATA, "SEEK_DATA"},
+    {SEEK_HOLE, "SEEK_HOLE"},
+};
+
+constexpr Name kAtFlagsNames[] = {
+    {AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"},
+    {AT_REMOVEDIR, "AT_REMOVEDIR"},
+    {AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"},
+    {AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT"},
+    {AT_EMPTY_PATH, "AT_EMPTY_PATH"},
+    {AT_EACCESS, "AT_EACCESS"},
+};
+
+constexpr Name kSigHowNames[] = {
+    {SIG_BLOCK, "SIG_BLOCK"},
+    {SIG_UNBLOCK, "SIG_UNBLOCK"},
+    {SIG_SETMASK, "SIG_SETMASK"},
+};
+
+constexpr Name kFcntlCmdNames[] = {
+    {F_DUPFD, "F_DUPFD"},
+    {F_GETFD, "F_GETFD"},
+    {F_SETFD, "F_SETFD"},
+    {F_GETFL, "F_GETFL"},
+    {F_SETFL, "F_SETFL"},
+    {F_GETLK, "F_GETLK"},
+    {F_SETLK, "F_SETLK"},
+    {F_SETLKW, "F_SETLKW"},
+    {F_SETOWN, "F_SETOWN"},
+    {F_GETOWN, "F_GETOWN"},
+    {F_SETSIG, "F_SETSIG"},
+    {F_GETSIG, "F_GETSIG"},
+    {F_OFD_GETLK, "F_OFD_GETLK"},
+    {F_OFD_SETLK, "F_OFD_SETLK"},
+    {F_OFD_SETLKW, "F_OFD_SETLKW"},
+    {F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC"},
+    {F_SETPIPE_SZ, "F_SETPIPE_SZ"},
+    {F_GETPIPE_SZ, "F_GETPIPE_SZ"},
+    {F_ADD_SEALS, "F_ADD_SEALS"},
+    {F_GET_SEALS, "F_GET_SEALS"},
+};
+
+constexpr Name kIoctlRequestNames[] = {
+    {TCGETS, "TCGETS"},
+    {TCSETS, "TCSETS"},
+    {TCSETSW, "TCSETSW"},
+    {TCSETSF, "TCSETSF"},
+    {TIOCGWINSZ, "TIOCGWINSZ"},
+    {TIOCSWINSZ, "TIOCSWINSZ"},
+    {TIOCGPGRP, "TIOCGPGRP"},
+    {TIOCSPGRP, "TIOCSPGRP"},
+    {FIONREAD, "FIONREAD"},
+    {FIONBIO, "FIONBIO"},
+    {FIOCLEX, "FIOCLEX"},
+    {FIONCLEX, "FIONCLEX"},
+    {SIOCATMARK, "SIOCATMARK"},
+    {SIOCGIFNAME, "SIOCGIFNAME"},
+    {SIOCGIFCONF, "SIOCGIFCONF"},
+    {SIOCGIFFLAGS, "SIOCGIFFLAGS"},
+    {SIOCGIFADDR, "SIOCGIFADDR"},
+    {SIOCGIFNETMASK, "SIOCGIFNETMASK"},
+    {SIOCGIFMTU, "SIOCGIFMTU"},
+    {SIOCGIFHWADDR, "SIOCGIFHWADDR"},
+    {SIOCGIFINDEX, "SIOCGIFINDEX"},
+};
+
+constexpr Name kSocketDomainNames[] = {
+    {AF_UNIX, "AF_UNIX"},
+    {AF_INET, "AF_INET"},
+    {AF_INET6, "AF_INET6"},
+    {AF_NETLINK, "AF_NETLINK"},
+    {AF_PACKET, "AF_PACKET"},
+};
+
+constexpr Name kItimerWhichNames[] = {
+    {ITIMER_REAL, "ITIMER_REAL"},
+    {ITIMER_VIRTUAL, "ITIMER_VIRTUAL"},
+    {ITIMER_PROF, "ITIMER_PROF"},
+};
+
+constexpr Name kAccessModeNames[] = {
+    {R_OK, "R_OK"},
+    {W_OK, "W_OK"},
+    {X_OK, "X_OK"},
+};
+
+constexpr Name kAccessFlagsNames[] = {
+    {AT_EACCESS, "AT_EACCESS"},
+    {AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"},
+    {AT_EMPTY_PATH, "AT_EMPTY_PATH"},
+};
+
+constexpr Name kMadviseNames[] = {
+    {MADV_NORMAL, "MADV_NORMAL"},
+    {MADV_RANDOM, "MADV_RANDOM"},
+    {MADV_SEQUENTIAL, "MADV_SEQUENTIAL"},
+    {MADV_WILLNEED, "MADV_WILLNEED"},
+    {MADV_DONTNEED, "MADV_DONTNEED"},
+    {MADV_FREE, "MADV_FREE"},
+    {MADV_REMOVE, "MADV_REMOVE"},
+    {MADV_DONTFORK, "MADV_DONTFORK"},
+    {MADV_DOFORK, "MADV_DOFORK"},
+    {MADV_MERGEABLE, "MADV_MERGEABLE"},
+    {MADV_HUGEPAGE, "MADV_HUGEPAGE"},
+    {MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE"},
+    {MADV_DONTDUMP, "MADV_DONTDUMP"},
+    {MADV_DODUMP, "MADV_DODUMP"},
+};
+
+constexpr Name kMremapFlagsNames[] = {
+    {MREMAP_MAYMOVE, "MREMAP_MAYMOVE"},
+    {MREMAP_FIXED, "MREMAP_FIXED"},
+    {4, "MREMAP_DONTUNMAP"},
+};
+
+constexpr Name kEventfdFlagsNames[] = {
+    {EFD_SEMAPHORE, "EFD_SEMAPHORE"},
+    {EFD_CLOEXEC, "EFD_CLOEXEC"},
+    {EFD_NONBLOCK, "EFD_NONBLOCK"},
+};
+
+constexpr Name kTimerfdFlagsNames[] = {
+    {TFD_CLOEXEC, "TFD_CLOEXEC"},
+    {TFD_NONBLOCK, "TFD_NONBLOCK"},
+};
+
+constexpr Name kTimerfdSetFlagsNames[] = {
+    {TFD_TIMER_ABSTIME, "TFD_TIMER_ABSTIME"},
+    {TFD_TIMER_CANCEL_ON_SET, "TFD_TIMER_CANCEL_ON_SET"},
+};
+
+constexpr Name kInotifyFlagsNames[] = {
+    {IN_NONBLOCK, "IN_NONBLOCK"},
+    {IN_CLOEXEC, "IN_CLOEXEC"},
+};
+
+constexpr Name kSignalfdFlagsNames[] = {
+    {SFD_CLOEXEC, "SFD_CLOEXEC"},
+    {SFD_NONBLOCK, "SFD_NONBLOCK"},
+};
+
+constexpr Name kRlimitResourceNames[] = {
+    {RLIMIT_CPU, "RLIMIT_CPU"},
+    {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
+    {RLIMIT_DATA, "RLIMIT_DATA"},
+    {RLIMIT_STACK, "RLIMIT_STACK"},
+    {RLIMIT_CORE, "RLIMIT_CORE"},
+    {RLIMIT_RSS, "RLIMIT_RSS"},
+    {RLIMIT_NPROC, "RLIMIT_NPROC"},
+    {RLIMIT_NOFILE, "RLIMIT_NOFILE"},
+    {RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"},
+    {RLIMIT_AS, "RLIMIT_AS"},
+    {RLIMIT_LOCKS, "RLIMIT_LOCKS"},
+    {RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING"},
+    {RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE"},
+    {RLIMIT_NICE, "RLIMIT_NICE"},
+    {RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
+    {RLIMIT_RTTIME, "RLIMIT_RTTIME"},
+};
+
+constexpr NameTable kNameTables[] = {
+    {Arg::kProt, NameStyle::kBits, kProtNames, "PROT_NONE", nullptr, false},
+    {Arg::kMapFlags, NameStyle::kBits, kMapFlagsNames, nullptr, nullptr, false},
+    {Arg::kClockId, NameStyle::kEnum, kClockIdNames, nullptr, nullptr, false},
+    {Arg::kWhence, NameStyle::kEnum, kWhenceNames, nullptr, nullptr, false},
+    {Arg::kAtFlags, NameStyle::kBits, kAtFlagsNames, nullptr, nullptr, false},
+    {Arg::kSigHow, NameStyle::kEnum, kSigHowNames, nullptr, nullptr, false},
+    {Arg::kFcntlCmd, NameStyle::kEnum, kFcntlCmdNames, nullptr, nullptr, false},
+    {Arg::kIoctlRequest, NameStyle::kEnum, kIoctlRequestNames, nullptr, nullptr, false},
+    {Arg::kSocketDomain, NameStyle::kEnum, kSocketDomainNames, nullptr, nullptr, false},
+    {Arg::kItimerWhich, NameStyle::kEnum, kItimerWhichNames, nullptr, nullptr, false},
+    {Arg::kAccessMode, NameStyle::kBits, kAccessModeNames, "F_OK", nullptr, false},
+    {Arg::kAccessFlags, NameStyle::kBits, kAccessFlagsNames, nullptr, nullptr, false},
+    {Arg::kMadvise, NameStyle::kEnum, kMadviseNames, nullptr, nullptr, false},
+    {Arg::kMremapFlags, NameStyle::kBits, kMremapFlagsNames, nullptr, nullptr, false},
+    {Arg::kEventfdFlags, NameStyle::kFlags, kEventfdFlagsNames, nullptr, "EFD_???", true},
+    {Arg::kTimerfdFlags, NameStyle::kFlags, kTimerfdFlagsNames, nullptr, "TFD_???", true},
+    {Arg::kTimerfdSetFlags, NameStyle::kFlags, kTimerfdSetFlagsNames, nullptr, "TFD_???", true},
+    {Arg::kInotifyFlags, NameStyle::kFlags, kInotifyFlagsNames, nullptr, "IN_???", true},
+    {Arg::kSignalfdFlags, NameStyle::kFlags, kSignalfdFlagsNames, nullptr, "SFD_???", true},
+    {Arg::kRlimitResource, NameStyle::kEnum, kRlimitResourceNames, nullptr, nullptr, true},
+};
+
+}  // namespace
+
+const NameTable* NameTableFor(Arg kind) {
+  for (const NameTable& t : kNameTables) {
+    if (t.kind == kind) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace translator
