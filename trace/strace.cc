@@ -117,8 +117,8 @@ std::string SchedPolicy(uint64_t v) {
   return v & SCHED_RESET_ON_FORK ? out + "|SCHED_RESET_ON_FORK" : out;
 }
 
-std::string OpenFlags(const Task& task, uint64_t guest) {
-  uint32_t v = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(guest));
+std::string OpenFlags(const DecodeContext& ctx, uint64_t guest) {
+  uint32_t v = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(guest));
   static const char* const kAccess[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
   std::string access = kAccess[v & O_ACCMODE];
   v &= ~O_ACCMODE;
@@ -136,31 +136,31 @@ std::string OpenFlags(const Task& task, uint64_t guest) {
 
 std::string Pointer(uint64_t g) { return g ? Hex(g) : "NULL"; }
 
-std::string GuestString(const Task& task, uint64_t g, size_t limit) {
+std::string GuestString(const DecodeContext& ctx, uint64_t g, size_t limit) {
   if (!g) return "NULL";
   std::string s;
-  if (!task.memory.ReadString(g, limit + 1, &s)) return Hex(g);
+  if (!ctx.memory.ReadString(g, limit + 1, &s)) return Hex(g);
   return QuoteBytes(s.data(), s.size(), limit);
 }
 
-std::string GuestBytes(const Task& task, uint64_t g, uint64_t len, size_t limit) {
+std::string GuestBytes(const DecodeContext& ctx, uint64_t g, uint64_t len, size_t limit) {
   size_t shown = std::min<uint64_t>(len, limit + 1);
   std::string bytes(shown, '\0');
-  if (!task.memory.Read(g, bytes.data(), shown)) return Hex(g);
+  if (!ctx.memory.Read(g, bytes.data(), shown)) return Hex(g);
   return QuoteBytes(bytes.data(), len > limit ? limit + 1 : len, limit);
 }
 
-std::string Timespec(const Task& task, uint64_t g) {
+std::string Timespec(const DecodeContext& ctx, uint64_t g) {
   struct timespec ts;
   if (!g) return "NULL";
-  if (!task.memory.Read(g, &ts, sizeof ts)) return Hex(g);
+  if (!ctx.memory.Read(g, &ts, sizeof ts)) return Hex(g);
   return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
 }
 
-std::string Itimerval(const Task& task, uint64_t g) {
+std::string Itimerval(const DecodeContext& ctx, uint64_t g) {
   if (!g) return "NULL";
   struct itimerval v;
-  if (!task.memory.Read(g, &v, sizeof v)) return Hex(g);
+  if (!ctx.memory.Read(g, &v, sizeof v)) return Hex(g);
   auto tv = [](const struct timeval& t) {
     return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_usec=" + std::to_string(t.tv_usec) + "}";
   };
@@ -190,10 +190,10 @@ std::string FormatNamed(const NameTable& t, uint64_t v) {
   return Hex(v);
 }
 
-std::string Itimerspec(const Task& task, uint64_t g) {
+std::string Itimerspec(const DecodeContext& ctx, uint64_t g) {
   if (!g) return "NULL";
   struct itimerspec v;
-  if (!task.memory.Read(g, &v, sizeof v)) return Hex(g);
+  if (!ctx.memory.Read(g, &v, sizeof v)) return Hex(g);
   auto ts = [](const struct timespec& t) {
     return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_nsec=" + std::to_string(t.tv_nsec) + "}";
   };
@@ -228,11 +228,11 @@ std::string FileMode(uint32_t mode) {
   return out + "|" + perms;
 }
 
-std::string Stat(const Task& task, uint64_t g) {
+std::string Stat(const DecodeContext& ctx, uint64_t g) {
   uint32_t mode;
   int64_t size;
-  if (!task.memory.Read(g + task.arch.stat_mode_offset, &mode, sizeof mode) ||
-      !task.memory.Read(g + task.arch.stat_size_offset, &size, sizeof size)) {
+  if (!ctx.memory.Read(g + ctx.arch.stat_mode_offset, &mode, sizeof mode) ||
+      !ctx.memory.Read(g + ctx.arch.stat_size_offset, &size, sizeof size)) {
     return Hex(g);
   }
   std::string out = "{st_mode=" + FileMode(mode);
@@ -240,25 +240,25 @@ std::string Stat(const Task& task, uint64_t g) {
   return out + ", st_size=" + std::to_string(size) + ", ...}";
 }
 
-std::string Iovecs(const Task& task, uint64_t g, uint64_t count, int64_t bytes, size_t limit) {
+std::string Iovecs(const DecodeContext& ctx, uint64_t g, uint64_t count, int64_t bytes, size_t limit) {
   if (!g) return "NULL";
   std::string out = "[";
   for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
     guest::Iovec iov;
-    if (!task.memory.Read(g + sizeof iov * i, &iov, sizeof iov)) return Hex(g);
+    if (!ctx.memory.Read(g + sizeof iov * i, &iov, sizeof iov)) return Hex(g);
     uint64_t shown = bytes < 0 ? iov.len : std::min<uint64_t>(iov.len, static_cast<uint64_t>(bytes));
     if (bytes >= 0) bytes -= static_cast<int64_t>(shown);
     out += i ? ", " : "";
-    out += "{iov_base=" + GuestBytes(task, iov.base, shown, limit) + ", iov_len=" + std::to_string(iov.len) + "}";
+    out += "{iov_base=" + GuestBytes(ctx, iov.base, shown, limit) + ", iov_len=" + std::to_string(iov.len) + "}";
   }
   if (count > kMaxArrayItems) out += ", ...";
   return out + "]";
 }
 
-std::string Sigset(const Task& task, uint64_t g) {
+std::string Sigset(const DecodeContext& ctx, uint64_t g) {
   if (!g) return "NULL";
   uint64_t set;
-  if (!task.memory.Read(g, &set, sizeof set)) return Hex(g);
+  if (!ctx.memory.Read(g, &set, sizeof set)) return Hex(g);
   return SignalSet(set);
 }
 
@@ -279,14 +279,14 @@ std::string SigactionFlags(uint64_t flags) {
                       {SA_NODEFER, "SA_NODEFER"}, {SA_RESETHAND, "SA_RESETHAND"}});
 }
 
-std::string Sigaction(const Task& task, uint64_t g) {
+std::string Sigaction(const DecodeContext& ctx, uint64_t g) {
   if (!g) return "NULL";
   guest::Sigaction act;
-  if (!guest::ReadSigaction(task.arch, task.memory, g, &act)) return Hex(g);
+  if (!guest::ReadSigaction(ctx.arch, ctx.memory, g, &act)) return Hex(g);
   std::string h = act.handler == 0 ? "SIG_DFL" : act.handler == 1 ? "SIG_IGN" : Hex(act.handler);
   std::string out = std::string(act.flags & SA_SIGINFO ? "{sa_sigaction=" : "{sa_handler=") + h +
                     ", sa_mask=" + SignalSet(act.mask) + ", sa_flags=" + SigactionFlags(act.flags);
-  if (task.arch.sigaction_has_restorer && (act.flags & 0x04000000)) out += ", sa_restorer=" + Hex(act.restorer);
+  if (ctx.arch.sigaction_has_restorer && (act.flags & 0x04000000)) out += ", sa_restorer=" + Hex(act.restorer);
   return out + "}";
 }
 
@@ -299,13 +299,13 @@ std::string PollEvents(uint64_t events) {
 }
 
 // The pollfds: `events` on entry, or only those with revents after the call.
-std::string PollFds(const Task& task, uint64_t g, uint64_t count, bool returned) {
+std::string PollFds(const DecodeContext& ctx, uint64_t g, uint64_t count, bool returned) {
   if (!g) return "NULL";
   std::string out = "[";
   bool first = true;
   for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
     struct pollfd p;
-    if (!task.memory.Read(g + i * sizeof p, &p, sizeof p)) return Hex(g);
+    if (!ctx.memory.Read(g + i * sizeof p, &p, sizeof p)) return Hex(g);
     if (returned && p.revents == 0) continue;
     out += first ? "" : ", ";
     first = false;
@@ -315,16 +315,16 @@ std::string PollFds(const Task& task, uint64_t g, uint64_t count, bool returned)
   return out + "]";
 }
 
-std::string IntPair(const Task& task, uint64_t g) {
+std::string IntPair(const DecodeContext& ctx, uint64_t g) {
   int fds[2];
-  if (!task.memory.Read(g, fds, sizeof fds)) return Hex(g);
+  if (!ctx.memory.Read(g, fds, sizeof fds)) return Hex(g);
   return "[" + std::to_string(fds[0]) + ", " + std::to_string(fds[1]) + "]";
 }
 
-std::string WaitStatus(const Task& task, uint64_t g) {
+std::string WaitStatus(const DecodeContext& ctx, uint64_t g) {
   if (!g) return "NULL";
   int s;
-  if (!task.memory.Read(g, &s, sizeof s)) return Hex(g);
+  if (!ctx.memory.Read(g, &s, sizeof s)) return Hex(g);
   if (WIFEXITED(s)) return "[{WIFEXITED(s) && WEXITSTATUS(s) == " + std::to_string(WEXITSTATUS(s)) + "}]";
   if (WIFSIGNALED(s)) {
     return "[{WIFSIGNALED(s) && WTERMSIG(s) == " + SignalName(WTERMSIG(s)) +
@@ -351,11 +351,11 @@ std::string CloneFlags(uint64_t v) {
 }
 
 // A socket address of `addrlen` bytes, as strace's print_sockaddr shows it.
-std::string Sockaddr(const Task& task, uint64_t v, uint64_t addrlen) {
+std::string Sockaddr(const DecodeContext& ctx, uint64_t v, uint64_t addrlen) {
   if (!v) return "NULL";
   uint64_t len = std::min<uint64_t>(addrlen, sizeof(sockaddr_storage));
   sockaddr_storage sa{};
-  if (len < sizeof(sa_family_t) || !task.memory.Read(v, &sa, len)) return Hex(v);
+  if (len < sizeof(sa_family_t) || !ctx.memory.Read(v, &sa, len)) return Hex(v);
   if (sa.ss_family == AF_UNIX) {
     const sockaddr_un* un = reinterpret_cast<const sockaddr_un*>(&sa);
     if (len <= offsetof(sockaddr_un, sun_path)) return "{sa_family=AF_UNIX}";
@@ -456,11 +456,11 @@ std::string SockOptName(uint64_t level, uint64_t v) {
 }
 
 // An option's value: an int as [N], anything else as its bytes.
-std::string SockOptValue(const Task& task, uint64_t g, uint64_t len, size_t limit) {
+std::string SockOptValue(const DecodeContext& ctx, uint64_t g, uint64_t len, size_t limit) {
   if (!g) return "NULL";
   int32_t value;
-  if (len == sizeof value) return task.memory.Read(g, &value, sizeof value) ? "[" + std::to_string(value) + "]" : Hex(g);
-  return GuestBytes(task, g, len, limit);
+  if (len == sizeof value) return ctx.memory.Read(g, &value, sizeof value) ? "[" + std::to_string(value) + "]" : Hex(g);
+  return GuestBytes(ctx, g, len, limit);
 }
 
 std::string InetAddr(const in_addr& a) {
@@ -470,37 +470,37 @@ std::string InetAddr(const in_addr& a) {
 }
 
 // One control message's data, as strace's print_cmsg_* show the kinds it knows.
-std::string CmsgData(const Task& task, int level, int type, uint64_t g, uint64_t len, size_t limit) {
+std::string CmsgData(const DecodeContext& ctx, int level, int type, uint64_t g, uint64_t len, size_t limit) {
   if (level == SOL_SOCKET && type == SCM_RIGHTS) {
     std::string out = "[";
     for (uint64_t i = 0; i + 4 <= len && i / 4 < kMaxArrayItems; i += 4) {
       int32_t fd;
-      if (!task.memory.Read(g + i, &fd, sizeof fd)) break;
+      if (!ctx.memory.Read(g + i, &fd, sizeof fd)) break;
       out += (i ? ", " : "") + std::to_string(fd);
     }
     return out + (len / 4 > kMaxArrayItems ? ", ...]" : "]");
   }
   if (level == SOL_SOCKET && type == SCM_CREDENTIALS && len >= sizeof(ucred)) {
     ucred c;
-    if (task.memory.Read(g, &c, sizeof c)) {
+    if (ctx.memory.Read(g, &c, sizeof c)) {
       return "{pid=" + std::to_string(c.pid) + ", uid=" + std::to_string(c.uid) + ", gid=" + std::to_string(c.gid) + "}";
     }
   }
   if (level == SOL_SOCKET && type == 29 && len >= sizeof(timeval)) {  // SO_TIMESTAMP_OLD
     timeval tv;
-    if (task.memory.Read(g, &tv, sizeof tv)) {
+    if (ctx.memory.Read(g, &tv, sizeof tv)) {
       return "{tv_sec=" + std::to_string(tv.tv_sec) + ", tv_usec=" + std::to_string(tv.tv_usec) + "}";
     }
   }
   if (level == SOL_SOCKET && type == 35 && len >= sizeof(timespec)) {  // SO_TIMESTAMPNS_OLD
     timespec ts;
-    if (task.memory.Read(g, &ts, sizeof ts)) {
+    if (ctx.memory.Read(g, &ts, sizeof ts)) {
       return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
     }
   }
   if (level == SOL_IP && type == IP_PKTINFO && len >= sizeof(in_pktinfo)) {
     in_pktinfo pi;
-    if (task.memory.Read(g, &pi, sizeof pi)) {
+    if (ctx.memory.Read(g, &pi, sizeof pi)) {
       char name[IF_NAMESIZE];
       std::string index = if_indextoname(pi.ipi_ifindex, name)
                               ? std::string("if_nametoindex(\"") + name + "\")"
@@ -509,7 +509,7 @@ std::string CmsgData(const Task& task, int level, int type, uint64_t g, uint64_t
              ", ipi_addr=" + InetAddr(pi.ipi_addr) + "}";
     }
   }
-  return GuestBytes(task, g, len, limit);
+  return GuestBytes(ctx, g, len, limit);
 }
 
 std::string CmsgType(int level, int type) {
@@ -523,19 +523,19 @@ std::string CmsgType(int level, int type) {
 }
 
 // The control messages in `len` bytes at `g` (strace's decode_msg_control).
-std::string Cmsgs(const Task& task, uint64_t g, uint64_t len, size_t limit) {
+std::string Cmsgs(const DecodeContext& ctx, uint64_t g, uint64_t len, size_t limit) {
   std::string out = "[";
   uint64_t at = 0;
   for (size_t n = 0; at + sizeof(cmsghdr) <= len; ++n) {
     cmsghdr h;
-    if (!task.memory.Read(g + at, &h, sizeof h)) return Hex(g);
+    if (!ctx.memory.Read(g + at, &h, sizeof h)) return Hex(g);
     if (n) out += ", ";
     if (n >= kMaxArrayItems) return out + "...]";
     out += "{cmsg_len=" + std::to_string(h.cmsg_len) + ", cmsg_level=" + SockLevel(h.cmsg_level) +
            ", cmsg_type=" + CmsgType(h.cmsg_level, h.cmsg_type);
     if (h.cmsg_len < sizeof h) return out + "}]";
     uint64_t data_len = std::min<uint64_t>(h.cmsg_len, len - at) - sizeof h;
-    out += ", cmsg_data=" + CmsgData(task, h.cmsg_level, h.cmsg_type, g + at + sizeof h, data_len, limit) + "}";
+    out += ", cmsg_data=" + CmsgData(ctx, h.cmsg_level, h.cmsg_type, g + at + sizeof h, data_len, limit) + "}";
     at += (h.cmsg_len + 7) & ~uint64_t{7};
   }
   return out + "]";
@@ -543,23 +543,23 @@ std::string Cmsgs(const Task& task, uint64_t g, uint64_t len, size_t limit) {
 
 // struct msghdr (strace's print_struct_msghdr). `received`: what recvmsg
 // filled, with `data_len` bytes spread over the iovecs; otherwise what was sent.
-std::string Msghdr(const Task& task, uint64_t g, int64_t data_len, bool received, size_t limit,
+std::string Msghdr(const DecodeContext& ctx, uint64_t g, int64_t data_len, bool received, size_t limit,
                    uint32_t namelen_before = 0) {
   if (!g) return "NULL";
   msghdr m;
-  if (!task.memory.Read(g, &m, sizeof m)) return Hex(g);
+  if (!ctx.memory.Read(g, &m, sizeof m)) return Hex(g);
   uint64_t name = reinterpret_cast<uint64_t>(m.msg_name), control = reinterpret_cast<uint64_t>(m.msg_control);
   std::string out = "{msg_name=";
   uint32_t name_shown = received ? std::min(m.msg_namelen, namelen_before) : m.msg_namelen;
-  out += name && name_shown == 0 && received ? Hex(name) : Sockaddr(task, name, name_shown);
+  out += name && name_shown == 0 && received ? Hex(name) : Sockaddr(ctx, name, name_shown);
   out += ", msg_namelen=";
   if (received && namelen_before != m.msg_namelen) out += std::to_string(namelen_before) + " => ";
   out += std::to_string(m.msg_namelen);
-  out += ", msg_iov=" + Iovecs(task, reinterpret_cast<uint64_t>(m.msg_iov), m.msg_iovlen, data_len, limit);
+  out += ", msg_iov=" + Iovecs(ctx, reinterpret_cast<uint64_t>(m.msg_iov), m.msg_iovlen, data_len, limit);
   out += ", msg_iovlen=" + std::to_string(m.msg_iovlen);
   if (m.msg_controllen) {
-    out += ", msg_control=" + (task.memory.HasAccess(control, m.msg_controllen, kPageMapped | kPageRead)
-                                   ? Cmsgs(task, control, m.msg_controllen, limit)
+    out += ", msg_control=" + (ctx.memory.HasAccess(control, m.msg_controllen, kPageMapped | kPageRead)
+                                   ? Cmsgs(ctx, control, m.msg_controllen, limit)
                                    : Hex(control));
   }
   out += ", msg_controllen=" + std::to_string(m.msg_controllen);
@@ -567,31 +567,31 @@ std::string Msghdr(const Task& task, uint64_t g, int64_t data_len, bool received
 }
 
 // A recvmsg that failed: strace shows only what it read on entry.
-std::string ReceivedNothing(const Task& task, uint64_t g) {
+std::string ReceivedNothing(const DecodeContext& ctx, uint64_t g) {
   uint32_t namelen;
   if (!g) return "NULL";
-  if (!task.memory.Read(g + offsetof(msghdr, msg_namelen), &namelen, sizeof namelen)) return Hex(g);
+  if (!ctx.memory.Read(g + offsetof(msghdr, msg_namelen), &namelen, sizeof namelen)) return Hex(g);
   return "{msg_namelen=" + std::to_string(namelen) + "}";
 }
 
 // sendmmsg's and recvmmsg's vectors: `count` entries with their msg_len.
-std::string Mmsghdrs(const Task& task, uint64_t g, uint64_t count, bool received, bool failed, size_t limit) {
+std::string Mmsghdrs(const DecodeContext& ctx, uint64_t g, uint64_t count, bool received, bool failed, size_t limit) {
   if (!g) return "NULL";
-  if (failed || !task.memory.HasAccess(g, count * sizeof(mmsghdr), kPageMapped | kPageRead)) return Hex(g);
+  if (failed || !ctx.memory.HasAccess(g, count * sizeof(mmsghdr), kPageMapped | kPageRead)) return Hex(g);
   std::string out = "[";
   for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
     uint64_t at = g + i * sizeof(mmsghdr);
     uint32_t len;
-    task.memory.Read(at + offsetof(mmsghdr, msg_len), &len, sizeof len);
+    ctx.memory.Read(at + offsetof(mmsghdr, msg_len), &len, sizeof len);
     uint32_t namelen;
-    task.memory.Read(at + offsetof(msghdr, msg_namelen), &namelen, sizeof namelen);
-    out += (i ? ", {msg_hdr=" : "{msg_hdr=") + Msghdr(task, at, received ? len : -1, received, limit, namelen) +
+    ctx.memory.Read(at + offsetof(msghdr, msg_namelen), &namelen, sizeof namelen);
+    out += (i ? ", {msg_hdr=" : "{msg_hdr=") + Msghdr(ctx, at, received ? len : -1, received, limit, namelen) +
            ", msg_len=" + std::to_string(len) + "}";
   }
   return out + (count > kMaxArrayItems ? ", ...]" : "]");
 }
 
-std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
+std::string FormatArg(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6],
                       int64_t result, size_t limit) {
   uint64_t v = raw[i];
   bool failed = result < 0 && result > -4096;
@@ -605,42 +605,42 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kDirFd:
       return static_cast<int32_t>(v) == AT_FDCWD ? "AT_FDCWD" : std::to_string(static_cast<int32_t>(v));
     case Arg::kPath:
-    case Arg::kLookupPath: return GuestString(task, v, std::max<size_t>(limit, 4096));
-    case Arg::kInBuf: return GuestBytes(task, v, raw[i + 1], limit);
+    case Arg::kLookupPath: return GuestString(ctx, v, std::max<size_t>(limit, 4096));
+    case Arg::kInBuf: return GuestBytes(ctx, v, raw[i + 1], limit);
     case Arg::kOutBuf:
-      return done ? GuestBytes(task, v, static_cast<uint64_t>(result), limit) : Pointer(v);
-    case Arg::kInTimespec: return Timespec(task, v);
-    case Arg::kOutTimespec: return failed || result == 0 ? Pointer(v) : Timespec(task, v);
+      return done ? GuestBytes(ctx, v, static_cast<uint64_t>(result), limit) : Pointer(v);
+    case Arg::kInTimespec: return Timespec(ctx, v);
+    case Arg::kOutTimespec: return failed || result == 0 ? Pointer(v) : Timespec(ctx, v);
     case Arg::kOutBufPrevLen:
     case Arg::kInPtr:
     case Arg::kOutPtr:
     case Arg::kAddr:
     case Arg::kRange: return Pointer(v);
-    case Arg::kOpenFlags: return OpenFlags(task, v);
+    case Arg::kOpenFlags: return OpenFlags(ctx, v);
     case Arg::kMode: return Octal(v);
     case Arg::kSignal: return SignalName(static_cast<int>(v));
     case Arg::kMsgFlags:
       return MsgFlags(v);
     case Arg::kResumedCall:
-      return std::string("<... resuming interrupted ") + task.resumed_call + " ...>";
-    case Arg::kStatOut: return done ? Stat(task, v) : Pointer(v);
-    case Arg::kIovecIn: return Iovecs(task, v, raw[i + 1], -1, limit);
-    case Arg::kIovecOut: return done ? Iovecs(task, v, raw[i + 1], result, limit) : Pointer(v);
-    case Arg::kSigsetIn: return SigsetSizeValid(row, i, raw) ? Sigset(task, v) : Pointer(v);
-    case Arg::kSigsetOut: return done && SigsetSizeValid(row, i, raw) ? Sigset(task, v) : Pointer(v);
-    case Arg::kSigactionIn: return Sigaction(task, v);
-    case Arg::kSigactionOut: return done ? Sigaction(task, v) : Pointer(v);
-    case Arg::kPollFds: return PollFds(task, v, raw[i + 1], false);
-    case Arg::kIntPairOut: return done ? IntPair(task, v) : Pointer(v);
-    case Arg::kWaitStatusOut: return done && result > 0 ? WaitStatus(task, v) : Pointer(v);
+      return std::string("<... resuming interrupted ") + ctx.resumed_call + " ...>";
+    case Arg::kStatOut: return done ? Stat(ctx, v) : Pointer(v);
+    case Arg::kIovecIn: return Iovecs(ctx, v, raw[i + 1], -1, limit);
+    case Arg::kIovecOut: return done ? Iovecs(ctx, v, raw[i + 1], result, limit) : Pointer(v);
+    case Arg::kSigsetIn: return SigsetSizeValid(row, i, raw) ? Sigset(ctx, v) : Pointer(v);
+    case Arg::kSigsetOut: return done && SigsetSizeValid(row, i, raw) ? Sigset(ctx, v) : Pointer(v);
+    case Arg::kSigactionIn: return Sigaction(ctx, v);
+    case Arg::kSigactionOut: return done ? Sigaction(ctx, v) : Pointer(v);
+    case Arg::kPollFds: return PollFds(ctx, v, raw[i + 1], false);
+    case Arg::kIntPairOut: return done ? IntPair(ctx, v) : Pointer(v);
+    case Arg::kWaitStatusOut: return done && result > 0 ? WaitStatus(ctx, v) : Pointer(v);
     case Arg::kSocketType: {
       std::string type = Enum(v & 0xf, {{SOCK_STREAM, "SOCK_STREAM"}, {SOCK_DGRAM, "SOCK_DGRAM"},
                                         {SOCK_RAW, "SOCK_RAW"}, {SOCK_SEQPACKET, "SOCK_SEQPACKET"}});
       return Bits(v & ~uint64_t{0xf}, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}}, type);
     }
     case Arg::kCloneFlags: return CloneFlags(v);
-    case Arg::kItimervalIn: return Itimerval(task, v);
-    case Arg::kItimervalOut: return done ? Itimerval(task, v) : Pointer(v);
+    case Arg::kItimervalIn: return Itimerval(ctx, v);
+    case Arg::kItimervalOut: return done ? Itimerval(ctx, v) : Pointer(v);
     case Arg::kFutexOp: {
       static const char* const kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
                                          "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
@@ -653,36 +653,36 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       if (v & FUTEX_CLOCK_REALTIME) out += "|FUTEX_CLOCK_REALTIME";
       return out;
     }
-    case Arg::kOutString: return done ? GuestString(task, v, std::max<size_t>(limit, 4096)) : Pointer(v);
+    case Arg::kOutString: return done ? GuestString(ctx, v, std::max<size_t>(limit, 4096)) : Pointer(v);
     case Arg::kDirents: {
       if (!done) return Pointer(v);
       uint64_t entries = 0;
       for (uint64_t at = 0; at + guest::kDirent64NameOffset <= static_cast<uint64_t>(result) && entries < 100000;
            ++entries) {
         uint16_t reclen;
-        if (!task.memory.Read(v + at + offsetof(guest::Dirent64, reclen), &reclen, sizeof reclen) || reclen == 0) break;
+        if (!ctx.memory.Read(v + at + offsetof(guest::Dirent64, reclen), &reclen, sizeof reclen) || reclen == 0) break;
         at += reclen;
       }
       return Hex(v) + " /* " + std::to_string(entries) + " entries */";
     }
-    case Arg::kSockaddrIn: return Sockaddr(task, v, raw[i + 1]);
-    case Arg::kMsghdrIn: return Msghdr(task, v, -1, false, limit);
+    case Arg::kSockaddrIn: return Sockaddr(ctx, v, raw[i + 1]);
+    case Arg::kMsghdrIn: return Msghdr(ctx, v, -1, false, limit);
     case Arg::kMsghdrOut:
-      if (!done) return ReceivedNothing(task, v);
-      return Msghdr(task, v, result, true, limit, task.msg_namelen_before);
-    case Arg::kMmsghdrIn: return Mmsghdrs(task, v, raw[i + 1], false, failed, limit);
-    case Arg::kMmsghdrOut: return done ? Mmsghdrs(task, v, static_cast<uint64_t>(result), true, false, limit) : Pointer(v);
+      if (!done) return ReceivedNothing(ctx, v);
+      return Msghdr(ctx, v, result, true, limit, ctx.msg_namelen_before);
+    case Arg::kMmsghdrIn: return Mmsghdrs(ctx, v, raw[i + 1], false, failed, limit);
+    case Arg::kMmsghdrOut: return done ? Mmsghdrs(ctx, v, static_cast<uint64_t>(result), true, false, limit) : Pointer(v);
     case Arg::kSockLevel: return SockLevel(v);
     case Arg::kSockOptName: return SockOptName(raw[i - 1], v);
-    case Arg::kSockOptIn: return SockOptValue(task, v, raw[i + 1], limit);
+    case Arg::kSockOptIn: return SockOptValue(ctx, v, raw[i + 1], limit);
     case Arg::kSockOptOut: {
       uint32_t len;
-      if (!done || !task.memory.Read(raw[i + 1], &len, sizeof len)) return Pointer(v);
-      return SockOptValue(task, v, len, limit);
+      if (!done || !ctx.memory.Read(raw[i + 1], &len, sizeof len)) return Pointer(v);
+      return SockOptValue(ctx, v, len, limit);
     }
     case Arg::kSockLenOut: {
       uint32_t len;
-      if (!task.memory.Read(v, &len, sizeof len)) return Pointer(v);
+      if (!ctx.memory.Read(v, &len, sizeof len)) return Pointer(v);
       return "[" + std::to_string(len) + "]";
     }
     case Arg::kArgv:
@@ -692,16 +692,16 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
       uint64_t count = 0;
       for (; count < 4096; ++count) {
         guest::Word item;
-        if (!task.memory.Read(v + sizeof item * count, &item, sizeof item)) return Hex(v);
+        if (!ctx.memory.Read(v + sizeof item * count, &item, sizeof item)) return Hex(v);
         if (!item) break;
-        if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(task, item, limit);
+        if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(ctx, item, limit);
       }
       if (row.args[i] == Arg::kEnvp) return Hex(v) + " /* " + std::to_string(count) + " vars */";
       return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
     }
-    case Arg::kSigreturnFrame: return "{mask=" + SignalSet(task.sigreturn_mask) + "}";
-    case Arg::kItimerspecIn: return Itimerspec(task, v);
-    case Arg::kItimerspecOut: return done ? Itimerspec(task, v) : Pointer(v);
+    case Arg::kSigreturnFrame: return "{mask=" + SignalSet(ctx.sigreturn_mask) + "}";
+    case Arg::kItimerspecIn: return Itimerspec(ctx, v);
+    case Arg::kItimerspecOut: return done ? Itimerspec(ctx, v) : Pointer(v);
     case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
     case Arg::kPrctlOption: return PrctlOption(v);
     case Arg::kSchedPolicy: return SchedPolicy(v);
@@ -709,9 +709,9 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
     case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn: case Arg::kCpuSetOut:
     case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kPrioWhich: case Arg::kIoprioWho:
     case Arg::kIoprioValue: case Arg::kPersona:
-      return FormatIdentArg(task, row.args[i], i, raw, result, done, limit);
+      return FormatIdentArg(ctx, row.args[i], i, raw, result, done, limit);
     case Arg::kFdFlags: {
-      uint32_t host = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(v));
+      uint32_t host = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(v));
       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
     }
     default: break;  // the kinds with a name table (above)
@@ -720,13 +720,13 @@ std::string FormatArg(const Task& task, const SyscallRow& row, int i, const uint
 }
 
 // fcntl's third argument, as its command reads it; nullopt when it takes none.
-std::optional<std::string> FcntlArgument(const Task& task, uint64_t cmd, uint64_t v) {
+std::optional<std::string> FcntlArgument(const DecodeContext& ctx, uint64_t cmd, uint64_t v) {
   switch (cmd) {
     case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
     case F_GETPIPE_SZ: case F_GET_SEALS:
       return std::nullopt;
     case F_SETFD: return v == FD_CLOEXEC ? "FD_CLOEXEC" : std::to_string(v);
-    case F_SETFL: return OpenFlags(task, v);
+    case F_SETFL: return OpenFlags(ctx, v);
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
     case F_OFD_SETLKW: case F_GETOWN_EX: case F_SETOWN_EX:
       return Pointer(v);
@@ -739,34 +739,34 @@ std::optional<std::string> FcntlArgument(const Task& task, uint64_t cmd, uint64_
 // replace one. One entry per StraceFormat value.
 struct FormatHook {
   // Whether argument i is shown at all.
-  bool (*shown)(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6]);
+  bool (*shown)(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6]);
   // A replacement for argument i (nullopt: by its kind).
-  std::optional<std::string> (*special)(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
+  std::optional<std::string> (*special)(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6],
                                         bool* omit);
 };
 
-bool AlwaysShown(const Task&, const SyscallRow&, int, const uint64_t[6]) { return true; }
-std::optional<std::string> NothingSpecial(const Task&, const SyscallRow&, int, const uint64_t[6], bool*) {
+bool AlwaysShown(const DecodeContext&, const SyscallRow&, int, const uint64_t[6]) { return true; }
+std::optional<std::string> NothingSpecial(const DecodeContext&, const SyscallRow&, int, const uint64_t[6], bool*) {
   return std::nullopt;
 }
 
 // openat: the mode only when the flags can create a file.
-bool OpenModeShown(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6]) {
+bool OpenModeShown(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6]) {
   if (row.args[i] != Arg::kMode || i == 0 || row.args[i - 1] != Arg::kOpenFlags) return true;
-  uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(raw[i - 1]));
+  uint32_t flags = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(raw[i - 1]));
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
 // mremap: the new address only with MREMAP_FIXED.
-bool MremapShown(const Task&, const SyscallRow& row, int i, const uint64_t raw[6]) {
+bool MremapShown(const DecodeContext&, const SyscallRow& row, int i, const uint64_t raw[6]) {
   return !(i > 0 && row.args[i - 1] == Arg::kMremapFlags && !(raw[i - 1] & MREMAP_FIXED));
 }
 
 // fcntl: the third argument as the command reads it, or none.
-std::optional<std::string> FcntlSpecial(const Task& task, const SyscallRow& row, int i, const uint64_t raw[6],
+std::optional<std::string> FcntlSpecial(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6],
                                         bool* omit) {
   if (i == 0 || row.args[i - 1] != Arg::kFcntlCmd) return std::nullopt;
-  auto arg = FcntlArgument(task, raw[i - 1], raw[i]);
+  auto arg = FcntlArgument(ctx, raw[i - 1], raw[i]);
   *omit = !arg;
   return arg ? *arg : "";
 }
@@ -801,7 +801,12 @@ std::string PrctlOption(uint64_t v) {
   return Hex(static_cast<uint32_t>(v)) + " /* PR_??? */";
 }
 
-std::string GuestStringArg(const Task& task, uint64_t g, size_t limit) { return GuestString(task, g, limit); }
+std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit) { return GuestString(ctx, g, limit); }
+
+DecodeContext DecodeContextOf(const Task& task) {
+  return DecodeContext{task.arch, task.memory, task.sigreturn_mask, task.resumed_call, task.msg_namelen_before,
+                       task.cap_version_in};
+}
 
 std::string SignalName(int sig) {
   if (sig >= 1 && sig < 32) {
@@ -935,7 +940,7 @@ std::string FormatResult(Arg kind, int64_t result) {
   return "= " + std::to_string(result);
 }
 
-std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
+std::string FormatResult(const DecodeContext& ctx, const SyscallRow* row, const uint64_t raw[6], int64_t result) {
   std::string out = FormatResult(row ? row->result : Arg::kInt, result);
   if (row) out += IdentResultNote(*row, raw, result);
   if (row && row->result == Arg::kSchedPolicy && result >= 0) return out + " (" + SchedPolicy(result) + ")";
@@ -945,32 +950,32 @@ std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t
   for (int i = 0; i < row->nargs; ++i) {
     if (row->args[i] != Arg::kPollFds) continue;
     // What poll found comes with the count, and the time left with it.
-    out += " (" + PollFds(task, raw[i], raw[i + 1], true);
+    out += " (" + PollFds(ctx, raw[i], raw[i + 1], true);
     if (i + 2 < row->nargs && row->args[i + 2] == Arg::kInTimespec && raw[i + 2]) {
-      out += ", left " + Timespec(task, raw[i + 2]);
+      out += ", left " + Timespec(ctx, raw[i + 2]);
     }
     out += ")";
   }
   return out;
 }
 
-std::vector<std::string> FormatArgs(const Task& task, const SyscallRow& row, const uint64_t raw[6],
+std::vector<std::string> FormatArgs(const DecodeContext& ctx, const SyscallRow& row, const uint64_t raw[6],
                                     int64_t result, size_t string_limit) {
   std::vector<std::string> out;
   const FormatHook& hook = kFormatHooks[static_cast<size_t>(row.format)];
   for (int i = 0; i < row.nargs; ++i) {
-    if (!hook.shown(task, row, i, raw)) continue;
+    if (!hook.shown(ctx, row, i, raw)) continue;
     bool omit = false;
-    if (auto special = hook.special(task, row, i, raw, &omit)) {
+    if (auto special = hook.special(ctx, row, i, raw, &omit)) {
       if (!omit) out.push_back(*special);
       continue;
     }
-    out.push_back(FormatArg(task, row, i, raw, result, string_limit));
+    out.push_back(FormatArg(ctx, row, i, raw, result, string_limit));
   }
   return out;
 }
 
-std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+std::string FormatCall(const DecodeContext& ctx, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
                        int64_t result, size_t string_limit) {
   std::string line;
   if (row == nullptr) {
@@ -980,10 +985,10 @@ std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, con
   }
   if (row->format == StraceFormat::kClone) return CloneCall(*row, raw);
   if (row->format == StraceFormat::kPrctl) {
-    return std::string(row->name) + "(" + FormatPrctlArgs(task, raw, result, string_limit) + ")";
+    return std::string(row->name) + "(" + FormatPrctlArgs(ctx, raw, result, string_limit) + ")";
   }
   line = std::string(row->name) + "(";
-  std::vector<std::string> args = FormatArgs(task, *row, raw, result, string_limit);
+  std::vector<std::string> args = FormatArgs(ctx, *row, raw, result, string_limit);
   for (size_t i = 0; i < args.size(); ++i) line += (i ? ", " : "") + args[i];
   return line + ")";
 }
@@ -995,10 +1000,10 @@ std::string AlignResult(const std::string& call, const std::string& result, size
   return call + pad + result;
 }
 
-std::string FormatSyscall(const Task& task, const SyscallRow* row, uint64_t nr,
+std::string FormatSyscall(const DecodeContext& ctx, const SyscallRow* row, uint64_t nr,
                           const uint64_t raw[6], int64_t result, size_t string_limit) {
-  return AlignResult(FormatCall(task, row, nr, raw, result, string_limit),
-                     FormatResult(task, row, raw, result));
+  return AlignResult(FormatCall(ctx, row, nr, raw, result, string_limit),
+                     FormatResult(ctx, row, raw, result));
 }
 
 }  // namespace translator

@@ -10,25 +10,40 @@
 #include <vector>
 
 #include "syscalls/syscall_table.h"
+#include "arch/arch.h"
+#include "memory/guest_memory.h"
 #include "runtime/task.h"
 
 namespace translator {
 
 constexpr size_t kDefaultStringLimit = 32;  // strace -s
 
+// What the decoders see of a guest thread: its arch and memory, and the few
+// values strace shows that the call's registers do not carry. Unit tests
+// make one over a scratch GuestMemory, with no Process or Task.
+struct DecodeContext {
+  const arch::ArchInfo& arch;
+  const GuestMemory& memory;
+  uint64_t sigreturn_mask = 0;    // what the last rt_sigreturn restored
+  const char* resumed_call = "";  // what the last restart_syscall resumed
+  uint32_t msg_namelen_before = 0;  // recvmsg's msg_namelen on entry ("100 => 16")
+  uint32_t cap_version_in = 0;      // capget/capset's header version before the call
+};
+DecodeContext DecodeContextOf(const Task& task);
+
 // Each argument of a finished call as strace shows it (openat's mode only
 // with O_CREAT or O_TMPFILE, as strace prints it).
-std::vector<std::string> FormatArgs(const Task& task, const SyscallRow& row, const uint64_t raw[6],
+std::vector<std::string> FormatArgs(const DecodeContext& ctx, const SyscallRow& row, const uint64_t raw[6],
                                     int64_t result, size_t string_limit = kDefaultStringLimit);
 // "name(arg, arg)"; unknown numbers as syscall_0x3e8(raw...).
-std::string FormatCall(const Task& task, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
+std::string FormatCall(const DecodeContext& ctx, const SyscallRow* row, uint64_t nr, const uint64_t raw[6],
                        int64_t result, size_t string_limit = kDefaultStringLimit);
 // "= 3", "= -1 ENOENT (No such file or directory)", "= 1 ([{fd=0, revents=POLLIN}])".
-std::string FormatResult(const Task& task, const SyscallRow* row, const uint64_t raw[6], int64_t result);
+std::string FormatResult(const DecodeContext& ctx, const SyscallRow* row, const uint64_t raw[6], int64_t result);
 // The result alone, by its kind.
 std::string FormatResult(Arg kind, int64_t result);
 // The whole line: the call, padded to strace's result column, and the result.
-std::string FormatSyscall(const Task& task, const SyscallRow* row, uint64_t nr,
+std::string FormatSyscall(const DecodeContext& ctx, const SyscallRow* row, uint64_t nr,
                           const uint64_t raw[6], int64_t result,
                           size_t string_limit = kDefaultStringLimit);
 // Pads `call` to column 40 (or one space), then appends `result`.
@@ -44,7 +59,7 @@ std::string QuoteBytes(const char* data, size_t len, size_t limit);
 // PR_SET_NAME...; unknown options as strace writes them: "0x3039 /* PR_??? */".
 std::string PrctlOption(uint64_t v);
 // A guest string argument: "name", or its address when unreadable.
-std::string GuestStringArg(const Task& task, uint64_t g, size_t limit);
+std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.
 std::string ErrorName(int64_t result);
 

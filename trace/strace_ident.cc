@@ -49,10 +49,10 @@ std::string CapSet(uint64_t set) {
 
 // The header as the call found it: the kernel writes its own version over
 // one it does not know, so the version is the one the handler saw first.
-std::string CapHeader(const Task& task, uint64_t g) {
+std::string CapHeader(const DecodeContext& ctx, uint64_t g) {
   __user_cap_header_struct h;
-  if (!g || !task.memory.Read(g, &h, sizeof h)) return Pointer(g);
-  h.version = task.cap_version_in;
+  if (!g || !ctx.memory.Read(g, &h, sizeof h)) return Pointer(g);
+  h.version = ctx.cap_version_in;
   std::string version = h.version == _LINUX_CAPABILITY_VERSION_1   ? "_LINUX_CAPABILITY_VERSION_1"
                         : h.version == _LINUX_CAPABILITY_VERSION_2 ? "_LINUX_CAPABILITY_VERSION_2"
                         : h.version == _LINUX_CAPABILITY_VERSION_3 ? "_LINUX_CAPABILITY_VERSION_3"
@@ -60,13 +60,13 @@ std::string CapHeader(const Task& task, uint64_t g) {
   return "{version=" + version + ", pid=" + std::to_string(h.pid) + "}";
 }
 
-std::string CapData(const Task& task, uint64_t header, uint64_t g) {
+std::string CapData(const DecodeContext& ctx, uint64_t header, uint64_t g) {
   __user_cap_header_struct h;
-  if (!g || !task.memory.Read(header, &h, sizeof h)) return Pointer(g);
+  if (!g || !ctx.memory.Read(header, &h, sizeof h)) return Pointer(g);
   int words = h.version == _LINUX_CAPABILITY_VERSION_1 ? 1 : 2;
-  h.version = task.cap_version_in;
+  h.version = ctx.cap_version_in;
   __user_cap_data_struct d[2] = {};
-  if (!task.memory.Read(g, d, words * sizeof d[0])) return Pointer(g);
+  if (!ctx.memory.Read(g, d, words * sizeof d[0])) return Pointer(g);
   auto join = [&](uint32_t __user_cap_data_struct::*field) {
     return (words == 2 ? uint64_t{d[1].*field} << 32 : 0) | d[0].*field;
   };
@@ -75,7 +75,7 @@ std::string CapData(const Task& task, uint64_t header, uint64_t g) {
          ", inheritable=" + CapSet(join(&__user_cap_data_struct::inheritable)) + "}";
 }
 
-std::string GidList(const Task& task, int64_t count, uint64_t g) {
+std::string GidList(const DecodeContext& ctx, int64_t count, uint64_t g) {
   if (!g) return "NULL";
   constexpr int64_t kNgroupsMax = 65536;
   if (count < 0 || count > kNgroupsMax) return Hex(g);
@@ -86,15 +86,15 @@ std::string GidList(const Task& task, int64_t count, uint64_t g) {
       break;
     }
     uint32_t gid;
-    if (!task.memory.Read(g + 4 * i, &gid, sizeof gid)) return Hex(g);
+    if (!ctx.memory.Read(g + 4 * i, &gid, sizeof gid)) return Hex(g);
     out += (i ? ", " : "") + std::to_string(gid);
   }
   return out + "]";
 }
 
-std::string Rlimit(const Task& task, uint64_t g) {
+std::string Rlimit(const DecodeContext& ctx, uint64_t g) {
   uint64_t r[2];
-  if (!g || !task.memory.Read(g, r, sizeof r)) return Pointer(g);
+  if (!g || !ctx.memory.Read(g, r, sizeof r)) return Pointer(g);
   auto one = [](uint64_t v) {
     if (v == RLIM_INFINITY) return std::string("RLIM64_INFINITY");
     return v > 1024 && v % 1024 == 0 ? std::to_string(v / 1024) + "*1024" : std::to_string(v);
@@ -102,9 +102,9 @@ std::string Rlimit(const Task& task, uint64_t g) {
   return "{rlim_cur=" + one(r[0]) + ", rlim_max=" + one(r[1]) + "}";
 }
 
-std::string CpuSet(const Task& task, uint64_t g, uint64_t bytes) {
+std::string CpuSet(const DecodeContext& ctx, uint64_t g, uint64_t bytes) {
   std::vector<uint8_t> mask(bytes);
-  if (!g || bytes > 65536 || !task.memory.Read(g, mask.data(), bytes)) return Pointer(g);
+  if (!g || bytes > 65536 || !ctx.memory.Read(g, mask.data(), bytes)) return Pointer(g);
   std::string out = "[";
   bool first = true;
   for (uint64_t bit = 0; bit < bytes * 8; ++bit) {
@@ -115,9 +115,9 @@ std::string CpuSet(const Task& task, uint64_t g, uint64_t bytes) {
   return out + "]";
 }
 
-std::string SchedParam(const Task& task, uint64_t g) {
+std::string SchedParam(const DecodeContext& ctx, uint64_t g) {
   int32_t prio;
-  if (!g || !task.memory.Read(g, &prio, sizeof prio)) return Pointer(g);
+  if (!g || !ctx.memory.Read(g, &prio, sizeof prio)) return Pointer(g);
   return "[" + std::to_string(prio) + "]";
 }
 
@@ -153,21 +153,21 @@ const char* const kDumpable[] = {"SUID_DUMP_DISABLE", "SUID_DUMP_USER", "SUID_DU
 
 }  // namespace
 
-std::string FormatIdentArg(const Task& task, Arg kind, int i, const uint64_t raw[6], int64_t result, bool done,
+std::string FormatIdentArg(const DecodeContext& ctx, Arg kind, int i, const uint64_t raw[6], int64_t result, bool done,
                            size_t limit) {
   (void)limit;
   uint64_t v = raw[i];
   switch (kind) {
-    case Arg::kGidListIn: return GidList(task, static_cast<int32_t>(raw[i - 1]), v);
-    case Arg::kCapHeader: return CapHeader(task, v);
-    case Arg::kCapDataIn: return CapData(task, raw[i - 1], v);
-    case Arg::kCapDataOut: return done ? CapData(task, raw[i - 1], v) : Pointer(v);
-    case Arg::kRlimitIn: return Rlimit(task, v);
-    case Arg::kRlimitOut: return done ? Rlimit(task, v) : Pointer(v);
-    case Arg::kCpuSetIn: return CpuSet(task, v, raw[i - 1]);
-    case Arg::kCpuSetOut: return done ? CpuSet(task, v, static_cast<uint64_t>(result)) : Pointer(v);
-    case Arg::kSchedParamIn: return SchedParam(task, v);
-    case Arg::kSchedParamOut: return done ? SchedParam(task, v) : Pointer(v);
+    case Arg::kGidListIn: return GidList(ctx, static_cast<int32_t>(raw[i - 1]), v);
+    case Arg::kCapHeader: return CapHeader(ctx, v);
+    case Arg::kCapDataIn: return CapData(ctx, raw[i - 1], v);
+    case Arg::kCapDataOut: return done ? CapData(ctx, raw[i - 1], v) : Pointer(v);
+    case Arg::kRlimitIn: return Rlimit(ctx, v);
+    case Arg::kRlimitOut: return done ? Rlimit(ctx, v) : Pointer(v);
+    case Arg::kCpuSetIn: return CpuSet(ctx, v, raw[i - 1]);
+    case Arg::kCpuSetOut: return done ? CpuSet(ctx, v, static_cast<uint64_t>(result)) : Pointer(v);
+    case Arg::kSchedParamIn: return SchedParam(ctx, v);
+    case Arg::kSchedParamOut: return done ? SchedParam(ctx, v) : Pointer(v);
     case Arg::kPrioWhich:
       return Name(static_cast<uint32_t>(v), {{PRIO_PROCESS, "PRIO_PROCESS"}, {PRIO_PGRP, "PRIO_PGRP"},
                                              {PRIO_USER, "PRIO_USER"}});
@@ -180,7 +180,7 @@ std::string FormatIdentArg(const Task& task, Arg kind, int i, const uint64_t raw
   }
 }
 
-std::string FormatPrctlArgs(const Task& task, const uint64_t raw[6], int64_t result, size_t limit) {
+std::string FormatPrctlArgs(const DecodeContext& ctx, const uint64_t raw[6], int64_t result, size_t limit) {
   int option = static_cast<int>(raw[0]);
   bool done = !(result < 0 && result > -4096) && result != kNoReturn;
   auto hex_rest = [&](int from) {
@@ -194,14 +194,14 @@ std::string FormatPrctlArgs(const Task& task, const uint64_t raw[6], int64_t res
     case PR_GET_SECUREBITS: case PR_GET_TIMING: case PR_TASK_PERF_EVENTS_DISABLE:
     case PR_TASK_PERF_EVENTS_ENABLE:
       return name;
-    case PR_SET_NAME: return name + ", " + GuestStringArg(task, raw[1], limit);
-    case PR_GET_NAME: return name + ", " + (done ? GuestStringArg(task, raw[1], limit) : Pointer(raw[1]));
+    case PR_SET_NAME: return name + ", " + GuestStringArg(ctx, raw[1], limit);
+    case PR_GET_NAME: return name + ", " + (done ? GuestStringArg(ctx, raw[1], limit) : Pointer(raw[1]));
     case PR_SET_DUMPABLE:
       return name + ", " + (raw[1] < 3 ? kDumpable[raw[1]] : Hex(raw[1]));
     case PR_SET_PDEATHSIG: return name + ", " + SignalName(static_cast<int>(raw[1]));
     case PR_GET_PDEATHSIG: case PR_GET_CHILD_SUBREAPER: {
       int32_t value;
-      if (!done || !task.memory.Read(raw[1], &value, sizeof value)) return name + ", " + Pointer(raw[1]);
+      if (!done || !ctx.memory.Read(raw[1], &value, sizeof value)) return name + ", " + Pointer(raw[1]);
       return name + ", [" + (option == PR_GET_PDEATHSIG && value ? SignalName(value) : std::to_string(value)) + "]";
     }
     case PR_SET_KEEPCAPS: case PR_SET_CHILD_SUBREAPER: case PR_SET_TIMERSLACK: case PR_SET_TIMING:

@@ -8,16 +8,16 @@
 #include <string>
 
 #include "syscalls/syscall_table.h"
-#include "runtime/task.h"
+#include "trace/strace.h"
 
 namespace translator {
 
 // One argument of kind `kind` (a kind this file owns), or "" when it is not one.
 // `done`: the call succeeded, so what it wrote may be shown.
-std::string FormatIdentArg(const Task& task, Arg kind, int i, const uint64_t raw[6], int64_t result, bool done,
+std::string FormatIdentArg(const DecodeContext& ctx, Arg kind, int i, const uint64_t raw[6], int64_t result, bool done,
                            size_t limit);
 // prctl's arguments, as many as its option takes, joined.
-std::string FormatPrctlArgs(const Task& task, const uint64_t raw[6], int64_t result, size_t limit);
+std::string FormatPrctlArgs(const DecodeContext& ctx, const uint64_t raw[6], int64_t result, size_t limit);
 // What strace adds to a result: " (SCHED_OTHER)", " (SUID_DUMP_USER)"; "" for nothing.
 std::string IdentResultNote(const SyscallRow& row, const uint64_t raw[6], int64_t result);
 

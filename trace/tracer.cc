@@ -312,7 +312,7 @@ std::string JsonArgs(const Task& task, const SyscallRow* row, const uint64_t raw
   }
   o += "],\"decoded\":[";
   if (row) {
-    std::vector<std::string> args = FormatArgs(task, *row, raw, result, limit);
+    std::vector<std::string> args = FormatArgs(DecodeContextOf(task), *row, raw, result, limit);
     for (size_t i = 0; i < args.size(); ++i) o += (i ? "," : "") + JsonString(args[i]);
   }
   return o + "]";
@@ -334,9 +334,9 @@ void Tracer::Syscall(const Task& task, const SyscallRow* row, uint64_t nr, const
   if (!Traces(row)) return;
   double took = Seconds(end) - Seconds(start);
   if (text_fd_ >= 0) {
-    std::string result_text = FormatResult(task, row, raw, result);
+    std::string result_text = FormatResult(DecodeContextOf(task), row, raw, result);
     if (options_.durations) result_text += " <" + Number(std::max(0.0, took)) + ">";
-    EmitText(FormatCall(task, row, nr, raw, result, options_.string_limit), result_text, start);
+    EmitText(FormatCall(DecodeContextOf(task), row, nr, raw, result, options_.string_limit), result_text, start);
   }
   if (json_fd_ < 0) return;
   std::string o = "{\"event\":\"syscall\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" + std::to_string(gettid()) +

@@ -24,7 +24,7 @@ static void check(int ok, const char *fmt, ...) {
 
 /* Installs `handler` for `sig` with `flags` and an empty mask; exits 2
    (the test cannot run) when sigaction refuses. */
-static void handle_signal(int sig, void (*handler)(int), int flags) {
+__attribute__((unused)) static void handle_signal(int sig, void (*handler)(int), int flags) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = handler;
@@ -36,7 +36,7 @@ static void handle_signal(int sig, void (*handler)(int), int flags) {
 }
 
 /* The same for an SA_SIGINFO handler. */
-static void handle_signal_info(int sig, void (*handler)(int, siginfo_t *, void *), int flags) {
+__attribute__((unused)) static void handle_signal_info(int sig, void (*handler)(int, siginfo_t *, void *), int flags) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;

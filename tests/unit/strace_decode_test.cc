@@ -1,4 +1,5 @@
-// Each --strace decoder on guest memory, as strace writes the same call:
+// Each --strace decoder on a scratch guest memory (a DecodeContext, no
+// Process or Task), as strace writes the same call:
 // flags, structs read from the guest, and what the call wrote.
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -13,10 +14,8 @@
 #include "arch/arch.h"
 #include "arch/generic/stat.h"
 #include "memory/guest_memory.h"
-#include "config/options.h"
 #include "trace/strace.h"
 #include "syscalls/syscall_table.h"
-#include "runtime/task.h"
 
 namespace translator {
 namespace {
@@ -25,17 +24,14 @@ constexpr uint64_t kPage = 0x100000;  // one scratch page of guest memory
 
 struct Guest {
   std::unique_ptr<GuestMemory> memory;
-  Options options;
-  std::unique_ptr<Process> process;
-  std::unique_ptr<Task> task;
+  std::unique_ptr<DecodeContext> context;  // no Process or Task: the decoders see only this
   explicit Guest(const arch::ArchInfo& arch = arch::kAarch64) {
     std::string error;
     memory = GuestMemory::Reserve(uint64_t{1} << 26, &error);
     REQUIRE(memory);
     REQUIRE(memory->Map(kPage, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
             static_cast<int64_t>(kPage));
-    process = std::make_unique<Process>(arch, *memory, options);
-    task = std::make_unique<Task>(*process, process->slots[0]);
+    context = std::make_unique<DecodeContext>(DecodeContext{arch, *memory});
   }
   uint64_t Put(uint64_t offset, const void* data, size_t len) {
     REQUIRE(memory->Write(kPage + offset, data, len));
@@ -47,7 +43,7 @@ struct Guest {
     for (const SyscallRow& row : SyscallTable()) {
       if (std::string(row.name) != name) continue;
       uint64_t raw[6] = {a0, a1, a2, a3, a4, a5};
-      return FormatCall(*task, &row, row.nr, raw, result);
+      return FormatCall(*context, &row, row.nr, raw, result);
     }
     FAIL("no row " << name);
     return "";
