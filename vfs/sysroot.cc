@@ -49,6 +49,15 @@ std::string Sysroot::Resolve(const std::string& path, bool follow_last) const {
   PushComponents(path, &todo);
   std::string done;  // resolved so far, relative to the sysroot ("" is its root)
   int links = 0;
+  // Where the host kernel itself would be after the last absolute link
+  // followed: its target and the components still to go. A link into the
+  // host (Bazel's sandbox makes every declared file one) leads there when
+  // the target is not in the sysroot.
+  std::string host_view;
+  auto not_in_sysroot = [&] {
+    struct stat st;
+    return !host_view.empty() && lstat(host_view.c_str(), &st) == 0 ? host_view : path;
+  };
   while (!todo.empty()) {
     std::string part = std::move(todo.back());
     todo.pop_back();
@@ -60,14 +69,18 @@ std::string Sysroot::Resolve(const std::string& path, bool follow_last) const {
     std::string next = done + "/" + part;
     std::string host = prefix_ + next;
     struct stat st;
-    if (lstat(host.c_str(), &st) != 0) return path;  // not in the sysroot: the host's
+    if (lstat(host.c_str(), &st) != 0) return not_in_sysroot();  // not in the sysroot: the host's
     if (S_ISLNK(st.st_mode) && (follow_last || !todo.empty())) {
       if (++links > kMaxSymlinks) return path;
       char target[PATH_MAX];
       ssize_t n = readlink(host.c_str(), target, sizeof target - 1);
       if (n <= 0) return path;
       target[n] = '\0';
-      if (target[0] == '/') done.clear();
+      if (target[0] == '/') {
+        done.clear();
+        host_view = target;
+        for (auto it = todo.rbegin(); it != todo.rend(); ++it) host_view += "/" + *it;
+      }
       PushComponents(target, &todo);
       continue;
     }

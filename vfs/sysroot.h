@@ -1,7 +1,10 @@
 // A guest sysroot (-L), as qemu-user's: an absolute guest path names the file
 // under the sysroot when it exists there, else the host's own file. Symlinks
 // met on the way resolve inside the sysroot, as they would in a chroot, so an
-// unpacked Debian tree's absolute links work.
+// unpacked Debian tree's absolute links work; an absolute link whose target
+// is not in the sysroot but is on the host leads to the host's file, as the
+// host kernel would follow it (Bazel's sandbox makes each file of a declared
+// sysroot such a link).
 #pragma once
 
 #include <string>

@@ -167,14 +167,10 @@ def ferry_cross_test(
         ferry_cross_sysroot(name = name + "_sysroot", arch = arch, libs = libs, testonly = True)
         data.append(":%s_sysroot" % name)
         sysroot_opts = ["-L", "$(location :%s_sysroot)" % name]
-
         # linux-sandbox lays a directory input out as symlinks to absolute
-        # paths, which ferry resolves inside the sysroot (as it must: a
-        # Debian sysroot's own absolute links point into itself), so the
-        # loader would not be found. Outside the sandbox the runfiles hold one
-        # symlink to the real directory; a remote executor's input root
-        # holds real files.
-        kwargs["tags"] = kwargs.get("tags", []) + ["no-sandbox"]
+        # host paths: ferry follows a sysroot link whose target is not in
+        # the sysroot to the host's file (vfs/sysroot.h), so this runs
+        # sandboxed too.
     stdin_arg = "/dev/null"
     if stdin:
         data.append(stdin)

@@ -62,6 +62,23 @@ TEST_CASE("sysroot: symlinks resolve inside it, as in a chroot") {
   CHECK(root.Resolve("/loop/x") == "/loop/x");
 }
 
+TEST_CASE("sysroot: an absolute link to a host file outside it leads to the host's file") {
+  // As Bazel's sandbox lays out a declared sysroot: each file a link to an
+  // absolute host path that the sysroot does not hold.
+  ScratchSysroot s;
+  std::string host = s.dir + "-host.so";
+  std::ofstream(host) << "y";
+  symlink(host.c_str(), (s.dir + "/lib/sandboxed.so").c_str());
+  symlink("/no/such/host/file", (s.dir + "/lib/dangling.so").c_str());
+  Sysroot root(s.dir);
+  CHECK(root.Resolve("/lib/sandboxed.so") == host);
+  // A target in neither place: the guest path on the host, as before.
+  CHECK(root.Resolve("/lib/dangling.so") == "/lib/dangling.so");
+  // A target that is in the sysroot still resolves there.
+  CHECK(root.Resolve("/lib/link.so") == s.dir + "/lib/real.so");
+  unlink(host.c_str());
+}
+
 TEST_CASE("sysroot: the guest's view drops the prefix") {
   Sysroot root("/srv/root");
   CHECK(root.GuestView("/srv/root/bin/ls") == "/bin/ls");
