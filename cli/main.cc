@@ -36,7 +36,7 @@
 
 namespace {
 
-using namespace translator;
+using namespace ferry;
 
 constexpr unsigned long kPreserveArgv0 = 1;  // AT_FLAGS_PRESERVE_ARGV0 (linux/binfmts.h)
 

@@ -18,7 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr const char kUsage[] =
@@ -652,4 +652,4 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
 
 std::string FerryVersion() { return VersionText(); }
 
-}  // namespace translator
+}  // namespace ferry

@@ -10,7 +10,7 @@
 
 #include "config/options.h"
 
-namespace translator {
+namespace ferry {
 
 // What ParseOptions decided.
 struct ParseResult {
@@ -29,4 +29,4 @@ std::string FerryVersion();
 
 ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, Options* out);
 
-}  // namespace translator
+}  // namespace ferry

@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-namespace translator {
+namespace ferry {
 
 std::optional<uint64_t> ParseSize(const std::string& text) {
   if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
@@ -65,4 +65,4 @@ std::vector<std::string> GuestEnvironment(const Options& options, char** environ
   return env;
 }
 
-}  // namespace translator
+}  // namespace ferry

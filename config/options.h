@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace translator {
+namespace ferry {
 
 // --strace and what follows it, as strace's own options.
 struct TraceOptions {
@@ -68,4 +68,4 @@ std::optional<uint64_t> ParseSize(const std::string& text);
 // The guest environment: the host's with -U removed and -E applied.
 std::vector<std::string> GuestEnvironment(const Options& options, char** environ);
 
-}  // namespace translator
+}  // namespace ferry

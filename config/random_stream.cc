@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
@@ -76,4 +76,4 @@ bool RestoreRandomStream(const std::string& state) {
   return true;
 }
 
-}  // namespace translator
+}  // namespace ferry

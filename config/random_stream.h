@@ -21,7 +21,7 @@
 #include <optional>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 // SplitMix64's output function.
 constexpr uint64_t SplitMix64Mix(uint64_t z) {
@@ -48,4 +48,4 @@ void RandomStreamForkedParent();
 std::string RandomStreamState();
 bool RestoreRandomStream(const std::string& state);
 
-}  // namespace translator
+}  // namespace ferry

@@ -11,7 +11,7 @@
 #include "gdb/gdb_packets.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr size_t kPrefix = 6;  // "vFile:"
@@ -123,4 +123,4 @@ std::string GdbHostFiles::Fstat(int fd) {
   return FileData(out);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -32,4 +32,4 @@ class GdbHostFiles {
   std::map<int, int> files_;  // gdb's number -> our descriptor
 };
 
-}  // namespace translator
+}  // namespace ferry

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 int HexDigit(char c) {
@@ -189,4 +189,4 @@ bool GdbPacketChannel::Send(const std::string& payload) {
   return true;
 }
 
-}  // namespace translator
+}  // namespace ferry

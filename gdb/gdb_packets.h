@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 // What we announce in qSupported and the most a reply carries: gdb splits
 // larger reads (m, qXfer, vFile:pread) to fit.
@@ -79,4 +79,4 @@ class GdbPacketChannel {
   std::string pending_;
 };
 
-}  // namespace translator
+}  // namespace ferry

@@ -7,7 +7,7 @@
 #include "runtime/task.h"
 #include "runtime/threads.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // One request as its handler sees it.
@@ -450,4 +450,4 @@ GdbReply ServeGdbRequest(const std::string& packet, Task& stopped, GdbSession& s
   return "";  // unsupported: the empty reply, as the protocol asks
 }
 
-}  // namespace translator
+}  // namespace ferry

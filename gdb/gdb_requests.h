@@ -15,7 +15,7 @@
 #include "gdb/gdb_host_files.h"
 #include "runtime/debugger.h"
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -78,4 +78,4 @@ GdbReply ServeGdbRequest(const std::string& packet, Task& stopped, GdbSession& s
 // gdb's signal numbers, which differ from Linux's for a few.
 int GdbSignal(int host);
 
-}  // namespace translator
+}  // namespace ferry

@@ -20,7 +20,7 @@
 #include "runtime/task.h"
 #include "runtime/threads.h"
 
-namespace translator {
+namespace ferry {
 
 void OnGdbBreakpoint(uc_engine* uc, uint64_t address, uint32_t, void* user) {
   GdbStub& stub = *static_cast<GdbStub*>(user);
@@ -375,4 +375,4 @@ void GdbStub::Killed(int sig) {
   Disconnect();
 }
 
-}  // namespace translator
+}  // namespace ferry

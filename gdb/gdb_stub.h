@@ -23,7 +23,7 @@
 #include "gdb/gdb_packets.h"
 #include "gdb/gdb_requests.h"
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -127,4 +127,4 @@ class GdbStub : public Debugger, private GdbPoints {
   friend void OnGdbWatch(uc_engine*, uc_mem_type, uint64_t, int, int64_t, void*);
 };
 
-}  // namespace translator
+}  // namespace ferry

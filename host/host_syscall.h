@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace translator {
+namespace ferry {
 
 inline int64_t HostSyscall(long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                            uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0) {
@@ -20,4 +20,4 @@ inline int64_t HostSyscall(long nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a
   return ret;
 }
 
-}  // namespace translator
+}  // namespace ferry

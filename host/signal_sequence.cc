@@ -6,7 +6,7 @@
 
 #include "host/host_syscall.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 std::atomic<uint32_t> g_sequence{0};
@@ -34,4 +34,4 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
               reinterpret_cast<uint64_t>(tp));
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace translator {
+namespace ferry {
 
 std::atomic<uint32_t>& SignalSequence();
 // Waits until SignalSequence() differs from `seen` or `deadline_ns` (CLOCK_MONOTONIC, 0: none) passes.
@@ -15,4 +15,4 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns = 0);
 // Bumps the counter and wakes every waiter (async-signal-safe).
 void WakeSignalWaiters();
 
-}  // namespace translator
+}  // namespace ferry

@@ -96,7 +96,7 @@ ferry_helper_done:
   .att_syntax prefix
 )");
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint32_t kIdle = 0, kPosted = 1, kDone = 2;
@@ -291,4 +291,4 @@ SyscallHelper::Outcome SyscallHelper::Interrupt() {
   return outcome;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 class SyscallHelper {
  public:
@@ -60,4 +60,4 @@ bool IsHelperPid(pid_t pid);
 // Async-signal-safe.
 void EndOwnHelpers();
 
-}  // namespace translator
+}  // namespace ferry

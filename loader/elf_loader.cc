@@ -12,7 +12,7 @@
 
 #include "host/host_syscall.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr size_t kMaxProgramBytes = size_t{1} << 31;
@@ -228,4 +228,4 @@ std::optional<std::string> LoadElf(const ElfImage& image, std::span<const uint8_
   return std::nullopt;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -12,7 +12,7 @@
 #include "arch/arch.h"
 #include "memory/guest_memory.h"
 
-namespace translator {
+namespace ferry {
 
 // Why a program cannot run: the one-line reason and the exit status a shell
 // would give (127: not found, 126: found but not executable).
@@ -64,4 +64,4 @@ std::optional<ProgramError> ParseElf(std::span<const uint8_t> bytes, ElfImage* i
 std::optional<std::string> LoadElf(const ElfImage& image, std::span<const uint8_t> bytes,
                                    uint64_t pie_base, GuestMemory& memory, LoadedImage* out);
 
-}  // namespace translator
+}  // namespace ferry

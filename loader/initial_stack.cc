@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-namespace translator {
+namespace ferry {
 
 StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top) {
   // First pass: place strings from the top down, recording their addresses.
@@ -60,4 +60,4 @@ StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top) {
   return image;
 }
 
-}  // namespace translator
+}  // namespace ferry

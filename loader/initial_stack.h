@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace translator {
+namespace ferry {
 
 struct StackInputs {
   std::vector<std::string> argv;
@@ -31,4 +31,4 @@ struct StackImage {
 
 StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top);
 
-}  // namespace translator
+}  // namespace ferry

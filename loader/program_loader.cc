@@ -19,7 +19,7 @@
 
 #include "loader/initial_stack.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kDefaultStack = 8 << 20;
@@ -280,4 +280,4 @@ std::optional<ProgramError> LoadProgram(GuestMemory& memory, const arch::ArchInf
   return std::nullopt;
 }
 
-}  // namespace translator
+}  // namespace ferry

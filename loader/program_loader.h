@@ -15,7 +15,7 @@
 #include "config/options.h"
 #include "memory/guest_memory.h"
 
-namespace translator {
+namespace ferry {
 
 // Where the guest's first instruction runs.
 struct ProgramStart {
@@ -85,4 +85,4 @@ std::optional<ProgramError> FollowScripts(const Sysroot& sysroot, const std::str
 Sysroot ChooseSysroot(const Options& options, const arch::ArchInfo& arch,
                       const std::string& interpreter, std::string* why);
 
-}  // namespace translator
+}  // namespace ferry

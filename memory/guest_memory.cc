@@ -14,7 +14,7 @@
 
 #include "host/host_syscall.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // Lowest address mmap hands out on its own, as the kernel's mmap_min_addr.
@@ -350,4 +350,4 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
   return static_cast<int64_t>(dest);
 }
 
-}  // namespace translator
+}  // namespace ferry

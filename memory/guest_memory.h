@@ -13,7 +13,7 @@
 #include "arch/arch.h"
 #include "memory/mapping_origins.h"
 
-namespace translator {
+namespace ferry {
 
 constexpr uint64_t kPageSize = 4096;
 inline uint64_t PageDown(uint64_t a) { return a & ~(kPageSize - 1); }
@@ -123,4 +123,4 @@ class GuestMemory final : public arch::GuestAccess {
   uint64_t mmap_top_ = 0;
 };
 
-}  // namespace translator
+}  // namespace ferry

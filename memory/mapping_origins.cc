@@ -3,7 +3,7 @@
 #include <iterator>
 #include <vector>
 
-namespace translator {
+namespace ferry {
 
 void MappingOrigins::Set(uint64_t lo, uint64_t hi, MappingOrigin origin) {
   if (lo >= hi) return;
@@ -74,4 +74,4 @@ const MappingOrigin* MappingOrigins::Find(uint64_t addr, uint64_t* start, uint64
   return nullptr;
 }
 
-}  // namespace translator
+}  // namespace ferry

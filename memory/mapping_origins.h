@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 struct MappingOrigin {
   uint64_t offset = 0;  // file offset of the range's first byte
@@ -37,4 +37,4 @@ class MappingOrigins {
   std::map<uint64_t, Entry> entries_;  // start -> entry, disjoint
 };
 
-}  // namespace translator
+}  // namespace ferry

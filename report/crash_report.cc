@@ -29,7 +29,7 @@
 #include "syscalls/proc_view.h"
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 struct Settings {
@@ -452,4 +452,4 @@ void InstallCrashReports(const Options& options, const std::string& version,
   std::set_terminate(OnTerminate);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -12,7 +12,7 @@
 
 #include "config/options.h"
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -28,4 +28,4 @@ std::string GuestCrashReport(Task& task, const siginfo_t& info);
 // when null): one line per frame, "#N 0xADDR name+0xOFF".
 std::string HostBacktrace(void* ucontext);
 
-}  // namespace translator
+}  // namespace ferry

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // DWARF constants (the DWARF 5 standard, sections 6.2 and 7.5).
@@ -247,4 +247,4 @@ bool FindSourceLine(const DebugLineSections& sections, uint64_t addr, std::strin
   return false;
 }
 
-}  // namespace translator
+}  // namespace ferry

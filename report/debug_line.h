@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace translator {
+namespace ferry {
 
 struct DebugLineSections {
   std::vector<uint8_t> line;      // .debug_line
@@ -19,4 +19,4 @@ struct DebugLineSections {
 // line program covers it or the data is malformed.
 bool FindSourceLine(const DebugLineSections& sections, uint64_t addr, std::string* file, int* line);
 
-}  // namespace translator
+}  // namespace ferry

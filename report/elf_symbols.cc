@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // The file mapped read-only for the time of a Load.
@@ -128,4 +128,4 @@ bool ElfSymbols::Lookup(uint64_t addr, std::string* name, uint64_t* offset) cons
   return false;
 }
 
-}  // namespace translator
+}  // namespace ferry

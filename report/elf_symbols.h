@@ -9,7 +9,7 @@
 
 #include "report/debug_line.h"
 
-namespace translator {
+namespace ferry {
 
 class ElfSymbols {
  public:
@@ -43,4 +43,4 @@ class ElfSymbols {
   DebugLineSections debug_line_;
 };
 
-}  // namespace translator
+}  // namespace ferry

@@ -13,7 +13,7 @@
 
 #include "runtime/signals.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // Unicorn 2.1.4 (Debian 2.1.4-4, x86_64): offsets into the private
@@ -171,4 +171,4 @@ bool IsKick(const void* siginfo) {
          info->si_value.sival_ptr == &g_kick_tag;
 }
 
-}  // namespace translator
+}  // namespace ferry

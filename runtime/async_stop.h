@@ -17,7 +17,7 @@
 
 #include "arch/arch.h"
 
-namespace translator {
+namespace ferry {
 
 // Turns asynchronous stops on for `uc`, the CPU of the calling thread's
 // guest thread; false when this Unicorn's layout is not the known one.
@@ -70,4 +70,4 @@ bool DebuggerStopPending();
 bool TakeDebuggerStop();
 bool IsKick(const void* siginfo);
 
-}  // namespace translator
+}  // namespace ferry

@@ -18,7 +18,7 @@
 #include "runtime/async_stop.h"
 #include "runtime/threads.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 SyscallDispatch g_dispatch = nullptr;  // set once at start-up (SetSyscallDispatch)
@@ -395,4 +395,4 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
   return task.exit;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 #include "runtime/debugger.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 // Gives the task a CPU: one an exited thread left (its translations still
 // good), or a new Unicorn for task.arch over the whole guest space; then
@@ -33,4 +33,4 @@ Debugger* AttachedDebugger(const Task& task);
 DebugAction DebugStop(Task& task, int signal, const std::string& reason = "", const siginfo_t* info = nullptr,
                       uint64_t step_of_resume = 0);
 
-}  // namespace translator
+}  // namespace ferry

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-namespace translator {
+namespace ferry {
 namespace {
 CrashHooks g_hooks;  // set once at start-up, before the first guest instruction
 }  // namespace
@@ -18,4 +18,4 @@ void InternalError(const char* what) {
   _exit(kInternalErrorStatus);
 }
 
-}  // namespace translator
+}  // namespace ferry

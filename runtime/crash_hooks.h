@@ -5,7 +5,7 @@
 
 #include <signal.h>
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -43,4 +43,4 @@ const CrashHooks& GetCrashHooks();
 // else a line on stderr; ferry ends with kInternalErrorStatus.
 [[noreturn]] void InternalError(const char* what);
 
-}  // namespace translator
+}  // namespace ferry

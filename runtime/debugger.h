@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -60,4 +60,4 @@ class Debugger {
   virtual bool stepping_exits() const = 0;
 };
 
-}  // namespace translator
+}  // namespace ferry

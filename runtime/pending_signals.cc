@@ -2,7 +2,7 @@
 
 #include <sys/mman.h>
 
-namespace translator {
+namespace ferry {
 
 void PendingSignals::Lock() {
   while (lock_.test_and_set(std::memory_order_acquire)) {
@@ -79,4 +79,4 @@ void PendingSignals::Clear() {
   Unlock();
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -11,7 +11,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace translator {
+namespace ferry {
 
 inline uint64_t SignalBit(int sig) { return uint64_t{1} << (sig - 1); }
 
@@ -48,4 +48,4 @@ class PendingSignals {
   uint32_t rt_count_ = 0;
 };
 
-}  // namespace translator
+}  // namespace ferry

@@ -26,7 +26,7 @@
 #include "runtime/debugger.h"
 #include "runtime/trace_hooks.h"
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -147,4 +147,4 @@ struct Process {
   std::atomic<uint64_t> code_generation{0};
 };
 
-}  // namespace translator
+}  // namespace ferry

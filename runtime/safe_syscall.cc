@@ -48,7 +48,7 @@ ferry_safe_interrupted:
   .att_syntax prefix
 )");
 
-namespace translator {
+namespace ferry {
 namespace {
 
 struct Request {
@@ -89,4 +89,4 @@ void RedirectIfBeforeSafeSyscall(void* ucontext) {
   if (rip >= start && rip <= end) rip = reinterpret_cast<greg_t>(ferry_safe_interrupted);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -11,7 +11,7 @@
 
 #include <cstdint>
 
-namespace translator {
+namespace ferry {
 
 // Runs host call `nr`. When a signal arrives first or interrupts it, returns
 // -ERESTARTNOINTR (never started) or `restart_code` (interrupted) for
@@ -23,4 +23,4 @@ int64_t SafeHostSyscall(int64_t restart_code, long nr, uint64_t a0 = 0, uint64_t
 // in the stub's window, send it to the "interrupted" exit.
 void RedirectIfBeforeSafeSyscall(void* ucontext);
 
-}  // namespace translator
+}  // namespace ferry

@@ -26,7 +26,7 @@
 #include "restart/restart.h"
 #include "runtime/signals.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr int kMaxSignalfds = 64;
@@ -389,4 +389,4 @@ int64_t Signalfd(Task& task, int fd, uint64_t mask, int flags) {
   return guest_fd;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -17,7 +17,7 @@
 #include "runtime/process.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 // After a signal was queued (any thread's or the process's; not one that
 // was already pending): each signalfd whose mask holds a pending signal gets
@@ -54,4 +54,4 @@ struct GuestRange {
 // *result; false when `fd` is no signalfd (the host serves the read).
 bool ReadSignalfd(Task& task, int fd, std::span<const GuestRange> buffers, int64_t* result);
 
-}  // namespace translator
+}  // namespace ferry

@@ -27,7 +27,7 @@
 
 static_assert(sizeof(siginfo_t) == guest::kSiginfoSize, "the host siginfo_t stands in for the guest's");
 
-namespace translator {
+namespace ferry {
 namespace {
 
 void Wake() { WakeSignalWaiters(); }
@@ -412,4 +412,4 @@ void DeliverSignals(Task& task) {
   }
 }
 
-}  // namespace translator
+}  // namespace ferry

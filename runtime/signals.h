@@ -13,7 +13,7 @@
 
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 // Guest sa_flags and handler values (asm-generic, the same on both arches).
 constexpr uint64_t kSaOnstack = 0x08000000, kSaRestart = 0x10000000;
@@ -112,4 +112,4 @@ void DeliverSignals(Task& task);
 void FinishSigreturn(Task& task);
 
 
-}  // namespace translator
+}  // namespace ferry

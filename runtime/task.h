@@ -20,7 +20,7 @@
 #include "vfs/sysroot.h"
 #include "host/syscall_helper.h"
 
-namespace translator {
+namespace ferry {
 
 constexpr uint64_t kGuestSigsetSize = guest::kSigsetSize;
 
@@ -158,4 +158,4 @@ class Task {
   GuestExit exit;
 };
 
-}  // namespace translator
+}  // namespace ferry

@@ -23,7 +23,7 @@
 #include "runtime/signals.h"
 #include "runtime/vfork.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // How long a thread waits for the CPU before it kicks the holder off: the
@@ -466,4 +466,4 @@ void ForgetOtherThreadsAfterFork(Task& task) {
   process.leader_tid = task.tid;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -19,7 +19,7 @@
 
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 // Claims a free slot for thread `tid`; null when kMaxThreads are live.
 ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid);
@@ -82,4 +82,4 @@ void FinishThread(Task& task, const GuestExit& how);
 // In a forked child: the other threads stayed behind.
 void ForgetOtherThreadsAfterFork(Task& task);
 
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-namespace translator {
+namespace ferry {
 
 class Task;
 struct SyscallRow;
@@ -38,4 +38,4 @@ class TraceHooks {
   virtual bool IsOwnFd(int fd) const = 0;
 };
 
-}  // namespace translator
+}  // namespace ferry

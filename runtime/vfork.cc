@@ -11,7 +11,7 @@
 
 #include "host/host_syscall.h"
 
-namespace translator {
+namespace ferry {
 
 VforkDone* NewVforkDone() {
   void* page = mmap(nullptr, sizeof(VforkDone), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -65,4 +65,4 @@ void ReleaseVforkParent(Task& task) {
   task.vfork_parent = 0;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -13,7 +13,7 @@
 
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 struct VforkDone {
   std::atomic<uint32_t> released{0};
@@ -35,4 +35,4 @@ void WaitForVforkChild(VforkDone* done, pid_t child);
 // Nothing for other processes.
 void ReleaseVforkParent(Task& task);
 
-}  // namespace translator
+}  // namespace ferry

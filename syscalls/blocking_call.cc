@@ -17,7 +17,7 @@
 #include "syscalls/syscall_handlers.h"
 #include "host/syscall_helper.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kAtomicPipeWrite = 4096;  // PIPE_BUF: such a write to a writable pipe never blocks
@@ -90,4 +90,4 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
   return outcome.value;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -18,7 +18,7 @@
 #include "runtime/threads.h"
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // After a call whose result carries a kernel-raised signal (EPIPE: SIGPIPE,
@@ -173,4 +173,4 @@ void DispatchSyscall(Task& task) {
   task.EndTemporaryMask();  // nothing was delivered: the call's mask ends with it
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -6,9 +6,9 @@
 
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 // The runtime's SyscallDispatch (runtime/cpu.h).
 void DispatchSyscall(Task& task);
 
-}  // namespace translator
+}  // namespace ferry

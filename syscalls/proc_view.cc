@@ -13,7 +13,7 @@
 #include "host/host_syscall.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // The part of `path` after "/proc/<self>/" (and "task/<tid>/"), or "" when
@@ -202,4 +202,4 @@ std::string ProcFileContents(const Task& task, ProcFile file) {
   return "";
 }
 
-}  // namespace translator
+}  // namespace ferry

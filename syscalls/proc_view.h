@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -31,4 +31,4 @@ int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint6
 std::string MapsLine(uint64_t start, uint64_t end, uint8_t prot, bool shared, uint64_t offset,
                      uint64_t dev, uint64_t inode, const std::string& name);
 
-}  // namespace translator
+}  // namespace ferry

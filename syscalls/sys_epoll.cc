@@ -17,7 +17,7 @@
 #include "runtime/signals.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 using GuestEpollEvent = guest::EpollEvent;
@@ -90,4 +90,4 @@ int64_t SysEpollPwait2(Task& task, const SyscallArgs& a) {
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait2, reinterpret_cast<uint64_t>(timeout_ptr), may_block);
 }
 
-}  // namespace translator
+}  // namespace ferry

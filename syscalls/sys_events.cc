@@ -15,7 +15,7 @@
 #include "runtime/signalfd.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 
 int64_t SysInotifyAddWatch(Task& task, const SyscallArgs& a) {
   std::string path;
@@ -37,5 +37,5 @@ int64_t SysSignalfd4(Task& task, const SyscallArgs& a) {
   return Signalfd(task, static_cast<int>(a.raw[0]), mask, flags);
 }
 
-}  // namespace translator
+}  // namespace ferry
 

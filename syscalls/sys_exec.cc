@@ -32,7 +32,7 @@
 #include "runtime/threads.h"
 #include "runtime/vfork.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr size_t kMaxStrings = 1 << 16;
@@ -205,4 +205,4 @@ int64_t SysExecveat(Task& task, const SyscallArgs& a) {
   return Execute(task, a, path, a.raw[2], a.raw[3], sysno::execveat);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -22,7 +22,7 @@
 #include "runtime/signalfd.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 int64_t StatOut(Task& task, int64_t r, const struct stat& st, uint64_t guest_buf) {
@@ -169,9 +169,9 @@ int64_t SysIoctl(Task& task, const SyscallArgs& a) {
   return -ENOTTY;
 }
 
-}  // namespace translator
+}  // namespace ferry
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // struct sock_fprog: a length and a pointer to the filter's instructions.
@@ -204,9 +204,9 @@ int64_t SysSetsockopt(Task& task, const SyscallArgs& a) {
   return HostSyscall(SYS_setsockopt, a.raw[0], level, name, reinterpret_cast<uint64_t>(&prog), sizeof prog);
 }
 
-}  // namespace translator
+}  // namespace ferry
 
-namespace translator {
+namespace ferry {
 
 // /proc/self/exe (and /proc/<own pid>/exe) name the guest program, not ferry,
 // as under qemu-user; glibc reads it at start-up and programs find their files by it.
@@ -232,9 +232,9 @@ int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
   return task.memory.Write(a.raw[2], shown.data(), len) ? static_cast<int64_t>(len) : -EFAULT;
 }
 
-}  // namespace translator
+}  // namespace ferry
 
-namespace translator {
+namespace ferry {
 namespace {
 
 bool FerryOwns(const Task& task, int fd) {
@@ -267,9 +267,9 @@ int64_t SysCloseRange(Task& task, const SyscallArgs& a) {
   return HostSyscall(SYS_close_range, from, last, a.raw[2]);
 }
 
-}  // namespace translator
+}  // namespace ferry
 
-namespace translator {
+namespace ferry {
 
 // The host's own chroot, so every later lookup (ferry's, the helper's, a
 // path the guest creates) resolves in the new root as the kernel's would.
@@ -296,4 +296,4 @@ int64_t SysGetcwd(Task& task, const SyscallArgs& a) {
                                                                        : -EFAULT;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -40,7 +40,7 @@
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr int kCmdMask = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
@@ -217,4 +217,4 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
 
 int64_t ResumeFutexWait(Task& task) { return WaitUntil(task, task.restart_block); }
 
-}  // namespace translator
+}  // namespace ferry

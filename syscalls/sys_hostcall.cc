@@ -13,7 +13,7 @@
 
 #include <cerrno>
 
-namespace translator {
+namespace ferry {
 
 void* GuestBuffer(const Task& task, uint64_t g, uint64_t len) {
   if (g == 0) return nullptr;
@@ -82,4 +82,4 @@ int64_t InlineResult(int64_t r) {
 
 int64_t SysNotImplemented(Task&, const SyscallArgs&) { return -ENOSYS; }
 
-}  // namespace translator
+}  // namespace ferry

@@ -18,7 +18,7 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 
 int64_t AlsoInHelper(Task& task, int64_t result, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
                      uint64_t a3, uint64_t a4) {
@@ -110,4 +110,4 @@ int64_t SysCapset(Task& task, const SyscallArgs& a) {
                       0, 0);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -13,7 +13,7 @@
 
 #include "arch/generic/abi.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kMaxIovecs = 1024;  // the kernel's UIO_MAXIOV
@@ -81,4 +81,4 @@ int64_t SysPwritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS
 // vmsplice(fd, iov, nr_segs, flags): the fourth argument is the flags.
 int64_t SysVmsplice(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_vmsplice, a); }
 
-}  // namespace translator
+}  // namespace ferry

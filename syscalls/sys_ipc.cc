@@ -39,7 +39,7 @@
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // The guests' semid64_ds (asm-generic, 64-bit).
@@ -234,4 +234,4 @@ int64_t SysMqNotify(Task& task, const SyscallArgs& a) {
   return HostSyscall(SYS_mq_notify, a.raw[0], reinterpret_cast<uint64_t>(&event));
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -12,7 +12,7 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr int kCapSysResource = 24;  // CAP_SYS_RESOURCE
@@ -96,4 +96,4 @@ int64_t SysPrlimit64(Task& task, const SyscallArgs& a) {
   return AddressSpacePrlimit(task, a.raw[2], a.raw[3]);
 }
 
-}  // namespace translator
+}  // namespace ferry

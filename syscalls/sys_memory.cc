@@ -11,7 +11,7 @@
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 
-namespace translator {
+namespace ferry {
 
 // Mirrors the kernel's brk: failure leaves the break where it was and
 // returns it.
@@ -103,4 +103,4 @@ int64_t SysFlushIcache(Task& task, const SyscallArgs& a) {
   return 0;
 }
 
-}  // namespace translator
+}  // namespace ferry

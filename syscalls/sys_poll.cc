@@ -12,7 +12,7 @@
 
 #include "arch/generic/abi.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kPollfdSize = sizeof(guest::PollFd);
@@ -52,4 +52,4 @@ int64_t SysPselect6(Task& task, const SyscallArgs& a) {
                              HostAddress(task, a.raw[4], 16), 0);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -17,7 +17,7 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr int kPrGetAuxv = 0x41555856;  // PR_GET_AUXV (Linux 6.4)
@@ -126,4 +126,4 @@ int64_t SysPrctl(Task& task, const SyscallArgs& a) {
   }
 }
 
-}  // namespace translator
+}  // namespace ferry

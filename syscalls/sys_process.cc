@@ -26,7 +26,7 @@
 
 #include "arch/generic/abi.h"
 
-namespace translator {
+namespace ferry {
 
 // exit ends the calling thread; the last thread's exit ends the process.
 int64_t SysExit(Task& task, const SyscallArgs& a) {
@@ -93,9 +93,9 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
   return task.memory.Write(a.raw[0], &u, sizeof u) ? 0 : -EFAULT;
 }
 
-}  // namespace translator
+}  // namespace ferry
 
-namespace translator {
+namespace ferry {
 
 // clone. With CLONE_THREAD (and the CLONE_VM | CLONE_SIGHAND it needs) a
 // new guest thread (threads.cc). Otherwise a fork of ferry itself copies
@@ -356,4 +356,4 @@ int64_t SysWaitid(Task& task, const SyscallArgs& a) {
   return r > 0 ? 0 : r;
 }
 
-}  // namespace translator
+}  // namespace ferry

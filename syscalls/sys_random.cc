@@ -16,7 +16,7 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // The kernel's cap on one read of the random devices and one getrandom.
@@ -68,4 +68,4 @@ int64_t SysPread64(Task& task, const SyscallArgs& a) {
   return HostCallAs(task, a, SYS_pread64);
 }
 
-}  // namespace translator
+}  // namespace ferry

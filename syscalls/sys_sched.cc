@@ -11,7 +11,7 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 bool IsSelf(const Task& task, uint64_t pid) {
@@ -66,4 +66,4 @@ int64_t SysIoprioSet(Task& task, const SyscallArgs& a) {
   return ForSelf(task, self, SYS_ioprio_set, 1, a.raw[0], a.raw[1], a.raw[2]);
 }
 
-}  // namespace translator
+}  // namespace ferry

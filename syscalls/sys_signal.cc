@@ -16,7 +16,7 @@
 #include "runtime/signals.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 
@@ -57,10 +57,10 @@ int64_t SysRtSigprocmask(Task& task, const SyscallArgs& a) {
   return 0;
 }
 
-}  // namespace translator
+}  // namespace ferry
 
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // The guest's stack_t: ss_sp, ss_flags (int, padded), ss_size; as on x86_64.
@@ -172,9 +172,9 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
   }
 }
 
-}  // namespace translator
+}  // namespace ferry
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // Signals a guest queues to its own process go straight into ferry's queue: through
@@ -274,4 +274,4 @@ int64_t SysTimerDelete(Task&, const SyscallArgs& a) {
   return r;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -21,7 +21,7 @@
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kMaxIovecs = 1024;  // the kernel's UIO_MAXIOV
@@ -133,4 +133,4 @@ int64_t SysRecvmmsg(Task& task, const SyscallArgs& a) {
   return ManyMsgs(task, a, SYS_recvmmsg, true, HostAddress(task, a.raw[4], sizeof(timespec)));
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -17,7 +17,7 @@
 #include "restart/restart.h"
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 bool ReadTimespec(const Task& task, uint64_t g, struct timespec* ts) {
@@ -136,4 +136,4 @@ int64_t SysRestartSyscall(Task& task, const SyscallArgs&) {
   return SleepUntil(task, block.clock, block.deadline, block.guest_remaining, true);
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 #include "syscalls/syscall_table.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 #define SYSCALL(name, nr, handler, ...) int64_t handler(Task& task, const SyscallArgs& args);
 #define HOSTCALL(...)
@@ -82,4 +82,4 @@ int64_t UseCallMask(Task& task, uint64_t g, uint64_t size, int64_t interrupted);
 // False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
 bool FollowsLastLink(const SyscallArgs& args);
 
-}  // namespace translator
+}  // namespace ferry

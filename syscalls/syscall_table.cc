@@ -12,7 +12,7 @@
 
 #include "syscalls/syscall_handlers.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long host_nr,
@@ -174,4 +174,4 @@ int GuestSyscallNumber(int call, const arch::ArchInfo& a) {
   return it == n.numbers.end() ? -1 : it->second;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -7,7 +7,7 @@
 
 #include "arch/arch.h"
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -252,4 +252,4 @@ int GuestSyscallNumber(int call, const arch::ArchInfo& a);
 // Result value that tells dispatch the guest is gone: no result is written back.
 constexpr int64_t kNoReturn = INT64_MIN;
 
-}  // namespace translator
+}  // namespace ferry

@@ -30,7 +30,7 @@
 #include <cstring>
 #include <optional>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr Name kProtNames[] = {
@@ -263,4 +263,4 @@ const NameTable* NameTableFor(Arg kind) {
   return nullptr;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 
 struct Name {
   uint64_t value;
@@ -33,4 +33,4 @@ struct NameTable {
 // The names for arguments of kind `kind`, or nullptr when it is decoded otherwise.
 const NameTable* NameTableFor(Arg kind);
 
-}  // namespace translator
+}  // namespace ferry

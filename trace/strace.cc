@@ -35,7 +35,7 @@
 
 #include "trace/strace_ident.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr size_t kMaxArrayItems = 32;  // strace's default -a-like cut for arrays
@@ -1006,4 +1006,4 @@ std::string FormatSyscall(const DecodeContext& ctx, const SyscallRow* row, uint6
                      FormatResult(ctx, row, raw, result));
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -14,7 +14,7 @@
 #include "memory/guest_memory.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 
 constexpr size_t kDefaultStringLimit = 32;  // strace -s
 
@@ -63,4 +63,4 @@ std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.
 std::string ErrorName(int64_t result);
 
-}  // namespace translator
+}  // namespace ferry

@@ -11,7 +11,7 @@
 
 #include "trace/strace.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 std::string Hex(uint64_t v) {
@@ -225,4 +225,4 @@ std::string IdentResultNote(const SyscallRow& row, const uint64_t raw[6], int64_
   return "";
 }
 
-}  // namespace translator
+}  // namespace ferry

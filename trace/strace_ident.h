@@ -10,7 +10,7 @@
 #include "syscalls/syscall_table.h"
 #include "trace/strace.h"
 
-namespace translator {
+namespace ferry {
 
 // One argument of kind `kind` (a kind this file owns), or "" when it is not one.
 // `done`: the call succeeded, so what it wrote may be shown.
@@ -21,4 +21,4 @@ std::string FormatPrctlArgs(const DecodeContext& ctx, const uint64_t raw[6], int
 // What strace adds to a result: " (SCHED_OTHER)", " (SUID_DUMP_USER)"; "" for nothing.
 std::string IdentResultNote(const SyscallRow& row, const uint64_t raw[6], int64_t result);
 
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 #include "syscalls/syscall_handlers.h"
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 const char* Level(Support s) {
@@ -105,4 +105,4 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
   return out;
 }
 
-}  // namespace translator
+}  // namespace ferry

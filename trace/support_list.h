@@ -4,11 +4,11 @@
 
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 // The list for the arch named `arch` ("aarch64", "riscv64"; empty: both
 // share the asm-generic table), as aligned text or as Markdown. Empty when
 // `arch` is not a guest arch.
 std::string SupportList(const std::string& arch, bool markdown);
 
-}  // namespace translator
+}  // namespace ferry

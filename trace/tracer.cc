@@ -12,7 +12,7 @@
 #include "trace/strace.h"
 #include "runtime/task.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // Where ferry keeps its trace descriptors: high, so the guest's own
@@ -386,4 +386,4 @@ void Tracer::Killed(int sig) {
            JsonString(SignalName(sig)) + "}");
 }
 
-}  // namespace translator
+}  // namespace ferry

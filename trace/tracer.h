@@ -15,7 +15,7 @@
 #include "runtime/trace_hooks.h"
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 
 class Task;
 
@@ -76,4 +76,4 @@ bool SyscallInClass(const SyscallRow& row, const std::string& trace_class);
 // A JSON string literal.
 std::string JsonString(const std::string& s);
 
-}  // namespace translator
+}  // namespace ferry

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr int kMaxSymlinks = 40;  // the kernel's MAXSYMLINKS
@@ -89,4 +89,4 @@ std::string Sysroot::Resolve(const std::string& path, bool follow_last) const {
   return prefix_ + done;
 }
 
-}  // namespace translator
+}  // namespace ferry

@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace translator {
+namespace ferry {
 
 class Sysroot {
  public:
@@ -34,4 +34,4 @@ class Sysroot {
 // own trees (/proc, /dev, /sys).
 bool IsHostOnlyPath(const std::string& path);
 
-}  // namespace translator
+}  // namespace ferry

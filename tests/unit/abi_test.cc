@@ -84,8 +84,8 @@ TEST_CASE("each arch names itself and its syscall trap") {
 namespace {
 
 TEST_CASE("each arch's own syscall numbers") {
-  using translator::FindSyscall;
-  namespace sysno = translator::sysno;
+  using ferry::FindSyscall;
+  namespace sysno = ferry::sysno;
   CHECK(FindSyscall(sysno::renameat, arch::kRiscv64) == nullptr);  // not in RISC-V's table
   CHECK(FindSyscall(sysno::renameat, arch::kAarch64) != nullptr);
   CHECK(FindSyscall(sysno::riscv_flush_icache, arch::kAarch64) == nullptr);
@@ -94,9 +94,9 @@ TEST_CASE("each arch's own syscall numbers") {
 }
 
 TEST_CASE("an arch with its own syscall numbering is data") {
-  using translator::FindSyscall;
-  using translator::GuestSyscallNumber;
-  namespace sysno = translator::sysno;
+  using ferry::FindSyscall;
+  using ferry::GuestSyscallNumber;
+  namespace sysno = ferry::sysno;
   // x86_64's numbers for three calls (arch/x86/entry/syscalls/syscall_64.tbl).
   static const arch::SyscallNumber kNumbers[] = {{"read", 0}, {"write", 1}, {"restart_syscall", 219}};
   arch::ArchInfo other = arch::kAarch64;

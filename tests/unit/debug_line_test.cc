@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // One unit: directory "src", file "a.c" in it; rows (0x1000, line 10),
@@ -85,4 +85,4 @@ TEST_CASE("debug_line: truncated or garbage sections are refused") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 
 #include "loader/elf_loader.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // A minimal static executable: header, one PT_LOAD covering the file.
@@ -228,4 +228,4 @@ TEST_CASE("LoadElf refuses images beyond the address space") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -8,7 +8,7 @@
 
 #include "gdb/gdb_packets.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // Everything the peer has written so far (the channel's acks and packets).
@@ -162,4 +162,4 @@ TEST_CASE("Send fails when gdb is gone, and does nothing when closed") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -6,7 +6,7 @@
 
 #include "memory/guest_memory.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 std::unique_ptr<GuestMemory> Space() {
@@ -109,4 +109,4 @@ TEST_CASE("ReadString stops at NUL, at the limit, and at unreadable pages") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

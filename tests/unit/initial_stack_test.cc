@@ -7,7 +7,7 @@
 
 #include "loader/initial_stack.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 struct Reader {
@@ -85,4 +85,4 @@ TEST_CASE("stack stays 16-byte aligned whatever the string lengths") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -5,7 +5,7 @@
 
 #include <time.h>
 
-namespace translator {
+namespace ferry {
 namespace {
 
 ParseResult Parse(std::vector<std::string> argv, std::vector<std::string> env, Options* o) {
@@ -236,4 +236,4 @@ TEST_CASE("guest environment applies -U then -E") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

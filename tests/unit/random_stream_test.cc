@@ -5,7 +5,7 @@
 
 #include "config/random_stream.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 uint64_t Word(uint64_t key, uint64_t position) {
@@ -73,4 +73,4 @@ TEST_CASE("the process stream: seed, fork and execve") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -17,7 +17,7 @@
 #include "trace/strace.h"
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 constexpr uint64_t kPage = 0x100000;  // one scratch page of guest memory
@@ -133,4 +133,4 @@ TEST_CASE("access modes, fcntl commands and at-flags") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

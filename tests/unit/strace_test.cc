@@ -6,7 +6,7 @@
 
 #include "trace/strace.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 TEST_CASE("results: values, errors and interrupted calls") {
@@ -79,4 +79,4 @@ TEST_CASE("error names, including the restart codes") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

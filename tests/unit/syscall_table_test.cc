@@ -8,7 +8,7 @@
 
 #include "syscalls/syscall_table.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // Complete rows and unique numbers are static_asserts (syscall_table.cc);
@@ -71,4 +71,4 @@ TEST_CASE("buffer arguments carry a length beside them") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -14,7 +14,7 @@
 #include "syscalls/proc_view.h"
 #include "vfs/sysroot.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 // A scratch sysroot: /lib/real.so, /lib/link.so -> /lib/real.so (absolute,
@@ -141,4 +141,4 @@ TEST_CASE("maps lines are laid out as the kernel's") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry

@@ -6,7 +6,7 @@
 #include "syscalls/syscall_table.h"
 #include "trace/tracer.h"
 
-namespace translator {
+namespace ferry {
 namespace {
 
 const SyscallRow& Row(const char* name) {
@@ -69,4 +69,4 @@ TEST_CASE("a tracer filters calls and signals") {
 }
 
 }  // namespace
-}  // namespace translator
+}  // namespace ferry
