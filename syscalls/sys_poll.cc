@@ -40,12 +40,13 @@ int64_t SysPpoll(Task& task, const SyscallArgs& a) {
 
 int64_t SysPselect6(Task& task, const SyscallArgs& a) {
   if (a.raw[5]) {
-    struct {
-      uint64_t set;
-      uint64_t size;
-    } sig;
-    if (!task.memory.Read(a.raw[5], &sig, sizeof sig)) return -EFAULT;
-    if (int64_t r = UseCallMask(task, sig.set, sig.size)) return r;
+    // { const sigset_t* set; size_t size; }: two guest words.
+    guest::Word set, size;
+    if (!guest::ReadWord(task.arch, task.memory, a.raw[5], &set) ||
+        !guest::ReadWord(task.arch, task.memory, a.raw[5] + task.arch.word_size, &size)) {
+      return -EFAULT;
+    }
+    if (int64_t r = UseCallMask(task, set, size)) return r;
   }
   return BlockingHostSyscall(task, SYS_pselect6, a.raw[0], HostAddress(task, a.raw[1], kFdSetBytes),
                              HostAddress(task, a.raw[2], kFdSetBytes), HostAddress(task, a.raw[3], kFdSetBytes),

@@ -245,7 +245,7 @@ std::string Iovecs(const DecodeContext& ctx, uint64_t g, uint64_t count, int64_t
   std::string out = "[";
   for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
     guest::Iovec iov;
-    if (!ctx.memory.Read(g + sizeof iov * i, &iov, sizeof iov)) return Hex(g);
+    if (!guest::ReadIovecs(ctx.arch, ctx.memory, g + guest::IovecSize(ctx.arch) * i, 1, &iov)) return Hex(g);
     uint64_t shown = bytes < 0 ? iov.len : std::min<uint64_t>(iov.len, static_cast<uint64_t>(bytes));
     if (bytes >= 0) bytes -= static_cast<int64_t>(shown);
     out += i ? ", " : "";
@@ -630,7 +630,7 @@ std::string StringArray(const ArgView& a) {
   uint64_t count = 0;
   for (; count < 4096; ++count) {
     guest::Word item;
-    if (!a.ctx.memory.Read(a.v + sizeof item * count, &item, sizeof item)) return Hex(a.v);
+    if (!guest::ReadWord(a.ctx.arch, a.ctx.memory, a.v + a.ctx.arch.word_size * count, &item)) return Hex(a.v);
     if (!item) break;
     if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(a.ctx, item, a.limit);
   }

@@ -69,7 +69,7 @@ std::string Note(const SyscallRow& row, const std::vector<const arch::ArchInfo*>
 }  // namespace
 
 std::string SupportList(const std::string& arch_name, bool markdown) {
-  std::vector<const arch::ArchInfo*> arches = {&arch::kAarch64, &arch::kRiscv64};
+  std::vector<const arch::ArchInfo*> arches(arch::SupportedArches().begin(), arch::SupportedArches().end());
   if (!arch_name.empty()) {
     std::erase_if(arches, [&](const arch::ArchInfo* a) { return arch_name != a->name; });
     if (arches.empty()) return "";

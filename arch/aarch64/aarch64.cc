@@ -200,6 +200,7 @@ const ArchInfo kAarch64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = true,
+    .word_size = 8,
     .arch_bit = kAarch64Bit,
     .syscall_numbers = nullptr,  // asm-generic
     .syscall_number_count = 0,
