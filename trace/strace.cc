@@ -157,15 +157,20 @@ std::string Timespec(const DecodeContext& ctx, uint64_t g) {
   return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
 }
 
-std::string Itimerval(const DecodeContext& ctx, uint64_t g) {
+// struct itimerval and itimerspec: an interval and a value, each 64-bit
+// seconds and microseconds (`fraction` "tv_usec") or nanoseconds ("tv_nsec").
+std::string TimerPair(const DecodeContext& ctx, uint64_t g, const char* fraction) {
   if (!g) return "NULL";
-  struct itimerval v;
-  if (!ctx.memory.Read(g, &v, sizeof v)) return Hex(g);
-  auto tv = [](const struct timeval& t) {
-    return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_usec=" + std::to_string(t.tv_usec) + "}";
+  int64_t v[4];
+  static_assert(sizeof v == sizeof(guest::Itimerval));
+  if (!ctx.memory.Read(g, v, sizeof v)) return Hex(g);
+  auto pair = [&](int i) {
+    return "{tv_sec=" + std::to_string(v[i]) + ", " + fraction + "=" + std::to_string(v[i + 1]) + "}";
   };
-  return "{it_interval=" + tv(v.it_interval) + ", it_value=" + tv(v.it_value) + "}";
+  return "{it_interval=" + pair(0) + ", it_value=" + pair(2) + "}";
 }
+
+std::string Itimerval(const DecodeContext& ctx, uint64_t g) { return TimerPair(ctx, g, "tv_usec"); }
 
 // Flags with no known bit show as strace shows them: "0x40 /* EFD_??? */".
 std::string Flags(uint64_t v, std::span<const Name> bits, const char* unknown) {
@@ -190,15 +195,7 @@ std::string FormatNamed(const NameTable& t, uint64_t v) {
   return Hex(v);
 }
 
-std::string Itimerspec(const DecodeContext& ctx, uint64_t g) {
-  if (!g) return "NULL";
-  struct itimerspec v;
-  if (!ctx.memory.Read(g, &v, sizeof v)) return Hex(g);
-  auto ts = [](const struct timespec& t) {
-    return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_nsec=" + std::to_string(t.tv_nsec) + "}";
-  };
-  return "{it_interval=" + ts(v.it_interval) + ", it_value=" + ts(v.it_value) + "}";
-}
+std::string Itimerspec(const DecodeContext& ctx, uint64_t g) { return TimerPair(ctx, g, "tv_nsec"); }
 
 std::string InotifyMask(uint64_t v) {
   // Bit order, which is strace's; IN_ALL_EVENTS is shown bit by bit as strace does.

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "arch/riscv64/riscv64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/ucontext.h"
 
 namespace arch::riscv64 {
@@ -28,10 +29,10 @@ struct UContext {
 static_assert(offsetof(UContext, uc_mcontext) == 176);
 
 struct RtSigframe {
-  uint8_t info[128];
+  uint8_t info[guest::kSiginfoSize];
   UContext uc;
 };
-static_assert(offsetof(RtSigframe, uc) == 128);
+static_assert(offsetof(RtSigframe, uc) == guest::kSiginfoSize);
 
 void SaveRegisters(uc_engine* uc, SigContext* sc) {
   uc_reg_read(uc, UC_RISCV_REG_PC, &sc->regs[0]);
@@ -62,13 +63,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
   uint64_t frame_addr = (req.stack_top - sizeof frame) & ~uint64_t{15};
   if (frame_addr < req.stack_limit || frame_addr > req.stack_top) return false;  // overflow
   if (!memory.Write(frame_addr, &frame, sizeof frame)) return false;
-  uint64_t a0 = static_cast<uint64_t>(req.sig), a1 = frame_addr, a2 = frame_addr + 128;
-  uc_reg_write(uc, UC_RISCV_REG_A0, &a0);
-  uc_reg_write(uc, UC_RISCV_REG_A1, &a1);
-  uc_reg_write(uc, UC_RISCV_REG_A2, &a2);
-  uc_reg_write(uc, UC_RISCV_REG_SP, &frame_addr);
-  uc_reg_write(uc, UC_RISCV_REG_RA, &req.restorer);
-  uc_reg_write(uc, UC_RISCV_REG_PC, &req.handler);
+  guest::EnterSignalHandler(uc, kRiscv64, req, frame_addr, frame_addr + offsetof(RtSigframe, uc));
   return true;
 }
 
