@@ -36,16 +36,10 @@ struct alignas(16) SigContext {
 static_assert(offsetof(SigContext, reserved) == 288);
 static_assert(sizeof(SigContext) == 4384);
 
-struct UContext {
-  guest::UContextHeader head;
-  SigContext uc_mcontext;
-};
+using UContext = guest::UContext<SigContext>;
 static_assert(offsetof(UContext, uc_mcontext) == 176);
 
-struct RtSigframe {
-  uint8_t info[guest::kSiginfoSize];
-  UContext uc;
-};
+using RtSigframe = guest::RtSigframe<SigContext>;
 static_assert(offsetof(RtSigframe, uc) == guest::kSiginfoSize);
 
 struct FrameRecord {

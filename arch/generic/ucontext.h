@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "arch/arch.h"
+#include "arch/generic/abi.h"
 
 namespace guest {
 
@@ -23,6 +24,19 @@ struct UContextHeader {
 };
 static_assert(sizeof(UContextHeader) == 168);
 static_assert(offsetof(UContextHeader, uc_sigmask) == 40);
+
+// The kernel's rt_sigframe on the asm-generic arches: the siginfo, then the
+// ucontext, whose machine context is the arch's own sigcontext.
+template <typename SigContext>
+struct UContext {
+  UContextHeader head;
+  SigContext uc_mcontext;
+};
+template <typename SigContext>
+struct RtSigframe {
+  uint8_t info[kSiginfoSize];
+  UContext<SigContext> uc;
+};
 
 // Points the CPU of arch `a` at the signal handler, as the kernel's
 // setup_return: handler(sig, &frame's siginfo, &frame's ucontext), the frame

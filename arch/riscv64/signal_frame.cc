@@ -22,16 +22,10 @@ struct alignas(16) SigContext {
 };
 static_assert(sizeof(SigContext) == 784);
 
-struct UContext {
-  guest::UContextHeader head;
-  SigContext uc_mcontext;
-};
+using UContext = guest::UContext<SigContext>;
 static_assert(offsetof(UContext, uc_mcontext) == 176);
 
-struct RtSigframe {
-  uint8_t info[guest::kSiginfoSize];
-  UContext uc;
-};
+using RtSigframe = guest::RtSigframe<SigContext>;
 static_assert(offsetof(RtSigframe, uc) == guest::kSiginfoSize);
 
 void SaveRegisters(uc_engine* uc, SigContext* sc) {

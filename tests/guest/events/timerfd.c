@@ -163,19 +163,14 @@ int main(void) {
   close(fd);
 
   /* Blocking reads interrupted by a handler. */
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, SA_RESTART);
   fd = timerfd_create(CLOCK_MONOTONIC, 0);
   s = spec(200 * MS, 0);
   timerfd_settime(fd, 0, &s, NULL);
   alarm_in_ms(50);
   n = 0;
   check(read(fd, &n, 8) == 8 && n == 1 && handled == 1, "SA_RESTART: the read restarts and gets the expiry");
-  sa.sa_flags = 0;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, 0);
   timerfd_settime(fd, 0, &s, NULL);
   alarm_in_ms(50);
   check(read(fd, &n, 8) == -1 && errno == EINTR && handled == 2, "no SA_RESTART: EINTR");
