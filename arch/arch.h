@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace arch {
 
@@ -135,6 +136,10 @@ struct ArchInfo {
   size_t stat_mode_offset;  // where --strace finds st_mode (u32) and st_size (i64)
   size_t stat_size_offset;
   bool sigaction_has_restorer;  // does the guest's kernel sigaction carry sa_restorer
+  // Bytes in a guest pointer or `long`: 8 on LP64 arches, 4 on ILP32 ones.
+  // Generic code reads and writes guest words through guest::ReadWord /
+  // WriteWord / StoreWords (arch/generic/abi.h), never as a bare uint64_t.
+  uint8_t word_size;
 
   // This arch's bit in a syscall row's arch mask (which arches have the call).
   uint8_t arch_bit;
@@ -163,7 +168,9 @@ struct ArchInfo {
   size_t open_flag_diff_count;
 };
 
-// The supported architectures, and lookup by ELF e_machine.
+// The supported architectures (the one list a new arch joins), and lookup
+// by ELF e_machine.
+std::span<const ArchInfo* const> SupportedArches();
 const ArchInfo* FindArchByElfMachine(uint16_t machine);
 extern const ArchInfo kAarch64;
 extern const ArchInfo kRiscv64;

@@ -295,8 +295,9 @@ int main(int argc, char** argv, char** environ) {
   if (task.process.tracer && !options.trace.append) {
     // strace's first line: the execve that started the program (after an
     // execve by the guest, the ferry before this one wrote it).
-    uint64_t raw[6] = {task.process.layout.execfn, task.process.layout.start_stack + 8,
-                       task.process.layout.start_stack + 8 * (options.args.size() + 2), 0, 0, 0};
+    uint64_t word = task.arch.word_size;  // argc, argv[], NULL, then envp[]
+    uint64_t raw[6] = {task.process.layout.execfn, task.process.layout.start_stack + word,
+                       task.process.layout.start_stack + word * (options.args.size() + 2), 0, 0, 0};
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     task.process.tracer->Syscall(task, FindSyscall(sysno::execve), sysno::execve, raw, 0, now, now);

@@ -42,7 +42,7 @@ constexpr size_t kMaxString = 1 << 20;
 bool ReadStrings(const Task& task, uint64_t g, std::vector<std::string>* out) {
   for (size_t i = 0; g && i < kMaxStrings; ++i) {
     guest::Word item;
-    if (!task.memory.Read(g + i * sizeof item, &item, sizeof item)) return false;
+    if (!guest::ReadWord(task.arch, task.memory, g + i * task.arch.word_size, &item)) return false;
     if (!item) return true;
     std::string s;
     if (!task.memory.ReadString(item, kMaxString, &s)) return false;

@@ -151,7 +151,7 @@ int64_t SysFcntl(Task& task, const SyscallArgs& a) {
   }
   if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {
     // The lock must belong to the guest's process (ferry's), not a helper.
-    return SafeHostSyscall(restart::kErestartSys, SYS_fcntl, a.raw[0], cmd, arg);
+    return SafeHostSyscall(restart::kInterrupted, SYS_fcntl, a.raw[0], cmd, arg);
   }
   int64_t r = HostSyscall(SYS_fcntl, a.raw[0], cmd, arg);
   if (cmd == F_GETFL && r >= 0) r = arch::HostToGuestOpenFlags(task.arch, static_cast<uint32_t>(r));

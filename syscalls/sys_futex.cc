@@ -165,8 +165,8 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
       uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(a.raw[5]);
-      if (!a.raw[3]) {  // no timeout: the kernel's plain -ERESTARTSYS case
-        return SleepOnWord(task, restart::kErestartSys, uaddr, op, a.raw[2], 0, a.raw[5]);
+      if (!a.raw[3]) {  // no timeout: the row's rule (-ERESTARTSYS), no restart block
+        return SleepOnWord(task, restart::kInterrupted, uaddr, op, a.raw[2], 0, a.raw[5]);
       }
       struct timespec ts;
       if (!task.memory.Read(a.raw[3], &ts, sizeof ts)) return -EFAULT;

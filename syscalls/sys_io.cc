@@ -22,7 +22,7 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   uint64_t count = a.raw[2];
   if (count > kMaxIovecs) return -EINVAL;
   guest::Iovec guest_iov[kMaxIovecs];
-  if (!task.memory.Read(a.raw[1], guest_iov, count * sizeof(guest::Iovec))) return -EFAULT;
+  if (!guest::ReadIovecs(task.arch, task.memory, a.raw[1], count, guest_iov)) return -EFAULT;
   if (host_nr == SYS_readv || host_nr == SYS_writev) {
     int fd = static_cast<int>(a.raw[0]);
     if (host_nr == SYS_writev && IsSignalfd(fd)) return -EINVAL;

@@ -293,7 +293,7 @@ int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
       if (r != 0 && r != -ECHILD) return r;
     }
     if (nohang) return 0;
-    if (NextActionableSignal(task)) return restart::kErestartSys;
+    if (NextActionableSignal(task)) return restart::kInterrupted;
     WaitForSignal(seen);
   }
 }

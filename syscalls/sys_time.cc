@@ -34,7 +34,7 @@ int64_t SleepUntil(Task& task, clockid_t clock, struct timespec deadline, uint64
     task.restart_block = {};
     return r;
   }
-  if (!relative) return restart::kErestartNoHand;  // an absolute sleep restarts as it was
+  if (!relative) return restart::kInterrupted;  // an absolute sleep: the row's rule (-ERESTARTNOHAND)
   restart::RestartBlock block;
   block.kind = restart::RestartBlock::Kind::kNanosleep;
   block.call = (task.current_row ? task.current_row : FindSyscall(sysno::nanosleep))->name;

@@ -72,13 +72,13 @@ inline uint64_t HostAddress(const Task& task, uint64_t g, uint64_t len) {
 // through the sysroot. False when the string is unreadable (EFAULT).
 bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path);
 // An inline host call's result for the guest: EINTR (one of ferry's handlers
-// ran) becomes -ERESTARTSYS, so dispatch applies the restart rules.
+// ran) becomes restart::kInterrupted, so dispatch applies the row's rule.
 int64_t InlineResult(int64_t host_result);
 // A call's own signal mask (ppoll, pselect6, epoll_pwait): reads the guest
 // sigset at `g` (none when 0) and makes it the task's mask until dispatch
-// ends the call. Returns 0, -errno, or `interrupted` when a signal the new
-// mask lets in is already pending (poll's -ERESTARTNOHAND, epoll's -EINTR).
-int64_t UseCallMask(Task& task, uint64_t g, uint64_t size, int64_t interrupted);
+// ends the call. Returns 0, -errno, or restart::kInterrupted when a signal
+// the new mask lets in is already pending (the row's rule then decides).
+int64_t UseCallMask(Task& task, uint64_t g, uint64_t size);
 // False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
 bool FollowsLastLink(const SyscallArgs& args);
 

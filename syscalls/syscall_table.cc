@@ -20,8 +20,10 @@ constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long 
                          Support support, const char* note, unsigned tags) {
   uint8_t arches = static_cast<uint8_t>(tags >> kArchTagShift);
   auto format = static_cast<StraceFormat>(static_cast<uint8_t>(tags >> kFormatTagShift));
+  auto restart = static_cast<restart::Rule>((tags >> kRestartTagShift) & 0xf);
   SyscallRow row{name, nr, handler, host_nr, result, {}, static_cast<uint8_t>(args.size()),
-                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches, format};
+                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches, format,
+                 restart, (tags & kRestartBlock) != 0};
   int i = 0;
   for (Arg a : args) row.args[i++] = a;
   return row;

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "arch/aarch64/aarch64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/stat.h"
 
 extern "C" bool cpu_restore_state_aarch64(void* cpu, uintptr_t host_pc, bool will_exit);
@@ -194,12 +195,13 @@ const ArchInfo kAarch64 = {
     .push_signal_frame = aarch64::PushSignalFrame,
     .pop_signal_frame = aarch64::PopSignalFrame,
     .sigreturn_code = {0xd2801168, 0xd4000001}  /* mov x8, #139; svc #0 */,
-    .sigframe_mask_offset = 128 + 40,  // siginfo, then uc_flags, uc_link, uc_stack
+    .sigframe_mask_offset = guest::kSiginfoSize + 40,  // siginfo, then uc_flags, uc_link, uc_stack
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = true,
+    .word_size = 8,
     .arch_bit = kAarch64Bit,
     .syscall_numbers = nullptr,  // asm-generic
     .syscall_number_count = 0,

@@ -13,18 +13,28 @@
 
 namespace guest {
 
-// A guest pointer or `long` (LP64).
+// A guest pointer or `long` once read: the guest's word (ArchInfo::
+// word_size bytes, 8 on the LP64 arches) zero-extended.
 using Word = uint64_t;
-constexpr size_t kWordSize = sizeof(Word);
+
+// Guest words in guest memory, as wide as the arch's (little-endian, as
+// every arch ferry runs). False when a byte is out of reach.
+bool ReadWord(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, Word* out);
+bool WriteWord(const arch::ArchInfo& a, arch::GuestAccess& memory, uint64_t addr, Word value);
+// `words` laid out as the guest's words at `out` (words.size() * word_size bytes).
+void StoreWords(uint8_t word_size, const uint64_t* words, size_t count, uint8_t* out);
 
 // The kernel's sigset_t: 64 signals.
 constexpr size_t kSigsetSize = 8;
 
+// struct iovec: two guest words (16 bytes on LP64), read with ReadIovecs.
 struct Iovec {
   Word base;
   Word len;
 };
-static_assert(sizeof(Iovec) == 16);
+constexpr uint64_t IovecSize(const arch::ArchInfo& a) { return 2 * uint64_t{a.word_size}; }
+// `count` iovecs from the guest array at `addr` into `out`.
+bool ReadIovecs(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, uint64_t count, Iovec* out);
 
 struct Timespec {
   int64_t sec;
@@ -100,15 +110,18 @@ struct StackT {
 };
 static_assert(sizeof(StackT) == 24 && offsetof(StackT, size) == 16);
 
-// The kernel's struct sigaction (not libc's): handler, flags, then
-// sa_restorer on arches that have it (AArch64), then the mask.
+// The kernel's struct sigaction (not libc's): handler and flags (guest
+// words), then sa_restorer on arches that have it (AArch64), then the
+// 64-signal mask.
 struct Sigaction {
   Word handler = 0;
-  uint64_t flags = 0;
+  Word flags = 0;
   Word restorer = 0;  // 0 where the arch has no sa_restorer
   uint64_t mask = 0;
 };
-constexpr size_t SigactionSize(const arch::ArchInfo& a) { return a.sigaction_has_restorer ? 32 : 24; }
+constexpr size_t SigactionSize(const arch::ArchInfo& a) {
+  return (a.sigaction_has_restorer ? 3 : 2) * size_t{a.word_size} + kSigsetSize;
+}
 bool ReadSigaction(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, Sigaction* out);
 bool WriteSigaction(const arch::ArchInfo& a, arch::GuestAccess& memory, uint64_t addr, const Sigaction& in);
 

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "arch/riscv64/riscv64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/stat.h"
 
 extern "C" bool cpu_restore_state_riscv64(void* cpu, uintptr_t host_pc, bool will_exit);
@@ -153,12 +154,13 @@ const ArchInfo kRiscv64 = {
     .push_signal_frame = riscv64::PushSignalFrame,
     .pop_signal_frame = riscv64::PopSignalFrame,
     .sigreturn_code = {0x08b00893, 0x00000073}  /* li a7, 139; ecall */,
-    .sigframe_mask_offset = 128 + 40,  // siginfo, then uc_flags, uc_link, uc_stack
+    .sigframe_mask_offset = guest::kSiginfoSize + 40,  // siginfo, then uc_flags, uc_link, uc_stack
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = false,
+    .word_size = 8,
     .arch_bit = kRiscv64Bit,
     .syscall_numbers = nullptr,  // asm-generic
     .syscall_number_count = 0,

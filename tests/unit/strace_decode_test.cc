@@ -14,6 +14,7 @@
 #include "arch/arch.h"
 #include "arch/generic/stat.h"
 #include "memory/guest_memory.h"
+#include "trace/flag_names.h"
 #include "trace/strace.h"
 #include "syscalls/syscall_table.h"
 
@@ -47,6 +48,20 @@ struct Guest {
     }
     FAIL("no row " << name);
     return "";
+  }
+  // One argument of kind `kind` through the decoder table alone; `next` is
+  // the argument beside it (a length or count).
+  std::string Decode(Arg kind, uint64_t v, uint64_t next = 0, int64_t result = 0) {
+    SyscallRow row{};
+    row.name = "test";
+    row.args[0] = kind;
+    row.args[1] = Arg::kUInt;
+    row.nargs = 2;
+    uint64_t raw[6] = {v, next};
+    ArgDecoder decode = DecoderFor(kind);
+    bool found = decode != nullptr;
+    REQUIRE(found);
+    return decode(ArgView::Of(*context, row, 0, raw, result));
   }
 };
 
@@ -117,6 +132,49 @@ TEST_CASE("clone and wait4: named arguments and the status written") {
   g.Put(0, &status, sizeof status);
   CHECK(g.Call("wait4", -1, st, WNOHANG, 0, 0, 0, 42) ==
         "wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0x1, NULL)");
+}
+
+TEST_CASE("every argument kind has a decoder or a name table, never both") {
+  for (int k = 0; k <= static_cast<int>(Arg::kPersona); ++k) {
+    auto kind = static_cast<Arg>(k);
+    CAPTURE(k);
+    bool decoded = DecoderFor(kind) != nullptr, named = NameTableFor(kind) != nullptr;
+    CHECK(decoded != named);
+  }
+}
+
+TEST_CASE("struct decoders by kind: iovec, pollfd, sigaction, itimerspec, argv") {
+  Guest g;
+  uint64_t a = g.PutString(256, "hello"), b = g.PutString(272, "x");
+  uint64_t iov[4] = {a, 5, b, 1};
+  uint64_t vec = g.Put(0, iov, sizeof iov);
+  CHECK(g.Decode(Arg::kIovecIn, vec, 2) == "[{iov_base=\"hello\", iov_len=5}, {iov_base=\"x\", iov_len=1}]");
+  // What a read filled: only the bytes it returned, and only once it returned.
+  CHECK(g.Decode(Arg::kIovecOut, vec, 2, 3) == "[{iov_base=\"hel\", iov_len=5}, {iov_base=\"\", iov_len=1}]");
+  CHECK(g.Decode(Arg::kIovecOut, vec, 2, -EFAULT) == "0x100000");
+  CHECK(g.Decode(Arg::kIovecIn, 0, 2) == "NULL");
+  CHECK(g.Decode(Arg::kIovecIn, 0x50000000, 1) == "0x50000000");  // unmapped: the address
+
+  struct pollfd p[2] = {{3, POLLIN | POLLPRI, 0}, {7, POLLOUT, 0}};
+  CHECK(g.Decode(Arg::kPollFds, g.Put(512, p, sizeof p), 2) ==
+        "[{fd=3, events=POLLIN|POLLPRI}, {fd=7, events=POLLOUT}]");
+
+  uint64_t act[4] = {0x400100, SA_SIGINFO, 0, uint64_t{1} << (SIGINT - 1)};
+  uint64_t act_at = g.Put(1024, act, sizeof act);
+  CHECK(g.Decode(Arg::kSigactionIn, act_at) == "{sa_sigaction=0x400100, sa_mask=[INT], sa_flags=SA_SIGINFO}");
+  CHECK(g.Decode(Arg::kSigactionOut, act_at, 8, -EINVAL) == "0x100400");
+
+  int64_t its[4] = {0, 500000000, 2, 0};
+  CHECK(g.Decode(Arg::kItimerspecIn, g.Put(2048, its, sizeof its)) ==
+        "{it_interval={tv_sec=0, tv_nsec=500000000}, it_value={tv_sec=2, tv_nsec=0}}");
+
+  uint64_t argv[3] = {a, b, 0};
+  uint64_t argv_at = g.Put(3072, argv, sizeof argv);
+  CHECK(g.Decode(Arg::kArgv, argv_at) == "[\"hello\", \"x\"]");
+  CHECK(g.Decode(Arg::kEnvp, argv_at) == "0x100c00 /* 2 vars */");
+
+  int fds[2] = {5, 6};
+  CHECK(g.Decode(Arg::kIntPairOut, g.Put(3584, fds, sizeof fds)) == "[5, 6]");
 }
 
 TEST_CASE("access modes, fcntl commands and at-flags") {
