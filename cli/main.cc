@@ -252,6 +252,7 @@ int main(int argc, char** argv, char** environ) {
   if (!memory) {
     return Fail(options.program, error + " (a limit on virtual memory? pick a smaller space with -R, e.g. -R 1G)", 1);
   }
+  memory->Publish();
   auto process_state = std::make_unique<Process>(*image.arch, *memory, options);  // large: not on the stack
   Process& process = *process_state;
   pid_t tid = gettid();

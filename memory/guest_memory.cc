@@ -45,6 +45,14 @@ MappingOrigin FileOrigin(int fd, uint64_t offset) {
 
 }  // namespace
 
+GuestSpaceBeacon g_guest_space_beacon;
+
+void GuestMemory::Publish() const {
+  g_guest_space_beacon.base = reinterpret_cast<uint64_t>(base_);
+  g_guest_space_beacon.size = size_;
+  memcpy(g_guest_space_beacon.magic, kGuestSpaceBeaconMagic, sizeof g_guest_space_beacon.magic);
+}
+
 std::unique_ptr<GuestMemory> GuestMemory::Reserve(uint64_t size, std::string* error) {
   if (size == 0 || size % kPageSize != 0) {
     *error = "guest address space size must be a non-zero multiple of 4096";

@@ -107,6 +107,8 @@ enum class Arg : uint8_t {
   kIoprioWho,    // IOPRIO_WHO_PROCESS...
   kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
   kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
+  kPidfdFlags,   // PIDFD_NONBLOCK|PIDFD_THREAD
+  kKcmpType,     // KCMP_FILE, KCMP_VM...
 };
 
 constexpr bool IsGuestPointer(Arg a) {

@@ -212,6 +212,16 @@ constexpr Name kSignalfdFlagsNames[] = {
     {SFD_NONBLOCK, "SFD_NONBLOCK"},
 };
 
+constexpr Name kPidfdFlagsNames[] = {
+    {O_NONBLOCK, "PIDFD_NONBLOCK"},
+    {O_EXCL, "PIDFD_THREAD"},
+};
+
+constexpr Name kKcmpTypeNames[] = {
+    {0, "KCMP_FILE"}, {1, "KCMP_VM"}, {2, "KCMP_FILES"}, {3, "KCMP_FS"},
+    {4, "KCMP_SIGHAND"}, {5, "KCMP_IO"}, {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"},
+};
+
 constexpr Name kRlimitResourceNames[] = {
     {RLIMIT_CPU, "RLIMIT_CPU"},
     {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
@@ -252,6 +262,8 @@ constexpr NameTable kNameTables[] = {
     {Arg::kInotifyFlags, NameStyle::kFlags, kInotifyFlagsNames, nullptr, "IN_???", true},
     {Arg::kSignalfdFlags, NameStyle::kFlags, kSignalfdFlagsNames, nullptr, "SFD_???", true},
     {Arg::kRlimitResource, NameStyle::kEnum, kRlimitResourceNames, nullptr, nullptr, true},
+    {Arg::kPidfdFlags, NameStyle::kBits, kPidfdFlagsNames, nullptr, nullptr, true},
+    {Arg::kKcmpType, NameStyle::kEnum, kKcmpTypeNames, nullptr, nullptr, true},
 };
 
 }  // namespace
