@@ -163,6 +163,11 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
   int op = static_cast<int>(a.raw[1]);
   int cmd = op & kCmdMask;
   uint64_t uaddr = HostAddress(task, a.raw[0], 4);
+  // The kernel's do_futex: only these take a CLOCK_REALTIME deadline.
+  if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+      cmd != FUTEX_LOCK_PI2) {
+    return -ENOSYS;
+  }
   switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
