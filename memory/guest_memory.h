@@ -110,6 +110,11 @@ class GuestMemory final : public arch::GuestAccess {
   void Label(uint64_t addr, uint64_t len, const std::string& label) {
     origins_.Set(addr, addr + len, MappingOrigin{0, 0, 0, label});
   }
+  // PR_SET_VMA_ANON_NAME: the anonymous pages of [addr, addr+len) show as
+  // [anon:NAME] ([anon_shmem:NAME] when shared), or unnamed again when
+  // `name` is null. Labelled ones ([heap], [stack], [vdso]) and files keep
+  // theirs, as in the kernel's maps.
+  void NameAnonymous(uint64_t addr, uint64_t len, const std::string* name);
   void SetOrigin(uint64_t addr, uint64_t len, MappingOrigin origin) {
     origins_.Set(addr, addr + len, std::move(origin));
   }

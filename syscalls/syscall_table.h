@@ -109,6 +109,8 @@ enum class Arg : uint8_t {
   kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
   kPidfdFlags,   // PIDFD_NONBLOCK|PIDFD_THREAD
   kKcmpType,     // KCMP_FILE, KCMP_VM...
+  kMlockFlags,   // MLOCK_ONFAULT
+  kMembarrierCmd,// MEMBARRIER_CMD_*
 };
 
 constexpr bool IsGuestPointer(Arg a) {
