@@ -252,8 +252,12 @@ int main(int argc, char** argv, char** environ) {
   if (!memory) {
     return Fail(options.program, error + " (a limit on virtual memory? pick a smaller space with -R, e.g. -R 1G)", 1);
   }
+  memory->Publish();
   auto process_state = std::make_unique<Process>(*image.arch, *memory, options);  // large: not on the stack
   Process& process = *process_state;
+  if (options.address_space_limit) {  // the guest's RLIMIT_AS, set before an execve
+    process.as_limit = {true, options.address_space_limit->first, options.address_space_limit->second};
+  }
   pid_t tid = gettid();
   process.leader_tid = tid;
   Task task(process, *ClaimThreadSlot(process, tid));

@@ -540,6 +540,16 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       }
       continue;
     }
+    if (a == "--address-space-limit" && i + 1 < argv.size()) {  // internal: the guest's RLIMIT_AS across execve
+      const std::string& v = argv[++i];
+      char* end = nullptr;
+      errno = 0;
+      uint64_t cur = strtoull(v.c_str(), &end, 10);
+      uint64_t max = *end == ',' ? strtoull(end + 1, &end, 10) : 0;
+      if (v.empty() || *end || errno || cur > max) return Fail("malformed --address-space-limit '" + v + "'");
+      out->address_space_limit = std::make_pair(cur, max);
+      continue;
+    }
     if (a == "--random-state" && i + 1 < argv.size()) {  // internal: the seeded stream across execve
       out->random_state = argv[++i];
       continue;

@@ -45,6 +45,8 @@ struct Options {
   std::string cpu = "max";                // -cpu: the only model ferry emulates
   std::optional<uint64_t> seed;           // --seed, -seed: the guest's random bytes come from it (random_stream.h)
   std::string random_state;               // internal, after execve: the stream to continue (RandomStreamState)
+  // internal, after execve: the guest's own RLIMIT_AS (soft, hard), which the next image keeps
+  std::optional<std::pair<uint64_t, uint64_t>> address_space_limit;
   // --time EPOCH: CLOCK_REALTIME as the guest sees it minus the host's, in
   // nanoseconds; set once when ferry starts and kept across execve.
   std::optional<int64_t> realtime_offset_ns;

@@ -117,6 +117,10 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     if (!task.options.uname_release.empty()) run.insert(run.end(), {"-r", task.options.uname_release});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
+    if (task.process.as_limit.set) {  // the guest's RLIMIT_AS binds the next image, as the kernel's does
+      run.insert(run.end(), {"--address-space-limit", std::to_string(task.process.as_limit.cur) + "," +
+                                                          std::to_string(task.process.as_limit.max)});
+    }
     // The seeded stream and the shifted clock go on where they are.
     if (RandomStreamSeeded()) run.insert(run.end(), {"--random-state", RandomStreamState()});
     if (task.options.realtime_offset_ns) {

@@ -16,6 +16,7 @@
 
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
+#include "runtime/threads.h"
 
 namespace ferry {
 namespace {
@@ -44,8 +45,16 @@ int64_t SetVma(Task& task, const SyscallArgs& a) {
                             reinterpret_cast<uint64_t>(task.memory.Host(0)), 0, name);
     return r < 0 || len == 0 ? r : -ENOMEM;
   }
-  return HostSyscall(SYS_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME,
-                     reinterpret_cast<uint64_t>(task.memory.Host(addr)), size, name);
+  int64_t r = HostSyscall(SYS_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME,
+                          reinterpret_cast<uint64_t>(task.memory.Host(addr)), size, name);
+  if (r == 0) {  // the guest's /proc/self/maps shows the name
+    std::string text;
+    constexpr size_t kMaxName = 80;  // ANON_VMA_NAME_MAX_LEN, the NUL included
+    if (a.raw[4] && !task.memory.ReadString(a.raw[4], kMaxName, &text)) return r;
+    MemoryChange changing(task);  // one change of the origins at a time
+    task.memory.NameAnonymous(addr, len, a.raw[4] ? &text : nullptr);
+  }
+  return r;
 }
 
 // PR_GET_AUXV: the guest's auxiliary vector as execve laid it out. The

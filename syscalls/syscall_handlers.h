@@ -56,6 +56,17 @@ int64_t AlsoInHelper(Task& task, int64_t result, long nr, uint64_t a0, uint64_t 
 // (sys_limits.cc).
 bool AddressSpaceAllows(const Task& task, uint64_t grow);
 
+// What host descriptor `fd` names when it is a pidfd (sys_pidfd.cc), from
+// its fdinfo: the pid (-1 once the process is reaped), whether it was
+// opened for one thread (PIDFD_THREAD), and whether it is non-blocking.
+struct PidfdTarget {
+  bool is_pidfd = false;
+  pid_t pid = 0;
+  bool thread = false;
+  bool nonblocking = false;
+};
+PidfdTarget TargetOfPidfd(int64_t fd);
+
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
 

@@ -108,6 +108,10 @@ enum class Arg : uint8_t {
   kIoprioWho,    // IOPRIO_WHO_PROCESS...
   kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
   kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
+  kPidfdFlags,   // PIDFD_NONBLOCK|PIDFD_THREAD
+  kKcmpType,     // KCMP_FILE, KCMP_VM...
+  kMlockFlags,   // MLOCK_ONFAULT
+  kMembarrierCmd,// MEMBARRIER_CMD_*
 };
 
 constexpr bool IsGuestPointer(Arg a) {

@@ -212,6 +212,34 @@ constexpr Name kSignalfdFlagsNames[] = {
     {SFD_NONBLOCK, "SFD_NONBLOCK"},
 };
 
+constexpr Name kPidfdFlagsNames[] = {
+    {O_NONBLOCK, "PIDFD_NONBLOCK"},
+    {O_EXCL, "PIDFD_THREAD"},
+};
+
+constexpr Name kKcmpTypeNames[] = {
+    {0, "KCMP_FILE"}, {1, "KCMP_VM"}, {2, "KCMP_FILES"}, {3, "KCMP_FS"},
+    {4, "KCMP_SIGHAND"}, {5, "KCMP_IO"}, {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"},
+};
+
+constexpr Name kMlockFlagsNames[] = {
+    {1, "MLOCK_ONFAULT"},
+};
+
+constexpr Name kMembarrierCmdNames[] = {
+    {0, "MEMBARRIER_CMD_QUERY"},
+    {1, "MEMBARRIER_CMD_GLOBAL"},
+    {2, "MEMBARRIER_CMD_GLOBAL_EXPEDITED"},
+    {4, "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED"},
+    {8, "MEMBARRIER_CMD_PRIVATE_EXPEDITED"},
+    {16, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED"},
+    {32, "MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE"},
+    {64, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE"},
+    {128, "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ"},
+    {256, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ"},
+    {512, "MEMBARRIER_CMD_GET_REGISTRATIONS"},
+};
+
 constexpr Name kRlimitResourceNames[] = {
     {RLIMIT_CPU, "RLIMIT_CPU"},
     {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
@@ -252,6 +280,10 @@ constexpr NameTable kNameTables[] = {
     {Arg::kInotifyFlags, NameStyle::kFlags, kInotifyFlagsNames, nullptr, "IN_???", true},
     {Arg::kSignalfdFlags, NameStyle::kFlags, kSignalfdFlagsNames, nullptr, "SFD_???", true},
     {Arg::kRlimitResource, NameStyle::kEnum, kRlimitResourceNames, nullptr, nullptr, true},
+    {Arg::kPidfdFlags, NameStyle::kBits, kPidfdFlagsNames, nullptr, nullptr, true},
+    {Arg::kKcmpType, NameStyle::kEnum, kKcmpTypeNames, nullptr, nullptr, true},
+    {Arg::kMlockFlags, NameStyle::kBits, kMlockFlagsNames, nullptr, nullptr, true},
+    {Arg::kMembarrierCmd, NameStyle::kEnum, kMembarrierCmdNames, nullptr, nullptr, true},
 };
 
 }  // namespace

@@ -110,6 +110,24 @@ struct StackT {
 };
 static_assert(sizeof(StackT) == 24 && offsetof(StackT, size) == 16);
 
+// struct clone_args (clone3): every field a u64; 64 bytes as first
+// published (VER0), 80 with set_tid (VER1), 88 with cgroup (VER2).
+struct CloneArgs {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+constexpr uint64_t kCloneArgsSizeVer0 = 64, kCloneArgsSizeVer2 = 88;
+static_assert(sizeof(CloneArgs) == kCloneArgsSizeVer2 && offsetof(CloneArgs, set_tid) == 64);
+
+// struct futex_waitv (futex_waitv): the value, the futex's address, FUTEX2
+// flags and a reserved word that must be zero.
+struct FutexWaitv {
+  uint64_t val;
+  uint64_t uaddr;
+  uint32_t flags;
+  uint32_t reserved;
+};
+static_assert(sizeof(FutexWaitv) == 24 && offsetof(FutexWaitv, flags) == 16);
+
 // The kernel's struct sigaction (not libc's): handler and flags (guest
 // words), then sa_restorer on arches that have it (AArch64), then the
 // 64-signal mask.
