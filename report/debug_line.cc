@@ -192,7 +192,7 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
     uint8_t op = static_cast<uint8_t>(r.Fixed(1));
     if (op >= opcode_base) {
       uint8_t adj = op - opcode_base;
-      address += uint64_t{adj / line_range} * min_inst;
+      address += static_cast<uint64_t>(adj / line_range) * min_inst;
       line += line_base + adj % line_range;
       if (emit(false)) return true;
       continue;
