@@ -54,7 +54,8 @@ struct Reader {
       shift += 7;
       if (!(b & 0x80)) break;
     }
-    if (shift < 64 && (b & 0x40)) v |= -(int64_t{1} << shift);
+    // Sign-extends; unsigned, as -(1 << 63) overflows (fuzz/debug_line).
+    if (shift < 64 && (b & 0x40)) v |= static_cast<int64_t>(~uint64_t{0} << shift);
     return v;
   }
   std::string String() {
@@ -110,6 +111,10 @@ bool ReadEntries5(Reader& r, bool dwarf64, const DebugLineSections& s, std::vect
     formats.emplace_back(type, r.Uleb());
   }
   uint64_t count = r.Uleb();
+  // Every form takes at least a byte, so a count beyond the bytes left is
+  // malformed; and entries with no attributes would take none, and a count
+  // of 2^64 of them would run for ever (found by fuzz/debug_line).
+  if (count > static_cast<uint64_t>(r.end - r.p) || (count > 0 && formats.empty())) return false;
   for (uint64_t i = 0; i < count && r.ok; ++i) {
     FileEntry e;
     for (auto [type, form] : formats) {
