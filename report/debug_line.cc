@@ -176,7 +176,9 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
   // special opcodes and end_sequence; the row before the first one past
   // `addr` covers it, within one sequence.
   uint64_t address = 0, file = 1, prev_file = 0;
-  int64_t line = 1, prev_line = 0;
+  // Unsigned: a malformed program may step the line past 2^63, which must
+  // wrap, not overflow (fuzz/debug_line).
+  uint64_t line = 1, prev_line = 0;
   uint64_t prev_address = 0;
   bool have_prev = false;
   (void)default_is_stmt;
@@ -198,7 +200,7 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
     if (op >= opcode_base) {
       uint8_t adj = op - opcode_base;
       address += static_cast<uint64_t>(adj / line_range) * min_inst;
-      line += line_base + adj % line_range;
+      line += static_cast<uint64_t>(line_base + adj % line_range);
       if (emit(false)) return true;
       continue;
     }
@@ -220,7 +222,7 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
       }
       case kLnsCopy: if (emit(false)) return true; break;
       case kLnsAdvancePc: address += r.Uleb() * min_inst; break;
-      case kLnsAdvanceLine: line += r.Sleb(); break;
+      case kLnsAdvanceLine: line += static_cast<uint64_t>(r.Sleb()); break;
       case kLnsSetFile: file = r.Uleb(); break;
       case kLnsSetColumn: r.Uleb(); break;
       case kLnsNegateStmt: case kLnsSetBasicBlock: case kLnsSetPrologueEnd: case kLnsSetEpilogueBegin: break;
