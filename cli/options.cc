@@ -577,7 +577,8 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "--gdb" || a.compare(0, 6, "--gdb=") == 0) {
       const std::string* v = a.size() > 5 ? nullptr : value();
-      std::string where = v ? *v : a.substr(6);
+      // "--gdb" last on the line has no value: not a.substr(6), which throws.
+      std::string where = v ? *v : a.size() > 5 ? a.substr(6) : "";
       if (where.empty()) return Fail("--gdb needs a TCP port or unix:PATH");
       out->gdb = where;
       continue;
@@ -597,7 +598,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "--gdb-on-crash" || a.compare(0, 15, "--gdb-on-crash=") == 0) {
       const std::string* v = a.size() > 14 ? nullptr : value();
-      std::string where = v ? *v : a.substr(15);
+      std::string where = v ? *v : a.size() > 14 ? a.substr(15) : "";
       if (where.empty()) return Fail("--gdb-on-crash needs a TCP port or unix:PATH");
       out->gdb_on_crash = where;
       continue;

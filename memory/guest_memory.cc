@@ -112,13 +112,13 @@ bool GuestMemory::HasAccess(uint64_t addr, uint64_t len, uint8_t need) const {
 
 bool GuestMemory::Read(uint64_t addr, void* dst, uint64_t len) const {
   if (!HasAccess(addr, len, kPageMapped | kPageRead)) return false;
-  memcpy(dst, base_ + addr, len);
+  if (len) memcpy(dst, base_ + addr, len);  // an empty read may come with a null buffer
   return true;
 }
 
 bool GuestMemory::Write(uint64_t addr, const void* src, uint64_t len) {
   if (!HasAccess(addr, len, kPageMapped | kPageWrite)) return false;
-  memcpy(base_ + addr, src, len);
+  if (len) memcpy(base_ + addr, src, len);
   return true;
 }
 

@@ -103,8 +103,11 @@ std::string Rlimit(const DecodeContext& ctx, uint64_t g) {
 }
 
 std::string CpuSet(const DecodeContext& ctx, uint64_t g, uint64_t bytes) {
+  // The size is the guest's: checked before anything is allocated for it
+  // (a guest's sched_setaffinity(0, 2^61, p) under --strace; fuzz/strace_decode).
+  if (!g || bytes > 65536) return Pointer(g);
   std::vector<uint8_t> mask(bytes);
-  if (!g || bytes > 65536 || !ctx.memory.Read(g, mask.data(), bytes)) return Pointer(g);
+  if (!ctx.memory.Read(g, mask.data(), bytes)) return Pointer(g);
   std::string out = "[";
   bool first = true;
   for (uint64_t bit = 0; bit < bytes * 8; ++bit) {
