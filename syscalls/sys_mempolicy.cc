@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/host_syscall.h"
+#include "memory/guest_memory.h"
 #include "syscalls/syscall_handlers.h"
 
 namespace ferry {
@@ -18,10 +19,11 @@ namespace {
 // (it refuses masks over a page of bits itself, EINVAL).
 uint64_t NodeMaskBytes(uint64_t maxnode) { return std::min<uint64_t>((maxnode + 63) / 64 * 8, 4096); }
 
-// A guest address the host call looks up: outside the guest space it is an
-// address no mapping has (the kernel's EFAULT).
+// A guest address the host call looks up. ferry's reservation is mapped
+// on the host where the guest has nothing, so an address the guest has not
+// mapped becomes one no host mapping has (the kernel's EFAULT).
 uint64_t HostPlace(const Task& task, uint64_t g) {
-  void* host = task.memory.HostRange(g, 1);
+  void* host = task.memory.IsMapped(PageDown(g), kPageSize) ? task.memory.HostRange(g, 1) : nullptr;
   return reinterpret_cast<uint64_t>(host ? host : kBadPointer);
 }
 
@@ -29,6 +31,20 @@ constexpr uint64_t kMovePagesChunk = 1024;
 constexpr int kMpolFAddr = 1 << 1;  // MPOL_F_ADDR
 
 }  // namespace
+
+// mbind: the host first checks the mode, node mask, flags and alignment
+// (with an empty range, a call that only does that); a range with pages the
+// guest has not mapped is then a hole (EFAULT), which the host would not see.
+int64_t SysMbind(Task& task, const SyscallArgs& a) {
+  uint64_t mask = HostAddress(task, a.raw[3], NodeMaskBytes(a.raw[4]));
+  uint64_t start = HostPlace(task, a.raw[0]);
+  int64_t r = HostSyscall(SYS_mbind, reinterpret_cast<uint64_t>(task.memory.base()) + a.raw[0], 0, a.raw[2], mask,
+                          a.raw[4], a.raw[5]);
+  if (r < 0 || a.raw[1] == 0) return r;
+  uint64_t len = PageUp(a.raw[1]);
+  if (len < a.raw[1] || !task.memory.IsMapped(a.raw[0], len)) return -EFAULT;
+  return HostSyscall(SYS_mbind, start, len, a.raw[2], mask, a.raw[4], a.raw[5]);
+}
 
 int64_t SysGetMempolicy(Task& task, const SyscallArgs& a) {
   uint64_t addr = (a.raw[4] & kMpolFAddr) ? HostPlace(task, a.raw[3]) : a.raw[3];

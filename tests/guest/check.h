@@ -4,6 +4,7 @@
 #ifndef FERRY_TESTS_GUEST_CHECK_H_
 #define FERRY_TESTS_GUEST_CHECK_H_
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,18 @@ static void check(int ok, const char *fmt, ...) {
   printf("\n");
   va_end(ap);
   if (!ok) failures++;
+}
+
+/* Prints what a call gave, "what: ok" or "what: -1 <error>", where the
+   answer depends on the caller's privileges (root in a sandbox's user
+   namespace lacks the initial namespace's capabilities): compared with the
+   host's run rather than checked. */
+__attribute__((unused)) static void report(const char *what, long r) {
+  if (r == -1) {
+    printf("%s: -1 %s\n", what, strerror(errno));
+  } else {
+    printf("%s: ok\n", what);
+  }
 }
 
 /* Installs `handler` for `sig` with `flags` and an empty mask; exits 2
