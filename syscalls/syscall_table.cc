@@ -29,6 +29,15 @@ constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long 
   return row;
 }
 
+// An UNSUPPORTED row: with the note that says why, then its tags (or tags alone).
+constexpr SyscallRow UnsupportedRow(const char* name, int nr, const char* note, unsigned tags = 0) {
+  return Row(name, nr, SysNotImplemented, -1, Arg::kInt, {}, SyscallClass::kNonBlocking, Support::kUnsupported,
+             note, tags);
+}
+constexpr SyscallRow UnsupportedRow(const char* name, int nr, unsigned tags = 0) {
+  return UnsupportedRow(name, nr, "not implemented", tags);
+}
+
 using enum Arg;
 using enum SyscallClass;
 using enum Support;
@@ -39,9 +48,7 @@ using enum Support;
   Row(#name, nr, handler, -1, result, args, cls, support, note, TAGS(__VA_ARGS__)),
 #define HOSTCALL(name, nr, result, args, cls, ...) \
   Row(#name, nr, SysHostCall, SYS_##name, result, args, cls, kFull, "", TAGS(__VA_ARGS__)),
-#define UNSUPPORTED(name, nr, ...) \
-  Row(#name, nr, SysNotImplemented, -1, kInt, {}, kNonBlocking, kUnsupported, "not implemented", \
-      TAGS(__VA_ARGS__)),
+#define UNSUPPORTED(name, nr, ...) UnsupportedRow(#name, nr __VA_OPT__(, ) __VA_ARGS__),
 constexpr SyscallRow kRows[] = {
 #include "syscalls/syscalls.def"
 };

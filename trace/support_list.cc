@@ -51,7 +51,11 @@ std::string OnSignal(const SyscallRow& row) {
 }
 
 std::string NoteOf(const SyscallRow& row) {
-  if (row.support == Support::kUnsupported) return "not implemented: returns ENOSYS";
+  if (row.support == Support::kUnsupported) {
+    // An unserved row says why (syscalls.def), after what the guest gets.
+    std::string why = row.note;
+    return why == "not implemented" ? "not implemented: returns ENOSYS" : "returns ENOSYS: " + why;
+  }
   if (row.note[0]) return row.note;
   return row.handler == SysHostCall ? "the host's call, guest pointers checked and rebased" : "";
 }

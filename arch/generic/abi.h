@@ -143,4 +143,54 @@ constexpr size_t SigactionSize(const arch::ArchInfo& a) {
 bool ReadSigaction(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, Sigaction* out);
 bool WriteSigaction(const arch::ArchInfo& a, arch::GuestAccess& memory, uint64_t addr, const Sigaction& in);
 
+// struct timex (adjtimex, clock_adjtime): longs and ints in the LP64 layout
+// x86_64 shares, so the host's struct stands in for it (checked in sys_time.cc).
+struct Timex {
+  uint32_t modes;
+  int32_t pad0;
+  int64_t offset, freq, maxerror, esterror;
+  int32_t status;
+  int32_t pad1;
+  int64_t constant, precision, tolerance;
+  Timeval time;  // tv_usec holds nanoseconds when status has STA_NANO
+  int64_t tick, ppsfreq, jitter;
+  int32_t shift;
+  int32_t pad2;
+  int64_t stabil, jitcnt, calcnt, errcnt, stbcnt;
+  int32_t tai;
+  int32_t reserved[11];
+};
+static_assert(sizeof(Timex) == 208 && offsetof(Timex, status) == 40 && offsetof(Timex, time) == 72 &&
+              offsetof(Timex, shift) == 112 && offsetof(Timex, tai) == 160);
+
+// Linux AIO (include/uapi/linux/aio_abi.h): struct iocb and struct io_event,
+// the same on the guests and x86_64 (little-endian: aio_key before aio_rw_flags).
+struct Iocb {
+  uint64_t data;
+  uint32_t key;
+  int32_t rw_flags;
+  uint16_t opcode;
+  int16_t reqprio;
+  uint32_t fildes;
+  Word buf;        // a buffer, or for PREADV/PWRITEV an iovec array
+  uint64_t nbytes; // its length, or the iovec count
+  int64_t offset;
+  uint64_t reserved2;
+  uint32_t flags;
+  uint32_t resfd;
+};
+static_assert(sizeof(Iocb) == 64 && offsetof(Iocb, opcode) == 16 && offsetof(Iocb, buf) == 24 &&
+              offsetof(Iocb, flags) == 56);
+
+struct IoEvent {
+  uint64_t data;
+  Word obj;  // the guest's iocb pointer
+  int64_t res;
+  int64_t res2;
+};
+static_assert(sizeof(IoEvent) == 32 && offsetof(IoEvent, obj) == 8);
+// The kernel's aio_ring header, at the context's address: its event count.
+constexpr size_t kAioRingHeaderSize = 32;
+constexpr size_t kAioRingNrOffset = 4;
+
 }  // namespace guest

@@ -25,6 +25,18 @@ static void check(int ok, const char *fmt, ...) {
   if (!ok) failures++;
 }
 
+/* Prints what a call gave, "what: ok" or "what: -1 <error>", where the
+   answer depends on the caller's privileges (root in a sandbox's user
+   namespace lacks the initial namespace's capabilities): compared with the
+   host's run rather than checked. */
+__attribute__((unused)) static void report(const char *what, long r) {
+  if (r == -1) {
+    printf("%s: -1 %s\n", what, strerror(errno));
+  } else {
+    printf("%s: ok\n", what);
+  }
+}
+
 /* Installs `handler` for `sig` with `flags` and an empty mask; exits 2
    (the test cannot run) when sigaction refuses. */
 __attribute__((unused)) static void handle_signal(int sig, void (*handler)(int), int flags) {
