@@ -540,6 +540,10 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       }
       continue;
     }
+    if (a == "--seccomp-fd" && i + 1 < argv.size()) {  // internal: the guest's seccomp filters across execve
+      out->seccomp_fd = atoi(argv[++i].c_str());
+      continue;
+    }
     if (a == "--random-state" && i + 1 < argv.size()) {  // internal: the seeded stream across execve
       out->random_state = argv[++i];
       continue;

@@ -108,6 +108,28 @@ std::string Stat(const Task& task) {
   return out + "\n";
 }
 
+// The host's status file with the seccomp lines the guest's (ferry runs its
+// filters; the host has none): the calling thread's mode and filter count.
+std::string Status(const Task& task) {
+  std::string host;
+  if (FILE* f = fopen("/proc/self/status", "re")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) host.append(buf, n);
+    fclose(f);
+  }
+  auto replace = [&](const std::string& key, int value) {
+    size_t at = host.find("\n" + key + ":\t");
+    if (at == std::string::npos) return;
+    at += key.size() + 3;
+    size_t end = host.find('\n', at);
+    host.replace(at, end == std::string::npos ? std::string::npos : end - at, std::to_string(value));
+  };
+  replace("Seccomp", task.seccomp.mode());
+  replace("Seccomp_filters", task.seccomp.filter_count());
+  return host;
+}
+
 std::string Cpuinfo(const Task& task) {
   std::string out;
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -147,6 +169,7 @@ ProcFile ClassifyProcPath(const std::string& raw_path, pid_t pid) {
   if (entry == "auxv") return ProcFile::kAuxv;
   if (entry == "cmdline") return ProcFile::kCmdline;
   if (entry == "stat") return ProcFile::kStat;
+  if (entry == "status") return ProcFile::kStatus;
   return ProcFile::kNone;
 }
 
@@ -195,6 +218,7 @@ std::string ProcFileContents(const Task& task, ProcFile file) {
     case ProcFile::kAuxv: return GuestBytes(task, task.process.layout.auxv, task.process.layout.auxv + task.process.layout.auxv_size);
     case ProcFile::kCmdline: return GuestBytes(task, task.process.layout.arg_start, task.process.layout.arg_end);
     case ProcFile::kStat: return Stat(task);
+    case ProcFile::kStatus: return Status(task);
     case ProcFile::kCpuinfo: return Cpuinfo(task);
     case ProcFile::kExe:
     case ProcFile::kNone: break;

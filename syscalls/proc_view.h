@@ -1,6 +1,6 @@
 // The /proc files a guest reads about itself, shown as the guest's own and
 // not ferry's (what qemu-user calls fake opens): its program, mappings, auxv,
-// argv, stat line, and /proc/cpuinfo for its arch. The rest of /proc is the
+// argv, stat line, status (its seccomp lines), and /proc/cpuinfo for its arch. The rest of /proc is the
 // host's.
 #pragma once
 
@@ -13,7 +13,7 @@ namespace ferry {
 
 class Task;
 
-enum class ProcFile : uint8_t { kNone, kExe, kMaps, kSmaps, kAuxv, kCmdline, kStat, kCpuinfo };
+enum class ProcFile : uint8_t { kNone, kExe, kMaps, kSmaps, kAuxv, kCmdline, kStat, kStatus, kCpuinfo };
 
 // Which of them `path` names in a process whose id is `pid`: /proc/self/X,
 // /proc/thread-self/X, /proc/PID/X, /proc/PID/task/PID/X, /proc/cpuinfo.
