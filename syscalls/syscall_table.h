@@ -107,6 +107,10 @@ enum class Arg : uint8_t {
   kIoprioWho,    // IOPRIO_WHO_PROCESS...
   kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
   kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
+  kSeccompOp,    // SECCOMP_SET_MODE_FILTER...
+  kSeccompFlags, // SECCOMP_FILTER_FLAG_*
+  kSeccompArgs,  // seccomp's third argument, as its operation reads it (a sock_fprog, an action...)
+  kOpenHow,      // openat2's struct open_how
 };
 
 constexpr bool IsGuestPointer(Arg a) {

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -184,7 +185,12 @@ std::string FormatNamed(const NameTable& t, uint64_t v) {
   if (v == 0 && t.zero) return t.zero;
   switch (t.style) {
     case NameStyle::kBits: return Bits(v, t.names);
-    case NameStyle::kEnum: return Enum(v, t.names);
+    case NameStyle::kEnum: {
+      // With `unknown`, as strace shows a value outside its table: "0x4d /* SECCOMP_SET_MODE_??? */".
+      std::string name = Enum(v, t.names);
+      bool named = !name.empty() && (name[0] < '0' || name[0] > '9') && name[0] != '-';
+      return named || !t.unknown ? name : Hex(v) + " /* " + t.unknown + " */";
+    }
     case NameStyle::kFlags: return Flags(v, t.names, t.unknown);
   }
   return Hex(v);
@@ -591,6 +597,44 @@ std::string Mmsghdrs(const DecodeContext& ctx, uint64_t g, uint64_t count, bool 
   return out + (count > kMaxArrayItems ? ", ...]" : "]");
 }
 
+// openat2's struct open_how, as strace's print_open_how shows it: the mode
+// only when the flags create or it is set, the resolve flags always.
+std::string OpenHow(const DecodeContext& ctx, uint64_t g, uint64_t size) {
+  guest::OpenHow how;
+  if (!g || size < sizeof how || !ctx.memory.Read(g, &how, sizeof how)) return Pointer(g);
+  std::string out = "{flags=" + OpenFlags(ctx, how.flags);
+  uint32_t host = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(how.flags));
+  if ((host & O_CREAT) || (host & O_TMPFILE) == O_TMPFILE || how.mode) out += ", mode=" + Octal(how.mode);
+  return out + ", resolve=" + Flags(how.resolve, ResolveFlagNames(), "RESOLVE_???") + "}";
+}
+
+// seccomp's third argument, as its operation reads it (strace's decode_seccomp).
+std::string SeccompArgs(const DecodeContext& ctx, uint64_t op, uint64_t v, bool done) {
+  switch (static_cast<uint32_t>(op)) {
+    case SECCOMP_SET_MODE_FILTER: {
+      guest::SockFprog fprog;
+      if (!v || !ctx.memory.Read(v, &fprog, sizeof fprog)) return Pointer(v);
+      return "{len=" + std::to_string(fprog.len) + ", filter=" + Pointer(fprog.filter) + "}";
+    }
+    case SECCOMP_GET_ACTION_AVAIL: {
+      uint32_t action;
+      if (!v || !ctx.memory.Read(v, &action, sizeof action)) return Pointer(v);
+      for (const Name& n : SeccompActionNames()) {
+        if (n.value == action) return "[" + std::string(n.name) + "]";
+      }
+      return "[" + Hex(action) + " /* SECCOMP_RET_??? */]";
+    }
+    case SECCOMP_GET_NOTIF_SIZES: {
+      guest::SeccompNotifSizes sizes;
+      if (!done || !ctx.memory.Read(v, &sizes, sizeof sizes)) return Pointer(v);
+      return "{seccomp_notif=" + std::to_string(sizes.notif) + ", seccomp_notif_resp=" +
+             std::to_string(sizes.notif_resp) + ", seccomp_data=" + std::to_string(sizes.data) + "}";
+    }
+    default:
+      return Pointer(v);
+  }
+}
+
 std::string FormatArg(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6],
                       int64_t result, size_t limit) {
   uint64_t v = raw[i];
@@ -704,6 +748,12 @@ std::string FormatArg(const DecodeContext& ctx, const SyscallRow& row, int i, co
     case Arg::kItimerspecOut: return done ? Itimerspec(ctx, v) : Pointer(v);
     case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
     case Arg::kPrctlOption: return PrctlOption(v);
+    case Arg::kSeccompArgs: return SeccompArgs(ctx, raw[0], v, done);
+    case Arg::kOpenHow: return OpenHow(ctx, v, raw[i + 1]);
+    case Arg::kSeccompFlags:
+      return static_cast<uint32_t>(raw[0]) == SECCOMP_SET_MODE_FILTER
+                 ? Flags(static_cast<uint32_t>(v), SeccompFlagNames(), "SECCOMP_FILTER_FLAG_???")
+                 : Hex(v);
     case Arg::kSchedPolicy: return SchedPolicy(v);
     case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn: case Arg::kCapDataOut:
     case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn: case Arg::kCpuSetOut:

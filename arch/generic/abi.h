@@ -146,4 +146,12 @@ struct SeccompNotifSizes {
 static_assert(sizeof(SeccompNotifSizes) == 6);
 constexpr SeccompNotifSizes kSeccompNotifSizes = {80, 24, sizeof(SeccompData)};
 
+// openat2's struct open_how (linux/openat2.h), size-versioned: version 0 is 24 bytes.
+struct OpenHow {
+  uint64_t flags;  // the guest's open flags (arch bits: GuestToHostOpenFlags)
+  uint64_t mode;
+  uint64_t resolve;  // RESOLVE_*
+};
+static_assert(sizeof(OpenHow) == 24 && offsetof(OpenHow, resolve) == 16);
+
 }  // namespace guest
