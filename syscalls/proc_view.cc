@@ -194,19 +194,22 @@ int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint6
                        host_flags, mode);
   }
   if ((host_flags & O_ACCMODE) != O_RDONLY) return -EACCES;
-  std::string text = ProcFileContents(task, file);
-  int64_t fd = HostSyscall(SYS_memfd_create, reinterpret_cast<uint64_t>("ferry-proc"),
-                           (host_flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+  int64_t fd = MemfdHolding(ProcFileContents(task, file), "ferry-proc", (host_flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+  if (fd >= 0) HostSyscall(SYS_lseek, fd, 0, SEEK_SET);
+  return fd;
+}
+
+int64_t MemfdHolding(const std::string& bytes, const char* name, unsigned flags) {
+  int64_t fd = HostSyscall(SYS_memfd_create, reinterpret_cast<uint64_t>(name), flags);
   if (fd < 0) return fd;
-  for (size_t done = 0; done < text.size();) {
-    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(text.data() + done), text.size() - done);
+  for (size_t done = 0; done < bytes.size();) {
+    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(bytes.data() + done), bytes.size() - done);
     if (n <= 0) {
       HostSyscall(SYS_close, fd);
       return n < 0 ? n : -EIO;
     }
     done += n;
   }
-  HostSyscall(SYS_lseek, fd, 0, SEEK_SET);
   return fd;
 }
 

@@ -26,6 +26,10 @@ std::string ProcFileContents(const Task& task, ProcFile file);
 // for a sealed-off copy of the contents; -errno on failure.
 int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint64_t mode);
 
+// A new memfd (memfd_create's `flags`) holding `bytes`, its offset at the
+// end; -errno on failure.
+int64_t MemfdHolding(const std::string& bytes, const char* name, unsigned flags);
+
 // One /proc/PID/maps line in the kernel's layout (show_vma_header_prefix):
 // the name, when there is one, starts at column 73.
 std::string MapsLine(uint64_t start, uint64_t end, uint8_t prot, bool shared, uint64_t offset,

@@ -27,6 +27,7 @@
 #include "host/host_syscall.h"
 #include "runtime/classic_bpf.h"
 #include "runtime/signals.h"
+#include "syscalls/proc_view.h"
 #include "syscalls/syscall_handlers.h"
 
 namespace ferry {
@@ -235,18 +236,8 @@ int64_t SeccompSetMode(Task& task, uint64_t mode, uint64_t filter) {
 
 int64_t SeccompFdForExec(const Task& task) {
   if (task.seccomp.mode() != kSeccompFilter) return -1;
-  std::string bytes = SerializeSeccompChain(task.seccomp.chain());
-  int64_t fd = HostSyscall(SYS_memfd_create, reinterpret_cast<uint64_t>("ferry-seccomp"), MFD_ALLOW_SEALING);
-  if (fd < 0) return fd;
-  for (size_t done = 0; done < bytes.size();) {
-    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(bytes.data() + done), bytes.size() - done);
-    if (n <= 0) {
-      HostSyscall(SYS_close, fd);
-      return n < 0 ? n : -EIO;
-    }
-    done += n;
-  }
-  HostSyscall(SYS_fcntl, fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+  int64_t fd = MemfdHolding(SerializeSeccompChain(task.seccomp.chain()), "ferry-seccomp", MFD_ALLOW_SEALING);
+  if (fd >= 0) HostSyscall(SYS_fcntl, fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
   return fd;
 }
 
