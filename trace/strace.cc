@@ -611,11 +611,7 @@ std::string OpenHow(const DecodeContext& ctx, uint64_t g, uint64_t size) {
 // seccomp's third argument, as its operation reads it (strace's decode_seccomp).
 std::string SeccompArgs(const DecodeContext& ctx, uint64_t op, uint64_t v, bool done) {
   switch (static_cast<uint32_t>(op)) {
-    case SECCOMP_SET_MODE_FILTER: {
-      guest::SockFprog fprog;
-      if (!v || !ctx.memory.Read(v, &fprog, sizeof fprog)) return Pointer(v);
-      return "{len=" + std::to_string(fprog.len) + ", filter=" + Pointer(fprog.filter) + "}";
-    }
+    case SECCOMP_SET_MODE_FILTER: return SeccompFprog(ctx, v);
     case SECCOMP_GET_ACTION_AVAIL: {
       uint32_t action;
       if (!v || !ctx.memory.Read(v, &action, sizeof action)) return Pointer(v);
@@ -844,6 +840,12 @@ std::string CloneCall(const SyscallRow& row, const uint64_t raw[6]) {
 }
 
 }  // namespace
+
+std::string SeccompFprog(const DecodeContext& ctx, uint64_t g) {
+  guest::SockFprog fprog;
+  if (!g || !ctx.memory.Read(g, &fprog, sizeof fprog)) return Pointer(g);
+  return "{len=" + std::to_string(fprog.len) + ", filter=" + Pointer(fprog.filter) + "}";
+}
 
 std::string PrctlOption(uint64_t v) {
   std::string name = PrctlOptionName(v);

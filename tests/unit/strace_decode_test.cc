@@ -146,6 +146,12 @@ TEST_CASE("seccomp: the operation, its flags and what it reads") {
   CHECK(g.Call("seccomp", 2, 0, at) == "seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_LOG])");
   guest::SeccompNotifSizes sizes{80, 24, 64};
   uint64_t sz = g.Put(128, &sizes, sizeof sizes);
+  CHECK(g.Call("prctl", 22, 2, prog) == "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=3, filter=0x123450})");
+  CHECK(g.Call("prctl", 22, 1) == "prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)");
+  CHECK(g.Call("prctl", 22, 3) == "prctl(PR_SET_SECCOMP, 0x3 /* SECCOMP_MODE_??? */, 0, 0, 0)");
+  CHECK(g.Call("seccomp", 77) == "seccomp(0x4d /* SECCOMP_SET_MODE_??? */, 0, NULL)");
+  CHECK(g.Call("seccomp", 1, 0x400, prog) ==
+        "seccomp(SECCOMP_SET_MODE_FILTER, 0x400 /* SECCOMP_FILTER_FLAG_??? */, {len=3, filter=0x123450})");
   CHECK(g.Call("seccomp", 3, 0, sz) ==
         "seccomp(SECCOMP_GET_NOTIF_SIZES, 0, {seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64})");
 }
