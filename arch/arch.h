@@ -72,6 +72,7 @@ enum ArchBit : uint8_t { kAarch64Bit = 1 << 0, kRiscv64Bit = 1 << 1 };
 struct ArchInfo {
   const char* name;            // "aarch64": what uname -m and messages say
   uint16_t elf_machine;        // EM_AARCH64, EM_RISCV
+  uint32_t audit_arch;         // AUDIT_ARCH_*: seccomp_data.arch and SIGSYS's si_arch
   uc_arch unicorn_arch;
   uc_mode unicorn_mode;
   int unicorn_cpu_model;

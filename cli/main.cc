@@ -31,6 +31,7 @@
 #include "runtime/task.h"
 #include "runtime/threads.h"
 #include "syscalls/dispatch.h"
+#include "syscalls/syscall_handlers.h"
 #include "syscalls/syscall_table.h"
 #include "trace/tracer.h"
 
@@ -311,6 +312,9 @@ int main(int argc, char** argv, char** environ) {
   InheritHostSignalState(task);
   SetSyscallDispatch(!options.test_internal_fault.empty() ? DispatchThenFault : DispatchSyscall);
   AdoptSignalfds(task.process, options.signalfds);
+  if (options.seccomp_fd >= 0 && !AdoptSeccompFilters(task, options.seccomp_fd)) {
+    return Fail(options.program, "the guest's seccomp filters could not be read across execve", 1);
+  }
   InstallHostSignalHandlers();
   task.WriteReg(task.arch.reg_sp, start.sp);
   task.WriteReg(task.arch.reg_pc, start.pc);

@@ -550,6 +550,10 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       out->address_space_limit = std::make_pair(cur, max);
       continue;
     }
+    if (a == "--seccomp-fd" && i + 1 < argv.size()) {  // internal: the guest's seccomp filters across execve
+      out->seccomp_fd = atoi(argv[++i].c_str());
+      continue;
+    }
     if (a == "--random-state" && i + 1 < argv.size()) {  // internal: the seeded stream across execve
       out->random_state = argv[++i];
       continue;

@@ -52,6 +52,7 @@ struct Options {
   std::optional<int64_t> realtime_offset_ns;
   std::vector<int> children;              // internal, after execve: the guest's existing children
   std::vector<std::pair<int, uint64_t>> signalfds;  // internal, after execve: the guest's signalfds (fd, mask)
+  int seccomp_fd = -1;                    // internal, after execve: a sealed memfd holding the guest's seccomp filters
   bool report = false;                    // --report[=DIR], FERRY_REPORT=DIR: a guest crash report
   std::string report_dir;                 // ... its folder (and internal errors'); empty: stderr (and /tmp)
   std::string gdb_on_crash;               // --gdb-on-crash PORT|unix:PATH: a dying guest waits for gdb

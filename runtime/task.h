@@ -17,6 +17,7 @@
 #include "memory/guest_memory.h"
 #include "config/options.h"
 #include "runtime/process.h"
+#include "runtime/seccomp.h"
 #include "vfs/sysroot.h"
 #include "host/syscall_helper.h"
 
@@ -133,6 +134,7 @@ class Task {
   // ... and the pages it stored to, as they were before (vfork.h: ReleaseVforkParent)
   std::map<uint64_t, std::vector<uint8_t>> vfork_written;
   uint64_t robust_list = 0;
+  SeccompState seccomp;  // the thread's mode and filters: a fork or a new thread inherits them
   uint64_t robust_list_len = 0;
 
   std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call

@@ -249,6 +249,7 @@ struct ThreadStart {
   Process* process;
   std::vector<std::pair<int, std::array<uint8_t, 64>>> registers;
   uint64_t flags, stack, parent_tid, tls, child_tid, sigmask;
+  SeccompState seccomp;  // the parent's, inherited as clone does
   std::atomic<uint32_t> started{0};
   int64_t result = 0;  // the tid, or -errno
 };
@@ -283,6 +284,7 @@ void* GuestThreadMain(void* argument) {
   if (start->flags & CLONE_SETTLS) task->WriteReg(arch.reg_tls, start->tls);
   task->WriteReg(arch.reg_args[0], 0);  // clone returns 0 in the new thread
   slot->sigmask.store(start->sigmask);
+  task->seccomp = start->seccomp;
   uint32_t tid32 = static_cast<uint32_t>(tid);
   if (start->flags & CLONE_CHILD_SETTID) task->memory.Write(start->child_tid, &tid32, sizeof tid32);
   if (start->flags & CLONE_PARENT_SETTID) task->memory.Write(start->parent_tid, &tid32, sizeof tid32);
@@ -412,6 +414,7 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
   start.tls = tls;
   start.child_tid = child_tid;
   start.sigmask = parent.sigmask.load();
+  start.seccomp = parent.seccomp;
 
   pthread_attr_t attr;
   pthread_attr_init(&attr);

@@ -16,6 +16,7 @@
 #include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
 #include "runtime/threads.h"
+#include "syscalls/syscall_handlers.h"
 #include "syscalls/syscall_table.h"
 
 namespace ferry {
@@ -141,7 +142,11 @@ void DispatchSyscall(Task& task) {
     task.process.tracer->SyscallEnter(task, row, nr, raw, start);
   }
   int64_t result;
-  if (row == nullptr || row->support == Support::kUnsupported) {
+  // seccomp: the guest's filters decide first, on every number (known or
+  // not), as the kernel's syscall entry runs them before the call.
+  if (!SeccompCheck(task, nr, row, raw, &result)) {
+    // The filter's answer stands in for the call's.
+  } else if (row == nullptr || row->support == Support::kUnsupported) {
     WarnUnknownOnce(task, nr, row);
     result = -ENOSYS;
   } else {

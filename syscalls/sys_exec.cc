@@ -83,6 +83,7 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
   std::vector<std::string> run;
   std::string target = path;
   int inherited_fd = -1;
+  int64_t seccomp_fd = -1;
   bool guest = GuestElfArch(path) != nullptr;
   if (!guest) {
     std::string interpreter = path;
@@ -105,6 +106,11 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
     }
     std::string signalfds = SignalfdsForExec();
     if (!signalfds.empty()) run.insert(run.end(), {"--signalfds", signalfds});
+    // The filters go on (SECCOMP_MODE_FILTER survives execve); no_new_privs
+    // is the host thread's and survives it by itself.
+    seccomp_fd = SeccompFdForExec(task);
+    if (seccomp_fd < -1) return seccomp_fd;
+    if (seccomp_fd >= 0) run.insert(run.end(), {"--seccomp-fd", std::to_string(seccomp_fd)});
     if (task.options.verbose) run.push_back("-v");
     if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
     if (task.options.quiet) run.push_back("-q");
@@ -157,6 +163,7 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
   InstallHostSignalHandlers();  // still here: the exec failed
   EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
   if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
+  if (seccomp_fd >= 0) HostSyscall(SYS_close, seccomp_fd);
   return r;
 }
 

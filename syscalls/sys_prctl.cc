@@ -3,9 +3,10 @@
 // exactly as it would for the guest's (dumpable, no_new_privs, the child
 // subreaper, THP, the thread's name), so they pass through, with pointer
 // arguments rebased. Options that change the thread's credentials or timer
-// slack are mirrored in its syscall helper (AlsoInHelper). Options that
-// would reconfigure ferry itself (syscall user dispatch, memory-deny-write-
-// execute, PR_SET_MM, seccomp) and every arch option of a CPU without SVE,
+// slack are mirrored in its syscall helper (AlsoInHelper). The seccomp
+// options act on ferry's own per-thread seccomp state (sys_seccomp.cc).
+// Options that would reconfigure ferry itself (syscall user dispatch, memory-deny-write-
+// execute, PR_SET_MM) and every arch option of a CPU without SVE,
 // SME, PAC, MTE or the V extension get EINVAL, as does any unknown option.
 #include <linux/prctl.h>
 #include <sys/syscall.h>
@@ -84,7 +85,6 @@ int64_t SysPrctl(Task& task, const SyscallArgs& a) {
     case PR_GET_KEEPCAPS:
     case PR_GET_TIMING:
     case PR_SET_TIMING:
-    case PR_GET_SECCOMP:
     case PR_CAPBSET_READ:
     case PR_GET_SECUREBITS:
     case PR_GET_TIMERSLACK:
@@ -127,6 +127,10 @@ int64_t SysPrctl(Task& task, const SyscallArgs& a) {
       return Host(a, arg2, arg2 == PR_SCHED_CORE_GET ? HostAddress(task, a.raw[4], sizeof(uint64_t)) : a.raw[4]);
     case PR_SET_VMA:
       return SetVma(task, a);
+    case PR_GET_SECCOMP:  // the guest's mode, which ferry keeps (sys_seccomp.cc)
+      return task.seccomp.mode();
+    case PR_SET_SECCOMP:
+      return SeccompSetMode(task, arg2, a.raw[2]);
     case kPrGetAuxv:
       return GetAuxv(task, a);
     default:

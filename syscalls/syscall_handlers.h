@@ -70,6 +70,19 @@ PidfdTarget TargetOfPidfd(int64_t fd);
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
 
+// seccomp (sys_seccomp.cc). SeccompCheck runs the calling thread's filters
+// (or strict mode) on a guest syscall about to be dispatched: true when it
+// may run; false with `result` the guest's (kNoReturn when the thread ended
+// or a SIGSYS was queued and the registers stay as they were).
+bool SeccompCheck(Task& task, uint64_t nr, const SyscallRow* row, const uint64_t raw[6], int64_t* result);
+// PR_SET_SECCOMP's mode and filter.
+int64_t SeccompSetMode(Task& task, uint64_t mode, uint64_t filter);
+// Across a guest execve: a sealed memfd (not close-on-exec) holding the
+// thread's filters for the next ferry (-1: none to pass; -errno), and in
+// that ferry, taking them from it (closed; false when it holds no chain).
+int64_t SeccompFdForExec(const Task& task);
+bool AdoptSeccompFilters(Task& task, int fd);
+
 // Host pointer for guest pointer argument `g` of `len` bytes; nullptr for a
 // guest null, and `kBadPointer` when it leaves the guest space.
 void* GuestBuffer(const Task& task, uint64_t g, uint64_t len);

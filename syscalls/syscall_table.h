@@ -112,6 +112,10 @@ enum class Arg : uint8_t {
   kKcmpType,     // KCMP_FILE, KCMP_VM...
   kMlockFlags,   // MLOCK_ONFAULT
   kMembarrierCmd,// MEMBARRIER_CMD_*
+  kSeccompOp,    // SECCOMP_SET_MODE_FILTER...
+  kSeccompFlags, // SECCOMP_FILTER_FLAG_*
+  kSeccompArgs,  // seccomp's third argument, as its operation reads it (a sock_fprog, an action...)
+  kOpenHow,      // openat2's struct open_how
 };
 
 constexpr bool IsGuestPointer(Arg a) {

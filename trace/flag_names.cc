@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -259,6 +261,43 @@ constexpr Name kRlimitResourceNames[] = {
     {RLIMIT_RTTIME, "RLIMIT_RTTIME"},
 };
 
+constexpr Name kSeccompOpNames[] = {
+    {SECCOMP_SET_MODE_STRICT, "SECCOMP_SET_MODE_STRICT"},
+    {SECCOMP_SET_MODE_FILTER, "SECCOMP_SET_MODE_FILTER"},
+    {SECCOMP_GET_ACTION_AVAIL, "SECCOMP_GET_ACTION_AVAIL"},
+    {SECCOMP_GET_NOTIF_SIZES, "SECCOMP_GET_NOTIF_SIZES"},
+};
+
+constexpr Name kSeccompFlagsNames[] = {
+    {SECCOMP_FILTER_FLAG_TSYNC, "SECCOMP_FILTER_FLAG_TSYNC"},
+    {SECCOMP_FILTER_FLAG_LOG, "SECCOMP_FILTER_FLAG_LOG"},
+    {SECCOMP_FILTER_FLAG_SPEC_ALLOW, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
+    {SECCOMP_FILTER_FLAG_NEW_LISTENER, "SECCOMP_FILTER_FLAG_NEW_LISTENER"},
+    {SECCOMP_FILTER_FLAG_TSYNC_ESRCH, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"},
+    {1u << 5, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+};
+
+// A filter's return value: the action by name (its data in strace's |0x...).
+constexpr Name kSeccompActionNames[] = {
+    {SECCOMP_RET_KILL_PROCESS, "SECCOMP_RET_KILL_PROCESS"},
+    {SECCOMP_RET_KILL_THREAD, "SECCOMP_RET_KILL_THREAD"},
+    {SECCOMP_RET_TRAP, "SECCOMP_RET_TRAP"},
+    {SECCOMP_RET_ERRNO, "SECCOMP_RET_ERRNO"},
+    {SECCOMP_RET_USER_NOTIF, "SECCOMP_RET_USER_NOTIF"},
+    {SECCOMP_RET_TRACE, "SECCOMP_RET_TRACE"},
+    {SECCOMP_RET_LOG, "SECCOMP_RET_LOG"},
+    {SECCOMP_RET_ALLOW, "SECCOMP_RET_ALLOW"},
+};
+
+constexpr Name kResolveFlagNames[] = {
+    {RESOLVE_NO_XDEV, "RESOLVE_NO_XDEV"},
+    {RESOLVE_NO_MAGICLINKS, "RESOLVE_NO_MAGICLINKS"},
+    {RESOLVE_NO_SYMLINKS, "RESOLVE_NO_SYMLINKS"},
+    {RESOLVE_BENEATH, "RESOLVE_BENEATH"},
+    {RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT"},
+    {RESOLVE_CACHED, "RESOLVE_CACHED"},
+};
+
 constexpr NameTable kNameTables[] = {
     {Arg::kProt, NameStyle::kBits, kProtNames, "PROT_NONE", nullptr, false},
     {Arg::kMapFlags, NameStyle::kBits, kMapFlagsNames, nullptr, nullptr, false},
@@ -284,9 +323,14 @@ constexpr NameTable kNameTables[] = {
     {Arg::kKcmpType, NameStyle::kEnum, kKcmpTypeNames, nullptr, nullptr, true},
     {Arg::kMlockFlags, NameStyle::kBits, kMlockFlagsNames, nullptr, nullptr, true},
     {Arg::kMembarrierCmd, NameStyle::kEnum, kMembarrierCmdNames, nullptr, nullptr, true},
+    {Arg::kSeccompOp, NameStyle::kEnum, kSeccompOpNames, nullptr, "SECCOMP_SET_MODE_???", true},
 };
 
 }  // namespace
+
+std::span<const Name> SeccompActionNames() { return kSeccompActionNames; }
+std::span<const Name> SeccompFlagNames() { return kSeccompFlagsNames; }
+std::span<const Name> ResolveFlagNames() { return kResolveFlagNames; }
 
 const NameTable* NameTableFor(Arg kind) {
   for (const NameTable& t : kNameTables) {

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -189,7 +190,12 @@ std::string FormatNamed(const NameTable& t, uint64_t v) {
   if (v == 0 && t.zero) return t.zero;
   switch (t.style) {
     case NameStyle::kBits: return Bits(v, t.names);
-    case NameStyle::kEnum: return Enum(v, t.names);
+    case NameStyle::kEnum: {
+      // With `unknown`, as strace shows a value outside its table: "0x4d /* SECCOMP_SET_MODE_??? */".
+      std::string name = Enum(v, t.names);
+      bool named = !name.empty() && (name[0] < '0' || name[0] > '9') && name[0] != '-';
+      return named || !t.unknown ? name : Hex(v) + " /* " + t.unknown + " */";
+    }
     case NameStyle::kFlags: return Flags(v, t.names, t.unknown);
   }
   return Hex(v);
@@ -588,6 +594,40 @@ std::string Mmsghdrs(const DecodeContext& ctx, uint64_t g, uint64_t count, bool 
   return out + (count > kMaxArrayItems ? ", ...]" : "]");
 }
 
+// openat2's struct open_how, as strace's print_open_how shows it: the mode
+// only when the flags create or it is set, the resolve flags always.
+std::string OpenHow(const DecodeContext& ctx, uint64_t g, uint64_t size) {
+  guest::OpenHow how;
+  if (!g || size < sizeof how || !ctx.memory.Read(g, &how, sizeof how)) return Pointer(g);
+  std::string out = "{flags=" + OpenFlags(ctx, how.flags);
+  uint32_t host = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(how.flags));
+  if ((host & O_CREAT) || (host & O_TMPFILE) == O_TMPFILE || how.mode) out += ", mode=" + Octal(how.mode);
+  return out + ", resolve=" + Flags(how.resolve, ResolveFlagNames(), "RESOLVE_???") + "}";
+}
+
+// seccomp's third argument, as its operation reads it (strace's decode_seccomp).
+std::string SeccompArgs(const DecodeContext& ctx, uint64_t op, uint64_t v, bool done) {
+  switch (static_cast<uint32_t>(op)) {
+    case SECCOMP_SET_MODE_FILTER: return SeccompFprog(ctx, v);
+    case SECCOMP_GET_ACTION_AVAIL: {
+      uint32_t action;
+      if (!v || !ctx.memory.Read(v, &action, sizeof action)) return Pointer(v);
+      for (const Name& n : SeccompActionNames()) {
+        if (n.value == action) return "[" + std::string(n.name) + "]";
+      }
+      return "[" + Hex(action) + " /* SECCOMP_RET_??? */]";
+    }
+    case SECCOMP_GET_NOTIF_SIZES: {
+      guest::SeccompNotifSizes sizes;
+      if (!done || !ctx.memory.Read(v, &sizes, sizeof sizes)) return Pointer(v);
+      return "{seccomp_notif=" + std::to_string(sizes.notif) + ", seccomp_notif_resp=" +
+             std::to_string(sizes.notif_resp) + ", seccomp_data=" + std::to_string(sizes.data) + "}";
+    }
+    default:
+      return Pointer(v);
+  }
+}
+
 std::string FutexOp(uint64_t v) {
   static const char* const kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
                                      "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
@@ -745,6 +785,8 @@ constexpr KindDecoder kDecoders[] = {
     // RISC-V sign-extends the 32-bit mask.
     {Arg::kInotifyMask, [](const ArgView& a) { return InotifyMask(static_cast<uint32_t>(a.v)); }},
     {Arg::kPrctlOption, [](const ArgView& a) { return PrctlOption(a.v); }},
+    {Arg::kSeccompArgs, [](const ArgView& a) { return SeccompArgs(a.ctx, a.raw[0], a.v, a.done); }},
+    {Arg::kOpenHow, [](const ArgView& a) { return OpenHow(a.ctx, a.v, a.next()); }},
     {Arg::kSchedPolicy, [](const ArgView& a) { return SchedPolicy(a.v); }},
     {Arg::kGidListIn, IdentArg},
     {Arg::kCapHeader, IdentArg},
@@ -868,6 +910,12 @@ std::string CloneCall(const SyscallRow& row, const uint64_t raw[6]) {
 }
 
 }  // namespace
+
+std::string SeccompFprog(const DecodeContext& ctx, uint64_t g) {
+  guest::SockFprog fprog;
+  if (!g || !ctx.memory.Read(g, &fprog, sizeof fprog)) return Pointer(g);
+  return "{len=" + std::to_string(fprog.len) + ", filter=" + Pointer(fprog.filter) + "}";
+}
 
 std::string PrctlOption(uint64_t v) {
   std::string name = PrctlOptionName(v);

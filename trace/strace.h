@@ -80,6 +80,8 @@ std::string SignalSet(uint64_t set);
 std::string QuoteBytes(const char* data, size_t len, size_t limit);
 // PR_SET_NAME...; unknown options as strace writes them: "0x3039 /* PR_??? */".
 std::string PrctlOption(uint64_t v);
+// A seccomp filter's struct sock_fprog: "{len=3, filter=0x...}", or its address.
+std::string SeccompFprog(const DecodeContext& ctx, uint64_t g);
 // A guest string argument: "name", or its address when unreadable.
 std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.

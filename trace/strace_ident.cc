@@ -1,6 +1,7 @@
 #include "trace/strace_ident.h"
 
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -212,6 +213,10 @@ std::string FormatPrctlArgs(const DecodeContext& ctx, const uint64_t raw[6], int
     case PR_CAPBSET_READ: case PR_CAPBSET_DROP: return name + ", " + CapName(raw[1]);
     case PR_SET_NO_NEW_PRIVS: case PR_GET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE: case PR_GET_THP_DISABLE:
       return name + ", " + std::to_string(raw[1]) + hex_rest(2);
+    case PR_SET_SECCOMP:  // strace's: the mode, and a filter mode's program
+      if (raw[1] == SECCOMP_MODE_STRICT) return name + ", SECCOMP_MODE_STRICT";
+      if (raw[1] == SECCOMP_MODE_FILTER) return name + ", SECCOMP_MODE_FILTER, " + SeccompFprog(ctx, raw[2]);
+      return name + ", " + Hex(raw[1]) + " /* SECCOMP_MODE_??? */" + hex_rest(2);
     default:
       return name + hex_rest(1);
   }

@@ -1,5 +1,6 @@
 // AArch64: registers, the svc syscall ABI, CPU start state and the layouts
 // where arm64's uapi differs from x86_64.
+#include <linux/audit.h>
 #include <elf.h>
 
 #include <iterator>
@@ -157,6 +158,7 @@ bool HookIcacheMaintenance(uc_engine* uc, ArchInfo::IcacheInvalidate invalidate,
 const ArchInfo kAarch64 = {
     .name = "aarch64",
     .elf_machine = EM_AARCH64,
+    .audit_arch = AUDIT_ARCH_AARCH64,
     .unicorn_arch = UC_ARCH_ARM64,
     .unicorn_mode = UC_MODE_ARM,
     .unicorn_cpu_model = UC_CPU_ARM64_MAX,

@@ -193,4 +193,46 @@ static_assert(sizeof(IoEvent) == 32 && offsetof(IoEvent, obj) == 8);
 constexpr size_t kAioRingHeaderSize = 32;
 constexpr size_t kAioRingNrOffset = 4;
 
+// seccomp (linux/seccomp.h, linux/filter.h): what a filter reads, and how
+// the guest hands one over. One classic-BPF instruction is a sock_filter.
+struct SeccompData {
+  int32_t nr;                    // the guest's syscall number
+  uint32_t arch;                 // AUDIT_ARCH_* (ArchInfo::audit_arch)
+  uint64_t instruction_pointer;  // the PC after the syscall instruction
+  uint64_t args[6];
+};
+static_assert(sizeof(SeccompData) == 64 && offsetof(SeccompData, args) == 16);
+
+struct SockFilter {
+  uint16_t code;
+  uint8_t jt;
+  uint8_t jf;
+  uint32_t k;
+};
+static_assert(sizeof(SockFilter) == 8);
+
+struct SockFprog {
+  uint16_t len;
+  uint16_t pad[3];
+  Word filter;  // SockFilter[len]
+};
+static_assert(sizeof(SockFprog) == 16 && offsetof(SockFprog, filter) == 8);
+
+// SECCOMP_GET_NOTIF_SIZES' answer: seccomp_notif, seccomp_notif_resp, seccomp_data.
+struct SeccompNotifSizes {
+  uint16_t notif;
+  uint16_t notif_resp;
+  uint16_t data;
+};
+static_assert(sizeof(SeccompNotifSizes) == 6);
+constexpr SeccompNotifSizes kSeccompNotifSizes = {80, 24, sizeof(SeccompData)};
+
+// openat2's struct open_how (linux/openat2.h), size-versioned: version 0 is 24 bytes.
+struct OpenHow {
+  uint64_t flags;  // the guest's open flags (arch bits: GuestToHostOpenFlags)
+  uint64_t mode;
+  uint64_t resolve;  // RESOLVE_*
+};
+static_assert(sizeof(OpenHow) == 24 && offsetof(OpenHow, resolve) == 16);
+
 }  // namespace guest

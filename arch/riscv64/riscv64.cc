@@ -1,5 +1,6 @@
 // RISC-V64: registers, the ecall syscall ABI and CPU start state. Its uapi
 // uses the asm-generic layouts and open flags, which match x86_64's flags.
+#include <linux/audit.h>
 #include <elf.h>
 
 #include <iterator>
@@ -121,6 +122,7 @@ void PrepareCpu(uc_engine* uc) {
 const ArchInfo kRiscv64 = {
     .name = "riscv64",
     .elf_machine = EM_RISCV,
+    .audit_arch = AUDIT_ARCH_RISCV64,
     .unicorn_arch = UC_ARCH_RISCV,
     .unicorn_mode = UC_MODE_RISCV64,
     .unicorn_cpu_model = UC_CPU_RISCV64_ANY,

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "arch/arch.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/stat.h"
 #include "memory/guest_memory.h"
 #include "trace/flag_names.h"
@@ -188,6 +189,43 @@ TEST_CASE("access modes, fcntl commands and at-flags") {
   CHECK(g.Call("fcntl", 3, F_SETFD, FD_CLOEXEC) == "fcntl(3, F_SETFD, FD_CLOEXEC)");
   CHECK(g.Call("unlinkat", static_cast<uint32_t>(AT_FDCWD), path, AT_REMOVEDIR) ==
         "unlinkat(AT_FDCWD, \"f\", AT_REMOVEDIR)");
+}
+
+TEST_CASE("seccomp: the operation, its flags and what it reads") {
+  Guest g;
+  guest::SockFprog fprog{3, {}, 0x123450};
+  uint64_t prog = g.Put(0, &fprog, sizeof fprog);
+  CHECK(g.Call("seccomp", 1, 0, prog) == "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=3, filter=0x123450})");
+  CHECK(g.Call("seccomp", 1, 3, prog) ==
+        "seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|SECCOMP_FILTER_FLAG_LOG, {len=3, filter=0x123450})");
+  CHECK(g.Call("seccomp", 0, 0, 0) == "seccomp(SECCOMP_SET_MODE_STRICT, 0, NULL)");
+  uint32_t action = 0x7ffc0000;
+  uint64_t at = g.Put(64, &action, sizeof action);
+  CHECK(g.Call("seccomp", 2, 0, at) == "seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_LOG])");
+  guest::SeccompNotifSizes sizes{80, 24, 64};
+  uint64_t sz = g.Put(128, &sizes, sizeof sizes);
+  CHECK(g.Call("prctl", 22, 2, prog) == "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=3, filter=0x123450})");
+  CHECK(g.Call("prctl", 22, 1) == "prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)");
+  CHECK(g.Call("prctl", 22, 3) == "prctl(PR_SET_SECCOMP, 0x3 /* SECCOMP_MODE_??? */, 0, 0, 0)");
+  CHECK(g.Call("seccomp", 77) == "seccomp(0x4d /* SECCOMP_SET_MODE_??? */, 0, NULL)");
+  CHECK(g.Call("seccomp", 1, 0x400, prog) ==
+        "seccomp(SECCOMP_SET_MODE_FILTER, 0x400 /* SECCOMP_FILTER_FLAG_??? */, {len=3, filter=0x123450})");
+  CHECK(g.Call("seccomp", 3, 0, sz) ==
+        "seccomp(SECCOMP_GET_NOTIF_SIZES, 0, {seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64})");
+}
+
+TEST_CASE("openat2: struct open_how, the mode only when creating or set") {
+  Guest g;
+  uint64_t path = g.PutString(0, "a/file");
+  guest::OpenHow plain{O_RDONLY | O_CLOEXEC, 0, 0x08 | 0x04};
+  uint64_t how = g.Put(64, &plain, sizeof plain);
+  CHECK(g.Call("openat2", 3, path, how, 24) ==
+        "openat2(3, \"a/file\", {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH}, 24)");
+  guest::OpenHow create{O_WRONLY | O_CREAT, 0640, 0};
+  how = g.Put(128, &create, sizeof create);
+  CHECK(g.Call("openat2", static_cast<uint32_t>(AT_FDCWD), path, how, 24) ==
+        "openat2(AT_FDCWD, \"a/file\", {flags=O_WRONLY|O_CREAT, mode=0640, resolve=0}, 24)");
+  CHECK(g.Call("openat2", 3, path, how, 16) == "openat2(3, \"a/file\", 0x100080, 16)");
 }
 
 }  // namespace
