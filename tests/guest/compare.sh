@@ -6,7 +6,8 @@
 # stdout and the exit status (128+N for a signal, as a shell reports it) match.
 # The native run must also be right by itself: exit status N (@STATUS, 0 by
 # default) and no line starting with FAIL, so a check that fails natively
-# breaks the test instead of passing as "the same everywhere".
+# breaks the test instead of passing as "the same everywhere". KEEP_WORK=1
+# keeps the outputs (in $TEST_TMPDIR or /tmp) for a look after a failure.
 set -u
 ferry=$1 arch=$2 guest=$3 native_bin=$4 oracles=$5
 shift 5
@@ -77,5 +78,5 @@ if [ $status != 0 ]; then
 else
   echo "ok: ${ferry_args[*]} $(basename "$guest") $* ($arch): status $(cat "$work/ferry.status"), $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
 fi
-rm -rf "$work"
+[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 exit $status

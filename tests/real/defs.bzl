@@ -3,11 +3,12 @@ PROG, Debian's arm64 PROG under ferry, and under qemu-aarch64 (real.sh)."""
 
 ARM64_SYSROOT = "/var/cache/ferry/arm64-sysroot"
 
-def real_program_test(name, script, oracles = ["native", "qemu"], size = "small", tags = []):
+def real_program_test(name, script, oracles = ["native", "qemu"], size = "small", tags = [], data = []):
     """`oracles`: what ferry's stdout and status must equal (qemu-user cannot
     execve a guest program without binfmt_misc, so scripts whose guests
     spawn guests compare with the host only). `tags`: ["no-sandbox"] for a
-    script that needs the real root (Bazel's sandbox maps root alone)."""
+    script that needs the real root (Bazel's sandbox maps root alone).
+    `data`: files of this package the script uses, as $SRC/tests/real/FILE."""
     native.sh_test(
         name = name,
         size = size,
@@ -19,5 +20,5 @@ def real_program_test(name, script, oracles = ["native", "qemu"], size = "small"
             "'" + script.replace("$", "$$").replace("'", "'\\''") + "'",
             "'" + " ".join(oracles) + "'",
         ],
-        data = ["//tools:ferry"],
+        data = ["//tools:ferry"] + data,
     )

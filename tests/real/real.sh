@@ -4,8 +4,10 @@
 # ARGS...` starting the host's own PROG, then Debian's arm64 build of PROG
 # from SYSROOT under ferry -L SYSROOT, then the same under qemu-aarch64 -L.
 # Passes when stdout and the exit status under ferry equal both others
-# (or those ORACLES names: "native qemu" by default).
+# (or those ORACLES names: "native qemu" by default). The script finds the
+# test's data files under $SRC (the directory real.sh starts in).
 set -u
+export SRC=$PWD
 abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
 ferry=$(abs "$1") sysroot=$2 script=$3 oracles=${4:-native qemu}
 if [ ! -e "$sysroot/.complete" ]; then
