@@ -261,10 +261,10 @@ int64_t SysIoPgetevents(Task& task, const SyscallArgs& a) {
       uint64_t size;
     } sig;
     if (!task.memory.Read(a.raw[5], &sig, sizeof sig)) return -EFAULT;
-    if (int64_t r = UseCallMask(task, sig.set, sig.size, restart::kErestartNoHand)) return r;
+    if (int64_t r = UseCallMask(task, sig.set, sig.size)) return r;
   }
   int64_t r = GetEvents(task, a);
-  return r == -EINTR ? restart::kErestartNoHand : r;
+  return r == -EINTR ? restart::kInterrupted : r;  // the row: -ERESTARTNOHAND
 }
 
 }  // namespace ferry
