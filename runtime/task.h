@@ -134,8 +134,8 @@ class Task {
   // ... and the pages it stored to, as they were before (vfork.h: ReleaseVforkParent)
   std::map<uint64_t, std::vector<uint8_t>> vfork_written;
   uint64_t robust_list = 0;
-  SeccompState seccomp;  // the thread's mode and filters: a fork or a new thread inherits them
   uint64_t robust_list_len = 0;
+  SeccompState seccomp;  // the thread's mode and filters: a fork or a new thread inherits them
 
   std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call
   const struct SyscallRow* current_row = nullptr;  // the call being dispatched

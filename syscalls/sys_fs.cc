@@ -146,6 +146,7 @@ int64_t SysOpenat2(Task& task, const SyscallArgs& a) {
   }
   int64_t dirfd = a.raw[0];
   int64_t root_fd = -1;
+  std::string in_sysroot;  // the host path of a path walked from the sysroot's root
   const Sysroot& sysroot = task.process.sysroot;
   if (!(how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) && !sysroot.empty() && path[0] == '/' &&
       !IsHostOnlyPath(path)) {
@@ -158,13 +159,15 @@ int64_t SysOpenat2(Task& task, const SyscallArgs& a) {
       if (root_fd < 0) return root_fd;
       dirfd = root_fd;
       host_how.resolve |= RESOLVE_IN_ROOT;
+      in_sysroot = resolved;
     } else {
       path = resolved;
     }
   }
   uint64_t host_path = reinterpret_cast<uint64_t>(path.c_str());
   struct stat st;
-  bool fifo = HostSyscall(SYS_newfstatat, dirfd, host_path, reinterpret_cast<uint64_t>(&st), 0) == 0 &&
+  uint64_t stat_path = in_sysroot.empty() ? host_path : reinterpret_cast<uint64_t>(in_sysroot.c_str());
+  bool fifo = HostSyscall(SYS_newfstatat, dirfd, stat_path, reinterpret_cast<uint64_t>(&st), 0) == 0 &&
               S_ISFIFO(st.st_mode) && !(host_how.flags & O_NONBLOCK);
   int64_t fd = fifo ? BlockingHostSyscall(task, SYS_openat2, dirfd, host_path, host_how_ptr, sizeof host_how)
                     : HostSyscall(SYS_openat2, dirfd, host_path, host_how_ptr, sizeof host_how);
