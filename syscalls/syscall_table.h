@@ -107,6 +107,12 @@ enum class Arg : uint8_t {
   kIoprioWho,    // IOPRIO_WHO_PROCESS...
   kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
   kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
+  kOffsetHigh,   // the high half of a split offset, unused on 64-bit arches: not shown
+  kRwfFlags,     // preadv2/pwritev2's RWF_*
+  kSyncRangeFlags, // SYNC_FILE_RANGE_*
+  kMountFlags,   // mount's MS_*
+  kUmountFlags,  // MNT_DETACH...
+  kUnshareFlags, // unshare's and setns's CLONE_NEW* and CLONE_FS...
 };
 
 constexpr bool IsGuestPointer(Arg a) {
