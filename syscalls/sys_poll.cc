@@ -38,15 +38,18 @@ int64_t SysPpoll(Task& task, const SyscallArgs& a) {
                              HostAddress(task, a.raw[2], 16), 0, kGuestSigsetSize);
 }
 
+int64_t UseCallMaskPair(Task& task, uint64_t g, int64_t interrupted) {
+  if (!g) return 0;
+  struct {
+    uint64_t set;
+    uint64_t size;
+  } sig;
+  if (!task.memory.Read(g, &sig, sizeof sig)) return -EFAULT;
+  return UseCallMask(task, sig.set, sig.size, interrupted);
+}
+
 int64_t SysPselect6(Task& task, const SyscallArgs& a) {
-  if (a.raw[5]) {
-    struct {
-      uint64_t set;
-      uint64_t size;
-    } sig;
-    if (!task.memory.Read(a.raw[5], &sig, sizeof sig)) return -EFAULT;
-    if (int64_t r = UseCallMask(task, sig.set, sig.size, restart::kErestartNoHand)) return r;
-  }
+  if (int64_t r = UseCallMaskPair(task, a.raw[5], restart::kErestartNoHand)) return r;
   return BlockingHostSyscall(task, SYS_pselect6, a.raw[0], HostAddress(task, a.raw[1], kFdSetBytes),
                              HostAddress(task, a.raw[2], kFdSetBytes), HostAddress(task, a.raw[3], kFdSetBytes),
                              HostAddress(task, a.raw[4], 16), 0);
