@@ -255,14 +255,7 @@ int64_t SysIoGetevents(Task& task, const SyscallArgs& a) { return GetEvents(task
 int64_t SysIoPgetevents(Task& task, const SyscallArgs& a) {
   guest::Timespec timeout;
   if (a.raw[4] && !task.memory.Read(a.raw[4], &timeout, sizeof timeout)) return -EFAULT;
-  if (a.raw[5]) {
-    struct {
-      uint64_t set;
-      uint64_t size;
-    } sig;
-    if (!task.memory.Read(a.raw[5], &sig, sizeof sig)) return -EFAULT;
-    if (int64_t r = UseCallMask(task, sig.set, sig.size)) return r;
-  }
+  if (int64_t r = UseCallMaskPair(task, a.raw[5])) return r;
   int64_t r = GetEvents(task, a);
   return r == -EINTR ? restart::kInterrupted : r;  // the row: -ERESTARTNOHAND
 }

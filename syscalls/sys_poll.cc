@@ -38,16 +38,19 @@ int64_t SysPpoll(Task& task, const SyscallArgs& a) {
                              HostAddress(task, a.raw[2], 16), 0, kGuestSigsetSize);
 }
 
-int64_t SysPselect6(Task& task, const SyscallArgs& a) {
-  if (a.raw[5]) {
-    // { const sigset_t* set; size_t size; }: two guest words.
-    guest::Word set, size;
-    if (!guest::ReadWord(task.arch, task.memory, a.raw[5], &set) ||
-        !guest::ReadWord(task.arch, task.memory, a.raw[5] + task.arch.word_size, &size)) {
-      return -EFAULT;
-    }
-    if (int64_t r = UseCallMask(task, set, size)) return r;
+int64_t UseCallMaskPair(Task& task, uint64_t g) {
+  if (!g) return 0;
+  // { const sigset_t* set; size_t size; }: two guest words.
+  guest::Word set, size;
+  if (!guest::ReadWord(task.arch, task.memory, g, &set) ||
+      !guest::ReadWord(task.arch, task.memory, g + task.arch.word_size, &size)) {
+    return -EFAULT;
   }
+  return UseCallMask(task, set, size);
+}
+
+int64_t SysPselect6(Task& task, const SyscallArgs& a) {
+  if (int64_t r = UseCallMaskPair(task, a.raw[5])) return r;
   return BlockingHostSyscall(task, SYS_pselect6, a.raw[0], HostAddress(task, a.raw[1], kFdSetBytes),
                              HostAddress(task, a.raw[2], kFdSetBytes), HostAddress(task, a.raw[3], kFdSetBytes),
                              HostAddress(task, a.raw[4], 16), 0);

@@ -103,6 +103,9 @@ int64_t InlineResult(int64_t host_result);
 // ends the call. Returns 0, -errno, or restart::kInterrupted when a signal
 // the new mask lets in is already pending (the row's rule then decides).
 int64_t UseCallMask(Task& task, uint64_t g, uint64_t size);
+// The same for a mask given as a guest {sigset pointer, size} pair at `g`
+// (pselect6's sixth argument, io_pgetevents's usig).
+int64_t UseCallMaskPair(Task& task, uint64_t g);
 // False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
 bool FollowsLastLink(const SyscallArgs& args);
 

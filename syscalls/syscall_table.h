@@ -116,6 +116,12 @@ enum class Arg : uint8_t {
   kSeccompFlags, // SECCOMP_FILTER_FLAG_*
   kSeccompArgs,  // seccomp's third argument, as its operation reads it (a sock_fprog, an action...)
   kOpenHow,      // openat2's struct open_how
+  kOffsetHigh,   // the high half of a split offset, unused on 64-bit arches: not shown
+  kRwfFlags,     // preadv2/pwritev2's RWF_*
+  kSyncRangeFlags, // SYNC_FILE_RANGE_*
+  kMountFlags,   // mount's MS_*
+  kUmountFlags,  // MNT_DETACH...
+  kUnshareFlags, // unshare's and setns's CLONE_NEW* and CLONE_FS...
 };
 
 constexpr bool IsGuestPointer(Arg a) {

@@ -15,6 +15,8 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/uio.h>
 #include <sys/resource.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -296,6 +298,45 @@ constexpr Name kResolveFlagNames[] = {
     {RESOLVE_BENEATH, "RESOLVE_BENEATH"},
     {RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT"},
     {RESOLVE_CACHED, "RESOLVE_CACHED"},
+constexpr Name kRwfFlagsNames[] = {
+    {RWF_HIPRI, "RWF_HIPRI"},
+    {RWF_DSYNC, "RWF_DSYNC"},
+    {RWF_SYNC, "RWF_SYNC"},
+    {RWF_NOWAIT, "RWF_NOWAIT"},
+    {RWF_APPEND, "RWF_APPEND"},
+};
+
+constexpr Name kSyncRangeFlagsNames[] = {
+    {SYNC_FILE_RANGE_WAIT_BEFORE, "SYNC_FILE_RANGE_WAIT_BEFORE"},
+    {SYNC_FILE_RANGE_WRITE, "SYNC_FILE_RANGE_WRITE"},
+    {SYNC_FILE_RANGE_WAIT_AFTER, "SYNC_FILE_RANGE_WAIT_AFTER"},
+};
+
+constexpr Name kMountFlagsNames[] = {
+    {MS_RDONLY, "MS_RDONLY"},       {MS_NOSUID, "MS_NOSUID"},       {MS_NODEV, "MS_NODEV"},
+    {MS_NOEXEC, "MS_NOEXEC"},       {MS_SYNCHRONOUS, "MS_SYNCHRONOUS"}, {MS_REMOUNT, "MS_REMOUNT"},
+    {MS_MANDLOCK, "MS_MANDLOCK"},   {MS_DIRSYNC, "MS_DIRSYNC"},     {MS_NOSYMFOLLOW, "MS_NOSYMFOLLOW"},
+    {MS_NOATIME, "MS_NOATIME"},     {MS_NODIRATIME, "MS_NODIRATIME"}, {MS_BIND, "MS_BIND"},
+    {MS_MOVE, "MS_MOVE"},           {MS_REC, "MS_REC"},             {MS_SILENT, "MS_SILENT"},
+    {MS_POSIXACL, "MS_POSIXACL"},   {MS_UNBINDABLE, "MS_UNBINDABLE"}, {MS_PRIVATE, "MS_PRIVATE"},
+    {MS_SLAVE, "MS_SLAVE"},         {MS_SHARED, "MS_SHARED"},       {MS_RELATIME, "MS_RELATIME"},
+    {MS_KERNMOUNT, "MS_KERNMOUNT"}, {MS_I_VERSION, "MS_I_VERSION"}, {MS_STRICTATIME, "MS_STRICTATIME"},
+    {MS_LAZYTIME, "MS_LAZYTIME"},
+};
+
+constexpr Name kUmountFlagsNames[] = {
+    {MNT_FORCE, "MNT_FORCE"},
+    {MNT_DETACH, "MNT_DETACH"},
+    {MNT_EXPIRE, "MNT_EXPIRE"},
+    {UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"},
+};
+
+constexpr Name kUnshareFlagsNames[] = {
+    {0x80, "CLONE_NEWTIME"},         {CLONE_VM, "CLONE_VM"},         {CLONE_FS, "CLONE_FS"},
+    {CLONE_FILES, "CLONE_FILES"},    {CLONE_SIGHAND, "CLONE_SIGHAND"}, {CLONE_THREAD, "CLONE_THREAD"},
+    {CLONE_NEWNS, "CLONE_NEWNS"},    {CLONE_SYSVSEM, "CLONE_SYSVSEM"}, {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
+    {CLONE_NEWUTS, "CLONE_NEWUTS"},  {CLONE_NEWIPC, "CLONE_NEWIPC"}, {CLONE_NEWUSER, "CLONE_NEWUSER"},
+    {CLONE_NEWPID, "CLONE_NEWPID"},  {CLONE_NEWNET, "CLONE_NEWNET"},
 };
 
 constexpr NameTable kNameTables[] = {
@@ -324,6 +365,11 @@ constexpr NameTable kNameTables[] = {
     {Arg::kMlockFlags, NameStyle::kBits, kMlockFlagsNames, nullptr, nullptr, true},
     {Arg::kMembarrierCmd, NameStyle::kEnum, kMembarrierCmdNames, nullptr, nullptr, true},
     {Arg::kSeccompOp, NameStyle::kEnum, kSeccompOpNames, nullptr, "SECCOMP_SET_MODE_???", true},
+    {Arg::kRwfFlags, NameStyle::kFlags, kRwfFlagsNames, nullptr, "RWF_???", true},
+    {Arg::kSyncRangeFlags, NameStyle::kFlags, kSyncRangeFlagsNames, nullptr, "SYNC_FILE_RANGE_???", true},
+    {Arg::kMountFlags, NameStyle::kBits, kMountFlagsNames, nullptr, nullptr, false},
+    {Arg::kUmountFlags, NameStyle::kBits, kUmountFlagsNames, nullptr, nullptr, false},
+    {Arg::kUnshareFlags, NameStyle::kBits, kUnshareFlagsNames, nullptr, nullptr, true},
 };
 
 }  // namespace

@@ -1094,7 +1094,7 @@ std::vector<std::string> FormatArgs(const DecodeContext& ctx, const SyscallRow& 
   std::vector<std::string> out;
   const FormatHook& hook = kFormatHooks[static_cast<size_t>(row.format)];
   for (int i = 0; i < row.nargs; ++i) {
-    if (!hook.shown(ctx, row, i, raw)) continue;
+    if (row.args[i] == Arg::kOffsetHigh || !hook.shown(ctx, row, i, raw)) continue;
     bool omit = false;
     if (auto special = hook.special(ctx, row, i, raw, &omit)) {
       if (!omit) out.push_back(*special);

@@ -1,6 +1,8 @@
 /* mempolicy.c: NUMA policy on node 0 (every machine has it): a thread's
    policy, a range's (mbind) read back by address, move_pages on guest
-   pages, migrate_pages, and the kernel's errors for bad input. */
+   pages, migrate_pages, and the kernel's errors for bad input. Then
+   memfd_secret (where the host kernel has it enabled): its pages mapped,
+   written, and read by a host call (write to a pipe). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -62,6 +64,23 @@ int main(void) {
   check(syscall(SYS_migrate_pages, 0, 2, &node0, &node0) >= 0, "migrate_pages from node 0 to node 0");
   errno = 0;
   check(syscall(SYS_migrate_pages, 999999, 2, &node0, &node0) == -1 && errno == ESRCH, "migrate_pages of a missing pid: ESRCH");
+
+  int secret = syscall(SYS_memfd_secret, 0);
+  report("memfd_secret", secret);
+  if (secret >= 0) {
+    check(ftruncate(secret, page) == 0, "ftruncate the secret memory");
+    char* s = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, secret, 0);
+    check(s != MAP_FAILED, "mmap it");
+    if (s != MAP_FAILED) {
+      strcpy(s, "secret");
+      int pfd[2];
+      char back[8] = {0};
+      check(pipe(pfd) == 0 && write(pfd[1], s, 7) == 7 && read(pfd[0], back, 7) == 7 && strcmp(back, "secret") == 0,
+            "a host call reads it");
+    }
+    errno = 0;
+    check(syscall(SYS_memfd_secret, 0x1234) == -1 && errno == EINVAL, "memfd_secret with a bad flag: EINVAL");
+  }
   printf("%d failures\n", failures);
   return failures != 0;
 }
