@@ -298,6 +298,8 @@ constexpr Name kResolveFlagNames[] = {
     {RESOLVE_BENEATH, "RESOLVE_BENEATH"},
     {RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT"},
     {RESOLVE_CACHED, "RESOLVE_CACHED"},
+};
+
 constexpr Name kRwfFlagsNames[] = {
     {RWF_HIPRI, "RWF_HIPRI"},
     {RWF_DSYNC, "RWF_DSYNC"},
