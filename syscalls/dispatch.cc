@@ -112,7 +112,9 @@ int64_t ByRestartRule(const Task& task, const SyscallRow& row, int64_t result) {
   if (result == restart::kErestartRestartBlock && !row.restart_block) {
     RowViolated(task, row, "stored a restart block, which its row's restart tag does not say");
   }
-  return restart::ForRule(result, row.restart, NextActionableSignal(task) != 0);
+  // Only kNever asks whether a signal (not ferry's own kick) ended the wait.
+  bool signal_pending = row.restart == restart::Rule::kNever && NextActionableSignal(task) != 0;
+  return restart::ForRule(result, row.restart, signal_pending);
 }
 
 }  // namespace
