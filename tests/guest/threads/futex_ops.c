@@ -5,6 +5,7 @@
    and the PI operations (lock, trylock, unlock, timeouts, EDEADLK, EPERM). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -104,6 +105,21 @@ static void *pi_thread(void *arg) {
 }
 
 static uint32_t op_word1, op_word2;
+
+/* Requeue-PI: waiters on `cond` that must come back owning the PI lock `pi_lock`. */
+static uint32_t cond, pi_lock;
+static atomic_int owned_on_return, returned_zero, arrived;
+static void *requeue_pi_waiter(void *arg) {
+  (void)arg;
+  atomic_fetch_add(&arrived, 1);
+  long r = futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, 0, &pi_lock, 0);
+  if (r == 0) {
+    atomic_fetch_add(&returned_zero, 1);
+    atomic_fetch_add(&owned_on_return, (pi_lock & FUTEX_TID_MASK) == (uint32_t)gettid());
+    futex(&pi_lock, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0);
+  }
+  return (void *)(r == 0 ? 0L : (long)errno);
+}
 
 int main(void) {
   setvbuf(stdout, 0, _IONBF, 0);
@@ -225,6 +241,50 @@ int main(void) {
   printf("the waiter got the lock: %ld; word after its unlock: %u\n", pi_result, pi_word);
   show("FUTEX_UNLOCK_PI of a free word", futex(&pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
   show("FUTEX_LOCK_PI of a bad address", futex((uint32_t *)8, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  /* FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI: three waiters requeued onto a held lock. */
+  pthread_t waiters[3];
+  for (int i = 0; i < 3; ++i) pthread_create(&waiters[i], 0, requeue_pi_waiter, 0);
+  while (atomic_load(&arrived) < 3) usleep(1000);
+  show("lock the PI word", futex(&pi_lock, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show("FUTEX_CMP_REQUEUE_PI with nr_wake 2", futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 2, (void *)10, &pi_lock, 0));
+  show("FUTEX_CMP_REQUEUE_PI onto the same word", futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &cond, 0));
+  show("FUTEX_CMP_REQUEUE_PI with a value that differs", futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &pi_lock, 5));
+  /* Until all three are requeued (a waiter not yet asleep is not counted). */
+  long total = 0;
+  for (int i = 0; i < 5000 && total < 3; ++i) {
+    long n = futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &pi_lock, 0);
+    if (n < 0) { show("FUTEX_CMP_REQUEUE_PI", n); break; }
+    total += n;
+    if (total < 3) usleep(1000);
+  }
+  printf("FUTEX_CMP_REQUEUE_PI requeued %ld\n", total);
+  usleep(20000);
+  printf("none returned while the lock is held: %d\n", atomic_load(&returned_zero) == 0);
+  show("unlock the PI word", futex(&pi_lock, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
+  for (int i = 0; i < 3; ++i) {
+    void *r;
+    pthread_join(waiters[i], &r);
+    if (r) printf("a waiter: %s\n", strerrorname_np((int)(long)r));
+  }
+  printf("returned 0: %d, owning the lock: %d; lock now %u\n", returned_zero, owned_on_return, pi_lock);
+  /* A plain wake or requeue of a requeue-PI waiter is refused; a requeue onto a free lock gives it the lock at once. */
+  pthread_create(&waiters[0], 0, requeue_pi_waiter, 0);
+  long wake = 0;
+  for (int i = 0; i < 5000 && (wake = futex(&cond, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0)) == 0; ++i) usleep(1000);
+  show("FUTEX_WAKE of a requeue-PI waiter", wake);
+  show("FUTEX_REQUEUE of a requeue-PI waiter", futex(&cond, FUTEX_REQUEUE_PRIVATE, 0, (void *)1, &op_word1, 0));
+  total = 0;
+  for (int i = 0; i < 5000 && total < 1; ++i) total += futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, 0, &pi_lock, 0);
+  printf("FUTEX_CMP_REQUEUE_PI onto a free lock: %ld\n", total);
+  pthread_join(waiters[0], 0);
+  printf("returned 0: %d, owning the lock: %d\n", returned_zero, owned_on_return);
+  show("FUTEX_WAIT_REQUEUE_PI onto the same word", futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, 0, &cond, 0));
+  show("FUTEX_WAIT_REQUEUE_PI with a value that differs", futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 1, 0, &pi_lock, 0));
+  mono = after(CLOCK_MONOTONIC, 20);
+  show("FUTEX_WAIT_REQUEUE_PI until a monotonic time", futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, &mono, &pi_lock, 0));
+  real = after(CLOCK_REALTIME, 20);
+  show("FUTEX_WAIT_REQUEUE_PI|FUTEX_CLOCK_REALTIME until a realtime time",
+       futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &real, &pi_lock, 0));
   printf("%d failures\n", failures);
   return failures != 0;
 }
