@@ -4,6 +4,7 @@
 #ifndef FERRY_TESTS_GUEST_CHECK_H_
 #define FERRY_TESTS_GUEST_CHECK_H_
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,15 @@ static void check(int ok, const char *fmt, ...) {
   va_end(ap);
   if (!ok) failures++;
 }
+
+#ifdef _GNU_SOURCE
+/* Prints "what: r", or "what: -1 ENAME" with errno's name when r < 0: a
+   call's answer as the kernel gave it. */
+__attribute__((unused)) static void show_result(const char *what, long r) {
+  if (r < 0) printf("%s: -1 %s\n", what, strerrorname_np(errno));
+  else printf("%s: %ld\n", what, r);
+}
+#endif
 
 /* Installs `handler` for `sig` with `flags` and an empty mask; exits 2
    (the test cannot run) when sigaction refuses. */
