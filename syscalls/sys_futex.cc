@@ -22,7 +22,8 @@
 // translated as a plain load and store, and the kernel's write would be
 // lost. ferry changes the word only while it holds the CPU lock
 // (threads.h), where no guest code runs. Priority inheritance itself (a
-// boost for the owner) is not emulated.
+// boost for the owner) is not emulated. FUTEX_WAIT_REQUEUE_PI and
+// FUTEX_CMP_REQUEUE_PI build on the same (see WaitRequeuePi).
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -31,6 +32,7 @@
 #include <atomic>
 #include <cerrno>
 #include <new>
+#include <vector>
 
 #include "restart/restart.h"
 #include "runtime/async_stop.h"
@@ -157,6 +159,101 @@ int64_t UnlockPi(Task& task, uint64_t guest_word, int op) {
   return 0;
 }
 
+// FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI, within one process. The
+// kernel moves a waiter from the condition word onto the PI lock's
+// rt_mutex; ferry's PI locks are plain words (above), so the requeuer
+// instead chooses the waiters, marks them in their thread slots and wakes
+// them, and each chosen waiter then takes the lock as FUTEX_LOCK_PI2 would
+// (waiting there if it is held). A waiter sleeps on the condition word with
+// a bitset of its own (its slot, modulo 32), so the requeuer wakes the
+// chosen ones only; one that shares the bit wakes too and, not chosen,
+// returns EAGAIN, a spurious wake-up its caller must accept.
+enum : int { kRequeuePiIdle = 0, kRequeuePiWaiting = 1, kRequeuePiChosen = 2 };
+
+std::atomic<int> g_requeue_pi_waiters{0};  // this process's threads in FUTEX_WAIT_REQUEUE_PI
+
+// Whether one of this process's threads waits in FUTEX_WAIT_REQUEUE_PI on
+// `word`: the kernel refuses to wake or requeue such a waiter but through
+// FUTEX_CMP_REQUEUE_PI (EINVAL).
+bool HasRequeuePiWaiter(const Task& task, uint64_t word) {
+  if (g_requeue_pi_waiters.load() == 0) return false;
+  for (const ThreadSlot& slot : task.process.slots) {
+    if (slot.requeue_pi_from.load() == word && slot.requeue_pi_state.load() == kRequeuePiWaiting) return true;
+  }
+  return false;
+}
+
+uint32_t RequeuePiBit(const Task& task, const ThreadSlot& slot) {
+  return 1u << ((&slot - task.process.slots) % 32);
+}
+
+int64_t WaitRequeuePi(Task& task, const SyscallArgs& a, int op) {
+  uint64_t from = a.raw[0], to = a.raw[4];
+  if (from == to) return -EINVAL;
+  bool realtime = op & FUTEX_CLOCK_REALTIME;
+  struct timespec deadline, *deadline_ptr = nullptr;
+  if (a.raw[3]) {
+    if (!task.memory.Read(a.raw[3], &deadline, sizeof deadline)) return -EFAULT;
+    if (deadline.tv_sec < 0 || deadline.tv_nsec < 0 || deadline.tv_nsec >= 1000000000L) return -EINVAL;
+    if (realtime) deadline = HostRealtime(task, deadline);  // --time
+    deadline_ptr = &deadline;
+  }
+  ThreadSlot& slot = task.slot;
+  g_requeue_pi_waiters.fetch_add(1);
+  slot.requeue_pi_to.store(to);
+  slot.requeue_pi_from.store(from);
+  slot.requeue_pi_state.store(kRequeuePiWaiting);
+  int64_t r = SleepOnWord(task, restart::kErestartNoIntr, HostAddress(task, from, 4),
+                          FUTEX_WAIT_BITSET | (op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)), a.raw[2],
+                          reinterpret_cast<uint64_t>(deadline_ptr), RequeuePiBit(task, slot));
+  slot.requeue_pi_from.store(0);
+  if (slot.requeue_pi_state.exchange(kRequeuePiIdle) == kRequeuePiChosen) {
+    // Requeued: the lock is ours to take, by the same deadline. A signal
+    // now ends the call with EAGAIN (the kernel's answer after a requeue).
+    g_requeue_pi_waiters.fetch_sub(1);
+    for (;;) {  // a kick with nothing for this thread (the requeuer's, say) goes on waiting
+      int64_t locked = LockPi(task, to, FUTEX_LOCK_PI2 | (op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)),
+                              a.raw[3], false);
+      if (!restart::IsRestartCode(locked)) return locked;
+      if (NextActionableSignal(task)) return -EAGAIN;
+    }
+  }
+  g_requeue_pi_waiters.fetch_sub(1);
+  return r == 0 ? -EAGAIN : r;  // a plain wake of the condition word: EAGAIN, as the kernel's early wake-up
+}
+
+// FUTEX_CMP_REQUEUE_PI(from, 1, nr_requeue, to, cmpval): chooses up to
+// 1 + nr_requeue of this process's waiters from `from` for `to` and returns
+// how many, as the kernel's count of woken and requeued.
+int64_t CmpRequeuePi(Task& task, const SyscallArgs& a) {
+  uint64_t from = a.raw[0], to = a.raw[4];
+  int32_t nr_requeue = static_cast<int32_t>(a.raw[3]);
+  if (a.raw[2] != 1 || nr_requeue < 0 || from == to) return -EINVAL;
+  auto* word = static_cast<uint32_t*>(task.memory.HostRange(from, 4));
+  if (!word || !task.memory.HasAccess(from, 4, kPageRead) || !task.memory.HasAccess(to, 4, kPageRead | kPageWrite)) {
+    return -EFAULT;
+  }
+  std::vector<ThreadSlot*> chosen;
+  uint32_t bits = 0;
+  {
+    CpuExclusive exclusive(task);  // no guest code changes the word meanwhile
+    if (*word != static_cast<uint32_t>(a.raw[5])) return -EAGAIN;
+    for (ThreadSlot& slot : task.process.slots) {
+      if (chosen.size() > static_cast<uint64_t>(nr_requeue)) break;
+      if (slot.requeue_pi_from.load() != from || slot.requeue_pi_to.load() != to) continue;
+      int waiting = kRequeuePiWaiting;
+      if (!slot.requeue_pi_state.compare_exchange_strong(waiting, kRequeuePiChosen)) continue;
+      chosen.push_back(&slot);
+      bits |= RequeuePiBit(task, slot);
+    }
+  }
+  if (bits) HostSyscall(SYS_futex, HostAddress(task, from, 4), FUTEX_WAKE_BITSET | (a.raw[1] & FUTEX_PRIVATE_FLAG),
+                        INT32_MAX, 0, 0, bits);
+  // One chosen between its mark and its sleep would not see the wake: a kick ends that sleep too.
+  for (ThreadSlot* slot : chosen) KickThread(*slot);
+  return static_cast<int64_t>(chosen.size());
+}
+
 }  // namespace
 
 int64_t SysFutex(Task& task, const SyscallArgs& a) {
@@ -198,9 +295,11 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
+      if (HasRequeuePiWaiter(task, a.raw[0])) return -EINVAL;
       return HostSyscall(SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
+      if (HasRequeuePiWaiter(task, a.raw[0])) return -EINVAL;
       // Counted before any waiter moves (see SleepOnWord); one that moves
       // none to another word (none to requeue, or onto itself) is not.
       if (a.raw[3] && a.raw[0] != a.raw[4]) g_requeues->fetch_add(1);
@@ -217,7 +316,11 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
       return LockPi(task, a.raw[0], op, 0, true);
     case FUTEX_UNLOCK_PI:
       return UnlockPi(task, a.raw[0], op);
-    default:  // FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI: glibc's condition variables no longer use them
+    case FUTEX_WAIT_REQUEUE_PI:
+      return WaitRequeuePi(task, a, op);
+    case FUTEX_CMP_REQUEUE_PI:
+      return CmpRequeuePi(task, a);
+    default:
       return -ENOSYS;
   }
 }

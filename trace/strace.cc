@@ -787,6 +787,13 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kPrctlOption, [](const ArgView& a) { return PrctlOption(a.v); }},
     {Arg::kSeccompArgs, [](const ArgView& a) { return SeccompArgs(a.ctx, a.raw[0], a.v, a.done); }},
     {Arg::kOpenHow, [](const ArgView& a) { return OpenHow(a.ctx, a.v, a.next()); }},
+    // Filter flags only for SECCOMP_SET_MODE_FILTER; the other operations take 0.
+    {Arg::kSeccompFlags,
+     [](const ArgView& a) {
+       return static_cast<uint32_t>(a.raw[0]) == SECCOMP_SET_MODE_FILTER
+                  ? Flags(static_cast<uint32_t>(a.v), SeccompFlagNames(), "SECCOMP_FILTER_FLAG_???")
+                  : Hex(a.v);
+     }},
     {Arg::kSchedPolicy, [](const ArgView& a) { return SchedPolicy(a.v); }},
     {Arg::kGidListIn, IdentArg},
     {Arg::kCapHeader, IdentArg},

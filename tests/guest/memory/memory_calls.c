@@ -31,10 +31,6 @@
 #define MLOCK_ONFAULT 1
 #endif
 
-static void show(const char *what, long r) {
-  if (r < 0) printf("%s: -1 %s\n", what, strerrorname_np(errno));
-  else printf("%s: %ld\n", what, r);
-}
 
 /* Which of `n` pages at `p` are resident, as a string of 0s and 1s. */
 static const char *resident(void *p, int n) {
@@ -106,34 +102,34 @@ int main(void) {
   char *populated = map(4, MAP_POPULATE);
   printf("MAP_POPULATE: %s\n", resident(populated, 4));
   unsigned char vec[8];
-  show("mincore of a misaligned start", mincore(p + 1, 4096, vec));
-  show("mincore of zero bytes", mincore(p, 0, vec));
+  show_result("mincore of a misaligned start", mincore(p + 1, 4096, vec));
+  show_result("mincore of zero bytes", mincore(p, 0, vec));
   munmap(p + 3 * 4096, 4096);
   memset(vec, 7, sizeof vec);
-  show("mincore over a hole", mincore(p, 4 * 4096, vec));
+  show_result("mincore over a hole", mincore(p, 4 * 4096, vec));
   printf("first entries: %d %d %d\n", vec[0], vec[1], vec[2]);
-  show("mincore of the hole alone", mincore(p + 3 * 4096, 4096, vec));
-  show("mincore with a bad vector", mincore(p, 4096, (unsigned char *)8));
-  show("mincore with a kernel vector", mincore(p, 4096, (unsigned char *)0xffff800000000000ull));
-  show("mincore past user space", mincore(p, 1ull << 62, vec));
+  show_result("mincore of the hole alone", mincore(p + 3 * 4096, 4096, vec));
+  show_result("mincore with a bad vector", mincore(p, 4096, (unsigned char *)8));
+  show_result("mincore with a kernel vector", mincore(p, 4096, (unsigned char *)0xffff800000000000ull));
+  show_result("mincore past user space", mincore(p, 1ull << 62, vec));
 
   /* mlock, mlock2, munlock */
   char *lock = map(4, 0);
-  show("mlock2 MLOCK_ONFAULT", mlock2(lock, 4 * 4096, MLOCK_ONFAULT));
+  show_result("mlock2 MLOCK_ONFAULT", mlock2(lock, 4 * 4096, MLOCK_ONFAULT));
   printf("after MLOCK_ONFAULT: %s\n", resident(lock, 4));
   lock[4096] = 1;
   printf("after touching page 1: %s\n", resident(lock, 4));
-  show("munlock", munlock(lock, 4 * 4096));
+  show_result("munlock", munlock(lock, 4 * 4096));
   char *lock2 = map(4, 0);
-  show("mlock2 without flags", mlock2(lock2 + 100, 3 * 4096, 0));
+  show_result("mlock2 without flags", mlock2(lock2 + 100, 3 * 4096, 0));
   printf("after mlock2: %s\n", resident(lock2, 4));
-  show("mlock2 with flag 2", mlock2(lock2, 4096, 2));
-  show("mlock over a hole", mlock(p, 4 * 4096));
-  show("mlock2 over a hole", mlock2(p, 4 * 4096, MLOCK_ONFAULT));
-  show("munlock over a hole", munlock(p, 4 * 4096));
-  show("mlock of zero bytes at a hole", mlock(p + 3 * 4096, 0));
-  show("mlock", mlock(lock2, 4096));
-  show("munlock", munlock(lock2, 4 * 4096));
+  show_result("mlock2 with flag 2", mlock2(lock2, 4096, 2));
+  show_result("mlock over a hole", mlock(p, 4 * 4096));
+  show_result("mlock2 over a hole", mlock2(p, 4 * 4096, MLOCK_ONFAULT));
+  show_result("munlock over a hole", munlock(p, 4 * 4096));
+  show_result("mlock of zero bytes at a hole", mlock(p + 3 * 4096, 0));
+  show_result("mlock", mlock(lock2, 4096));
+  show_result("munlock", munlock(lock2, 4 * 4096));
 
   /* membarrier */
   long query = membarrier(MEMBARRIER_CMD_QUERY, 0);
@@ -143,17 +139,17 @@ int main(void) {
   int status;
   waitpid(pid, &status, 0);
   printf("PRIVATE_EXPEDITED before registering: %s\n", strerrorname_np(WEXITSTATUS(status)));
-  show("REGISTER_PRIVATE_EXPEDITED", membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0));
-  show("PRIVATE_EXPEDITED", membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0));
+  show_result("REGISTER_PRIVATE_EXPEDITED", membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0));
+  show_result("PRIVATE_EXPEDITED", membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0));
   if (query & MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) {
-    show("REGISTER_PRIVATE_EXPEDITED_SYNC_CORE", membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0));
-    show("PRIVATE_EXPEDITED_SYNC_CORE", membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0));
+    show_result("REGISTER_PRIVATE_EXPEDITED_SYNC_CORE", membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0));
+    show_result("PRIVATE_EXPEDITED_SYNC_CORE", membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0));
   }
-  show("REGISTER_GLOBAL_EXPEDITED", membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0));
-  show("GLOBAL_EXPEDITED", membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0));
-  show("GET_REGISTRATIONS", membarrier(512 /* MEMBARRIER_CMD_GET_REGISTRATIONS */, 0));
-  show("command 3", membarrier(3, 0));
-  show("flags 1", membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 1));
+  show_result("REGISTER_GLOBAL_EXPEDITED", membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0));
+  show_result("GLOBAL_EXPEDITED", membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0));
+  show_result("GET_REGISTRATIONS", membarrier(512 /* MEMBARRIER_CMD_GET_REGISTRATIONS */, 0));
+  show_result("command 3", membarrier(3, 0));
+  show_result("flags 1", membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 1));
   pthread_t t;
   pthread_create(&t, 0, side_a, 0);
   int forbidden = 0;
@@ -182,11 +178,11 @@ int main(void) {
   char *fixed_to = map(2, 0);
   char *moved2 = remap(moved, 2 * 4096, 2 * 4096, MREMAP_MAYMOVE | MREMAP_DONTUNMAP | MREMAP_FIXED, fixed_to);
   printf("to a fixed address: %d, reads %s\n", moved2 == fixed_to, moved2);
-  show("DONTUNMAP without MAYMOVE", (long)remap(old, 4096, 4096, MREMAP_DONTUNMAP, 0));
-  show("DONTUNMAP growing", (long)remap(old, 4096, 8192, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0));
+  show_result("DONTUNMAP without MAYMOVE", (long)remap(old, 4096, 4096, MREMAP_DONTUNMAP, 0));
+  show_result("DONTUNMAP growing", (long)remap(old, 4096, 8192, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0));
   void *rounded = remap(old, 4096, 4000, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
   printf("DONTUNMAP, lengths that round alike: %s\n", rounded == MAP_FAILED ? strerrorname_np(errno) : "moved");
-  show("unknown mremap flag", (long)remap(old, 4096, 4096, MREMAP_MAYMOVE | 8, 0));
+  show_result("unknown mremap flag", (long)remap(old, 4096, 4096, MREMAP_MAYMOVE | 8, 0));
   char name[] = "/tmp/ferry-memory-calls-XXXXXX";
   int fd = mkstemp(name);
   unlink(name);
@@ -198,28 +194,28 @@ int main(void) {
 
   /* PR_SET_VMA_ANON_NAME */
   char *named = map(3, 0);
-  show("name two pages", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 2 * 4096, "ferry test"));
+  show_result("name two pages", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 2 * 4096, "ferry test"));
   show_maps("named", named);
   show_maps("after them", named + 2 * 4096);
-  show("name the third", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named + 2 * 4096, 4096, "ferry test"));
+  show_result("name the third", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named + 2 * 4096, 4096, "ferry test"));
   show_maps("all three", named);
-  show("clear the first", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, 0));
+  show_result("clear the first", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, 0));
   show_maps("cleared", named);
   show_maps("still named", named + 4096);
-  show("a name with '['", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, "a[b"));
+  show_result("a name with '['", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, "a[b"));
   char longname[100];
   memset(longname, 'n', sizeof longname);
   longname[80] = 0;
-  show("an 80-character name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, longname));
+  show_result("an 80-character name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, longname));
   longname[79] = 0;
-  show("a 79-character name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, longname));
-  show("a file mapping", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, file, 4096, "file"));
-  show("a hole", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p + 3 * 4096, 4096, "hole"));
-  show("a misaligned start", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named + 1, 4096, "x"));
-  show("a bad name pointer", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, (char *)8));
+  show_result("a 79-character name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, longname));
+  show_result("a file mapping", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, file, 4096, "file"));
+  show_result("a hole", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p + 3 * 4096, 4096, "hole"));
+  show_result("a misaligned start", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named + 1, 4096, "x"));
+  show_result("a bad name pointer", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, named, 4096, (char *)8));
   char *brk_now = sbrk(0);
   sbrk(4096);
-  show("name the heap", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, brk_now, 4096, "heap"));
+  show_result("name the heap", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, brk_now, 4096, "heap"));
   show_maps("the heap", brk_now);
   printf("%d failures\n", failures);
   return failures != 0;

@@ -19,10 +19,6 @@
 #define P_PIDFD 3
 #endif
 
-static void show(const char *what, long r) {
-  if (r < 0) printf("%s: -1 %s\n", what, strerrorname_np(errno));
-  else printf("%s: %ld\n", what, r);
-}
 
 static long clone3(struct clone_args *args) { return syscall(SYS_clone3, args, sizeof *args); }
 
@@ -52,9 +48,9 @@ int main(void) {
   printf("close-on-exec: %d\n", fcntl(pidfd, F_GETFD) == FD_CLOEXEC);
   printf("status through the pidfd: %d\n", status_through(pidfd, 0));
   close(pidfd);
-  show("clone CLONE_PIDFD|CLONE_PARENT_SETTID", syscall(SYS_clone, CLONE_PIDFD | CLONE_PARENT_SETTID | SIGCHLD, 0, &pidfd, 0, 0));
-  show("clone CLONE_PIDFD|CLONE_DETACHED", syscall(SYS_clone, CLONE_PIDFD | CLONE_DETACHED | SIGCHLD, 0, &pidfd, 0, 0));
-  show("clone CLONE_PIDFD to a bad address", syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, (void *)8, 0, 0));
+  show_result("clone CLONE_PIDFD|CLONE_PARENT_SETTID", syscall(SYS_clone, CLONE_PIDFD | CLONE_PARENT_SETTID | SIGCHLD, 0, &pidfd, 0, 0));
+  show_result("clone CLONE_PIDFD|CLONE_DETACHED", syscall(SYS_clone, CLONE_PIDFD | CLONE_DETACHED | SIGCHLD, 0, &pidfd, 0, 0));
+  show_result("clone CLONE_PIDFD to a bad address", syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, (void *)8, 0, 0));
 
   struct clone_args ca;
   memset(&ca, 0, sizeof ca);
@@ -81,7 +77,7 @@ int main(void) {
   int tid = 0;
   ca.flags = CLONE_PIDFD | CLONE_PARENT_SETTID;
   ca.parent_tid = (uintptr_t)&pidfd;
-  show("clone3 pidfd and parent_tid at one address", clone3(&ca));
+  show_result("clone3 pidfd and parent_tid at one address", clone3(&ca));
   ca.parent_tid = (uintptr_t)&tid;
   pid = clone3(&ca);
   if (pid == 0) _exit(7);
@@ -89,7 +85,7 @@ int main(void) {
   close(pidfd);
   ca.flags = CLONE_PIDFD;
   ca.pidfd = 8;
-  show("clone3 pidfd to a bad address", clone3(&ca));
+  show_result("clone3 pidfd to a bad address", clone3(&ca));
   ca.pidfd = (uintptr_t)&pidfd;
 
   /* set_tid: a free pid, then the errors the kernel gives. */
@@ -104,20 +100,20 @@ int main(void) {
     waitpid(pid, &st, 0);
     printf("set_tid child: pid matches %d, status %d\n", pid == want, WEXITSTATUS(st));
   } else {
-    show("set_tid", pid);
+    show_result("set_tid", pid);
   }
   tids[0] = getpid();
-  show("set_tid of a pid in use", clone3(&ca));
+  show_result("set_tid of a pid in use", clone3(&ca));
   tids[0] = -3;
-  show("set_tid of a negative pid", clone3(&ca));
+  show_result("set_tid of a negative pid", clone3(&ca));
   tids[0] = want;
   ca.set_tid_size = 40;
-  show("set_tid_size 40", clone3(&ca));
+  show_result("set_tid_size 40", clone3(&ca));
   ca.set_tid_size = 0;
-  show("set_tid without a size", clone3(&ca));
+  show_result("set_tid without a size", clone3(&ca));
   ca.set_tid = 8;
   ca.set_tid_size = 1;
-  show("set_tid at a bad address", clone3(&ca));
+  show_result("set_tid at a bad address", clone3(&ca));
   ca.set_tid = 0;
   ca.set_tid_size = 0;
 
@@ -145,15 +141,15 @@ int main(void) {
       waitpid(pid, &st, 0);
       printf("into its own cgroup: status %d\n", WEXITSTATUS(st));
     } else {
-      show("into its own cgroup", pid);
+      show_result("into its own cgroup", pid);
     }
   }
   ca.cgroup = 0;
-  show("into a cgroup that is stdin", clone3(&ca));
+  show_result("into a cgroup that is stdin", clone3(&ca));
   ca.cgroup = 0x80000000ull;
-  show("into cgroup 2^31", clone3(&ca));
+  show_result("into cgroup 2^31", clone3(&ca));
   ca.cgroup = 0;
-  show("CLONE_INTO_CGROUP with a 64-byte struct", syscall(SYS_clone3, &ca, 64));
+  show_result("CLONE_INTO_CGROUP with a 64-byte struct", syscall(SYS_clone3, &ca, 64));
   printf("%d failures\n", failures);
   return failures != 0;
 }

@@ -27,10 +27,6 @@ static long send_signal(int fd, int sig, siginfo_t *info, unsigned flags) {
 static long wait_pidfd(int fd, siginfo_t *info, int options) { return syscall(SYS_waitid, P_PIDFD, fd, info, options, 0); }
 
 /* "r" or "-1 ENAME": what the call answered. */
-static void show(const char *what, long r) {
-  if (r < 0) printf("%s: -1 %s\n", what, strerrorname_np(errno));
-  else printf("%s: %ld\n", what, r);
-}
 
 /* A child that waits until killed, or for a SIGUSR1 whose si_value it exits with. */
 static pid_t start_child(void) {
@@ -65,49 +61,49 @@ int main(void) {
   check(fd >= 0, "pidfd_open of a child");
   check(fcntl(fd, F_GETFD) == FD_CLOEXEC, "a pidfd is close-on-exec");
   struct pollfd p = {fd, POLLIN, 0};
-  show("poll of a running child", poll(&p, 1, 0));
+  show_result("poll of a running child", poll(&p, 1, 0));
   siginfo_t info;
   memset(&info, 0x55, sizeof info);
-  show("waitid WNOHANG of a running child", wait_pidfd(fd, &info, WEXITED | WNOHANG));
+  show_result("waitid WNOHANG of a running child", wait_pidfd(fd, &info, WEXITED | WNOHANG));
   printf("si_pid zeroed: %d\n", info.si_pid == 0);
-  show("send SIGTERM", send_signal(fd, SIGTERM, 0, 0));
-  show("poll after the signal", poll(&p, 1, 5000));
+  show_result("send SIGTERM", send_signal(fd, SIGTERM, 0, 0));
+  show_result("poll after the signal", poll(&p, 1, 5000));
   printf("revents: %#x\n", p.revents);
   memset(&info, 0, sizeof info);
-  show("waitid P_PIDFD", wait_pidfd(fd, &info, WEXITED));
+  show_result("waitid P_PIDFD", wait_pidfd(fd, &info, WEXITED));
   printf("pid matches %d, code %d, status %d\n", info.si_pid == child, info.si_code, info.si_status);
-  show("waitid again", wait_pidfd(fd, &info, WEXITED));
-  show("send to the ended child", send_signal(fd, SIGTERM, 0, 0));
+  show_result("waitid again", wait_pidfd(fd, &info, WEXITED));
+  show_result("send to the ended child", send_signal(fd, SIGTERM, 0, 0));
   close(fd);
 
   /* PIDFD_NONBLOCK, a queued siginfo to a child, epoll. */
   child = start_child();
   fd = (int)pidfd_open(child, PIDFD_NONBLOCK);
   printf("nonblocking: %d\n", (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
-  show("waitid on a nonblocking pidfd", wait_pidfd(fd, &info, WEXITED));
-  show("the same with WNOHANG", wait_pidfd(fd, &info, WEXITED | WNOHANG));
+  show_result("waitid on a nonblocking pidfd", wait_pidfd(fd, &info, WEXITED));
+  show_result("the same with WNOHANG", wait_pidfd(fd, &info, WEXITED | WNOHANG));
   memset(&info, 0, sizeof info);
   info.si_signo = SIGUSR1;
   info.si_code = SI_USER;
   info.si_pid = getpid();
-  show("a kernel si_code to another process", send_signal(fd, SIGUSR1, &info, 0));
+  show_result("a kernel si_code to another process", send_signal(fd, SIGUSR1, &info, 0));
   info.si_code = SI_TKILL;
-  show("SI_TKILL to another process", send_signal(fd, SIGUSR1, &info, 0));
+  show_result("SI_TKILL to another process", send_signal(fd, SIGUSR1, &info, 0));
   info.si_code = SI_QUEUE;
-  show("si_signo not the signal", send_signal(fd, SIGUSR2, &info, 0));
-  show("unknown flags", send_signal(fd, SIGUSR1, &info, 8));
-  show("two scopes", send_signal(fd, SIGUSR1, &info, 3));
-  show("bad siginfo pointer", send_signal(fd, SIGUSR1, (siginfo_t *)8, 0));
+  show_result("si_signo not the signal", send_signal(fd, SIGUSR2, &info, 0));
+  show_result("unknown flags", send_signal(fd, SIGUSR1, &info, 8));
+  show_result("two scopes", send_signal(fd, SIGUSR1, &info, 3));
+  show_result("bad siginfo pointer", send_signal(fd, SIGUSR1, (siginfo_t *)8, 0));
   info.si_value.sival_int = 42;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 7};
-  show("epoll_ctl add", epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
-  show("send SIGUSR1 with si_value 42", send_signal(fd, SIGUSR1, &info, 0));
+  show_result("epoll_ctl add", epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+  show_result("send SIGUSR1 with si_value 42", send_signal(fd, SIGUSR1, &info, 0));
   memset(&ev, 0, sizeof ev);
-  show("epoll_wait", epoll_wait(ep, &ev, 1, 5000));
+  show_result("epoll_wait", epoll_wait(ep, &ev, 1, 5000));
   printf("event %#x data %llu\n", ev.events, (unsigned long long)ev.data.u64);
   memset(&info, 0, sizeof info);
-  show("waitid WNOHANG after the end", wait_pidfd(fd, &info, WEXITED | WNOHANG));
+  show_result("waitid WNOHANG after the end", wait_pidfd(fd, &info, WEXITED | WNOHANG));
   printf("code %d, status %d\n", info.si_code, info.si_status);
   close(ep);
   close(fd);
@@ -119,17 +115,17 @@ int main(void) {
   info.si_signo = SIGUSR2;
   info.si_code = SI_QUEUE;
   info.si_value.sival_int = 7;
-  show("send to self with SI_QUEUE", send_signal(self, SIGUSR2, &info, 0));
+  show_result("send to self with SI_QUEUE", send_signal(self, SIGUSR2, &info, 0));
   printf("handler: code %d value %d count %d\n", got_code, got_value, got_signals);
   info.si_code = 3;
   info.si_value.sival_int = 8;
-  show("send to self with a kernel si_code", send_signal(self, SIGUSR2, &info, 0));
+  show_result("send to self with a kernel si_code", send_signal(self, SIGUSR2, &info, 0));
   printf("handler: code %d value %d count %d\n", got_code, got_value, got_signals);
-  show("send to self without siginfo", send_signal(self, SIGUSR2, 0, 0));
+  show_result("send to self without siginfo", send_signal(self, SIGUSR2, 0, 0));
   printf("handler: code %d count %d\n", got_code, got_signals);
-  show("signal 0 to self", send_signal(self, 0, 0, 0));
-  show("waitid on the caller's own pidfd", wait_pidfd(self, &info, WEXITED | WNOHANG));
-  show("poll of the caller's own pidfd", poll(&(struct pollfd){self, POLLIN, 0}, 1, 0));
+  show_result("signal 0 to self", send_signal(self, 0, 0, 0));
+  show_result("waitid on the caller's own pidfd", wait_pidfd(self, &info, WEXITED | WNOHANG));
+  show_result("poll of the caller's own pidfd", poll(&(struct pollfd){self, POLLIN, 0}, 1, 0));
 
   /* pidfd_getfd: a descriptor the child opened after the fork. */
   int ready[2];
@@ -153,26 +149,26 @@ int main(void) {
   read(got, text, sizeof text - 1);
   printf("read through it: %s\n", text);
   printf("close-on-exec: %d\n", fcntl(got, F_GETFD) == FD_CLOEXEC);
-  show("pidfd_getfd of a closed descriptor", syscall(SYS_pidfd_getfd, fd, 900, 0));
-  show("pidfd_getfd with flags", syscall(SYS_pidfd_getfd, fd, 60, 1));
-  show("pidfd_getfd through a pipe", syscall(SYS_pidfd_getfd, ready[0], 60, 0));
+  show_result("pidfd_getfd of a closed descriptor", syscall(SYS_pidfd_getfd, fd, 900, 0));
+  show_result("pidfd_getfd with flags", syscall(SYS_pidfd_getfd, fd, 60, 1));
+  show_result("pidfd_getfd through a pipe", syscall(SYS_pidfd_getfd, ready[0], 60, 0));
   send_signal(fd, SIGKILL, 0, 0);
-  show("waitid of the killed child", wait_pidfd(fd, &info, WEXITED));
+  show_result("waitid of the killed child", wait_pidfd(fd, &info, WEXITED));
   printf("code %d status %d\n", info.si_code, info.si_status);
 
   /* Bad input. */
-  show("pidfd_open(-1)", pidfd_open(-1, 0));
-  show("pidfd_open(0)", pidfd_open(0, 0));
-  show("pidfd_open with unknown flags", pidfd_open(getpid(), 1));
-  show("pidfd_open of no process", pidfd_open(4194304 + 5, 0));
-  show("send through a closed descriptor", send_signal(900, SIGUSR2, 0, 0));
-  show("send through a pipe", send_signal(ready[0], SIGUSR2, 0, 0));
-  show("send a bad signal", send_signal(self, 99, 0, 0));
-  show("waitid through a closed descriptor", wait_pidfd(900, &info, WEXITED));
-  show("waitid through a pipe", wait_pidfd(ready[0], &info, WEXITED));
-  show("waitid P_PIDFD -1", wait_pidfd(-1, &info, WEXITED));
-  show("waitid without WEXITED", wait_pidfd(self, &info, WNOHANG));
-  show("waitid with unknown options", wait_pidfd(self, &info, WEXITED | 0x100));
+  show_result("pidfd_open(-1)", pidfd_open(-1, 0));
+  show_result("pidfd_open(0)", pidfd_open(0, 0));
+  show_result("pidfd_open with unknown flags", pidfd_open(getpid(), 1));
+  show_result("pidfd_open of no process", pidfd_open(4194304 + 5, 0));
+  show_result("send through a closed descriptor", send_signal(900, SIGUSR2, 0, 0));
+  show_result("send through a pipe", send_signal(ready[0], SIGUSR2, 0, 0));
+  show_result("send a bad signal", send_signal(self, 99, 0, 0));
+  show_result("waitid through a closed descriptor", wait_pidfd(900, &info, WEXITED));
+  show_result("waitid through a pipe", wait_pidfd(ready[0], &info, WEXITED));
+  show_result("waitid P_PIDFD -1", wait_pidfd(-1, &info, WEXITED));
+  show_result("waitid without WEXITED", wait_pidfd(self, &info, WNOHANG));
+  show_result("waitid with unknown options", wait_pidfd(self, &info, WEXITED | 0x100));
   printf("%d failures\n", failures);
   return failures != 0;
 }

@@ -21,10 +21,6 @@
 #include <unistd.h>
 #include "check.h"
 
-static void show(const char *what, long r) {
-  if (r < 0) printf("%s: -1 %s\n", what, strerrorname_np(errno));
-  else printf("%s: %ld\n", what, r);
-}
 
 static char secret[64] = "the child's secret";
 
@@ -66,7 +62,7 @@ int main(int argc, char **argv) {
   /* The caller itself. */
   char a[32] = "local source", b[32] = "";
   struct iovec l = {b, sizeof b}, r = {a, sizeof a};
-  show("readv from itself", process_vm_readv(getpid(), &l, 1, &r, 1, 0));
+  show_result("readv from itself", process_vm_readv(getpid(), &l, 1, &r, 1, 0));
   printf("read: %s\n", b);
 
   /* A partial transfer: the second remote vector is an unmapped page. */
@@ -78,31 +74,31 @@ int main(int argc, char **argv) {
   memset(out, 0, sizeof out);
   struct iovec local1 = {out, sizeof out};
   struct iovec remote3[3] = {{page, 16}, {page + 4096, 16}, {page + 8192, 16}};
-  show("readv stopping at an unmapped page", process_vm_readv(getpid(), &local1, 1, remote3, 3, 0));
+  show_result("readv stopping at an unmapped page", process_vm_readv(getpid(), &local1, 1, remote3, 3, 0));
   printf("got %s / %s\n", out, out + 16);
   struct iovec remote_mid = {page + 4096 - 8, 16};
-  show("readv across into the unmapped page", process_vm_readv(getpid(), &local1, 1, &remote_mid, 1, 0));
+  show_result("readv across into the unmapped page", process_vm_readv(getpid(), &local1, 1, &remote_mid, 1, 0));
   struct iovec local_hole[2] = {{out, 8}, {page + 4096, 8}};
   struct iovec remote16 = {a, 16};
-  show("readv into an unmapped local page", process_vm_readv(getpid(), local_hole, 2, &remote16, 1, 0));
+  show_result("readv into an unmapped local page", process_vm_readv(getpid(), local_hole, 2, &remote16, 1, 0));
   struct iovec local_only_hole = {page + 4096, 8};
-  show("readv with only an unmapped local page", process_vm_readv(getpid(), &local_only_hole, 1, &remote16, 1, 0));
+  show_result("readv with only an unmapped local page", process_vm_readv(getpid(), &local_only_hole, 1, &remote16, 1, 0));
   struct iovec far = {(void *)(1ull << 45), 8};
-  show("readv from far past any mapping", process_vm_readv(getpid(), &local1, 1, &far, 1, 0));
+  show_result("readv from far past any mapping", process_vm_readv(getpid(), &local1, 1, &far, 1, 0));
   struct iovec kernel = {(void *)0xffff800000000000ull, 8};
-  show("readv from a kernel address", process_vm_readv(getpid(), &local1, 1, &kernel, 1, 0));
-  show("readv into a kernel address", process_vm_readv(getpid(), &kernel, 1, &remote16, 1, 0));
+  show_result("readv from a kernel address", process_vm_readv(getpid(), &local1, 1, &kernel, 1, 0));
+  show_result("readv into a kernel address", process_vm_readv(getpid(), &kernel, 1, &remote16, 1, 0));
 
   /* Bad input. */
-  show("flags 1", process_vm_readv(getpid(), &l, 1, &r, 1, 1));
-  show("1025 local vectors", process_vm_readv(getpid(), &l, 1025, &r, 1, 0));
-  show("1025 remote vectors", process_vm_readv(getpid(), &l, 1, &r, 1025, 0));
-  show("local vectors at a bad address", process_vm_readv(getpid(), (struct iovec *)8, 1, &r, 1, 0));
-  show("remote vectors at a bad address", process_vm_readv(getpid(), &l, 1, (struct iovec *)8, 1, 0));
+  show_result("flags 1", process_vm_readv(getpid(), &l, 1, &r, 1, 1));
+  show_result("1025 local vectors", process_vm_readv(getpid(), &l, 1025, &r, 1, 0));
+  show_result("1025 remote vectors", process_vm_readv(getpid(), &l, 1, &r, 1025, 0));
+  show_result("local vectors at a bad address", process_vm_readv(getpid(), (struct iovec *)8, 1, &r, 1, 0));
+  show_result("remote vectors at a bad address", process_vm_readv(getpid(), &l, 1, (struct iovec *)8, 1, 0));
   struct iovec empty = {b, 0};
-  show("nothing to read, remote vectors bad", process_vm_readv(getpid(), &empty, 1, (struct iovec *)8, 1, 0));
-  show("no such process", process_vm_readv(4194304 + 7, &l, 1, &r, 1, 0));
-  show("writev to no such process", process_vm_writev(4194304 + 7, &l, 1, &r, 1, 0));
+  show_result("nothing to read, remote vectors bad", process_vm_readv(getpid(), &empty, 1, (struct iovec *)8, 1, 0));
+  show_result("no such process", process_vm_readv(4194304 + 7, &l, 1, &r, 1, 0));
+  show_result("writev to no such process", process_vm_writev(4194304 + 7, &l, 1, &r, 1, 0));
 
   /* A forked child: the same guest addresses, another process. */
   int sync1[2];
@@ -117,7 +113,7 @@ int main(int argc, char **argv) {
   char c;
   read(sync1[0], &c, 1);
   memset(b, 0, sizeof b);
-  show("readv from a forked child", process_vm_readv(child, &l, 1, &r, 1, 0));
+  show_result("readv from a forked child", process_vm_readv(child, &l, 1, &r, 1, 0));
   printf("read: %s\n", b);
   printf("kcmp: KCMP_VM %d KCMP_FILES %d, itself KCMP_VM %d\n", kcmp(getpid(), child, KCMP_VM, 0, 0) != 0,
          kcmp(getpid(), child, KCMP_FILES, 0, 0) != 0, kcmp(getpid(), getpid(), KCMP_VM, 0, 0));
@@ -139,12 +135,12 @@ int main(int argc, char **argv) {
   read(sv[0], &where, sizeof where);
   char theirs[64] = "";
   struct iovec tl = {theirs, sizeof theirs}, tr = {(void *)where, sizeof theirs};
-  show("readv from an exec'd child", process_vm_readv(child, &tl, 1, &tr, 1, 0));
+  show_result("readv from an exec'd child", process_vm_readv(child, &tl, 1, &tr, 1, 0));
   printf("read: %s\n", theirs);
   char mine[] = "written by the parent";
   struct iovec wl[2] = {{mine, 8}, {mine + 8, sizeof mine - 8}};
   struct iovec wr = {(void *)where, sizeof mine};
-  show("writev to an exec'd child", process_vm_writev(child, wl, 2, &wr, 1, 0));
+  show_result("writev to an exec'd child", process_vm_writev(child, wl, 2, &wr, 1, 0));
   write(sv[0], "g", 1);
   memset(theirs, 0, sizeof theirs);
   read(sv[0], theirs, sizeof theirs);
@@ -160,16 +156,16 @@ int main(int argc, char **argv) {
   int ep = epoll_create1(0), watched[2];
   pipe(watched);
   struct epoll_event ev = {.events = EPOLLIN};
-  show("epoll_ctl", epoll_ctl(ep, EPOLL_CTL_ADD, watched[0], &ev));
+  show_result("epoll_ctl", epoll_ctl(ep, EPOLL_CTL_ADD, watched[0], &ev));
   struct kcmp_epoll_slot slot = {ep, watched[0], 0};
-  show("kcmp KCMP_EPOLL_TFD of the watched pipe", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, watched[0], (unsigned long)&slot));
-  show("kcmp KCMP_EPOLL_TFD of another file", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, fd1, (unsigned long)&slot) > 0);
+  show_result("kcmp KCMP_EPOLL_TFD of the watched pipe", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, watched[0], (unsigned long)&slot));
+  show_result("kcmp KCMP_EPOLL_TFD of another file", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, fd1, (unsigned long)&slot) > 0);
   slot.tfd = watched[1];
-  show("kcmp KCMP_EPOLL_TFD of an unwatched pipe", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, watched[0], (unsigned long)&slot));
-  show("kcmp KCMP_EPOLL_TFD with a bad slot", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, watched[0], 8));
-  show("kcmp of a closed descriptor", kcmp(getpid(), getpid(), KCMP_FILE, fd1, 900));
-  show("kcmp of an unknown type", kcmp(getpid(), getpid(), 99, 0, 0));
-  show("kcmp of no process", kcmp(getpid(), 4194304 + 7, KCMP_VM, 0, 0));
+  show_result("kcmp KCMP_EPOLL_TFD of an unwatched pipe", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, watched[0], (unsigned long)&slot));
+  show_result("kcmp KCMP_EPOLL_TFD with a bad slot", kcmp(getpid(), getpid(), KCMP_EPOLL_TFD, watched[0], 8));
+  show_result("kcmp of a closed descriptor", kcmp(getpid(), getpid(), KCMP_FILE, fd1, 900));
+  show_result("kcmp of an unknown type", kcmp(getpid(), getpid(), 99, 0, 0));
+  show_result("kcmp of no process", kcmp(getpid(), 4194304 + 7, KCMP_VM, 0, 0));
   pthread_t t;
   pthread_create(&t, 0, thread_main, 0);
   pthread_join(t, 0);

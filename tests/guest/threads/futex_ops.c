@@ -5,6 +5,7 @@
    and the PI operations (lock, trylock, unlock, timeouts, EDEADLK, EPERM). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -35,10 +36,6 @@ struct waiter {
 #define FUTEX_LOCK_PI2 13
 #endif
 
-static void show(const char *what, long r) {
-  if (r < 0) printf("%s: -1 %s\n", what, strerrorname_np(errno));
-  else printf("%s: %ld\n", what, r);
-}
 
 static long futex(uint32_t *w, int op, uint32_t val, const void *timeout, uint32_t *w2, uint32_t val3) {
   return syscall(SYS_futex, w, op, val, timeout, w2, val3);
@@ -105,6 +102,21 @@ static void *pi_thread(void *arg) {
 
 static uint32_t op_word1, op_word2;
 
+/* Requeue-PI: waiters on `cond` that must come back owning the PI lock `pi_lock`. */
+static uint32_t cond, pi_lock;
+static atomic_int owned_on_return, returned_zero, arrived;
+static void *requeue_pi_waiter(void *arg) {
+  (void)arg;
+  atomic_fetch_add(&arrived, 1);
+  long r = futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, 0, &pi_lock, 0);
+  if (r == 0) {
+    atomic_fetch_add(&returned_zero, 1);
+    atomic_fetch_add(&owned_on_return, (pi_lock & FUTEX_TID_MASK) == (uint32_t)gettid());
+    futex(&pi_lock, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0);
+  }
+  return (void *)(r == 0 ? 0L : (long)errno);
+}
+
 int main(void) {
   setvbuf(stdout, 0, _IONBF, 0);
 
@@ -112,7 +124,7 @@ int main(void) {
   pthread_t t;
   pthread_create(&t, 0, waitv_thread, 0);
   check(await_waiter(&words[1]), "the thread sleeps in futex_waitv");
-  show("wake the second word", futex(&words[1], FUTEX_WAKE_PRIVATE, 1, 0, 0, 0));
+  show_result("wake the second word", futex(&words[1], FUTEX_WAKE_PRIVATE, 1, 0, 0, 0));
   pthread_join(t, 0);
   printf("futex_waitv returned %ld\n", thread_result);
 
@@ -120,41 +132,41 @@ int main(void) {
       {0, (uintptr_t)&words[0], FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0},
       {7, (uintptr_t)&words[1], FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0},
   };
-  show("futex_waitv with a value that differs", waitv(v, 2, 0, 0, 0));
+  show_result("futex_waitv with a value that differs", waitv(v, 2, 0, 0, 0));
   v[1].val = 0;
   struct timespec mono = after(CLOCK_MONOTONIC, 30), real = after(CLOCK_REALTIME, 30);
-  show("futex_waitv until a CLOCK_MONOTONIC time", waitv(v, 2, 0, &mono, CLOCK_MONOTONIC));
-  show("futex_waitv until a CLOCK_REALTIME time", waitv(v, 2, 0, &real, CLOCK_REALTIME));
+  show_result("futex_waitv until a CLOCK_MONOTONIC time", waitv(v, 2, 0, &mono, CLOCK_MONOTONIC));
+  show_result("futex_waitv until a CLOCK_REALTIME time", waitv(v, 2, 0, &real, CLOCK_REALTIME));
   struct timespec past = {0, 0};
-  show("futex_waitv until a past time", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
-  show("flags 1", waitv(v, 2, 1, 0, 0));
-  show("no waiters", waitv(v, 0, 0, 0, 0));
-  show("129 waiters", waitv(v, 129, 0, 0, 0));
-  show("a null vector", waitv(0, 1, 0, 0, 0));
-  show("a vector at a bad address", waitv((struct waiter *)8, 1, 0, 0, 0));
-  show("CLOCK_BOOTTIME", waitv(v, 2, 0, &mono, CLOCK_BOOTTIME));
-  show("a timeout at a bad address", waitv(v, 2, 0, (struct timespec *)8, CLOCK_MONOTONIC));
+  show_result("futex_waitv until a past time", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("flags 1", waitv(v, 2, 1, 0, 0));
+  show_result("no waiters", waitv(v, 0, 0, 0, 0));
+  show_result("129 waiters", waitv(v, 129, 0, 0, 0));
+  show_result("a null vector", waitv(0, 1, 0, 0, 0));
+  show_result("a vector at a bad address", waitv((struct waiter *)8, 1, 0, 0, 0));
+  show_result("CLOCK_BOOTTIME", waitv(v, 2, 0, &mono, CLOCK_BOOTTIME));
+  show_result("a timeout at a bad address", waitv(v, 2, 0, (struct timespec *)8, CLOCK_MONOTONIC));
   struct timespec bad = {0, 2000000000};
-  show("tv_nsec 2e9", waitv(v, 2, 0, &bad, CLOCK_MONOTONIC));
+  show_result("tv_nsec 2e9", waitv(v, 2, 0, &bad, CLOCK_MONOTONIC));
   v[1].flags = FUTEX2_PRIVATE;
-  show("a waiter without a size", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a waiter without a size", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].flags = FUTEX2_SIZE_U64;
-  show("a 64-bit waiter", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a 64-bit waiter", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].flags = FUTEX2_SIZE_U32 | 0x1000;
-  show("an unknown waiter flag", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("an unknown waiter flag", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].flags = FUTEX2_SIZE_U32;
   v[1].__reserved = 1;
-  show("a reserved word set", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a reserved word set", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].__reserved = 0;
   v[1].val = 1ull << 32;
-  show("a value past 32 bits", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a value past 32 bits", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].val = 0;
   v[1].uaddr = (uintptr_t)&words[1] + 1;
-  show("a misaligned word", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a misaligned word", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].uaddr = 0;
-  show("a null word", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a null word", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
   v[1].uaddr = 1ull << 45;
-  show("a word far past any mapping", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
+  show_result("a word far past any mapping", waitv(v, 2, 0, &past, CLOCK_MONOTONIC));
 
   /* A shared word: a forked child waits, the parent wakes. */
   uint32_t *shared = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -185,30 +197,30 @@ int main(void) {
                    FUTEX_OP(ops[i].op, ops[i].oparg, ops[i].cmp, ops[i].cmparg));
     printf("FUTEX_WAKE_OP %s: %ld, word now %u\n", ops[i].name, r, op_word2);
   }
-  show("FUTEX_WAKE_OP with op 7", futex(&op_word1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1, &op_word2, FUTEX_OP(7, 0, 0, 0)));
-  show("FUTEX_WAKE_OP with cmp 7", futex(&op_word1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1, &op_word2, FUTEX_OP(0, 0, 7, 0)));
-  show("FUTEX_WAKE_OP on a bad second word", futex(&op_word1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1, (uint32_t *)8, 0));
+  show_result("FUTEX_WAKE_OP with op 7", futex(&op_word1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1, &op_word2, FUTEX_OP(7, 0, 0, 0)));
+  show_result("FUTEX_WAKE_OP with cmp 7", futex(&op_word1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1, &op_word2, FUTEX_OP(0, 0, 7, 0)));
+  show_result("FUTEX_WAKE_OP on a bad second word", futex(&op_word1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1, (uint32_t *)8, 0));
   printf("word after the failed ops: %u\n", op_word2);
 
   /* Timeouts on both clocks. */
   uint32_t zero = 0;
   struct timespec rel = {0, 20000000};
-  show("FUTEX_WAIT, relative", futex(&zero, FUTEX_WAIT_PRIVATE, 0, &rel, 0, 0));
-  show("FUTEX_WAIT|FUTEX_CLOCK_REALTIME, relative", futex(&zero, FUTEX_WAIT_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &rel, 0, 0));
+  show_result("FUTEX_WAIT, relative", futex(&zero, FUTEX_WAIT_PRIVATE, 0, &rel, 0, 0));
+  show_result("FUTEX_WAIT|FUTEX_CLOCK_REALTIME, relative", futex(&zero, FUTEX_WAIT_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &rel, 0, 0));
   mono = after(CLOCK_MONOTONIC, 20);
-  show("FUTEX_WAIT_BITSET until a monotonic time", futex(&zero, FUTEX_WAIT_BITSET_PRIVATE, 0, &mono, 0, ~0u));
+  show_result("FUTEX_WAIT_BITSET until a monotonic time", futex(&zero, FUTEX_WAIT_BITSET_PRIVATE, 0, &mono, 0, ~0u));
   real = after(CLOCK_REALTIME, 20);
-  show("FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME until a realtime time",
+  show_result("FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME until a realtime time",
        futex(&zero, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &real, 0, ~0u));
-  show("FUTEX_WAIT_BITSET with bitset 0", futex(&zero, FUTEX_WAIT_BITSET_PRIVATE, 0, &mono, 0, 0));
-  show("FUTEX_WAIT with a value that differs", futex(&zero, FUTEX_WAIT_PRIVATE, 1, &rel, 0, 0));
-  show("FUTEX_WAIT with tv_nsec 2e9", futex(&zero, FUTEX_WAIT_PRIVATE, 0, &bad, 0, 0));
+  show_result("FUTEX_WAIT_BITSET with bitset 0", futex(&zero, FUTEX_WAIT_BITSET_PRIVATE, 0, &mono, 0, 0));
+  show_result("FUTEX_WAIT with a value that differs", futex(&zero, FUTEX_WAIT_PRIVATE, 1, &rel, 0, 0));
+  show_result("FUTEX_WAIT with tv_nsec 2e9", futex(&zero, FUTEX_WAIT_PRIVATE, 0, &bad, 0, 0));
 
   /* PI. */
-  show("FUTEX_LOCK_PI of a free word", futex(&pi_word, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_LOCK_PI of a free word", futex(&pi_word, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
   printf("the word holds our tid: %d\n", pi_word == (uint32_t)gettid());
-  show("FUTEX_LOCK_PI again", futex(&pi_word, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
-  show("FUTEX_TRYLOCK_PI of our own lock", futex(&pi_word, FUTEX_TRYLOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_LOCK_PI again", futex(&pi_word, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_TRYLOCK_PI of our own lock", futex(&pi_word, FUTEX_TRYLOCK_PI_PRIVATE, 0, 0, 0, 0));
   for (long what = 1; what <= 4; ++what) {
     pthread_create(&t, 0, pi_thread, (void *)what);
     pthread_join(t, 0);
@@ -220,11 +232,55 @@ int main(void) {
   pthread_create(&t, 0, pi_thread, (void *)0);
   for (int i = 0; i < 5000 && !(pi_word & FUTEX_WAITERS); ++i) usleep(1000);
   printf("contended: %d\n", (pi_word & FUTEX_WAITERS) != 0);
-  show("FUTEX_UNLOCK_PI with a waiter", futex(&pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_UNLOCK_PI with a waiter", futex(&pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
   pthread_join(t, 0);
   printf("the waiter got the lock: %ld; word after its unlock: %u\n", pi_result, pi_word);
-  show("FUTEX_UNLOCK_PI of a free word", futex(&pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
-  show("FUTEX_LOCK_PI of a bad address", futex((uint32_t *)8, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_UNLOCK_PI of a free word", futex(&pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_LOCK_PI of a bad address", futex((uint32_t *)8, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  /* FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI: three waiters requeued onto a held lock. */
+  pthread_t waiters[3];
+  for (int i = 0; i < 3; ++i) pthread_create(&waiters[i], 0, requeue_pi_waiter, 0);
+  while (atomic_load(&arrived) < 3) usleep(1000);
+  show_result("lock the PI word", futex(&pi_lock, FUTEX_LOCK_PI_PRIVATE, 0, 0, 0, 0));
+  show_result("FUTEX_CMP_REQUEUE_PI with nr_wake 2", futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 2, (void *)10, &pi_lock, 0));
+  show_result("FUTEX_CMP_REQUEUE_PI onto the same word", futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &cond, 0));
+  show_result("FUTEX_CMP_REQUEUE_PI with a value that differs", futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &pi_lock, 5));
+  /* Until all three are requeued (a waiter not yet asleep is not counted). */
+  long total = 0;
+  for (int i = 0; i < 5000 && total < 3; ++i) {
+    long n = futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &pi_lock, 0);
+    if (n < 0) { show_result("FUTEX_CMP_REQUEUE_PI", n); break; }
+    total += n;
+    if (total < 3) usleep(1000);
+  }
+  printf("FUTEX_CMP_REQUEUE_PI requeued %ld\n", total);
+  usleep(20000);
+  printf("none returned while the lock is held: %d\n", atomic_load(&returned_zero) == 0);
+  show_result("unlock the PI word", futex(&pi_lock, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0));
+  for (int i = 0; i < 3; ++i) {
+    void *r;
+    pthread_join(waiters[i], &r);
+    if (r) printf("a waiter: %s\n", strerrorname_np((int)(long)r));
+  }
+  printf("returned 0: %d, owning the lock: %d; lock now %u\n", returned_zero, owned_on_return, pi_lock);
+  /* A plain wake or requeue of a requeue-PI waiter is refused; a requeue onto a free lock gives it the lock at once. */
+  pthread_create(&waiters[0], 0, requeue_pi_waiter, 0);
+  long wake = 0;
+  for (int i = 0; i < 5000 && (wake = futex(&cond, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0)) == 0; ++i) usleep(1000);
+  show_result("FUTEX_WAKE of a requeue-PI waiter", wake);
+  show_result("FUTEX_REQUEUE of a requeue-PI waiter", futex(&cond, FUTEX_REQUEUE_PRIVATE, 0, (void *)1, &op_word1, 0));
+  total = 0;
+  for (int i = 0; i < 5000 && total < 1; ++i) total += futex(&cond, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, 0, &pi_lock, 0);
+  printf("FUTEX_CMP_REQUEUE_PI onto a free lock: %ld\n", total);
+  pthread_join(waiters[0], 0);
+  printf("returned 0: %d, owning the lock: %d\n", returned_zero, owned_on_return);
+  show_result("FUTEX_WAIT_REQUEUE_PI onto the same word", futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, 0, &cond, 0));
+  show_result("FUTEX_WAIT_REQUEUE_PI with a value that differs", futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 1, 0, &pi_lock, 0));
+  mono = after(CLOCK_MONOTONIC, 20);
+  show_result("FUTEX_WAIT_REQUEUE_PI until a monotonic time", futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, &mono, &pi_lock, 0));
+  real = after(CLOCK_REALTIME, 20);
+  show_result("FUTEX_WAIT_REQUEUE_PI|FUTEX_CLOCK_REALTIME until a realtime time",
+       futex(&cond, FUTEX_WAIT_REQUEUE_PI_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &real, &pi_lock, 0));
   printf("%d failures\n", failures);
   return failures != 0;
 }
