@@ -159,6 +159,7 @@ const ArchInfo kRiscv64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = false,
+    .shmlba = 4096,  // asm-generic's PAGE_SIZE
     .arch_bit = kRiscv64Bit,
     .syscall_numbers = nullptr,  // asm-generic
     .syscall_number_count = 0,
