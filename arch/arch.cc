@@ -1,11 +1,15 @@
 #include "arch/arch.h"
 
-#include <initializer_list>
 
 namespace arch {
 
+std::span<const ArchInfo* const> SupportedArches() {
+  static const ArchInfo* const kArches[] = {&kAarch64, &kRiscv64};
+  return kArches;
+}
+
 const ArchInfo* FindArchByElfMachine(uint16_t machine) {
-  for (const ArchInfo* a : {&kAarch64, &kRiscv64}) {
+  for (const ArchInfo* a : SupportedArches()) {
     if (a->elf_machine == machine) return a;
   }
   return nullptr;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace arch {
 
@@ -71,6 +72,7 @@ enum ArchBit : uint8_t { kAarch64Bit = 1 << 0, kRiscv64Bit = 1 << 1 };
 struct ArchInfo {
   const char* name;            // "aarch64": what uname -m and messages say
   uint16_t elf_machine;        // EM_AARCH64, EM_RISCV
+  uint32_t audit_arch;         // AUDIT_ARCH_*: seccomp_data.arch and SIGSYS's si_arch
   uc_arch unicorn_arch;
   uc_mode unicorn_mode;
   int unicorn_cpu_model;
@@ -138,6 +140,10 @@ struct ArchInfo {
   // shmat's address alignment, the kernel's SHMLBA for this arch's 64-bit
   // tasks (SHM_RND rounds down to it; an address off it is EINVAL).
   uint64_t shmlba;
+  // Bytes in a guest pointer or `long`: 8 on LP64 arches, 4 on ILP32 ones.
+  // Generic code reads and writes guest words through guest::ReadWord /
+  // WriteWord / StoreWords (arch/generic/abi.h), never as a bare uint64_t.
+  uint8_t word_size;
 
   // This arch's bit in a syscall row's arch mask (which arches have the call).
   uint8_t arch_bit;
@@ -166,7 +172,9 @@ struct ArchInfo {
   size_t open_flag_diff_count;
 };
 
-// The supported architectures, and lookup by ELF e_machine.
+// The supported architectures (the one list a new arch joins), and lookup
+// by ELF e_machine.
+std::span<const ArchInfo* const> SupportedArches();
 const ArchInfo* FindArchByElfMachine(uint16_t machine);
 extern const ArchInfo kAarch64;
 extern const ArchInfo kRiscv64;

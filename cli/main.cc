@@ -31,6 +31,7 @@
 #include "runtime/task.h"
 #include "runtime/threads.h"
 #include "syscalls/dispatch.h"
+#include "syscalls/syscall_handlers.h"
 #include "syscalls/syscall_table.h"
 #include "trace/tracer.h"
 
@@ -252,8 +253,12 @@ int main(int argc, char** argv, char** environ) {
   if (!memory) {
     return Fail(options.program, error + " (a limit on virtual memory? pick a smaller space with -R, e.g. -R 1G)", 1);
   }
+  memory->Publish();
   auto process_state = std::make_unique<Process>(*image.arch, *memory, options);  // large: not on the stack
   Process& process = *process_state;
+  if (options.address_space_limit) {  // the guest's RLIMIT_AS, set before an execve
+    process.as_limit = {true, options.address_space_limit->first, options.address_space_limit->second};
+  }
   pid_t tid = gettid();
   process.leader_tid = tid;
   Task task(process, *ClaimThreadSlot(process, tid));
@@ -295,8 +300,9 @@ int main(int argc, char** argv, char** environ) {
   if (task.process.tracer && !options.trace.append) {
     // strace's first line: the execve that started the program (after an
     // execve by the guest, the ferry before this one wrote it).
-    uint64_t raw[6] = {task.process.layout.execfn, task.process.layout.start_stack + 8,
-                       task.process.layout.start_stack + 8 * (options.args.size() + 2), 0, 0, 0};
+    uint64_t word = task.arch.word_size;  // argc, argv[], NULL, then envp[]
+    uint64_t raw[6] = {task.process.layout.execfn, task.process.layout.start_stack + word,
+                       task.process.layout.start_stack + word * (options.args.size() + 2), 0, 0, 0};
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     task.process.tracer->Syscall(task, FindSyscall(sysno::execve), sysno::execve, raw, 0, now, now);
@@ -306,6 +312,9 @@ int main(int argc, char** argv, char** environ) {
   InheritHostSignalState(task);
   SetSyscallDispatch(!options.test_internal_fault.empty() ? DispatchThenFault : DispatchSyscall);
   AdoptSignalfds(task.process, options.signalfds);
+  if (options.seccomp_fd >= 0 && !AdoptSeccompFilters(task, options.seccomp_fd)) {
+    return Fail(options.program, "the guest's seccomp filters could not be read across execve", 1);
+  }
   InstallHostSignalHandlers();
   task.WriteReg(task.arch.reg_sp, start.sp);
   task.WriteReg(task.arch.reg_pc, start.pc);

@@ -540,6 +540,20 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
       }
       continue;
     }
+    if (a == "--address-space-limit" && i + 1 < argv.size()) {  // internal: the guest's RLIMIT_AS across execve
+      const std::string& v = argv[++i];
+      char* end = nullptr;
+      errno = 0;
+      uint64_t cur = strtoull(v.c_str(), &end, 10);
+      uint64_t max = *end == ',' ? strtoull(end + 1, &end, 10) : 0;
+      if (v.empty() || *end || errno || cur > max) return Fail("malformed --address-space-limit '" + v + "'");
+      out->address_space_limit = std::make_pair(cur, max);
+      continue;
+    }
+    if (a == "--seccomp-fd" && i + 1 < argv.size()) {  // internal: the guest's seccomp filters across execve
+      out->seccomp_fd = atoi(argv[++i].c_str());
+      continue;
+    }
     if (a == "--random-state" && i + 1 < argv.size()) {  // internal: the seeded stream across execve
       out->random_state = argv[++i];
       continue;
@@ -567,7 +581,8 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "--gdb" || a.compare(0, 6, "--gdb=") == 0) {
       const std::string* v = a.size() > 5 ? nullptr : value();
-      std::string where = v ? *v : a.substr(6);
+      // "--gdb" last on the line has no value: not a.substr(6), which throws.
+      std::string where = v ? *v : a.size() > 5 ? a.substr(6) : "";
       if (where.empty()) return Fail("--gdb needs a TCP port or unix:PATH");
       out->gdb = where;
       continue;
@@ -587,7 +602,7 @@ ParseResult ParseOptions(const std::vector<std::string>& argv, char** environ, O
     }
     if (a == "--gdb-on-crash" || a.compare(0, 15, "--gdb-on-crash=") == 0) {
       const std::string* v = a.size() > 14 ? nullptr : value();
-      std::string where = v ? *v : a.substr(15);
+      std::string where = v ? *v : a.size() > 14 ? a.substr(15) : "";
       if (where.empty()) return Fail("--gdb-on-crash needs a TCP port or unix:PATH");
       out->gdb_on_crash = where;
       continue;

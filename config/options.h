@@ -45,11 +45,14 @@ struct Options {
   std::string cpu = "max";                // -cpu: the only model ferry emulates
   std::optional<uint64_t> seed;           // --seed, -seed: the guest's random bytes come from it (random_stream.h)
   std::string random_state;               // internal, after execve: the stream to continue (RandomStreamState)
+  // internal, after execve: the guest's own RLIMIT_AS (soft, hard), which the next image keeps
+  std::optional<std::pair<uint64_t, uint64_t>> address_space_limit;
   // --time EPOCH: CLOCK_REALTIME as the guest sees it minus the host's, in
   // nanoseconds; set once when ferry starts and kept across execve.
   std::optional<int64_t> realtime_offset_ns;
   std::vector<int> children;              // internal, after execve: the guest's existing children
   std::vector<std::pair<int, uint64_t>> signalfds;  // internal, after execve: the guest's signalfds (fd, mask)
+  int seccomp_fd = -1;                    // internal, after execve: a sealed memfd holding the guest's seccomp filters
   bool report = false;                    // --report[=DIR], FERRY_REPORT=DIR: a guest crash report
   std::string report_dir;                 // ... its folder (and internal errors'); empty: stderr (and /tmp)
   std::string gdb_on_crash;               // --gdb-on-crash PORT|unix:PATH: a dying guest waits for gdb

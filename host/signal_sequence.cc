@@ -10,6 +10,11 @@ namespace ferry {
 namespace {
 
 std::atomic<uint32_t> g_sequence{0};
+// Threads inside WaitForSignal's futex wait. A wake with none makes no
+// syscall: most signals find their thread awake, or the waiter itself
+// running the handler. Counted before the wait compares the sequence, so a
+// bump either sees the waiter or lands before its comparison (seq_cst).
+std::atomic<uint32_t> g_waiters{0};
 
 }  // namespace
 
@@ -17,6 +22,7 @@ std::atomic<uint32_t>& SignalSequence() { return g_sequence; }
 
 void WakeSignalWaiters() {
   g_sequence.fetch_add(1);
+  if (g_waiters.load() == 0) return;
   HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
 }
 
@@ -30,8 +36,10 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
     timeout = {left / 1000000000LL, left % 1000000000LL};
     tp = &timeout;
   }
+  g_waiters.fetch_add(1);
   HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAIT_PRIVATE, seen,
               reinterpret_cast<uint64_t>(tp));
+  g_waiters.fetch_sub(1);
 }
 
 }  // namespace ferry

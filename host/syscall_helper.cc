@@ -22,7 +22,7 @@
 //   +0 state, +8 nr, +16..+56 args, +64 result, +72 &wake word, +80 SIG_IGN action.
 extern "C" long ferry_helper_clone(unsigned long flags, void* stack_top, void* shared);
 extern "C" char ferry_helper_loop[], ferry_helper_syscall[], ferry_helper_after_syscall[],
-    ferry_helper_done[];
+    ferry_helper_mark_done[];
 
 asm(R"(
   .text
@@ -83,6 +83,8 @@ ferry_helper_syscall:
   .globl ferry_helper_after_syscall
 ferry_helper_after_syscall:
   mov [r12 + 64], rax
+  .globl ferry_helper_mark_done
+ferry_helper_mark_done:
   mov dword ptr [r12], 2
   mov rdi, [r12 + 72]
   lock add dword ptr [rdi], 1
@@ -90,8 +92,6 @@ ferry_helper_after_syscall:
   mov edx, 0x7fffffff
   mov eax, 202
   syscall
-  .globl ferry_helper_done
-ferry_helper_done:
   jmp ferry_helper_loop
   .att_syntax prefix
 )");
@@ -217,24 +217,19 @@ void SyscallHelper::ContinueAfterUnexpectedStops() {
   }
 }
 
-int64_t SyscallHelper::WaitForDone() {
-  for (;;) {
-    uint32_t seen = SignalSequence().load();
-    if (shared_->state.load() == kDone) {
-      shared_->state.store(kIdle);
-      return shared_->result;
-    }
-    ContinueAfterUnexpectedStops();
-    WaitForSignal(seen);
-  }
-}
-
 SyscallHelper::Outcome SyscallHelper::Call(long nr, const uint64_t args[6],
                                            const std::function<bool()>& should_interrupt) {
   shared_->nr = nr;
   memcpy(shared_->args, args, sizeof shared_->args);
   shared_->state.store(kPosted);
-  HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&shared_->state), FUTEX_WAKE_PRIVATE, 1);
+  if (parked_) {
+    // Left in its interrupt stop by the last Interrupt, at the top of its
+    // loop: resuming it is the wake-up.
+    parked_ = false;
+    ptrace(PTRACE_CONT, pid_, nullptr, nullptr);
+  } else {
+    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&shared_->state), FUTEX_WAKE_PRIVATE, 1);
+  }
   for (;;) {
     uint32_t seen = SignalSequence().load();
     if (shared_->state.load() == kDone) {
@@ -242,11 +237,16 @@ SyscallHelper::Outcome SyscallHelper::Call(long nr, const uint64_t args[6],
       return {Outcome::kCompleted, shared_->result};
     }
     if (should_interrupt()) return Interrupt();
-    ContinueAfterUnexpectedStops();
     WaitForSignal(seen);
+    // Woken by a signal, perhaps a SIGCHLD for a stop of the helper's.
+    ContinueAfterUnexpectedStops();
   }
 }
 
+// Stops the helper wherever it is and reads what became of the call from
+// its registers and the shared block. The helper is not resumed: it is
+// pointed back at the top of its loop and stays in its stop until the next
+// Call, so a signal costs no second wake-up of either task.
 SyscallHelper::Outcome SyscallHelper::Interrupt() {
   ptrace(PTRACE_INTERRUPT, pid_, nullptr, nullptr);
   int status = 0;
@@ -262,32 +262,31 @@ SyscallHelper::Outcome SyscallHelper::Interrupt() {
   struct user_regs_struct regs;
   ptrace(PTRACE_GETREGS, pid_, nullptr, &regs);
   uint64_t after = reinterpret_cast<uint64_t>(ferry_helper_after_syscall);
-  uint64_t done = reinterpret_cast<uint64_t>(ferry_helper_done);
+  uint64_t mark_done = reinterpret_cast<uint64_t>(ferry_helper_mark_done);
+  // Past mark_done the helper may still be finishing the previous call's
+  // report (its waiter saw kDone and posted this call): only the state
+  // word says whether this call ran.
   Outcome outcome;
-  if (shared_->state.load() == kDone || (regs.rip > after && regs.rip <= done)) {
-    outcome = {Outcome::kCompleted, 0};  // it ran and is reporting: let it finish
+  if (shared_->state.load() == kDone) {
+    outcome = {Outcome::kCompleted, shared_->result};
+  } else if (regs.rip == mark_done) {
+    outcome = {Outcome::kCompleted, shared_->result};  // this call's result stored, not yet marked
   } else if (regs.rip == after) {
-    // The call ran. If the kernel was about to restart it, it was
-    // interrupted: cancel that restart and let the helper report the code.
+    // This call ran and returned into rax. A -ERESTART* code there means
+    // the interrupt cut it short; the kernel's own restart is cancelled
+    // below (orig_rax), and the code goes to the guest's restart rules.
     int64_t rax = static_cast<int64_t>(regs.rax);
-    if (restart::IsRestartCode(rax)) {
-      regs.orig_rax = ~0ull;
-      ptrace(PTRACE_SETREGS, pid_, nullptr, &regs);
-    }
-    outcome = {Outcome::kCompleted, 0};
+    outcome = {restart::IsRestartCode(rax) ? Outcome::kInterrupted : Outcome::kCompleted, rax};
   } else {
-    // Still in its wait loop or loading arguments: the call never starts.
-    shared_->state.store(kIdle);
-    regs.rip = reinterpret_cast<uint64_t>(ferry_helper_loop);
-    regs.orig_rax = ~0ull;
-    ptrace(PTRACE_SETREGS, pid_, nullptr, &regs);
-    ptrace(PTRACE_CONT, pid_, nullptr, nullptr);
-    return {Outcome::kNotStarted, 0};
+    // In its wait loop, loading arguments, or ending the last call's
+    // report: this call never starts.
+    outcome = {Outcome::kNotStarted, 0};
   }
-  ptrace(PTRACE_CONT, pid_, nullptr, nullptr);
-  int64_t result = WaitForDone();
-  if (restart::IsRestartCode(result)) return {Outcome::kInterrupted, result};
-  outcome.value = result;
+  shared_->state.store(kIdle);
+  regs.rip = reinterpret_cast<uint64_t>(ferry_helper_loop);
+  regs.orig_rax = ~0ull;  // no syscall restart on resume (it would rewind rip)
+  ptrace(PTRACE_SETREGS, pid_, nullptr, &regs);
+  parked_ = true;
   return outcome;
 }
 

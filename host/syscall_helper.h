@@ -43,11 +43,11 @@ class SyscallHelper {
   SyscallHelper(pid_t pid, Shared* shared, void* stack) : pid_(pid), shared_(shared), stack_(stack) {}
   Outcome Interrupt();
   void ContinueAfterUnexpectedStops();
-  int64_t WaitForDone();
 
   pid_t pid_;
   Shared* shared_;
   void* stack_;
+  bool parked_ = false;  // held in its interrupt stop, at the top of its loop
 };
 
 // True when `pid` is one of ferry's helpers: their SIGCHLDs (ptrace stops)

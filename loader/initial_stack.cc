@@ -4,11 +4,14 @@
 
 #include <cstring>
 
+#include "arch/generic/abi.h"
+
 namespace ferry {
 
 StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top) {
   // First pass: place strings from the top down, recording their addresses.
-  uint64_t pos = stack_top - sizeof(uint64_t);  // a null word ends the stack
+  const uint64_t word = in.word_size;
+  uint64_t pos = stack_top - word;  // a null word ends the stack
   std::vector<std::pair<uint64_t, const std::string*>> strings;
   auto place = [&](const std::string& s) {
     pos -= s.size() + 1;
@@ -43,18 +46,18 @@ StackImage BuildInitialStack(const StackInputs& in, uint64_t stack_top) {
     words.push_back(value);
   }
   StackImage image;
-  image.sp = (pos - words.size() * sizeof(uint64_t)) & ~uint64_t{15};
+  image.sp = (pos - words.size() * word) & ~uint64_t{15};
   image.bytes.assign(stack_top - image.sp, 0);
   uint64_t auxv_words = 2 * (in.auxv.size() + 4);
-  image.auxv_size = auxv_words * sizeof(uint64_t);
-  image.auxv = image.sp + (words.size() - auxv_words) * sizeof(uint64_t);
+  image.auxv_size = auxv_words * word;
+  image.auxv = image.sp + (words.size() - auxv_words) * word;
   image.arg_start = arg_start;
   image.execfn = execfn;
   image.arg_end = env_start;
   image.env_start = env_start;
   image.env_end = env_end;
   auto at = [&](uint64_t addr) { return image.bytes.data() + (addr - image.sp); };
-  memcpy(at(image.sp), words.data(), words.size() * sizeof(uint64_t));
+  guest::StoreWords(in.word_size, words.data(), words.size(), at(image.sp));
   for (auto [addr, s] : strings) memcpy(at(addr), s->c_str(), s->size() + 1);
   memcpy(at(random), in.random, sizeof in.random);
   return image;

@@ -19,6 +19,9 @@ struct StackInputs {
   // auxv entries except AT_RANDOM, AT_EXECFN, AT_PLATFORM and AT_NULL, which
   // the builder adds because they point into the image.
   std::vector<std::pair<uint64_t, uint64_t>> auxv;
+  // The guest's word (ArchInfo::word_size): argc, the argv and envp
+  // pointers and the auxv entries are each one word.
+  uint8_t word_size = 8;
 };
 
 struct StackImage {

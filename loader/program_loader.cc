@@ -240,6 +240,7 @@ std::optional<ProgramError> LoadProgram(GuestMemory& memory, const arch::ArchInf
   in.envp = GuestEnvironment(options, environ);
   in.execfn = options.program;
   in.platform = arch.platform;
+  in.word_size = arch.word_size;
   if (RandomStreamSeeded()) {
     NextRandomBytes(in.random, sizeof in.random);  // --seed: the stream's next 16 bytes
   } else if (getrandom(in.random, sizeof in.random, 0) != sizeof in.random) {

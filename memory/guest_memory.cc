@@ -45,6 +45,14 @@ MappingOrigin FileOrigin(int fd, uint64_t offset) {
 
 }  // namespace
 
+GuestSpaceBeacon g_guest_space_beacon;
+
+void GuestMemory::Publish() const {
+  g_guest_space_beacon.base = reinterpret_cast<uint64_t>(base_);
+  g_guest_space_beacon.size = size_;
+  memcpy(g_guest_space_beacon.magic, kGuestSpaceBeaconMagic, sizeof g_guest_space_beacon.magic);
+}
+
 std::unique_ptr<GuestMemory> GuestMemory::Reserve(uint64_t size, std::string* error) {
   if (size == 0 || size % kPageSize != 0) {
     *error = "guest address space size must be a non-zero multiple of 4096";
@@ -104,13 +112,13 @@ bool GuestMemory::HasAccess(uint64_t addr, uint64_t len, uint8_t need) const {
 
 bool GuestMemory::Read(uint64_t addr, void* dst, uint64_t len) const {
   if (!HasAccess(addr, len, kPageMapped | kPageRead)) return false;
-  memcpy(dst, base_ + addr, len);
+  if (len) memcpy(dst, base_ + addr, len);  // an empty read may come with a null buffer
   return true;
 }
 
 bool GuestMemory::Write(uint64_t addr, const void* src, uint64_t len) {
   if (!HasAccess(addr, len, kPageMapped | kPageWrite)) return false;
-  memcpy(base_ + addr, src, len);
+  if (len) memcpy(base_ + addr, src, len);
   return true;
 }
 
@@ -283,11 +291,36 @@ int64_t GuestMemory::Protect(uint64_t addr, uint64_t len, int prot) {
   return 0;
 }
 
+void GuestMemory::NameAnonymous(uint64_t addr, uint64_t len, const std::string* name) {
+  for (uint64_t at = addr; at < addr + len;) {
+    uint64_t o_start, o_end;
+    const MappingOrigin* o = origins_.Find(at, &o_start, &o_end);
+    uint64_t end = std::min(o_end, addr + len);
+    bool named = o && o->inode == 0 && (o->name.rfind("[anon:", 0) == 0 || o->name.rfind("[anon_shmem:", 0) == 0);
+    for (uint64_t p = at; (!o || named) && p < end;) {  // by runs of shared and private pages
+      bool shared = pages_[p / kPageSize] & kPageShared;
+      uint64_t q = p + kPageSize;
+      while (q < end && ((pages_[q / kPageSize] & kPageShared) != 0) == shared) q += kPageSize;
+      if (name) {
+        origins_.Set(p, q, MappingOrigin{0, 0, 0, (shared ? "[anon_shmem:" : "[anon:") + *name + "]"});
+      } else {
+        origins_.Clear(p, q);
+      }
+      p = q;
+    }
+    at = end;
+  }
+}
+
 int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
                            uint64_t new_addr) {
-  if (old_addr % kPageSize != 0 || new_len == 0 || old_len == 0) return -EINVAL;
-  if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) return -EINVAL;
+  constexpr int kDontUnmap = 4;  // MREMAP_DONTUNMAP
+  if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | kDontUnmap)) return -EINVAL;
   if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
+  // MREMAP_DONTUNMAP always moves, and never resizes (in whole pages).
+  bool dont_unmap = flags & kDontUnmap;
+  if (dont_unmap && (!(flags & MREMAP_MAYMOVE) || PageUp(old_len) != PageUp(new_len))) return -EINVAL;
+  if (old_addr % kPageSize != 0 || new_len == 0 || old_len == 0) return -EINVAL;
   old_len = PageUp(old_len);
   new_len = PageUp(new_len);
   if (!IsMapped(old_addr, old_len)) return -EFAULT;
@@ -298,6 +331,9 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
     if (new_addr < old_addr + old_len && old_addr < new_addr + new_len) return -EINVAL;
     Unmap(new_addr, new_len);
     dest = new_addr;
+  } else if (dont_unmap) {
+    dest = FindFree(new_len);
+    if (dest == 0) return -ENOMEM;
   } else {
     if (new_len <= old_len) {
       if (new_len < old_len) Unmap(old_addr + new_len, old_len - new_len);
@@ -329,9 +365,35 @@ int64_t GuestMemory::Remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len
     if (dest == 0) return -ENOMEM;
   }
   int64_t r = HostSyscall(SYS_mremap, reinterpret_cast<uint64_t>(base_ + old_addr), old_len,
-                          new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
+                          new_len, MREMAP_MAYMOVE | MREMAP_FIXED | (dont_unmap ? kDontUnmap : 0),
                           reinterpret_cast<uint64_t>(base_ + dest));
   if (r < 0) return r;
+  if (dont_unmap) {
+    // The old range stays mapped as it was, emptied (anonymous pages read
+    // as zeros again, a file's come back from the file); the new one gets
+    // its pages and the same origins.
+    for (uint64_t at = old_addr; at < old_addr + old_len;) {
+      uint64_t o_start, o_end;
+      const MappingOrigin* o = origins_.Find(at, &o_start, &o_end);
+      uint64_t end = std::min(o_end, old_addr + old_len);
+      if (o) {
+        MappingOrigin copy = *o;
+        if (copy.inode != 0) copy.offset += at - o_start;
+        origins_.Set(dest + (at - old_addr), dest + (end - old_addr), std::move(copy));
+      }
+      at = end;
+    }
+    NoteMapped(dest, new_len);
+    for (uint64_t at = 0; at < new_len;) {  // page states copied run by run
+      uint8_t run_state = pages_[(old_addr + at) / kPageSize];
+      uint64_t end = at + kPageSize;
+      while (end < new_len && pages_[(old_addr + end) / kPageSize] == run_state) end += kPageSize;
+      SetPages(dest + at, end - at, run_state);
+      at = end;
+    }
+    if (on_change) on_change(old_addr, old_len, true);
+    return static_cast<int64_t>(dest);
+  }
   Reclaim(old_addr, old_len);
   NoteUnmapped(old_addr, old_len);
   origins_.Move(old_addr, old_len, dest);

@@ -32,6 +32,20 @@ enum PageBits : uint8_t {
   kPageShared = 32,
 };
 
+// Where a ferry process's guest space lives, kept in a global: ferry is a
+// static non-PIE executable, so the global sits at the same host address in
+// every process the same binary runs, and one ferry process reads another's
+// with the host's process_vm_readv (process_vm_readv/writev between guests,
+// syscalls/sys_process_vm.cc). The magic tells a ferry process from another
+// program, whose memory holds anything at that address.
+struct GuestSpaceBeacon {
+  char magic[16];
+  uint64_t base;
+  uint64_t size;
+};
+inline constexpr char kGuestSpaceBeaconMagic[16] = "ferry guest sp1";
+extern GuestSpaceBeacon g_guest_space_beacon;
+
 class GuestMemory final : public arch::GuestAccess {
  public:
   // Reserves `size` bytes of guest space (a multiple of the page size).
@@ -39,6 +53,8 @@ class GuestMemory final : public arch::GuestAccess {
   ~GuestMemory();
 
   uint8_t* base() const { return base_; }
+  // Makes this the space g_guest_space_beacon names: the process's own.
+  void Publish() const;
   uint64_t size() const { return size_; }
 
   // True when [addr, addr+len) lies inside the guest space (not necessarily mapped).
@@ -94,6 +110,11 @@ class GuestMemory final : public arch::GuestAccess {
   void Label(uint64_t addr, uint64_t len, const std::string& label) {
     origins_.Set(addr, addr + len, MappingOrigin{0, 0, 0, label});
   }
+  // PR_SET_VMA_ANON_NAME: the anonymous pages of [addr, addr+len) show as
+  // [anon:NAME] ([anon_shmem:NAME] when shared), or unnamed again when
+  // `name` is null. Labelled ones ([heap], [stack], [vdso]) and files keep
+  // theirs, as in the kernel's maps.
+  void NameAnonymous(uint64_t addr, uint64_t len, const std::string* name);
   void SetOrigin(uint64_t addr, uint64_t len, MappingOrigin origin) {
     origins_.Set(addr, addr + len, std::move(origin));
   }

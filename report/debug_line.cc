@@ -54,7 +54,8 @@ struct Reader {
       shift += 7;
       if (!(b & 0x80)) break;
     }
-    if (shift < 64 && (b & 0x40)) v |= -(int64_t{1} << shift);
+    // Sign-extends; unsigned, as -(1 << 63) overflows (fuzz/debug_line).
+    if (shift < 64 && (b & 0x40)) v |= static_cast<int64_t>(~uint64_t{0} << shift);
     return v;
   }
   std::string String() {
@@ -110,6 +111,10 @@ bool ReadEntries5(Reader& r, bool dwarf64, const DebugLineSections& s, std::vect
     formats.emplace_back(type, r.Uleb());
   }
   uint64_t count = r.Uleb();
+  // Every form takes at least a byte, so a count beyond the bytes left is
+  // malformed; and entries with no attributes would take none, and a count
+  // of 2^64 of them would run for ever (found by fuzz/debug_line).
+  if (count > static_cast<uint64_t>(r.end - r.p) || (count > 0 && formats.empty())) return false;
   for (uint64_t i = 0; i < count && r.ok; ++i) {
     FileEntry e;
     for (auto [type, form] : formats) {
@@ -171,7 +176,9 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
   // special opcodes and end_sequence; the row before the first one past
   // `addr` covers it, within one sequence.
   uint64_t address = 0, file = 1, prev_file = 0;
-  int64_t line = 1, prev_line = 0;
+  // Unsigned: a malformed program may step the line past 2^63, which must
+  // wrap, not overflow (fuzz/debug_line).
+  uint64_t line = 1, prev_line = 0;
   uint64_t prev_address = 0;
   bool have_prev = false;
   (void)default_is_stmt;
@@ -192,8 +199,8 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
     uint8_t op = static_cast<uint8_t>(r.Fixed(1));
     if (op >= opcode_base) {
       uint8_t adj = op - opcode_base;
-      address += uint64_t{adj / line_range} * min_inst;
-      line += line_base + adj % line_range;
+      address += static_cast<uint64_t>(adj / line_range) * min_inst;
+      line += static_cast<uint64_t>(line_base + adj % line_range);
       if (emit(false)) return true;
       continue;
     }
@@ -215,7 +222,7 @@ bool SearchUnit(Reader unit, int version, bool dwarf64, const DebugLineSections&
       }
       case kLnsCopy: if (emit(false)) return true; break;
       case kLnsAdvancePc: address += r.Uleb() * min_inst; break;
-      case kLnsAdvanceLine: line += r.Sleb(); break;
+      case kLnsAdvanceLine: line += static_cast<uint64_t>(r.Sleb()); break;
       case kLnsSetFile: file = r.Uleb(); break;
       case kLnsSetColumn: r.Uleb(); break;
       case kLnsNegateStmt: case kLnsSetBasicBlock: case kLnsSetPrologueEnd: case kLnsSetEpilogueBegin: break;

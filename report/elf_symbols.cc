@@ -34,10 +34,14 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
 
-  // `count` objects of T at `offset`, or null when they do not fit.
+  // `count` objects of T at `offset`, or null when they do not fit or are
+  // misaligned (a header table at an odd offset is read as none, not
+  // through a misaligned pointer; found by fuzz/report_elf).
   template <typename T>
   const T* At(uint64_t offset, uint64_t count = 1) const {
-    if (!data_ || offset > size_ || count > (size_ - offset) / sizeof(T)) return nullptr;
+    if (!data_ || offset > size_ || count > (size_ - offset) / sizeof(T) || offset % alignof(T) != 0) {
+      return nullptr;
+    }
     return reinterpret_cast<const T*>(data_ + offset);
   }
   uint64_t size() const { return size_; }

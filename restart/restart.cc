@@ -26,6 +26,17 @@ Action Decide(int64_t result, bool handler_runs, bool sa_restart) {
   }
 }
 
+int64_t ForRule(int64_t result, Rule rule, bool signal_pending) {
+  if (!IsRestartCode(result) || result == kErestartNoIntr || result == kErestartRestartBlock) return result;
+  switch (rule) {
+    case Rule::kNone: return result;
+    case Rule::kSys: return kErestartSys;
+    case Rule::kNoHand: return kErestartNoHand;
+    case Rule::kNever: return signal_pending ? kEintr : kErestartNoIntr;
+  }
+  return result;
+}
+
 struct timespec Remaining(const struct timespec& deadline, const struct timespec& now) {
   struct timespec left = {deadline.tv_sec - now.tv_sec, deadline.tv_nsec - now.tv_nsec};
   if (left.tv_nsec < 0) {

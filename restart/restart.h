@@ -30,6 +30,27 @@ enum class Action {
 // ignored, not default). `sa_restart`: that handler has SA_RESTART.
 Action Decide(int64_t result, bool handler_runs, bool sa_restart);
 
+// How a call answers a signal that breaks off its wait: the kernel's choice
+// for that call, which its row names (syscalls.def's restart tags).
+enum class Rule : uint8_t {
+  kNone,    // the call does not wait: nothing to interrupt
+  kSys,     // -ERESTARTSYS: runs again unless a handler without SA_RESTART runs (read, wait4)
+  kNoHand,  // -ERESTARTNOHAND: runs again only when no handler runs (ppoll, sigsuspend)
+  kNever,   // EINTR whenever a signal breaks it off (epoll_pwait, sigtimedwait, semop)
+};
+
+// What a handler returns when a signal broke off its wait, whatever the call:
+// dispatch turns it into the code of the call's rule (ForRule).
+constexpr int64_t kInterrupted = kErestartSys;
+
+// The code the guest's call ends with, for a handler's `result` under
+// `rule`. -ERESTARTNOINTR (the call never started) and
+// -ERESTART_RESTARTBLOCK (a timed wait stored its restart block) stand;
+// any other restart code becomes the rule's. Under kNever, a wake-up with no
+// `signal_pending` (ferry's own kick) runs the call again, as the kernel's
+// loops retry a spurious wake-up.
+int64_t ForRule(int64_t result, Rule rule, bool signal_pending);
+
 // What a call stored to resume after -ERESTART_RESTARTBLOCK: only absolute
 // deadlines, so time spent stopped or in a handler is not slept twice.
 struct RestartBlock {

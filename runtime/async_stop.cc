@@ -54,6 +54,7 @@ int g_kick_tag;  // its address marks a kick's siginfo (ferry is not PIE: the sa
 std::atomic<bool> g_enabled{false};  // this Unicorn's layout is the known one
 thread_local uc_engine* t_uc = nullptr;
 thread_local bool t_in_emulation = false;
+thread_local bool t_in_syscall_hook = false;
 thread_local timer_t t_rekick;
 thread_local bool t_have_rekick = false;
 std::atomic<pid_t> g_debugger_thread{0};  // where a debugger's Ctrl-C is sent
@@ -101,6 +102,17 @@ void AllowMidBlockExits(uc_engine* uc, bool allow) {
 
 void BeginEmulation() {
   t_in_emulation = true;
+  t_in_syscall_hook = false;  // a hook left by a jump (thread end, exec) did not say so
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
+void BeginSyscallHook() {
+  t_in_syscall_hook = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
+void EndSyscallHook() {
+  t_in_syscall_hook = false;
   std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
@@ -117,7 +129,9 @@ void Kick() {
   uc_engine* uc = t_uc;
   if (!uc || !t_in_emulation || !g_kicks_enabled.load()) return;
   uc_emu_stop(uc);  // stop_request and cpu_exit: plain stores
-  if (t_have_rekick) {
+  // Inside a syscall the stop cannot be lost: the hook returns into the
+  // block, which stops at its end (the run loop's uc_emu_start is long past).
+  if (t_have_rekick && !t_in_syscall_hook) {
     struct itimerspec once {};
     once.it_value.tv_nsec = kRekickNanoseconds;
     timer_settime(t_rekick, 0, &once, nullptr);

@@ -34,6 +34,11 @@ void AllowMidBlockExits(uc_engine* uc, bool allow);
 // there are, EndEmulation and deliver them instead of starting.
 void BeginEmulation();
 void EndEmulation();
+// Around a syscall served from inside translated code (the interrupt
+// hook): the run loop's own check after the call delivers what arrives
+// meanwhile, so a kick then needs no re-kick timer.
+void BeginSyscallHook();
+void EndSyscallHook();
 // In a forked child: the re-kick timer belongs to the parent.
 void AsyncStopAfterFork();
 

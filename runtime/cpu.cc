@@ -133,8 +133,10 @@ void OnInterrupt(uc_engine* uc, uint32_t intno, void* user) {
   Task& task = *static_cast<Task*>(user);
   uint64_t pc_before = task.ReadReg(task.arch.reg_pc);
   LeaveGuestCode(task);
+  BeginSyscallHook();
   OnInterruptInner(task, intno);
   EnterGuestCode(task, true);
+  EndSyscallHook();
   if (task.ReadReg(task.arch.reg_pc) != pc_before) uc_emu_stop(uc);
 }
 

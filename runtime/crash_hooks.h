@@ -27,8 +27,9 @@ struct CrashHooks {
   void (*before_guest_death)(Task& task, const siginfo_t& info) = nullptr;
   // ferry's own failure: a host fault in its code (info and ucontext from
   // the signal handler) or a failed check (`what`, info null). Does not
-  // return: it ends ferry with kInternalErrorStatus.
-  [[noreturn]] void (*internal_error)(const char* what, const siginfo_t* info, void* ucontext) = nullptr;
+  // return: it ends ferry with kInternalErrorStatus. (No [[noreturn]]: C++
+  // does not allow it on a pointer, which clang refuses and gcc ignores.)
+  void (*internal_error)(const char* what, const siginfo_t* info, void* ucontext) = nullptr;
 };
 
 // ferry's exit status after an internal error: not a status a guest's

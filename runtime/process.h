@@ -58,6 +58,8 @@ struct CpuLock {
   // only the thread served next and the one behind it, not all of them.
   static constexpr int kTurnWords = 256;
   std::atomic<uint32_t> turn[kTurnWords] = {};
+  // Waiters asleep on a turn word: a release with none makes no futex call.
+  std::atomic<uint32_t> sleepers{0};
 };
 
 // Who runs translated code across the processes of one fork tree that

@@ -366,7 +366,7 @@ bool ReadSignalfd(Task& task, int fd, std::span<const GuestRange> buffers, int64
       sig = TakePendingSignal(task, e->mask.load(), &info);
       if (sig || nonblock) break;
       if (NextActionableSignal(task)) {
-        *result = restart::kErestartSys;
+        *result = restart::kInterrupted;  // read's row: -ERESTARTSYS
         return true;
       }
       WaitForSignal(seen);

@@ -17,6 +17,7 @@
 #include "memory/guest_memory.h"
 #include "config/options.h"
 #include "runtime/process.h"
+#include "runtime/seccomp.h"
 #include "vfs/sysroot.h"
 #include "host/syscall_helper.h"
 
@@ -134,6 +135,7 @@ class Task {
   std::map<uint64_t, std::vector<uint8_t>> vfork_written;
   uint64_t robust_list = 0;
   uint64_t robust_list_len = 0;
+  SeccompState seccomp;  // the thread's mode and filters: a fork or a new thread inherits them
 
   std::unique_ptr<SyscallHelper> helper;  // started by the first blocking call
   const struct SyscallRow* current_row = nullptr;  // the call being dispatched

@@ -43,20 +43,35 @@ void WaitForOwnTurn(CpuLock& lock, pid_t tid) {
 
 void ReleaseCpu(Process& process);
 
+// A waiter spins this many rounds before it sleeps: a hand-off between
+// threads that sleep in guest futexes usually finds the holder a syscall
+// away from releasing, and a futex sleep and wake-up cost far more.
+constexpr int kSpinRounds = 400;
+
 void AcquireCpu(Process& process, pid_t tid) {
   CpuLock& lock = process.cpu_lock;
   WaitForOwnTurn(lock, tid);
   uint32_t ticket = lock.next_ticket.fetch_add(1);
+  for (int spin = 0; spin < kSpinRounds && lock.now_serving.load() != ticket; ++spin) {
+    __builtin_ia32_pause();
+  }
   std::atomic<uint32_t>& word = lock.turn[ticket % CpuLock::kTurnWords];
-  for (;;) {
+  while (lock.now_serving.load() != ticket) {
+    // Counted as a sleeper before the checks, so a release either sees it
+    // or happened before them (all seq_cst).
+    lock.sleepers.fetch_add(1);
     uint32_t seen = word.load();
     uint32_t serving = lock.now_serving.load();
-    if (serving == ticket) break;
+    if (serving == ticket) {
+      lock.sleepers.fetch_sub(1);
+      break;
+    }
     // Only the next in line keeps time: after a slice it kicks the holder.
     bool next = ticket == serving + 1;
     struct timespec slice = {0, kTimeSliceNs};
     int64_t r = HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&word), FUTEX_WAIT_PRIVATE, seen,
                             next ? reinterpret_cast<uint64_t>(&slice) : 0);
+    lock.sleepers.fetch_sub(1);
     if (next && r == -ETIMEDOUT && lock.now_serving.load() == serving) {
       if (pid_t holder = lock.holder.load()) SendKick(holder);
     }
@@ -73,9 +88,11 @@ void ReleaseCpu(Process& process) {
   CpuLock& lock = process.cpu_lock;
   lock.holder.store(0);
   uint32_t serving = lock.now_serving.fetch_add(1) + 1;
-  if (lock.next_ticket.load() == serving) return;  // nobody waits
+  if (lock.sleepers.load() == 0) return;  // nobody waits, or all still spin
   // The one served now, and the one behind it, which now keeps time.
+  uint32_t queued_end = lock.next_ticket.load();
   for (uint32_t ticket : {serving, serving + 1}) {
+    if (ticket == queued_end) break;  // no such waiter
     std::atomic<uint32_t>& word = lock.turn[ticket % CpuLock::kTurnWords];
     word.fetch_add(1);
     HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&word), FUTEX_WAKE_PRIVATE, INT32_MAX);
@@ -232,6 +249,7 @@ struct ThreadStart {
   Process* process;
   std::vector<std::pair<int, std::array<uint8_t, 64>>> registers;
   uint64_t flags, stack, parent_tid, tls, child_tid, sigmask;
+  SeccompState seccomp;  // the parent's, inherited as clone does
   std::atomic<uint32_t> started{0};
   int64_t result = 0;  // the tid, or -errno
 };
@@ -266,6 +284,7 @@ void* GuestThreadMain(void* argument) {
   if (start->flags & CLONE_SETTLS) task->WriteReg(arch.reg_tls, start->tls);
   task->WriteReg(arch.reg_args[0], 0);  // clone returns 0 in the new thread
   slot->sigmask.store(start->sigmask);
+  task->seccomp = start->seccomp;
   uint32_t tid32 = static_cast<uint32_t>(tid);
   if (start->flags & CLONE_CHILD_SETTID) task->memory.Write(start->child_tid, &tid32, sizeof tid32);
   if (start->flags & CLONE_PARENT_SETTID) task->memory.Write(start->parent_tid, &tid32, sizeof tid32);
@@ -395,6 +414,7 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
   start.tls = tls;
   start.child_tid = child_tid;
   start.sigmask = parent.sigmask.load();
+  start.seccomp = parent.seccomp;
 
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -452,6 +472,7 @@ void ForgetOtherThreadsAfterFork(Task& task) {
   new (&process.memory_lock) std::recursive_mutex();
   process.cpu_lock.now_serving.store(process.cpu_lock.next_ticket.load());  // nobody holds the CPU
   process.cpu_lock.holder.store(0);
+  process.cpu_lock.sleepers.store(0);
   // A parent's thread may hold the shared CPU lock: it stays that thread's.
   process.shared_cpu_held.store(false);
   for (ThreadSlot& slot : process.slots) {

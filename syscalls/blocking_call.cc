@@ -74,7 +74,7 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
     // A background job touching its terminal gets SIGTTIN/SIGTTOU from the
     // kernel, which must reach ferry (the helper ignores signals and would
     // get EIO): run it inline, interruptible and race-free.
-    return SafeHostSyscall(restart::kErestartSys, nr, a0, a1, a2, a3, a4, a5);
+    return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
   }
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
   task.ran |= kRanInHelper;

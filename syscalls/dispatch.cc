@@ -16,6 +16,7 @@
 #include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
 #include "runtime/threads.h"
+#include "syscalls/syscall_handlers.h"
 #include "syscalls/syscall_table.h"
 
 namespace ferry {
@@ -87,21 +88,33 @@ bool DebugSyscallStop(Task& task, const char* what, uint64_t nr) {
   return true;
 }
 
-// A handler ran its call where its row's class does not allow (a helper
-// call from an inline row, say): the table would lie to the support list and
-// to anyone reasoning about signals. Checked always; fatal when
-// FERRY_CHECK_ROWS is set (the tests set it), else a warning under -v.
-void RowClassViolated(const Task& task, const SyscallRow& row) {
+// A handler did what its row does not say (ran a helper call from an inline
+// row, stored a restart block its row lacks): the table would lie to the
+// support list and to anyone reasoning about signals. Checked always; fatal
+// when FERRY_CHECK_ROWS is set (the tests set it), else a warning under -v.
+void RowViolated(const Task& task, const SyscallRow& row, const char* what) {
   static const bool fatal = getenv("FERRY_CHECK_ROWS") != nullptr;
-  const char* where = (task.ran & kRanInHelper) ? "in the syscall helper" : "as a safe syscall";
-  if (fatal) {
-    char what[160];
-    snprintf(what, sizeof what, "%s ran %s, which its row's class does not allow", row.name, where);
-    InternalError(what);
+  char text[200];
+  snprintf(text, sizeof text, "%s %s", row.name, what);
+  if (fatal) InternalError(text);
+  if (task.options.verbose && !task.options.quiet) fprintf(stderr, "ferry: warning: %s\n", text);
+}
+
+void CheckWhereItRan(const Task& task, const SyscallRow& row) {
+  if (!(task.ran & ~AllowedPlaces(row.cls))) return;
+  RowViolated(task, row, (task.ran & kRanInHelper) ? "ran in the syscall helper, which its row's class does not allow"
+                                                   : "ran as a safe syscall, which its row's class does not allow");
+}
+
+// A wait a signal broke off ends as the row's restart tag says (restart::
+// ForRule): the handlers only report that it was interrupted.
+int64_t ByRestartRule(const Task& task, const SyscallRow& row, int64_t result) {
+  if (result == restart::kErestartRestartBlock && !row.restart_block) {
+    RowViolated(task, row, "stored a restart block, which its row's restart tag does not say");
   }
-  if (task.options.verbose && !task.options.quiet) {
-    fprintf(stderr, "ferry: warning: %s ran %s, which its row's class does not allow\n", row.name, where);
-  }
+  // Only kNever asks whether a signal (not ferry's own kick) ended the wait.
+  bool signal_pending = row.restart == restart::Rule::kNever && NextActionableSignal(task) != 0;
+  return restart::ForRule(result, row.restart, signal_pending);
 }
 
 }  // namespace
@@ -131,7 +144,11 @@ void DispatchSyscall(Task& task) {
     task.process.tracer->SyscallEnter(task, row, nr, raw, start);
   }
   int64_t result;
-  if (row == nullptr || row->support == Support::kUnsupported) {
+  // seccomp: the guest's filters decide first, on every number (known or
+  // not), as the kernel's syscall entry runs them before the call.
+  if (!SeccompCheck(task, nr, row, raw, &result)) {
+    // The filter's answer stands in for the call's.
+  } else if (row == nullptr || row->support == Support::kUnsupported) {
     WarnUnknownOnce(task, nr, row);
     result = -ENOSYS;
   } else {
@@ -141,7 +158,8 @@ void DispatchSyscall(Task& task) {
     task.ran = 0;
     result = row->handler(task, args);
     task.current_row = nullptr;
-    if (task.ran & ~AllowedPlaces(row->cls)) RowClassViolated(task, *row);
+    CheckWhereItRan(task, *row);
+    if (restart::IsRestartCode(result)) result = ByRestartRule(task, *row, result);
   }
   int64_t traced = result;
   record.result = result;

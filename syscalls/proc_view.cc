@@ -108,6 +108,28 @@ std::string Stat(const Task& task) {
   return out + "\n";
 }
 
+// The host's status file with the seccomp lines the guest's (ferry runs its
+// filters; the host has none): the calling thread's mode and filter count.
+std::string Status(const Task& task) {
+  std::string host;
+  if (FILE* f = fopen("/proc/self/status", "re")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) host.append(buf, n);
+    fclose(f);
+  }
+  auto replace = [&](const std::string& key, int value) {
+    size_t at = host.find("\n" + key + ":\t");
+    if (at == std::string::npos) return;
+    at += key.size() + 3;
+    size_t end = host.find('\n', at);
+    host.replace(at, end == std::string::npos ? std::string::npos : end - at, std::to_string(value));
+  };
+  replace("Seccomp", task.seccomp.mode());
+  replace("Seccomp_filters", task.seccomp.filter_count());
+  return host;
+}
+
 std::string Cpuinfo(const Task& task) {
   std::string out;
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -147,6 +169,7 @@ ProcFile ClassifyProcPath(const std::string& raw_path, pid_t pid) {
   if (entry == "auxv") return ProcFile::kAuxv;
   if (entry == "cmdline") return ProcFile::kCmdline;
   if (entry == "stat") return ProcFile::kStat;
+  if (entry == "status") return ProcFile::kStatus;
   return ProcFile::kNone;
 }
 
@@ -171,19 +194,22 @@ int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint6
                        host_flags, mode);
   }
   if ((host_flags & O_ACCMODE) != O_RDONLY) return -EACCES;
-  std::string text = ProcFileContents(task, file);
-  int64_t fd = HostSyscall(SYS_memfd_create, reinterpret_cast<uint64_t>("ferry-proc"),
-                           (host_flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+  int64_t fd = MemfdHolding(ProcFileContents(task, file), "ferry-proc", (host_flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+  if (fd >= 0) HostSyscall(SYS_lseek, fd, 0, SEEK_SET);
+  return fd;
+}
+
+int64_t MemfdHolding(const std::string& bytes, const char* name, unsigned flags) {
+  int64_t fd = HostSyscall(SYS_memfd_create, reinterpret_cast<uint64_t>(name), flags);
   if (fd < 0) return fd;
-  for (size_t done = 0; done < text.size();) {
-    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(text.data() + done), text.size() - done);
+  for (size_t done = 0; done < bytes.size();) {
+    int64_t n = HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(bytes.data() + done), bytes.size() - done);
     if (n <= 0) {
       HostSyscall(SYS_close, fd);
       return n < 0 ? n : -EIO;
     }
     done += n;
   }
-  HostSyscall(SYS_lseek, fd, 0, SEEK_SET);
   return fd;
 }
 
@@ -195,6 +221,7 @@ std::string ProcFileContents(const Task& task, ProcFile file) {
     case ProcFile::kAuxv: return GuestBytes(task, task.process.layout.auxv, task.process.layout.auxv + task.process.layout.auxv_size);
     case ProcFile::kCmdline: return GuestBytes(task, task.process.layout.arg_start, task.process.layout.arg_end);
     case ProcFile::kStat: return Stat(task);
+    case ProcFile::kStatus: return Status(task);
     case ProcFile::kCpuinfo: return Cpuinfo(task);
     case ProcFile::kExe:
     case ProcFile::kNone: break;

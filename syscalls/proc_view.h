@@ -1,6 +1,6 @@
 // The /proc files a guest reads about itself, shown as the guest's own and
 // not ferry's (what qemu-user calls fake opens): its program, mappings, auxv,
-// argv, stat line, and /proc/cpuinfo for its arch. The rest of /proc is the
+// argv, stat line, status (its seccomp lines), and /proc/cpuinfo for its arch. The rest of /proc is the
 // host's.
 #pragma once
 
@@ -13,7 +13,7 @@ namespace ferry {
 
 class Task;
 
-enum class ProcFile : uint8_t { kNone, kExe, kMaps, kSmaps, kAuxv, kCmdline, kStat, kCpuinfo };
+enum class ProcFile : uint8_t { kNone, kExe, kMaps, kSmaps, kAuxv, kCmdline, kStat, kStatus, kCpuinfo };
 
 // Which of them `path` names in a process whose id is `pid`: /proc/self/X,
 // /proc/thread-self/X, /proc/PID/X, /proc/PID/task/PID/X, /proc/cpuinfo.
@@ -25,6 +25,10 @@ std::string ProcFileContents(const Task& task, ProcFile file);
 // openat of one of them: a descriptor for the guest's program (kExe), or
 // for a sealed-off copy of the contents; -errno on failure.
 int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint64_t mode);
+
+// A new memfd (memfd_create's `flags`) holding `bytes`, its offset at the
+// end; -errno on failure.
+int64_t MemfdHolding(const std::string& bytes, const char* name, unsigned flags);
 
 // One /proc/PID/maps line in the kernel's layout (show_vma_header_prefix):
 // the name, when there is one, starts at column 73.

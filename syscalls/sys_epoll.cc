@@ -36,9 +36,9 @@ int64_t Wait(Task& task, uint64_t epfd, uint64_t guest_events, int64_t max, long
              bool may_block) {
   std::vector<epoll_event> host(static_cast<size_t>(max));
   uint64_t events = reinterpret_cast<uint64_t>(host.data());
-  int64_t n = may_block ? SafeHostSyscall(restart::kErestartNoHand, nr, epfd, events, max, timeout, 0, kGuestSigsetSize)
+  int64_t n = may_block ? SafeHostSyscall(restart::kInterrupted, nr, epfd, events, max, timeout, 0, kGuestSigsetSize)
                         : InlineResult(HostSyscall(nr, epfd, events, max, timeout, 0, kGuestSigsetSize));
-  if (restart::IsRestartCode(n)) return n;  // dispatch's rules: -EINTR after a handler
+  if (restart::IsRestartCode(n)) return n;  // the row's rule: EINTR, or run again if it never started
   for (int64_t i = 0; i < n; ++i) {
     GuestEpollEvent e = {host[i].events, 0, host[i].data.u64};
     if (!task.memory.Write(guest_events + i * sizeof e, &e, sizeof e)) return -EFAULT;
@@ -73,7 +73,7 @@ int64_t SysEpollCtl(Task& task, const SyscallArgs& a) {
 int64_t SysEpollPwait(Task& task, const SyscallArgs& a) {
   int64_t max = static_cast<int32_t>(a.raw[2]);
   if (int64_t r = CheckWaitArgs(task, a.raw[1], max)) return r;
-  if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5], -EINTR)) return r;
+  if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5])) return r;
   int timeout = static_cast<int>(a.raw[3]);
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait, static_cast<uint64_t>(static_cast<int64_t>(timeout)),
               timeout != 0);
@@ -88,7 +88,7 @@ int64_t SysEpollPwait2(Task& task, const SyscallArgs& a) {
     if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000L) return -EINVAL;
     timeout_ptr = &timeout;
   }
-  if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5], -EINTR)) return r;
+  if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5])) return r;
   bool may_block = !timeout_ptr || timeout.tv_sec || timeout.tv_nsec;
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait2, reinterpret_cast<uint64_t>(timeout_ptr), may_block);
 }

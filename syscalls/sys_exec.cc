@@ -42,7 +42,7 @@ constexpr size_t kMaxString = 1 << 20;
 bool ReadStrings(const Task& task, uint64_t g, std::vector<std::string>* out) {
   for (size_t i = 0; g && i < kMaxStrings; ++i) {
     guest::Word item;
-    if (!task.memory.Read(g + i * sizeof item, &item, sizeof item)) return false;
+    if (!guest::ReadWord(task.arch, task.memory, g + i * task.arch.word_size, &item)) return false;
     if (!item) return true;
     std::string s;
     if (!task.memory.ReadString(item, kMaxString, &s)) return false;
@@ -83,6 +83,7 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
   std::vector<std::string> run;
   std::string target = path;
   int inherited_fd = -1;
+  int64_t seccomp_fd = -1;
   bool guest = GuestElfArch(path) != nullptr;
   if (!guest) {
     std::string interpreter = path;
@@ -105,6 +106,11 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
     }
     std::string signalfds = SignalfdsForExec();
     if (!signalfds.empty()) run.insert(run.end(), {"--signalfds", signalfds});
+    // The filters go on (SECCOMP_MODE_FILTER survives execve); no_new_privs
+    // is the host thread's and survives it by itself.
+    seccomp_fd = SeccompFdForExec(task);
+    if (seccomp_fd < -1) return seccomp_fd;
+    if (seccomp_fd >= 0) run.insert(run.end(), {"--seccomp-fd", std::to_string(seccomp_fd)});
     if (task.options.verbose) run.push_back("-v");
     if (!task.options.gdb.empty()) { /* the debugger stays with the old image: it saw the exec */ }
     if (task.options.quiet) run.push_back("-q");
@@ -117,6 +123,10 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
     if (task.options.stack_size) run.insert(run.end(), {"-s", std::to_string(task.options.stack_size)});
     if (!task.options.uname_release.empty()) run.insert(run.end(), {"-r", task.options.uname_release});
     run.insert(run.end(), {"-R", std::to_string(task.options.address_space)});
+    if (task.process.as_limit.set) {  // the guest's RLIMIT_AS binds the next image, as the kernel's does
+      run.insert(run.end(), {"--address-space-limit", std::to_string(task.process.as_limit.cur) + "," +
+                                                          std::to_string(task.process.as_limit.max)});
+    }
     // The seeded stream and the shifted clock go on where they are.
     if (RandomStreamSeeded()) run.insert(run.end(), {"--random-state", RandomStreamState()});
     if (task.options.realtime_offset_ns) {
@@ -153,6 +163,7 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
   InstallHostSignalHandlers();  // still here: the exec failed
   EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
   if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
+  if (seccomp_fd >= 0) HostSyscall(SYS_close, seccomp_fd);
   return r;
 }
 

@@ -2,6 +2,7 @@
 // open flags that differ per arch, the guest's struct stat, ioctl and fcntl.
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "restart/restart.h"
 #include "syscalls/proc_view.h"
@@ -111,6 +113,74 @@ int64_t SysOpenat(Task& task, const SyscallArgs& a) {
   return BlockingHostSyscall(task, SYS_openat, a.raw[0], path, flags, a.raw[3]);
 }
 
+// openat2(dirfd, path, how, size): the host's openat2, after the checks the
+// kernel makes on the struct itself (copy_struct_from_user: a size below
+// version 0 is EINVAL, above a page E2BIG, a longer struct's tail must be
+// zero, E2BIG). The host checks the rest (flags, mode, resolve, then the
+// path), in the kernel's order. An absolute path into the sysroot is walked
+// from the sysroot's root with RESOLVE_IN_ROOT, so its symlinks and ".."
+// stay inside it as in a chroot and every RESOLVE_* flag means what it means
+// on a real root; RESOLVE_BENEATH and RESOLVE_IN_ROOT scope the walk to the
+// guest's own dirfd, so those paths go to the host as given, as do paths
+// outside the sysroot.
+int64_t SysOpenat2(Task& task, const SyscallArgs& a) {
+  uint64_t size = a.raw[3];
+  if (size < sizeof(guest::OpenHow)) return -EINVAL;
+  if (size > kPageSize) return -E2BIG;
+  guest::OpenHow how;
+  if (!task.memory.Read(a.raw[2], &how, sizeof how)) return -EFAULT;
+  if (size > sizeof how) {
+    std::vector<uint8_t> tail(size - sizeof how);
+    if (!task.memory.Read(a.raw[2] + sizeof how, tail.data(), tail.size())) return -EFAULT;
+    for (uint8_t b : tail) {
+      if (b) return -E2BIG;
+    }
+  }
+  if (how.flags >> 32) return -EINVAL;  // no open flag lives there (VALID_OPEN_FLAGS)
+  open_how host_how{arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(how.flags)), how.mode, how.resolve};
+  uint64_t host_how_ptr = reinterpret_cast<uint64_t>(&host_how);
+  std::string path;
+  if (!task.memory.ReadString(a.raw[1], PATH_MAX, &path)) {
+    // The host reports the flags' errors first, then the path's EFAULT.
+    return HostSyscall(SYS_openat2, a.raw[0], 0, host_how_ptr, sizeof host_how);
+  }
+  int64_t dirfd = a.raw[0];
+  int64_t root_fd = -1;
+  std::string in_sysroot;  // the host path of a path walked from the sysroot's root
+  const Sysroot& sysroot = task.process.sysroot;
+  if (!(how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) && !sysroot.empty() && path[0] == '/' &&
+      !IsHostOnlyPath(path)) {
+    std::string resolved = sysroot.Resolve(path, !(host_how.flags & O_NOFOLLOW));
+    const std::string& prefix = sysroot.prefix();
+    if (resolved.compare(0, prefix.size(), prefix) == 0 &&
+        (resolved.size() == prefix.size() || resolved[prefix.size()] == '/')) {
+      root_fd = HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(prefix.c_str()),
+                            O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (root_fd < 0) return root_fd;
+      dirfd = root_fd;
+      host_how.resolve |= RESOLVE_IN_ROOT;
+      in_sysroot = resolved;
+    } else {
+      path = resolved;
+    }
+  }
+  uint64_t host_path = reinterpret_cast<uint64_t>(path.c_str());
+  struct stat st;
+  uint64_t stat_path = in_sysroot.empty() ? host_path : reinterpret_cast<uint64_t>(in_sysroot.c_str());
+  bool fifo = HostSyscall(SYS_newfstatat, dirfd, stat_path, reinterpret_cast<uint64_t>(&st), 0) == 0 &&
+              S_ISFIFO(st.st_mode) && !(host_how.flags & O_NONBLOCK);
+  int64_t fd = fifo ? BlockingHostSyscall(task, SYS_openat2, dirfd, host_path, host_how_ptr, sizeof host_how)
+                    : HostSyscall(SYS_openat2, dirfd, host_path, host_how_ptr, sizeof host_how);
+  if (root_fd >= 0) HostSyscall(SYS_close, root_fd);
+  // The guest's own /proc files: the host's walk said the path may be
+  // opened so (RESOLVE_NO_MAGICLINKS refuses /proc/self/exe, say); what it
+  // opens is ferry's view.
+  ProcFile file = root_fd < 0 ? ClassifyProcPath(ProcView(a.raw[0], path), getpid()) : ProcFile::kNone;
+  if (fd < 0 || file == ProcFile::kNone) return fd;
+  HostSyscall(SYS_close, fd);
+  return OpenProcFile(task, file, host_how.flags, how.mode);
+}
+
 int64_t SysPipe2(Task& task, const SyscallArgs& a) {
   uint32_t flags = arch::GuestToHostOpenFlags(task.arch, static_cast<uint32_t>(a.raw[1]));
   int fds[2];
@@ -155,7 +225,7 @@ int64_t SysFcntl(Task& task, const SyscallArgs& a) {
   }
   if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {
     // The lock must belong to the guest's process (ferry's), not a helper.
-    return SafeHostSyscall(restart::kErestartSys, SYS_fcntl, a.raw[0], cmd, arg);
+    return SafeHostSyscall(restart::kInterrupted, SYS_fcntl, a.raw[0], cmd, arg);
   }
   int64_t r = HostSyscall(SYS_fcntl, a.raw[0], cmd, arg);
   // A signalfd is opened O_RDWR; the pipe end behind it is O_RDONLY.

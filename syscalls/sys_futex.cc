@@ -40,6 +40,8 @@
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 
+#include "arch/generic/abi.h"
+
 namespace ferry {
 namespace {
 
@@ -161,12 +163,17 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
   int op = static_cast<int>(a.raw[1]);
   int cmd = op & kCmdMask;
   uint64_t uaddr = HostAddress(task, a.raw[0], 4);
+  // The kernel's do_futex: only these take a CLOCK_REALTIME deadline.
+  if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+      cmd != FUTEX_LOCK_PI2) {
+    return -ENOSYS;
+  }
   switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
       uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(a.raw[5]);
-      if (!a.raw[3]) {  // no timeout: the kernel's plain -ERESTARTSYS case
-        return SleepOnWord(task, restart::kErestartSys, uaddr, op, a.raw[2], 0, a.raw[5]);
+      if (!a.raw[3]) {  // no timeout: the row's rule (-ERESTARTSYS), no restart block
+        return SleepOnWord(task, restart::kInterrupted, uaddr, op, a.raw[2], 0, a.raw[5]);
       }
       struct timespec ts;
       if (!task.memory.Read(a.raw[3], &ts, sizeof ts)) return -EFAULT;
@@ -216,5 +223,44 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
 }
 
 int64_t ResumeFutexWait(Task& task) { return WaitUntil(task, task.restart_block); }
+
+// futex_waitv(waiters, nr_futexes, flags, timeout, clockid), checked in the
+// order of the kernel's (kernel/futex/syscalls.c): flags, the count, the
+// timeout (absolute, on CLOCK_MONOTONIC or CLOCK_REALTIME), then each
+// waiter (FUTEX2 flags, reserved word, 32-bit size and value). The wait is
+// the host's on the waiters' host addresses, inline as a safe syscall with
+// the quiet signals held off, as futex waits are. An address outside the
+// guest space becomes one that faults (EFAULT), keeping its alignment.
+int64_t SysFutexWaitv(Task& task, const SyscallArgs& a) {
+  constexpr uint32_t kSizeMask = 3, kSizeU32 = 2, kNuma = 4, kMpol = 8, kPrivate = 128;
+  constexpr uint64_t kMaxWaiters = 128;  // FUTEX_WAITV_MAX
+  uint64_t count = static_cast<uint32_t>(a.raw[1]);
+  if (static_cast<uint32_t>(a.raw[2])) return -EINVAL;
+  if (!count || count > kMaxWaiters || !a.raw[0]) return -EINVAL;
+  struct timespec deadline, *deadline_ptr = nullptr;
+  int clock = static_cast<int>(a.raw[4]);
+  if (a.raw[3]) {
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) return -EINVAL;
+    if (!task.memory.Read(a.raw[3], &deadline, sizeof deadline)) return -EFAULT;
+    if (deadline.tv_sec < 0 || deadline.tv_nsec < 0 || deadline.tv_nsec >= 1000000000L) return -EINVAL;
+    if (clock == CLOCK_REALTIME) deadline = HostRealtime(task, deadline);  // --time
+    deadline_ptr = &deadline;
+  }
+  guest::FutexWaitv waiters[kMaxWaiters];
+  for (uint64_t i = 0; i < count; ++i) {
+    guest::FutexWaitv& w = waiters[i];
+    if (!task.memory.Read(a.raw[0] + i * sizeof w, &w, sizeof w)) return -EFAULT;
+    if ((w.flags & ~(kSizeMask | kNuma | kMpol | kPrivate)) || w.reserved) return -EINVAL;
+    if ((w.flags & (kSizeMask | kNuma | kMpol)) != kSizeU32 || w.val > UINT32_MAX) return -EINVAL;
+    uint64_t host = HostAddress(task, w.uaddr, 4);
+    w.uaddr = host == reinterpret_cast<uint64_t>(kBadPointer) ? (~uint64_t{0} << 12) | (w.uaddr & 0xfff) : host;
+  }
+  uint64_t quiet = QuietSignals(task), saved = 0;
+  HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
+  int64_t r = SafeHostSyscall(restart::kErestartSys, SYS_futex_waitv, reinterpret_cast<uint64_t>(waiters), count, 0,
+                              reinterpret_cast<uint64_t>(deadline_ptr), clock);
+  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
+  return r;
+}
 
 }  // namespace ferry

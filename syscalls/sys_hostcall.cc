@@ -77,7 +77,7 @@ int64_t InlineResult(int64_t r) {
   // A host call made inline returns EINTR when one of ferry's signal
   // handlers ran (a stop from job control, say); for the guest that is an
   // interruption the kernel's restart rules settle (restart/), not an error.
-  return r == -EINTR ? restart::kErestartSys : r;
+  return r == -EINTR ? restart::kInterrupted : r;
 }
 
 int64_t SysNotImplemented(Task&, const SyscallArgs&) { return -ENOSYS; }

@@ -22,7 +22,7 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
   uint64_t count = a.raw[2];
   if (count > kMaxIovecs) return -EINVAL;
   guest::Iovec guest_iov[kMaxIovecs];
-  if (!task.memory.Read(a.raw[1], guest_iov, count * sizeof(guest::Iovec))) return -EFAULT;
+  if (!guest::ReadIovecs(task.arch, task.memory, a.raw[1], count, guest_iov)) return -EFAULT;
   if (host_nr == SYS_readv || host_nr == SYS_writev) {
     int fd = static_cast<int>(a.raw[0]);
     if (host_nr == SYS_writev && IsSignalfd(fd)) return -EINVAL;
@@ -36,8 +36,11 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
     int64_t result;
     if (host_nr == SYS_readv && ReadSignalfd(task, fd, std::span(buffers, count), &result)) return result;
   }
-  if ((host_nr == SYS_readv || host_nr == SYS_preadv) && ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) {
-    if (host_nr == SYS_preadv && static_cast<int64_t>(a.raw[3]) < 0) return -EINVAL;
+  bool positioned_read = host_nr == SYS_preadv || host_nr == SYS_preadv2;
+  if ((host_nr == SYS_readv || positioned_read) && ReadsSeededRandom(static_cast<int64_t>(a.raw[0]))) {
+    // preadv2's offset -1 reads at the file position.
+    int64_t lowest = host_nr == SYS_preadv2 ? -1 : 0;
+    if (positioned_read && static_cast<int64_t>(a.raw[3]) < lowest) return -EINVAL;
     int64_t total = 0;  // --seed: each buffer in turn from the stream (sys_random.cc)
     for (uint64_t i = 0; i < count; ++i) {
       int64_t n = ReadSeededRandom(task, guest_iov[i].base, guest_iov[i].len);
@@ -52,8 +55,10 @@ int64_t VectorIo(Task& task, long host_nr, const SyscallArgs& a) {
     iov[i].iov_base = GuestBuffer(task, guest_iov[i].base, guest_iov[i].len);
     iov[i].iov_len = guest_iov[i].len;
   }
-  // preadv/pwritev take the 64-bit offset as (low, high) halves on x86_64.
-  return BlockingHostSyscall(task, host_nr, a.raw[0], reinterpret_cast<uint64_t>(iov), count, a.raw[3], 0);
+  // preadv/pwritev(2) take the 64-bit offset as (low, high) halves on x86_64
+  // (a 64-bit kernel ignores the high half); preadv2/pwritev2's RWF_* flags follow.
+  return BlockingHostSyscall(task, host_nr, a.raw[0], reinterpret_cast<uint64_t>(iov), count, a.raw[3], 0,
+                             a.raw[5]);
 }
 
 }  // namespace
@@ -78,6 +83,8 @@ int64_t SysReadv(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_r
 int64_t SysWritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_writev, a); }
 int64_t SysPreadv(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_preadv, a); }
 int64_t SysPwritev(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_pwritev, a); }
+int64_t SysPreadv2(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_preadv2, a); }
+int64_t SysPwritev2(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_pwritev2, a); }
 // vmsplice(fd, iov, nr_segs, flags): the fourth argument is the flags.
 int64_t SysVmsplice(Task& task, const SyscallArgs& a) { return VectorIo(task, SYS_vmsplice, a); }
 

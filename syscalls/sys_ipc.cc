@@ -120,7 +120,7 @@ int64_t SysSemtimedop(Task& task, const SyscallArgs& a) {
   constexpr uint64_t kSembufSize = 6;  // struct sembuf: three shorts
   uint64_t nsops = a.raw[2];
   uint64_t timeout = a.raw[3] ? HostAddress(task, a.raw[3], sizeof(timespec)) : 0;
-  return SafeHostSyscall(restart::kErestartNoHand, SYS_semtimedop, a.raw[0],
+  return SafeHostSyscall(restart::kInterrupted, SYS_semtimedop, a.raw[0],
                          HostAddress(task, a.raw[1], nsops ? nsops * kSembufSize : 1), nsops, timeout);
 }
 
@@ -132,12 +132,12 @@ int64_t SysSemop(Task& task, const SyscallArgs& a) {
 
 // struct msgbuf: a long mtype, then msgsz bytes.
 int64_t SysMsgsnd(Task& task, const SyscallArgs& a) {
-  return SafeHostSyscall(restart::kErestartNoHand, SYS_msgsnd, a.raw[0], HostAddress(task, a.raw[1], a.raw[2] + 8),
+  return SafeHostSyscall(restart::kInterrupted, SYS_msgsnd, a.raw[0], HostAddress(task, a.raw[1], a.raw[2] + 8),
                          a.raw[2], a.raw[3]);
 }
 
 int64_t SysMsgrcv(Task& task, const SyscallArgs& a) {
-  return SafeHostSyscall(restart::kErestartNoHand, SYS_msgrcv, a.raw[0], HostAddress(task, a.raw[1], a.raw[2] + 8),
+  return SafeHostSyscall(restart::kInterrupted, SYS_msgrcv, a.raw[0], HostAddress(task, a.raw[1], a.raw[2] + 8),
                          a.raw[2], a.raw[3], a.raw[4]);
 }
 

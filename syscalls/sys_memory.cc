@@ -74,9 +74,11 @@ int64_t SysMprotect(Task& task, const SyscallArgs& a) {
 
 int64_t SysMremap(Task& task, const SyscallArgs& a) {
   MemoryChange changing(task);  // one change at a time, no thread running
-  if (PageUp(a.raw[2]) > PageUp(a.raw[1]) && !AddressSpaceAllows(task, PageUp(a.raw[2]) - PageUp(a.raw[1]))) {
-    return -ENOMEM;
-  }
+  // RLIMIT_AS counts the growth, or with MREMAP_DONTUNMAP the whole new range (the old one stays).
+  constexpr uint64_t kDontUnmap = 4;
+  uint64_t grows = (a.raw[3] & kDontUnmap) ? PageUp(a.raw[2])
+                   : PageUp(a.raw[2]) > PageUp(a.raw[1]) ? PageUp(a.raw[2]) - PageUp(a.raw[1]) : 0;
+  if (grows && !AddressSpaceAllows(task, grows)) return -ENOMEM;
   return task.memory.Remap(a.raw[0], a.raw[1], a.raw[2], static_cast<int>(a.raw[3]), a.raw[4]);
 }
 
@@ -88,6 +90,61 @@ int64_t SysMadvise(Task& task, const SyscallArgs& a) {
   if (!task.memory.IsMapped(addr, len)) return -ENOMEM;
   return HostSyscall(SYS_madvise, reinterpret_cast<uint64_t>(task.memory.Host(addr)), len,
                      MADV_DONTNEED);
+}
+
+namespace {
+
+// The first page of [addr, addr+len) that the guest has not mapped, or
+// addr+len. (On the host every page of the space is mapped: unmapped guest
+// pages are ferry's reservation, so host calls would not see the holes.)
+uint64_t FirstHole(const Task& task, uint64_t addr, uint64_t len) {
+  for (uint64_t at = addr; at < addr + len; at += kPageSize) {
+    if (!(task.memory.PageState(at) & kPageMapped)) return at;
+  }
+  return addr + len;
+}
+
+// mlock, mlock2 and munlock: the range in whole pages (the kernel's
+// PAGE_ALIGN(len + offset)); a hole is ENOMEM, after the checks the host
+// makes of the call itself (flags, EPERM without CAP_IPC_LOCK or a limit),
+// which a zero-length call of the same kind makes.
+int64_t LockRange(Task& task, long host_nr, uint64_t addr, uint64_t size, uint64_t flags) {
+  uint64_t start = PageDown(addr), len = PageUp(size + addr % kPageSize);
+  if (start + len < start) return -EINVAL;
+  if (len == 0 || !task.memory.InSpace(start, len) || FirstHole(task, start, len) != start + len) {
+    int64_t r = HostSyscall(host_nr, reinterpret_cast<uint64_t>(task.memory.Host(0)), 0, flags);
+    return r < 0 || len == 0 ? r : -ENOMEM;
+  }
+  return HostSyscall(host_nr, reinterpret_cast<uint64_t>(task.memory.Host(start)), len, flags);
+}
+
+}  // namespace
+
+int64_t SysMlock(Task& task, const SyscallArgs& a) { return LockRange(task, SYS_mlock, a.raw[0], a.raw[1], 0); }
+
+int64_t SysMlock2(Task& task, const SyscallArgs& a) {
+  return LockRange(task, SYS_mlock2, a.raw[0], a.raw[1], a.raw[2]);
+}
+
+int64_t SysMunlock(Task& task, const SyscallArgs& a) { return LockRange(task, SYS_munlock, a.raw[0], a.raw[1], 0); }
+
+// mincore, in the kernel's order: a misaligned start (EINVAL), a range past
+// the user space (ENOMEM), a vector past it (EFAULT); then the pages up to
+// the first hole are reported by the host, whose residency is the guest
+// pages' own, and a hole is ENOMEM.
+int64_t SysMincore(Task& task, const SyscallArgs& a) {
+  uint64_t addr = a.raw[0], len = a.raw[1];
+  if (addr % kPageSize) return -EINVAL;
+  uint64_t pages = len / kPageSize + (len % kPageSize != 0);
+  if (!task.memory.InSpace(addr, pages * kPageSize)) return -ENOMEM;
+  void* vec = GuestBuffer(task, a.raw[2], pages);
+  if (vec == kBadPointer) return -EFAULT;
+  if (!pages) return 0;
+  uint64_t hole = FirstHole(task, addr, pages * kPageSize);
+  if (hole == addr) return -ENOMEM;
+  int64_t r = HostSyscall(SYS_mincore, reinterpret_cast<uint64_t>(task.memory.Host(addr)),
+                          std::min(len, hole - addr), reinterpret_cast<uint64_t>(vec));
+  return r < 0 || hole == addr + pages * kPageSize ? r : -ENOMEM;
 }
 
 // riscv_flush_icache(start, end, flags): Unicorn drops stale blocks only

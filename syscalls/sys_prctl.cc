@@ -3,9 +3,10 @@
 // exactly as it would for the guest's (dumpable, no_new_privs, the child
 // subreaper, THP, the thread's name), so they pass through, with pointer
 // arguments rebased. Options that change the thread's credentials or timer
-// slack are mirrored in its syscall helper (AlsoInHelper). Options that
-// would reconfigure ferry itself (syscall user dispatch, memory-deny-write-
-// execute, PR_SET_MM, seccomp) and every arch option of a CPU without SVE,
+// slack are mirrored in its syscall helper (AlsoInHelper). The seccomp
+// options act on ferry's own per-thread seccomp state (sys_seccomp.cc).
+// Options that would reconfigure ferry itself (syscall user dispatch, memory-deny-write-
+// execute, PR_SET_MM) and every arch option of a CPU without SVE,
 // SME, PAC, MTE or the V extension get EINVAL, as does any unknown option.
 #include <linux/prctl.h>
 #include <sys/syscall.h>
@@ -16,6 +17,7 @@
 
 #include "host/host_syscall.h"
 #include "syscalls/syscall_handlers.h"
+#include "runtime/threads.h"
 
 namespace ferry {
 namespace {
@@ -44,8 +46,16 @@ int64_t SetVma(Task& task, const SyscallArgs& a) {
                             reinterpret_cast<uint64_t>(task.memory.Host(0)), 0, name);
     return r < 0 || len == 0 ? r : -ENOMEM;
   }
-  return HostSyscall(SYS_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME,
-                     reinterpret_cast<uint64_t>(task.memory.Host(addr)), size, name);
+  int64_t r = HostSyscall(SYS_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME,
+                          reinterpret_cast<uint64_t>(task.memory.Host(addr)), size, name);
+  if (r == 0) {  // the guest's /proc/self/maps shows the name
+    std::string text;
+    constexpr size_t kMaxName = 80;  // ANON_VMA_NAME_MAX_LEN, the NUL included
+    if (a.raw[4] && !task.memory.ReadString(a.raw[4], kMaxName, &text)) return r;
+    MemoryChange changing(task);  // one change of the origins at a time
+    task.memory.NameAnonymous(addr, len, a.raw[4] ? &text : nullptr);
+  }
+  return r;
 }
 
 // PR_GET_AUXV: the guest's auxiliary vector as execve laid it out. The
@@ -75,7 +85,6 @@ int64_t SysPrctl(Task& task, const SyscallArgs& a) {
     case PR_GET_KEEPCAPS:
     case PR_GET_TIMING:
     case PR_SET_TIMING:
-    case PR_GET_SECCOMP:
     case PR_CAPBSET_READ:
     case PR_GET_SECUREBITS:
     case PR_GET_TIMERSLACK:
@@ -118,6 +127,10 @@ int64_t SysPrctl(Task& task, const SyscallArgs& a) {
       return Host(a, arg2, arg2 == PR_SCHED_CORE_GET ? HostAddress(task, a.raw[4], sizeof(uint64_t)) : a.raw[4]);
     case PR_SET_VMA:
       return SetVma(task, a);
+    case PR_GET_SECCOMP:  // the guest's mode, which ferry keeps (sys_seccomp.cc)
+      return task.seccomp.mode();
+    case PR_SET_SECCOMP:
+      return SeccompSetMode(task, arg2, a.raw[2]);
     case kPrGetAuxv:
       return GetAuxv(task, a);
     default:

@@ -2,6 +2,7 @@
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <linux/sched.h>
 #include <dirent.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
@@ -97,6 +98,50 @@ int64_t SysUname(Task& task, const SyscallArgs& a) {
 
 namespace ferry {
 
+// What clone and clone3 ask for, in clone3's terms: flags with the exit
+// signal in CSIGNAL, the stack's top, and guest addresses for the tids and
+// the pidfd; set_tid and the cgroup only clone3 has.
+struct CloneRequest {
+  uint64_t flags = 0, stack = 0, parent_tid = 0, tls = 0, child_tid = 0, pidfd = 0;
+  std::vector<pid_t> set_tid;
+  bool into_cgroup = false;
+  uint64_t cgroup = 0;
+};
+
+constexpr uint64_t kCloneIntoCgroup = 0x200000000ull;
+
+namespace {
+
+// The host call that makes the child of a fork. libc's fork when it can: it
+// keeps ferry's own allocator consistent when other threads may hold its
+// locks. A pidfd (CLONE_PIDFD) comes from pidfd_open then: an unreaped
+// child's pid cannot name another process. Another exit signal, set_tid or
+// a cgroup take the host's clone3, which does all of them (and checks
+// set_tid and the cgroup as the kernel must).
+int64_t HostFork(const CloneRequest& req, int* pidfd) {
+  int exit_signal = static_cast<int>(req.flags & CSIGNAL);
+  bool want_pidfd = req.flags & CLONE_PIDFD;
+  if (exit_signal == SIGCHLD && req.set_tid.empty() && !req.into_cgroup) {
+    pid_t pid = fork();
+    if (pid < 0) return -errno;
+    if (pid > 0 && want_pidfd) {
+      *pidfd = static_cast<int>(HostSyscall(SYS_pidfd_open, pid, 0));
+      if (*pidfd < 0) return *pidfd;
+    }
+    return pid;
+  }
+  struct clone_args args{};
+  args.flags = (want_pidfd ? CLONE_PIDFD : 0) | (req.into_cgroup ? kCloneIntoCgroup : 0);
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  args.exit_signal = exit_signal;
+  args.set_tid = reinterpret_cast<uint64_t>(req.set_tid.data());
+  args.set_tid_size = req.set_tid.size();
+  args.cgroup = req.cgroup;
+  return HostSyscall(SYS_clone3, reinterpret_cast<uint64_t>(&args), sizeof args);
+}
+
+}  // namespace
+
 // clone. With CLONE_THREAD (and the CLONE_VM | CLONE_SIGHAND it needs) a
 // new guest thread (threads.cc). Otherwise a fork of ferry itself copies
 // the guest and the CPU; the child starts its own syscall helper (the
@@ -109,30 +154,41 @@ namespace ferry {
 // Host signals are blocked across the fork: one sent to the new child
 // before it has forgotten its parent's pending signals stays pending in
 // the host kernel and reaches the child's own queue after.
-int64_t SysClone(Task& task, const SyscallArgs& a) {
+// CLONE_PIDFD stores a pidfd (a PIDFD_THREAD one for a thread) at
+// `req.pidfd`, which must be writable before anything is made, as the
+// kernel's put_user comes before the child runs.
+int64_t CloneGuest(Task& task, const CloneRequest& req) {
   constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                     CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
-                                    CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED;
+                                    CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_PIDFD;
   constexpr uint64_t kThreadNeeds = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
-  constexpr uint64_t kForkFlags = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
+  constexpr uint64_t kForkFlags =
+      CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | CLONE_PIDFD;
   constexpr uint64_t kVforkFlags = CLONE_VM | CLONE_VFORK;
-  uint64_t flags = a.raw[0];
+  uint64_t flags = req.flags;
+  bool want_pidfd = flags & CLONE_PIDFD;
+  if (want_pidfd && (flags & CLONE_DETACHED)) return -EINVAL;
+  int32_t no_pidfd = -1;
+  if (want_pidfd && !task.memory.Write(req.pidfd, &no_pidfd, sizeof no_pidfd)) return -EFAULT;
   if (flags & CLONE_THREAD) {
     if ((flags & kThreadNeeds) != kThreadNeeds) return -EINVAL;
-    if (flags & ~kThreadFlags) return -ENOSYS;
-    return StartGuestThread(task, flags, a.raw[1], a.raw[2], a.raw[3], a.raw[4]);
+    if ((flags & ~kThreadFlags) || !req.set_tid.empty() || req.into_cgroup) return -ENOSYS;
+    int64_t tid = StartGuestThread(task, flags & ~CLONE_PIDFD, req.stack, req.parent_tid, req.tls, req.child_tid);
+    if (tid > 0 && want_pidfd) {
+      int32_t pidfd = static_cast<int32_t>(HostSyscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */));
+      task.memory.Write(req.pidfd, &pidfd, sizeof pidfd);
+    }
+    return tid;
   }
   bool vfork = (flags & kVforkFlags) == kVforkFlags;
   if (flags & ~(kForkFlags | (vfork ? kVforkFlags : 0))) return -ENOSYS;
   VforkDone* done = vfork ? NewVforkDone() : nullptr;
   if (vfork && !done) return -EAGAIN;
   int64_t pid;
+  int pidfd = -1;
   {
     HostSignalsBlocked blocked;
-    // libc's fork: it keeps ferry's own allocator consistent when other
-    // threads may hold its locks.
-    pid = (flags & CSIGNAL) == SIGCHLD ? fork() : HostSyscall(SYS_clone, flags & CSIGNAL, 0, 0, 0, 0);
-    if (pid < 0 && (flags & CSIGNAL) == SIGCHLD) pid = -errno;
+    pid = HostFork(req, &pidfd);
     if (pid == 0) {
       // The parent's vfork wait, if it was one, is not this process's to end.
       task.vfork_parent = vfork ? getppid() : 0;
@@ -157,38 +213,47 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
     ForgetOtherThreadsAfterFork(task);
     AsyncStopAfterFork();
     uint32_t tid = static_cast<uint32_t>(task.tid);
-    if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(a.raw[4], &tid, sizeof tid)) return -EFAULT;
-    if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = a.raw[4];
-    if (a.raw[1]) task.WriteReg(task.arch.reg_sp, a.raw[1]);
+    if ((flags & CLONE_CHILD_SETTID) && !task.memory.Write(req.child_tid, &tid, sizeof tid)) return -EFAULT;
+    if (flags & CLONE_CHILD_CLEARTID) task.clear_child_tid = req.child_tid;
+    if (req.stack) task.WriteReg(task.arch.reg_sp, req.stack);
     return 0;
   }
+  if (want_pidfd) task.memory.Write(req.pidfd, &pidfd, sizeof pidfd);
   if (vfork) {
     WaitForVforkChild(done, static_cast<pid_t>(pid));
     FreeVforkDone(done);
   }
   task.process.children.insert(static_cast<pid_t>(pid));
   uint32_t child = static_cast<uint32_t>(pid);
-  if (flags & CLONE_PARENT_SETTID) task.memory.Write(a.raw[2], &child, sizeof child);
+  if (flags & CLONE_PARENT_SETTID) task.memory.Write(req.parent_tid, &child, sizeof child);
   return pid;
+}
+
+// clone(flags, stack, parent_tid, tls, child_tid): CLONE_PIDFD's pidfd goes
+// where parent_tid would, so the two together are EINVAL.
+int64_t SysClone(Task& task, const SyscallArgs& a) {
+  CloneRequest req;
+  req.flags = a.raw[0];
+  req.stack = a.raw[1];
+  req.parent_tid = a.raw[2];
+  req.tls = a.raw[3];
+  req.child_tid = a.raw[4];
+  req.pidfd = a.raw[2];
+  if ((req.flags & CLONE_PIDFD) && (req.flags & CLONE_PARENT_SETTID)) return -EINVAL;
+  return CloneGuest(task, req);
 }
 
 // clone3(args, size): struct clone_args read and checked as the kernel's
 // copy_clone_args_from_user and clone3_args_valid do, then served as
-// clone: flags | exit_signal, the stack's top, parent_tid, tls,
-// child_tid. CLONE_CLEAR_SIGHAND resets the child's handlers. What clone
-// does not serve (CLONE_PIDFD, set_tid, CLONE_INTO_CGROUP, namespaces)
-// is ENOSYS, as from clone, and libc falls back to clone, which says the
-// same.
+// clone is. CLONE_CLEAR_SIGHAND resets the child's handlers; set_tid and
+// CLONE_INTO_CGROUP go to the host's clone3 (forks only).
 int64_t SysClone3(Task& task, const SyscallArgs& a) {
-  struct CloneArgs {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
-        cgroup;
-  } args{};
-  constexpr uint64_t kSizeVer0 = 64, kSizeVer2 = 88, kPageSize = 4096;
-  constexpr uint64_t kClearSighand = 0x100000000ull, kIntoCgroup = 0x200000000ull;
+  guest::CloneArgs args{};
+  constexpr uint64_t kPageSize = 4096;
+  constexpr uint64_t kClearSighand = 0x100000000ull;
   uint64_t size = a.raw[1];
   if (size > kPageSize) return -E2BIG;
-  if (size < kSizeVer0) return -EINVAL;
+  if (size < guest::kCloneArgsSizeVer0) return -EINVAL;
   if (!task.memory.Read(a.raw[0], &args, std::min<uint64_t>(size, sizeof args))) return -EFAULT;
   for (uint64_t at = sizeof args; at < size; ++at) {  // a newer struct's fields must be zero
     uint8_t byte;
@@ -198,21 +263,33 @@ int64_t SysClone3(Task& task, const SyscallArgs& a) {
   constexpr uint64_t kMaxPidNsLevel = 32;
   if (args.set_tid_size > kMaxPidNsLevel || (!args.set_tid) != (!args.set_tid_size)) return -EINVAL;
   if ((args.exit_signal & ~uint64_t{CSIGNAL}) || args.exit_signal > kGuestSignals) return -EINVAL;
-  if ((args.flags & kIntoCgroup) && (args.cgroup > INT32_MAX || size < kSizeVer2)) return -EINVAL;
-  if (args.flags & ~(uint64_t{0xffffffff} | kClearSighand | kIntoCgroup)) return -EINVAL;
+  if ((args.flags & kCloneIntoCgroup) && (args.cgroup > INT32_MAX || size < guest::kCloneArgsSizeVer2)) {
+    return -EINVAL;
+  }
+  CloneRequest req;
+  req.set_tid.resize(args.set_tid_size);
+  if (args.set_tid_size &&
+      !task.memory.Read(args.set_tid, req.set_tid.data(), args.set_tid_size * sizeof(pid_t))) {
+    return -EFAULT;
+  }
+  if (args.flags & ~(uint64_t{0xffffffff} | kClearSighand | kCloneIntoCgroup)) return -EINVAL;
   if (args.flags & CSIGNAL) return -EINVAL;
   if ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal) return -EINVAL;
   if ((args.flags & (CLONE_SIGHAND | kClearSighand)) == (CLONE_SIGHAND | kClearSighand)) return -EINVAL;
   if ((args.stack == 0) != (args.stack_size == 0)) return -EINVAL;
   if (args.stack && !task.memory.InSpace(args.stack, args.stack_size)) return -EINVAL;
-  if (args.set_tid || (args.flags & (kIntoCgroup | CLONE_PIDFD))) return -ENOSYS;
-  SyscallArgs clone = a;
-  clone.raw[0] = (args.flags & 0xffffffff) | args.exit_signal;
-  clone.raw[1] = args.stack ? args.stack + args.stack_size : 0;
-  clone.raw[2] = args.parent_tid;
-  clone.raw[3] = args.tls;
-  clone.raw[4] = args.child_tid;
-  int64_t r = SysClone(task, clone);
+  if ((args.flags & CLONE_PIDFD) && (args.flags & CLONE_PARENT_SETTID) && args.pidfd == args.parent_tid) {
+    return -EINVAL;
+  }
+  req.flags = (args.flags & 0xffffffff) | args.exit_signal;
+  req.stack = args.stack ? args.stack + args.stack_size : 0;
+  req.parent_tid = args.parent_tid;
+  req.tls = args.tls;
+  req.child_tid = args.child_tid;
+  req.pidfd = args.pidfd;
+  req.into_cgroup = args.flags & kCloneIntoCgroup;
+  req.cgroup = args.cgroup;
+  int64_t r = CloneGuest(task, req);
   if (r == 0 && (args.flags & kClearSighand)) {
     // The child's handlers become SIG_DFL; ignored signals stay ignored
     // (the kernel's flush_signal_handlers).
@@ -275,6 +352,14 @@ std::vector<pid_t> ChildrenMatching(const Task& task, pid_t pid) {
   return out;
 }
 
+// Whether `child` is still a child of this process, ended or not, whatever
+// its exit signal.
+bool StillAChild(pid_t child) {
+  siginfo_t info{};
+  return HostSyscall(SYS_waitid, P_PID, child, reinterpret_cast<uint64_t>(&info),
+                     WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT | __WALL, 0) == 0;
+}
+
 // Waits for one of the guest's own children, never ferry's helper (a traced
 // child of ferry's too): each candidate is polled with WNOHANG, and between
 // polls ferry sleeps on its signal counter, which every SIGCHLD bumps.
@@ -286,14 +371,20 @@ int64_t WaitForChildren(Task& task, pid_t pid, bool nohang, Poll poll) {
     uint32_t seen = SignalSequence().load();
     AdoptOrphans(task, pid);
     std::vector<pid_t> candidates = ChildrenMatching(task, pid);
-    if (candidates.empty()) return -ECHILD;
+    bool eligible = false;
     for (pid_t child : candidates) {
       int64_t r = poll(child);
-      if (r == -ECHILD) task.process.children.erase(child);
-      if (r != 0 && r != -ECHILD) return r;
+      if (r == -ECHILD) {
+        // Gone, or a child these options do not wait for (a clone child without __WALL or __WCLONE).
+        if (!StillAChild(child)) task.process.children.erase(child);
+        continue;
+      }
+      eligible = true;
+      if (r != 0) return r;
     }
+    if (!eligible) return -ECHILD;
     if (nohang) return 0;
-    if (NextActionableSignal(task)) return restart::kErestartSys;
+    if (NextActionableSignal(task)) return restart::kInterrupted;
     WaitForSignal(seen);
   }
 }
@@ -324,16 +415,34 @@ int64_t SysWait4(Task& task, const SyscallArgs& a) {
   });
 }
 
+// waitid. P_PIDFD waits for the pidfd's process, which must be a child (as
+// the kernel's do_wait); a non-blocking pidfd makes the wait WNOHANG, and
+// EAGAIN when the caller did not ask for WNOHANG itself.
 int64_t SysWaitid(Task& task, const SyscallArgs& a) {
   int idtype = static_cast<int>(a.raw[0]);
   int options = static_cast<int>(a.raw[3]);
+  if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) {
+    return -EINVAL;
+  }
+  if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
   pid_t pid = idtype == P_PID ? static_cast<pid_t>(a.raw[1])
               : idtype == P_PGID ? -static_cast<pid_t>(a.raw[1] ? a.raw[1] : getpgrp())
               : idtype == P_ALL ? -1 : 0;
-  if (idtype != P_PID && idtype != P_PGID && idtype != P_ALL) return -EINVAL;
+  bool nonblocking_pidfd = false;
+  if (idtype == P_PIDFD) {
+    if (static_cast<int32_t>(a.raw[1]) < 0) return -EINVAL;
+    PidfdTarget target = TargetOfPidfd(static_cast<int32_t>(a.raw[1]));
+    if (!target.is_pidfd) return -EBADF;
+    if (target.pid <= 0) return -ECHILD;  // reaped already
+    pid = target.pid;
+    nonblocking_pidfd = target.nonblocking;
+  } else if (idtype != P_PID && idtype != P_PGID && idtype != P_ALL) {
+    return -EINVAL;
+  }
   if (pid == 1 && idtype == P_PGID) return -ECHILD;
   void* rusage = GuestBuffer(task, a.raw[4], sizeof(guest::Rusage));
-  int64_t r = WaitForChildren(task, pid, options & WNOHANG, [&](pid_t child) -> int64_t {
+  bool nohang = (options & WNOHANG) || nonblocking_pidfd;
+  int64_t r = WaitForChildren(task, pid, nohang, [&](pid_t child) -> int64_t {
     siginfo_t info{};
     // The pid as wait4 reads it, back to waitid's terms (P_PGID 0: the caller's group).
     uint64_t type = child > 0 ? P_PID : child == -1 ? P_ALL : P_PGID;
@@ -353,6 +462,7 @@ int64_t SysWaitid(Task& task, const SyscallArgs& a) {
     siginfo_t empty{};
     if (!task.memory.Write(a.raw[2], &empty, sizeof empty)) return -EFAULT;
   }
+  if (r == 0 && !(options & WNOHANG)) return -EAGAIN;  // the pidfd's O_NONBLOCK
   return r > 0 ? 0 : r;
 }
 

@@ -131,8 +131,7 @@ int64_t SysRtSigsuspend(Task& task, const SyscallArgs& a) {
   task.UseTemporaryMask(mask);
   for (;;) {
     uint32_t seen = SignalSequence().load();
-    // -ERESTARTNOHAND: EINTR once a handler runs; restarted after a stop.
-    if (NextActionableSignal(task)) return restart::kErestartNoHand;
+    if (NextActionableSignal(task)) return restart::kInterrupted;  // the row's -ERESTARTNOHAND
     WaitForSignal(seen);
   }
 }
@@ -166,7 +165,7 @@ int64_t SysRtSigtimedwait(Task& task, const SyscallArgs& a) {
       if (a.raw[1] && !task.memory.Write(a.raw[1], &info, sizeof info)) return -EFAULT;
       return sig;
     }
-    if (NextActionableSignal(task)) return -EINTR;
+    if (NextActionableSignal(task)) return restart::kInterrupted;  // the row's EINTR
     if (deadline && MonotonicNs() >= deadline) return -EAGAIN;
     WaitForSignal(seen, deadline);
   }

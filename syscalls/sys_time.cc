@@ -10,10 +10,13 @@
 // syscall and every read of the wall clock passes here.
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <time.h>
 
 #include <cerrno>
 
+#include "arch/generic/abi.h"
+#include "host/host_syscall.h"
 #include "restart/restart.h"
 #include "syscalls/syscall_handlers.h"
 
@@ -34,7 +37,7 @@ int64_t SleepUntil(Task& task, clockid_t clock, struct timespec deadline, uint64
     task.restart_block = {};
     return r;
   }
-  if (!relative) return restart::kErestartNoHand;  // an absolute sleep restarts as it was
+  if (!relative) return restart::kInterrupted;  // an absolute sleep: the row's rule (-ERESTARTNOHAND)
   restart::RestartBlock block;
   block.kind = restart::RestartBlock::Kind::kNanosleep;
   block.call = (task.current_row ? task.current_row : FindSyscall(sysno::nanosleep))->name;
@@ -134,6 +137,62 @@ int64_t SysRestartSyscall(Task& task, const SyscallArgs&) {
     case restart::RestartBlock::Kind::kNanosleep: break;
   }
   return SleepUntil(task, block.clock, block.deadline, block.guest_remaining, true);
+}
+
+// Setting the wall clock: the host checks the value and the permission
+// (CAP_SYS_TIME), in the kernel's order. Under --time the guest's wall clock
+// is the host's plus the offset, and stays so: the host's is set to the
+// time asked for less the offset (mirrors do_sys_settimeofday64).
+int64_t SysClockSettime(Task& task, const SyscallArgs& a) {
+  struct timespec ts;
+  if (!ReadTimespec(task, a.raw[1], &ts)) return -EFAULT;
+  if (ShiftedClock(task, static_cast<int64_t>(a.raw[0])) && Valid(ts)) ts = HostRealtime(task, ts);
+  return HostSyscall(SYS_clock_settime, a.raw[0], reinterpret_cast<uint64_t>(&ts));
+}
+
+int64_t SysSettimeofday(Task& task, const SyscallArgs& a) {
+  struct timeval tv;
+  void* zone = GuestBuffer(task, a.raw[1], sizeof(struct timezone));
+  if (!a.raw[0]) return HostSyscall(SYS_settimeofday, 0, reinterpret_cast<uint64_t>(zone));
+  if (!task.memory.Read(a.raw[0], &tv, sizeof tv)) return -EFAULT;
+  if (task.options.realtime_offset_ns && tv.tv_sec >= 0 && tv.tv_usec >= 0 && tv.tv_usec < 1000000) {
+    struct timespec host = HostRealtime(task, {tv.tv_sec, tv.tv_usec * 1000});
+    tv = {host.tv_sec, host.tv_nsec / 1000};
+  }
+  return HostSyscall(SYS_settimeofday, reinterpret_cast<uint64_t>(&tv), reinterpret_cast<uint64_t>(zone));
+}
+
+namespace {
+
+static_assert(sizeof(struct timex) == sizeof(guest::Timex) && offsetof(struct timex, time) == offsetof(guest::Timex, time),
+              "struct timex is the same LP64 layout on the guests and x86_64");
+
+// adjtimex and clock_adjtime: the struct is read whole and written back
+// whole, as the kernel copies it (adjtimex even on failure, clock_adjtime
+// on success); the wall-clock time it reports is the guest's under --time.
+int64_t AdjustClock(Task& task, long nr, int64_t clock, uint64_t g) {
+  struct timex tx;
+  if (!task.memory.Read(g, &tx, sizeof tx)) return -EFAULT;
+  int64_t r = nr == SYS_adjtimex ? HostSyscall(nr, reinterpret_cast<uint64_t>(&tx))
+                                 : HostSyscall(nr, clock, reinterpret_cast<uint64_t>(&tx));
+  if (r < 0 && nr != SYS_adjtimex) return r;
+  if (r >= 0 && ShiftedClock(task, clock)) {
+    bool nano = tx.status & STA_NANO;
+    struct timespec shifted =
+        Shifted({tx.time.tv_sec, nano ? tx.time.tv_usec : tx.time.tv_usec * 1000}, *task.options.realtime_offset_ns);
+    tx.time.tv_sec = shifted.tv_sec;
+    tx.time.tv_usec = nano ? shifted.tv_nsec : shifted.tv_nsec / 1000;
+  }
+  return task.memory.Write(g, &tx, sizeof tx) ? r : -EFAULT;
+}
+
+}  // namespace
+
+int64_t SysAdjtimex(Task& task, const SyscallArgs& a) {
+  return AdjustClock(task, SYS_adjtimex, CLOCK_REALTIME, a.raw[0]);
+}
+int64_t SysClockAdjtime(Task& task, const SyscallArgs& a) {
+  return AdjustClock(task, SYS_clock_adjtime, static_cast<int32_t>(a.raw[0]), a.raw[1]);
 }
 
 }  // namespace ferry

@@ -56,8 +56,32 @@ int64_t AlsoInHelper(Task& task, int64_t result, long nr, uint64_t a0, uint64_t 
 // (sys_limits.cc).
 bool AddressSpaceAllows(const Task& task, uint64_t grow);
 
+// What host descriptor `fd` names when it is a pidfd (sys_pidfd.cc), from
+// its fdinfo: the pid (-1 once the process is reaped), whether it was
+// opened for one thread (PIDFD_THREAD), and whether it is non-blocking.
+struct PidfdTarget {
+  bool is_pidfd = false;
+  pid_t pid = 0;
+  bool thread = false;
+  bool nonblocking = false;
+};
+PidfdTarget TargetOfPidfd(int64_t fd);
+
 // restart_syscall for an interrupted timed futex wait (sys_futex.cc).
 int64_t ResumeFutexWait(Task& task);
+
+// seccomp (sys_seccomp.cc). SeccompCheck runs the calling thread's filters
+// (or strict mode) on a guest syscall about to be dispatched: true when it
+// may run; false with `result` the guest's (kNoReturn when the thread ended
+// or a SIGSYS was queued and the registers stay as they were).
+bool SeccompCheck(Task& task, uint64_t nr, const SyscallRow* row, const uint64_t raw[6], int64_t* result);
+// PR_SET_SECCOMP's mode and filter.
+int64_t SeccompSetMode(Task& task, uint64_t mode, uint64_t filter);
+// Across a guest execve: a sealed memfd (not close-on-exec) holding the
+// thread's filters for the next ferry (-1: none to pass; -errno), and in
+// that ferry, taking them from it (closed; false when it holds no chain).
+int64_t SeccompFdForExec(const Task& task);
+bool AdoptSeccompFilters(Task& task, int fd);
 
 // Host pointer for guest pointer argument `g` of `len` bytes; nullptr for a
 // guest null, and `kBadPointer` when it leaves the guest space.
@@ -72,13 +96,16 @@ inline uint64_t HostAddress(const Task& task, uint64_t g, uint64_t len) {
 // through the sysroot. False when the string is unreadable (EFAULT).
 bool LookupPath(const Task& task, uint64_t guest_path, bool follow_last, std::string* host_path);
 // An inline host call's result for the guest: EINTR (one of ferry's handlers
-// ran) becomes -ERESTARTSYS, so dispatch applies the restart rules.
+// ran) becomes restart::kInterrupted, so dispatch applies the row's rule.
 int64_t InlineResult(int64_t host_result);
 // A call's own signal mask (ppoll, pselect6, epoll_pwait): reads the guest
 // sigset at `g` (none when 0) and makes it the task's mask until dispatch
-// ends the call. Returns 0, -errno, or `interrupted` when a signal the new
-// mask lets in is already pending (poll's -ERESTARTNOHAND, epoll's -EINTR).
-int64_t UseCallMask(Task& task, uint64_t g, uint64_t size, int64_t interrupted);
+// ends the call. Returns 0, -errno, or restart::kInterrupted when a signal
+// the new mask lets in is already pending (the row's rule then decides).
+int64_t UseCallMask(Task& task, uint64_t g, uint64_t size);
+// The same for a mask given as a guest {sigset pointer, size} pair at `g`
+// (pselect6's sixth argument, io_pgetevents's usig).
+int64_t UseCallMaskPair(Task& task, uint64_t g);
 // False when the call's kAtFlags argument asks for AT_SYMLINK_NOFOLLOW.
 bool FollowsLastLink(const SyscallArgs& args);
 

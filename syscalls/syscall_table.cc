@@ -20,11 +20,22 @@ constexpr SyscallRow Row(const char* name, int nr, SyscallHandler handler, long 
                          Support support, const char* note, unsigned tags) {
   uint8_t arches = static_cast<uint8_t>(tags >> kArchTagShift);
   auto format = static_cast<StraceFormat>(static_cast<uint8_t>(tags >> kFormatTagShift));
+  auto restart = static_cast<restart::Rule>((tags >> kRestartTagShift) & 0xf);
   SyscallRow row{name, nr, handler, host_nr, result, {}, static_cast<uint8_t>(args.size()),
-                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches, format};
+                 cls, support, note, static_cast<uint8_t>(tags), arches ? arches : kAllArches, format,
+                 restart, (tags & kRestartBlock) != 0};
   int i = 0;
   for (Arg a : args) row.args[i++] = a;
   return row;
+}
+
+// An UNSUPPORTED row: with the note that says why, then its tags (or tags alone).
+constexpr SyscallRow UnsupportedRow(const char* name, int nr, const char* note, unsigned tags = 0) {
+  return Row(name, nr, SysNotImplemented, -1, Arg::kInt, {}, SyscallClass::kNonBlocking, Support::kUnsupported,
+             note, tags);
+}
+constexpr SyscallRow UnsupportedRow(const char* name, int nr, unsigned tags = 0) {
+  return UnsupportedRow(name, nr, "not implemented", tags);
 }
 
 using enum Arg;
@@ -37,9 +48,7 @@ using enum Support;
   Row(#name, nr, handler, -1, result, args, cls, support, note, TAGS(__VA_ARGS__)),
 #define HOSTCALL(name, nr, result, args, cls, ...) \
   Row(#name, nr, SysHostCall, SYS_##name, result, args, cls, kFull, "", TAGS(__VA_ARGS__)),
-#define UNSUPPORTED(name, nr, ...) \
-  Row(#name, nr, SysNotImplemented, -1, kInt, {}, kNonBlocking, kUnsupported, "not implemented", \
-      TAGS(__VA_ARGS__)),
+#define UNSUPPORTED(name, nr, ...) UnsupportedRow(#name, nr __VA_OPT__(, ) __VA_ARGS__),
 constexpr SyscallRow kRows[] = {
 #include "syscalls/syscalls.def"
 };

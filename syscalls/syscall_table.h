@@ -6,6 +6,7 @@
 #include <span>
 
 #include "arch/arch.h"
+#include "restart/restart.h"
 
 namespace ferry {
 
@@ -107,6 +108,20 @@ enum class Arg : uint8_t {
   kIoprioWho,    // IOPRIO_WHO_PROCESS...
   kIoprioValue,  // IOPRIO_PRIO_VALUE(class, data)
   kPersona,      // PER_LINUX|ADDR_NO_RANDOMIZE
+  kPidfdFlags,   // PIDFD_NONBLOCK|PIDFD_THREAD
+  kKcmpType,     // KCMP_FILE, KCMP_VM...
+  kMlockFlags,   // MLOCK_ONFAULT
+  kMembarrierCmd,// MEMBARRIER_CMD_*
+  kSeccompOp,    // SECCOMP_SET_MODE_FILTER...
+  kSeccompFlags, // SECCOMP_FILTER_FLAG_*
+  kSeccompArgs,  // seccomp's third argument, as its operation reads it (a sock_fprog, an action...)
+  kOpenHow,      // openat2's struct open_how
+  kOffsetHigh,   // the high half of a split offset, unused on 64-bit arches: not shown
+  kRwfFlags,     // preadv2/pwritev2's RWF_*
+  kSyncRangeFlags, // SYNC_FILE_RANGE_*
+  kMountFlags,   // mount's MS_*
+  kUmountFlags,  // MNT_DETACH...
+  kUnshareFlags, // unshare's and setns's CLONE_NEW* and CLONE_FS...
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -198,6 +213,21 @@ enum FormatTag : uint32_t {
   kShowPrctl = static_cast<uint32_t>(StraceFormat::kPrctl) << kFormatTagShift,
 };
 
+// What a call that waits returns when a signal breaks its wait off: the
+// kernel's code for it (restart::Rule; signal(7), "Interruption of system
+// calls"). Every row that may wait carries one (a unit test checks it);
+// dispatch turns a handler's restart::kInterrupted into it.
+constexpr int kRestartTagShift = 24;
+enum RestartTag : uint32_t {
+  kRestartSys = static_cast<uint32_t>(restart::Rule::kSys) << kRestartTagShift,
+  kRestartNoHand = static_cast<uint32_t>(restart::Rule::kNoHand) << kRestartTagShift,
+  kNeverRestart = static_cast<uint32_t>(restart::Rule::kNever) << kRestartTagShift,
+  // With one of the above (or alone): a timed wait stores its deadline in the
+  // restart block and returns -ERESTART_RESTARTBLOCK, resumed through
+  // restart_syscall when no handler runs; the rule above is for its other waits.
+  kRestartBlock = 1u << (kRestartTagShift + 4),
+};
+
 struct SyscallRow;
 
 struct SyscallArgs {
@@ -221,9 +251,12 @@ struct SyscallRow {
   uint8_t trace;          // TraceClass bits
   uint8_t arches;         // arch::ArchBit mask of the arches that have the call
   StraceFormat format;    // how --strace shows it
+  restart::Rule restart;  // what an interrupted wait returns
+  bool restart_block;     // a timed wait may resume through restart_syscall
 
   bool InTraceClass(TraceClass c) const { return trace & c; }
   bool OnArch(const arch::ArchInfo& a) const { return arches & a.arch_bit; }
+  bool Interruptible() const { return restart != restart::Rule::kNone || restart_block; }
 };
 
 // Each row's number by name: sysno::execve, sysno::restart_syscall.

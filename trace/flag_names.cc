@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +15,8 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/uio.h>
 #include <sys/resource.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -212,6 +216,34 @@ constexpr Name kSignalfdFlagsNames[] = {
     {SFD_NONBLOCK, "SFD_NONBLOCK"},
 };
 
+constexpr Name kPidfdFlagsNames[] = {
+    {O_NONBLOCK, "PIDFD_NONBLOCK"},
+    {O_EXCL, "PIDFD_THREAD"},
+};
+
+constexpr Name kKcmpTypeNames[] = {
+    {0, "KCMP_FILE"}, {1, "KCMP_VM"}, {2, "KCMP_FILES"}, {3, "KCMP_FS"},
+    {4, "KCMP_SIGHAND"}, {5, "KCMP_IO"}, {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"},
+};
+
+constexpr Name kMlockFlagsNames[] = {
+    {1, "MLOCK_ONFAULT"},
+};
+
+constexpr Name kMembarrierCmdNames[] = {
+    {0, "MEMBARRIER_CMD_QUERY"},
+    {1, "MEMBARRIER_CMD_GLOBAL"},
+    {2, "MEMBARRIER_CMD_GLOBAL_EXPEDITED"},
+    {4, "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED"},
+    {8, "MEMBARRIER_CMD_PRIVATE_EXPEDITED"},
+    {16, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED"},
+    {32, "MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE"},
+    {64, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE"},
+    {128, "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ"},
+    {256, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ"},
+    {512, "MEMBARRIER_CMD_GET_REGISTRATIONS"},
+};
+
 constexpr Name kRlimitResourceNames[] = {
     {RLIMIT_CPU, "RLIMIT_CPU"},
     {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
@@ -229,6 +261,84 @@ constexpr Name kRlimitResourceNames[] = {
     {RLIMIT_NICE, "RLIMIT_NICE"},
     {RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
     {RLIMIT_RTTIME, "RLIMIT_RTTIME"},
+};
+
+constexpr Name kSeccompOpNames[] = {
+    {SECCOMP_SET_MODE_STRICT, "SECCOMP_SET_MODE_STRICT"},
+    {SECCOMP_SET_MODE_FILTER, "SECCOMP_SET_MODE_FILTER"},
+    {SECCOMP_GET_ACTION_AVAIL, "SECCOMP_GET_ACTION_AVAIL"},
+    {SECCOMP_GET_NOTIF_SIZES, "SECCOMP_GET_NOTIF_SIZES"},
+};
+
+constexpr Name kSeccompFlagsNames[] = {
+    {SECCOMP_FILTER_FLAG_TSYNC, "SECCOMP_FILTER_FLAG_TSYNC"},
+    {SECCOMP_FILTER_FLAG_LOG, "SECCOMP_FILTER_FLAG_LOG"},
+    {SECCOMP_FILTER_FLAG_SPEC_ALLOW, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
+    {SECCOMP_FILTER_FLAG_NEW_LISTENER, "SECCOMP_FILTER_FLAG_NEW_LISTENER"},
+    {SECCOMP_FILTER_FLAG_TSYNC_ESRCH, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"},
+    {1u << 5, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+};
+
+// A filter's return value: the action by name (its data in strace's |0x...).
+constexpr Name kSeccompActionNames[] = {
+    {SECCOMP_RET_KILL_PROCESS, "SECCOMP_RET_KILL_PROCESS"},
+    {SECCOMP_RET_KILL_THREAD, "SECCOMP_RET_KILL_THREAD"},
+    {SECCOMP_RET_TRAP, "SECCOMP_RET_TRAP"},
+    {SECCOMP_RET_ERRNO, "SECCOMP_RET_ERRNO"},
+    {SECCOMP_RET_USER_NOTIF, "SECCOMP_RET_USER_NOTIF"},
+    {SECCOMP_RET_TRACE, "SECCOMP_RET_TRACE"},
+    {SECCOMP_RET_LOG, "SECCOMP_RET_LOG"},
+    {SECCOMP_RET_ALLOW, "SECCOMP_RET_ALLOW"},
+};
+
+constexpr Name kResolveFlagNames[] = {
+    {RESOLVE_NO_XDEV, "RESOLVE_NO_XDEV"},
+    {RESOLVE_NO_MAGICLINKS, "RESOLVE_NO_MAGICLINKS"},
+    {RESOLVE_NO_SYMLINKS, "RESOLVE_NO_SYMLINKS"},
+    {RESOLVE_BENEATH, "RESOLVE_BENEATH"},
+    {RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT"},
+    {RESOLVE_CACHED, "RESOLVE_CACHED"},
+};
+
+constexpr Name kRwfFlagsNames[] = {
+    {RWF_HIPRI, "RWF_HIPRI"},
+    {RWF_DSYNC, "RWF_DSYNC"},
+    {RWF_SYNC, "RWF_SYNC"},
+    {RWF_NOWAIT, "RWF_NOWAIT"},
+    {RWF_APPEND, "RWF_APPEND"},
+};
+
+constexpr Name kSyncRangeFlagsNames[] = {
+    {SYNC_FILE_RANGE_WAIT_BEFORE, "SYNC_FILE_RANGE_WAIT_BEFORE"},
+    {SYNC_FILE_RANGE_WRITE, "SYNC_FILE_RANGE_WRITE"},
+    {SYNC_FILE_RANGE_WAIT_AFTER, "SYNC_FILE_RANGE_WAIT_AFTER"},
+};
+
+constexpr Name kMountFlagsNames[] = {
+    {MS_RDONLY, "MS_RDONLY"},       {MS_NOSUID, "MS_NOSUID"},       {MS_NODEV, "MS_NODEV"},
+    {MS_NOEXEC, "MS_NOEXEC"},       {MS_SYNCHRONOUS, "MS_SYNCHRONOUS"}, {MS_REMOUNT, "MS_REMOUNT"},
+    {MS_MANDLOCK, "MS_MANDLOCK"},   {MS_DIRSYNC, "MS_DIRSYNC"},     {MS_NOSYMFOLLOW, "MS_NOSYMFOLLOW"},
+    {MS_NOATIME, "MS_NOATIME"},     {MS_NODIRATIME, "MS_NODIRATIME"}, {MS_BIND, "MS_BIND"},
+    {MS_MOVE, "MS_MOVE"},           {MS_REC, "MS_REC"},             {MS_SILENT, "MS_SILENT"},
+    {MS_POSIXACL, "MS_POSIXACL"},   {MS_UNBINDABLE, "MS_UNBINDABLE"}, {MS_PRIVATE, "MS_PRIVATE"},
+    {MS_SLAVE, "MS_SLAVE"},         {MS_SHARED, "MS_SHARED"},       {MS_RELATIME, "MS_RELATIME"},
+    {MS_KERNMOUNT, "MS_KERNMOUNT"}, {MS_I_VERSION, "MS_I_VERSION"}, {MS_STRICTATIME, "MS_STRICTATIME"},
+    {MS_LAZYTIME, "MS_LAZYTIME"},
+};
+
+constexpr Name kUmountFlagsNames[] = {
+    {MNT_FORCE, "MNT_FORCE"},
+    {MNT_DETACH, "MNT_DETACH"},
+    {MNT_EXPIRE, "MNT_EXPIRE"},
+    {UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"},
+};
+
+constexpr Name kUnshareFlagsNames[] = {
+    {0x80, "CLONE_NEWTIME"},         {CLONE_VM, "CLONE_VM"},         {CLONE_FS, "CLONE_FS"},
+    {CLONE_FILES, "CLONE_FILES"},    {CLONE_SIGHAND, "CLONE_SIGHAND"}, {CLONE_THREAD, "CLONE_THREAD"},
+    {CLONE_NEWNS, "CLONE_NEWNS"},    {CLONE_SYSVSEM, "CLONE_SYSVSEM"}, {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
+    {CLONE_NEWUTS, "CLONE_NEWUTS"},  {CLONE_NEWIPC, "CLONE_NEWIPC"}, {CLONE_NEWUSER, "CLONE_NEWUSER"},
+    {CLONE_NEWPID, "CLONE_NEWPID"},  {CLONE_NEWNET, "CLONE_NEWNET"},
 };
 
 constexpr NameTable kNameTables[] = {
@@ -252,9 +362,23 @@ constexpr NameTable kNameTables[] = {
     {Arg::kInotifyFlags, NameStyle::kFlags, kInotifyFlagsNames, nullptr, "IN_???", true},
     {Arg::kSignalfdFlags, NameStyle::kFlags, kSignalfdFlagsNames, nullptr, "SFD_???", true},
     {Arg::kRlimitResource, NameStyle::kEnum, kRlimitResourceNames, nullptr, nullptr, true},
+    {Arg::kPidfdFlags, NameStyle::kBits, kPidfdFlagsNames, nullptr, nullptr, true},
+    {Arg::kKcmpType, NameStyle::kEnum, kKcmpTypeNames, nullptr, nullptr, true},
+    {Arg::kMlockFlags, NameStyle::kBits, kMlockFlagsNames, nullptr, nullptr, true},
+    {Arg::kMembarrierCmd, NameStyle::kEnum, kMembarrierCmdNames, nullptr, nullptr, true},
+    {Arg::kSeccompOp, NameStyle::kEnum, kSeccompOpNames, nullptr, "SECCOMP_SET_MODE_???", true},
+    {Arg::kRwfFlags, NameStyle::kFlags, kRwfFlagsNames, nullptr, "RWF_???", true},
+    {Arg::kSyncRangeFlags, NameStyle::kFlags, kSyncRangeFlagsNames, nullptr, "SYNC_FILE_RANGE_???", true},
+    {Arg::kMountFlags, NameStyle::kBits, kMountFlagsNames, nullptr, nullptr, false},
+    {Arg::kUmountFlags, NameStyle::kBits, kUmountFlagsNames, nullptr, nullptr, false},
+    {Arg::kUnshareFlags, NameStyle::kBits, kUnshareFlagsNames, nullptr, nullptr, true},
 };
 
 }  // namespace
+
+std::span<const Name> SeccompActionNames() { return kSeccompActionNames; }
+std::span<const Name> SeccompFlagNames() { return kSeccompFlagsNames; }
+std::span<const Name> ResolveFlagNames() { return kResolveFlagNames; }
 
 const NameTable* NameTableFor(Arg kind) {
   for (const NameTable& t : kNameTables) {

@@ -26,9 +26,16 @@ struct NameTable {
   NameStyle style;
   std::span<const Name> names;
   const char* zero;     // the name of 0 (PROT_NONE, F_OK), or none
-  const char* unknown;  // kFlags: what strace calls an unknown value (EFD_???)
+  const char* unknown;  // kFlags, kEnum: what strace calls an unknown value (EFD_???), if anything
   bool low32;           // only the low 32 bits count (a C int the guest may sign-extend)
 };
+
+// seccomp's filter actions (SECCOMP_RET_*), by the action bits.
+std::span<const Name> SeccompActionNames();
+// ... and SECCOMP_SET_MODE_FILTER's flags (strace shows other operations' in hex).
+std::span<const Name> SeccompFlagNames();
+// openat2's RESOLVE_* flags (struct open_how's resolve).
+std::span<const Name> ResolveFlagNames();
 
 // The names for arguments of kind `kind`, or nullptr when it is decoded otherwise.
 const NameTable* NameTableFor(Arg kind);

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -157,15 +158,20 @@ std::string Timespec(const DecodeContext& ctx, uint64_t g) {
   return "{tv_sec=" + std::to_string(ts.tv_sec) + ", tv_nsec=" + std::to_string(ts.tv_nsec) + "}";
 }
 
-std::string Itimerval(const DecodeContext& ctx, uint64_t g) {
+// struct itimerval and itimerspec: an interval and a value, each 64-bit
+// seconds and microseconds (`fraction` "tv_usec") or nanoseconds ("tv_nsec").
+std::string TimerPair(const DecodeContext& ctx, uint64_t g, const char* fraction) {
   if (!g) return "NULL";
-  struct itimerval v;
-  if (!ctx.memory.Read(g, &v, sizeof v)) return Hex(g);
-  auto tv = [](const struct timeval& t) {
-    return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_usec=" + std::to_string(t.tv_usec) + "}";
+  int64_t v[4];
+  static_assert(sizeof v == sizeof(guest::Itimerval));
+  if (!ctx.memory.Read(g, v, sizeof v)) return Hex(g);
+  auto pair = [&](int i) {
+    return "{tv_sec=" + std::to_string(v[i]) + ", " + fraction + "=" + std::to_string(v[i + 1]) + "}";
   };
-  return "{it_interval=" + tv(v.it_interval) + ", it_value=" + tv(v.it_value) + "}";
+  return "{it_interval=" + pair(0) + ", it_value=" + pair(2) + "}";
 }
+
+std::string Itimerval(const DecodeContext& ctx, uint64_t g) { return TimerPair(ctx, g, "tv_usec"); }
 
 // Flags with no known bit show as strace shows them: "0x40 /* EFD_??? */".
 std::string Flags(uint64_t v, std::span<const Name> bits, const char* unknown) {
@@ -184,21 +190,18 @@ std::string FormatNamed(const NameTable& t, uint64_t v) {
   if (v == 0 && t.zero) return t.zero;
   switch (t.style) {
     case NameStyle::kBits: return Bits(v, t.names);
-    case NameStyle::kEnum: return Enum(v, t.names);
+    case NameStyle::kEnum: {
+      // With `unknown`, as strace shows a value outside its table: "0x4d /* SECCOMP_SET_MODE_??? */".
+      std::string name = Enum(v, t.names);
+      bool named = !name.empty() && (name[0] < '0' || name[0] > '9') && name[0] != '-';
+      return named || !t.unknown ? name : Hex(v) + " /* " + t.unknown + " */";
+    }
     case NameStyle::kFlags: return Flags(v, t.names, t.unknown);
   }
   return Hex(v);
 }
 
-std::string Itimerspec(const DecodeContext& ctx, uint64_t g) {
-  if (!g) return "NULL";
-  struct itimerspec v;
-  if (!ctx.memory.Read(g, &v, sizeof v)) return Hex(g);
-  auto ts = [](const struct timespec& t) {
-    return "{tv_sec=" + std::to_string(t.tv_sec) + ", tv_nsec=" + std::to_string(t.tv_nsec) + "}";
-  };
-  return "{it_interval=" + ts(v.it_interval) + ", it_value=" + ts(v.it_value) + "}";
-}
+std::string Itimerspec(const DecodeContext& ctx, uint64_t g) { return TimerPair(ctx, g, "tv_nsec"); }
 
 std::string InotifyMask(uint64_t v) {
   // Bit order, which is strace's; IN_ALL_EVENTS is shown bit by bit as strace does.
@@ -245,7 +248,7 @@ std::string Iovecs(const DecodeContext& ctx, uint64_t g, uint64_t count, int64_t
   std::string out = "[";
   for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
     guest::Iovec iov;
-    if (!ctx.memory.Read(g + sizeof iov * i, &iov, sizeof iov)) return Hex(g);
+    if (!guest::ReadIovecs(ctx.arch, ctx.memory, g + guest::IovecSize(ctx.arch) * i, 1, &iov)) return Hex(g);
     uint64_t shown = bytes < 0 ? iov.len : std::min<uint64_t>(iov.len, static_cast<uint64_t>(bytes));
     if (bytes >= 0) bytes -= static_cast<int64_t>(shown);
     out += i ? ", " : "";
@@ -591,132 +594,245 @@ std::string Mmsghdrs(const DecodeContext& ctx, uint64_t g, uint64_t count, bool 
   return out + (count > kMaxArrayItems ? ", ...]" : "]");
 }
 
+// openat2's struct open_how, as strace's print_open_how shows it: the mode
+// only when the flags create or it is set, the resolve flags always.
+std::string OpenHow(const DecodeContext& ctx, uint64_t g, uint64_t size) {
+  guest::OpenHow how;
+  if (!g || size < sizeof how || !ctx.memory.Read(g, &how, sizeof how)) return Pointer(g);
+  std::string out = "{flags=" + OpenFlags(ctx, how.flags);
+  uint32_t host = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(how.flags));
+  if ((host & O_CREAT) || (host & O_TMPFILE) == O_TMPFILE || how.mode) out += ", mode=" + Octal(how.mode);
+  return out + ", resolve=" + Flags(how.resolve, ResolveFlagNames(), "RESOLVE_???") + "}";
+}
+
+// seccomp's third argument, as its operation reads it (strace's decode_seccomp).
+std::string SeccompArgs(const DecodeContext& ctx, uint64_t op, uint64_t v, bool done) {
+  switch (static_cast<uint32_t>(op)) {
+    case SECCOMP_SET_MODE_FILTER: return SeccompFprog(ctx, v);
+    case SECCOMP_GET_ACTION_AVAIL: {
+      uint32_t action;
+      if (!v || !ctx.memory.Read(v, &action, sizeof action)) return Pointer(v);
+      for (const Name& n : SeccompActionNames()) {
+        if (n.value == action) return "[" + std::string(n.name) + "]";
+      }
+      return "[" + Hex(action) + " /* SECCOMP_RET_??? */]";
+    }
+    case SECCOMP_GET_NOTIF_SIZES: {
+      guest::SeccompNotifSizes sizes;
+      if (!done || !ctx.memory.Read(v, &sizes, sizeof sizes)) return Pointer(v);
+      return "{seccomp_notif=" + std::to_string(sizes.notif) + ", seccomp_notif_resp=" +
+             std::to_string(sizes.notif_resp) + ", seccomp_data=" + std::to_string(sizes.data) + "}";
+    }
+    default:
+      return Pointer(v);
+  }
+}
+
+std::string FutexOp(uint64_t v) {
+  static const char* const kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
+                                     "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
+                                     "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET",
+                                     "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+                                     "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2"};
+  uint64_t op = v & FUTEX_CMD_MASK;
+  std::string out = op < std::size(kOps) ? kOps[op] : std::to_string(op);
+  if (v & FUTEX_PRIVATE_FLAG) out += "_PRIVATE";
+  if (v & FUTEX_CLOCK_REALTIME) out += "|FUTEX_CLOCK_REALTIME";
+  return out;
+}
+
+std::string SocketType(uint64_t v) {
+  std::string type = Enum(v & 0xf, {{SOCK_STREAM, "SOCK_STREAM"}, {SOCK_DGRAM, "SOCK_DGRAM"},
+                                    {SOCK_RAW, "SOCK_RAW"}, {SOCK_SEQPACKET, "SOCK_SEQPACKET"}});
+  return Bits(v & ~uint64_t{0xf}, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}}, type);
+}
+
+// getdents64's buffer: the count of entries the call read.
+std::string Dirents(const ArgView& a) {
+  if (!a.done) return Pointer(a.v);
+  uint64_t entries = 0;
+  for (uint64_t at = 0; at + guest::kDirent64NameOffset <= static_cast<uint64_t>(a.result) && entries < 100000;
+       ++entries) {
+    uint16_t reclen;
+    if (!a.ctx.memory.Read(a.v + at + offsetof(guest::Dirent64, reclen), &reclen, sizeof reclen) || reclen == 0) break;
+    at += reclen;
+  }
+  return Hex(a.v) + " /* " + std::to_string(entries) + " entries */";
+}
+
+// execve's argv (the strings) and envp (their count).
+std::string StringArray(const ArgView& a) {
+  if (!a.v) return "NULL";
+  std::string items;
+  uint64_t count = 0;
+  for (; count < 4096; ++count) {
+    guest::Word item;
+    if (!guest::ReadWord(a.ctx.arch, a.ctx.memory, a.v + a.ctx.arch.word_size * count, &item)) return Hex(a.v);
+    if (!item) break;
+    if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(a.ctx, item, a.limit);
+  }
+  if (a.kind() == Arg::kEnvp) return Hex(a.v) + " /* " + std::to_string(count) + " vars */";
+  return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
+}
+
+// What the call wrote, once it has: before that (or after a failure) only
+// the address, as strace shows an output argument.
+template <std::string (*decode)(const ArgView&)>
+std::string Written(const ArgView& a) {
+  return a.done ? decode(a) : Pointer(a.v);
+}
+
+std::string Int(const ArgView& a) { return std::to_string(static_cast<int32_t>(a.v)); }
+std::string PointerArg(const ArgView& a) { return Pointer(a.v); }
+std::string Path(const ArgView& a) { return GuestString(a.ctx, a.v, std::max<size_t>(a.limit, 4096)); }
+std::string OutBuf(const ArgView& a) { return GuestBytes(a.ctx, a.v, static_cast<uint64_t>(a.result), a.limit); }
+std::string TimespecArg(const ArgView& a) { return Timespec(a.ctx, a.v); }
+std::string StatArg(const ArgView& a) { return Stat(a.ctx, a.v); }
+std::string IovecsOut(const ArgView& a) { return Iovecs(a.ctx, a.v, a.next(), a.result, a.limit); }
+std::string SigsetArg(const ArgView& a) {
+  return SigsetSizeValid(a.row, a.i, a.raw) ? Sigset(a.ctx, a.v) : Pointer(a.v);
+}
+std::string SigactionArg(const ArgView& a) { return Sigaction(a.ctx, a.v); }
+std::string IntPairArg(const ArgView& a) { return IntPair(a.ctx, a.v); }
+std::string ItimervalArg(const ArgView& a) { return Itimerval(a.ctx, a.v); }
+std::string ItimerspecArg(const ArgView& a) { return Itimerspec(a.ctx, a.v); }
+std::string OutString(const ArgView& a) { return Path(a); }
+std::string MmsghdrsOut(const ArgView& a) {
+  return Mmsghdrs(a.ctx, a.v, static_cast<uint64_t>(a.result), true, false, a.limit);
+}
+std::string IdentArg(const ArgView& a) {
+  return FormatIdentArg(a.ctx, a.kind(), a.i, a.raw, a.result, a.done, a.limit);
+}
+
+struct KindDecoder {
+  Arg kind;
+  ArgDecoder decode;
+};
+
+// The decoder of each argument kind that has no name table (flag_names.cc).
+constexpr KindDecoder kDecoders[] = {
+    {Arg::kInt, Int},
+    {Arg::kFd, Int},
+    {Arg::kUInt, [](const ArgView& a) { return std::to_string(a.v); }},
+    {Arg::kHex, [](const ArgView& a) { return Hex(a.v); }},
+    {Arg::kDirFd,
+     [](const ArgView& a) { return static_cast<int32_t>(a.v) == AT_FDCWD ? std::string("AT_FDCWD") : Int(a); }},
+    {Arg::kPath, Path},
+    {Arg::kLookupPath, Path},
+    {Arg::kInBuf, [](const ArgView& a) { return GuestBytes(a.ctx, a.v, a.next(), a.limit); }},
+    {Arg::kOutBuf, Written<OutBuf>},
+    {Arg::kInTimespec, TimespecArg},
+    {Arg::kOutTimespec,
+     [](const ArgView& a) { return a.failed || a.result == 0 ? Pointer(a.v) : Timespec(a.ctx, a.v); }},
+    {Arg::kOutBufPrevLen, PointerArg},
+    {Arg::kInPtr, PointerArg},
+    {Arg::kOutPtr, PointerArg},
+    {Arg::kAddr, PointerArg},
+    {Arg::kRange, PointerArg},
+    {Arg::kOpenFlags, [](const ArgView& a) { return OpenFlags(a.ctx, a.v); }},
+    {Arg::kMode, [](const ArgView& a) { return Octal(a.v); }},
+    {Arg::kSignal, [](const ArgView& a) { return SignalName(static_cast<int>(a.v)); }},
+    {Arg::kMsgFlags, [](const ArgView& a) { return MsgFlags(a.v); }},
+    {Arg::kResumedCall,
+     [](const ArgView& a) { return std::string("<... resuming interrupted ") + a.ctx.resumed_call + " ...>"; }},
+    {Arg::kStatOut, Written<StatArg>},
+    {Arg::kIovecIn, [](const ArgView& a) { return Iovecs(a.ctx, a.v, a.next(), -1, a.limit); }},
+    {Arg::kIovecOut, Written<IovecsOut>},
+    {Arg::kSigsetIn, SigsetArg},
+    {Arg::kSigsetOut, Written<SigsetArg>},
+    {Arg::kSigactionIn, SigactionArg},
+    {Arg::kSigactionOut, Written<SigactionArg>},
+    {Arg::kPollFds, [](const ArgView& a) { return PollFds(a.ctx, a.v, a.next(), false); }},
+    {Arg::kIntPairOut, Written<IntPairArg>},
+    {Arg::kWaitStatusOut,
+     [](const ArgView& a) { return a.done && a.result > 0 ? WaitStatus(a.ctx, a.v) : Pointer(a.v); }},
+    {Arg::kSocketType, [](const ArgView& a) { return SocketType(a.v); }},
+    {Arg::kCloneFlags, [](const ArgView& a) { return CloneFlags(a.v); }},
+    {Arg::kItimervalIn, ItimervalArg},
+    {Arg::kItimervalOut, Written<ItimervalArg>},
+    {Arg::kFutexOp, [](const ArgView& a) { return FutexOp(a.v); }},
+    {Arg::kOutString, Written<OutString>},
+    {Arg::kDirents, Dirents},
+    {Arg::kSockaddrIn, [](const ArgView& a) { return Sockaddr(a.ctx, a.v, a.next()); }},
+    {Arg::kMsghdrIn, [](const ArgView& a) { return Msghdr(a.ctx, a.v, -1, false, a.limit); }},
+    {Arg::kMsghdrOut,
+     [](const ArgView& a) {
+       if (!a.done) return ReceivedNothing(a.ctx, a.v);
+       return Msghdr(a.ctx, a.v, a.result, true, a.limit, a.ctx.msg_namelen_before);
+     }},
+    {Arg::kMmsghdrIn, [](const ArgView& a) { return Mmsghdrs(a.ctx, a.v, a.next(), false, a.failed, a.limit); }},
+    {Arg::kMmsghdrOut, Written<MmsghdrsOut>},
+    {Arg::kSockLevel, [](const ArgView& a) { return SockLevel(a.v); }},
+    {Arg::kSockOptName, [](const ArgView& a) { return SockOptName(a.raw[a.i - 1], a.v); }},
+    {Arg::kSockOptIn, [](const ArgView& a) { return SockOptValue(a.ctx, a.v, a.next(), a.limit); }},
+    {Arg::kSockOptOut,
+     [](const ArgView& a) {
+       uint32_t len;
+       if (!a.done || !a.ctx.memory.Read(a.next(), &len, sizeof len)) return Pointer(a.v);
+       return SockOptValue(a.ctx, a.v, len, a.limit);
+     }},
+    {Arg::kSockLenOut,
+     [](const ArgView& a) {
+       uint32_t len;
+       if (!a.ctx.memory.Read(a.v, &len, sizeof len)) return Pointer(a.v);
+       return "[" + std::to_string(len) + "]";
+     }},
+    {Arg::kArgv, StringArray},
+    {Arg::kEnvp, StringArray},
+    {Arg::kSigreturnFrame, [](const ArgView& a) { return "{mask=" + SignalSet(a.ctx.sigreturn_mask) + "}"; }},
+    {Arg::kItimerspecIn, ItimerspecArg},
+    {Arg::kItimerspecOut, Written<ItimerspecArg>},
+    // RISC-V sign-extends the 32-bit mask.
+    {Arg::kInotifyMask, [](const ArgView& a) { return InotifyMask(static_cast<uint32_t>(a.v)); }},
+    {Arg::kPrctlOption, [](const ArgView& a) { return PrctlOption(a.v); }},
+    {Arg::kSeccompArgs, [](const ArgView& a) { return SeccompArgs(a.ctx, a.raw[0], a.v, a.done); }},
+    {Arg::kOpenHow, [](const ArgView& a) { return OpenHow(a.ctx, a.v, a.next()); }},
+    {Arg::kSchedPolicy, [](const ArgView& a) { return SchedPolicy(a.v); }},
+    {Arg::kGidListIn, IdentArg},
+    {Arg::kCapHeader, IdentArg},
+    {Arg::kCapDataIn, IdentArg},
+    {Arg::kCapDataOut, IdentArg},
+    {Arg::kRlimitIn, IdentArg},
+    {Arg::kRlimitOut, IdentArg},
+    {Arg::kCpuSetIn, IdentArg},
+    {Arg::kCpuSetOut, IdentArg},
+    {Arg::kSchedParamIn, IdentArg},
+    {Arg::kSchedParamOut, IdentArg},
+    {Arg::kPrioWhich, IdentArg},
+    {Arg::kIoprioWho, IdentArg},
+    {Arg::kIoprioValue, IdentArg},
+    {Arg::kPersona, IdentArg},
+    {Arg::kFdFlags,
+     [](const ArgView& a) {
+       uint32_t host = arch::GuestToHostOpenFlags(a.ctx.arch, static_cast<uint32_t>(a.v));
+       return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
+     }},
+};
+
+struct DecodersByKind {
+  ArgDecoder by_kind[256] = {};
+  constexpr DecodersByKind() {
+    for (const KindDecoder& d : kDecoders) by_kind[static_cast<uint8_t>(d.kind)] = d.decode;
+  }
+};
+constexpr DecodersByKind kByKind;
+
+constexpr bool KindsUnique() {
+  for (size_t i = 0; i < std::size(kDecoders); ++i) {
+    for (size_t j = i + 1; j < std::size(kDecoders); ++j) {
+      if (kDecoders[i].kind == kDecoders[j].kind) return false;
+    }
+  }
+  return true;
+}
+static_assert(KindsUnique(), "two decoders for one argument kind");
+
 std::string FormatArg(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6],
                       int64_t result, size_t limit) {
-  uint64_t v = raw[i];
-  bool failed = result < 0 && result > -4096;
-  bool done = !failed && result != kNoReturn;
-  if (const NameTable* names = NameTableFor(row.args[i])) return FormatNamed(*names, v);
-  switch (row.args[i]) {
-    case Arg::kInt:
-    case Arg::kFd: return std::to_string(static_cast<int32_t>(v));
-    case Arg::kUInt: return std::to_string(v);
-    case Arg::kHex: return Hex(v);
-    case Arg::kDirFd:
-      return static_cast<int32_t>(v) == AT_FDCWD ? "AT_FDCWD" : std::to_string(static_cast<int32_t>(v));
-    case Arg::kPath:
-    case Arg::kLookupPath: return GuestString(ctx, v, std::max<size_t>(limit, 4096));
-    case Arg::kInBuf: return GuestBytes(ctx, v, raw[i + 1], limit);
-    case Arg::kOutBuf:
-      return done ? GuestBytes(ctx, v, static_cast<uint64_t>(result), limit) : Pointer(v);
-    case Arg::kInTimespec: return Timespec(ctx, v);
-    case Arg::kOutTimespec: return failed || result == 0 ? Pointer(v) : Timespec(ctx, v);
-    case Arg::kOutBufPrevLen:
-    case Arg::kInPtr:
-    case Arg::kOutPtr:
-    case Arg::kAddr:
-    case Arg::kRange: return Pointer(v);
-    case Arg::kOpenFlags: return OpenFlags(ctx, v);
-    case Arg::kMode: return Octal(v);
-    case Arg::kSignal: return SignalName(static_cast<int>(v));
-    case Arg::kMsgFlags:
-      return MsgFlags(v);
-    case Arg::kResumedCall:
-      return std::string("<... resuming interrupted ") + ctx.resumed_call + " ...>";
-    case Arg::kStatOut: return done ? Stat(ctx, v) : Pointer(v);
-    case Arg::kIovecIn: return Iovecs(ctx, v, raw[i + 1], -1, limit);
-    case Arg::kIovecOut: return done ? Iovecs(ctx, v, raw[i + 1], result, limit) : Pointer(v);
-    case Arg::kSigsetIn: return SigsetSizeValid(row, i, raw) ? Sigset(ctx, v) : Pointer(v);
-    case Arg::kSigsetOut: return done && SigsetSizeValid(row, i, raw) ? Sigset(ctx, v) : Pointer(v);
-    case Arg::kSigactionIn: return Sigaction(ctx, v);
-    case Arg::kSigactionOut: return done ? Sigaction(ctx, v) : Pointer(v);
-    case Arg::kPollFds: return PollFds(ctx, v, raw[i + 1], false);
-    case Arg::kIntPairOut: return done ? IntPair(ctx, v) : Pointer(v);
-    case Arg::kWaitStatusOut: return done && result > 0 ? WaitStatus(ctx, v) : Pointer(v);
-    case Arg::kSocketType: {
-      std::string type = Enum(v & 0xf, {{SOCK_STREAM, "SOCK_STREAM"}, {SOCK_DGRAM, "SOCK_DGRAM"},
-                                        {SOCK_RAW, "SOCK_RAW"}, {SOCK_SEQPACKET, "SOCK_SEQPACKET"}});
-      return Bits(v & ~uint64_t{0xf}, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}}, type);
-    }
-    case Arg::kCloneFlags: return CloneFlags(v);
-    case Arg::kItimervalIn: return Itimerval(ctx, v);
-    case Arg::kItimervalOut: return done ? Itimerval(ctx, v) : Pointer(v);
-    case Arg::kFutexOp: {
-      static const char* const kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
-                                         "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
-                                         "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET",
-                                         "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
-                                         "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2"};
-      uint64_t op = v & FUTEX_CMD_MASK;
-      std::string out = op < std::size(kOps) ? kOps[op] : std::to_string(op);
-      if (v & FUTEX_PRIVATE_FLAG) out += "_PRIVATE";
-      if (v & FUTEX_CLOCK_REALTIME) out += "|FUTEX_CLOCK_REALTIME";
-      return out;
-    }
-    case Arg::kOutString: return done ? GuestString(ctx, v, std::max<size_t>(limit, 4096)) : Pointer(v);
-    case Arg::kDirents: {
-      if (!done) return Pointer(v);
-      uint64_t entries = 0;
-      for (uint64_t at = 0; at + guest::kDirent64NameOffset <= static_cast<uint64_t>(result) && entries < 100000;
-           ++entries) {
-        uint16_t reclen;
-        if (!ctx.memory.Read(v + at + offsetof(guest::Dirent64, reclen), &reclen, sizeof reclen) || reclen == 0) break;
-        at += reclen;
-      }
-      return Hex(v) + " /* " + std::to_string(entries) + " entries */";
-    }
-    case Arg::kSockaddrIn: return Sockaddr(ctx, v, raw[i + 1]);
-    case Arg::kMsghdrIn: return Msghdr(ctx, v, -1, false, limit);
-    case Arg::kMsghdrOut:
-      if (!done) return ReceivedNothing(ctx, v);
-      return Msghdr(ctx, v, result, true, limit, ctx.msg_namelen_before);
-    case Arg::kMmsghdrIn: return Mmsghdrs(ctx, v, raw[i + 1], false, failed, limit);
-    case Arg::kMmsghdrOut: return done ? Mmsghdrs(ctx, v, static_cast<uint64_t>(result), true, false, limit) : Pointer(v);
-    case Arg::kSockLevel: return SockLevel(v);
-    case Arg::kSockOptName: return SockOptName(raw[i - 1], v);
-    case Arg::kSockOptIn: return SockOptValue(ctx, v, raw[i + 1], limit);
-    case Arg::kSockOptOut: {
-      uint32_t len;
-      if (!done || !ctx.memory.Read(raw[i + 1], &len, sizeof len)) return Pointer(v);
-      return SockOptValue(ctx, v, len, limit);
-    }
-    case Arg::kSockLenOut: {
-      uint32_t len;
-      if (!ctx.memory.Read(v, &len, sizeof len)) return Pointer(v);
-      return "[" + std::to_string(len) + "]";
-    }
-    case Arg::kArgv:
-    case Arg::kEnvp: {
-      if (!v) return "NULL";
-      std::string items;
-      uint64_t count = 0;
-      for (; count < 4096; ++count) {
-        guest::Word item;
-        if (!ctx.memory.Read(v + sizeof item * count, &item, sizeof item)) return Hex(v);
-        if (!item) break;
-        if (count < kMaxArrayItems) items += (count ? ", " : "") + GuestString(ctx, item, limit);
-      }
-      if (row.args[i] == Arg::kEnvp) return Hex(v) + " /* " + std::to_string(count) + " vars */";
-      return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
-    }
-    case Arg::kSigreturnFrame: return "{mask=" + SignalSet(ctx.sigreturn_mask) + "}";
-    case Arg::kItimerspecIn: return Itimerspec(ctx, v);
-    case Arg::kItimerspecOut: return done ? Itimerspec(ctx, v) : Pointer(v);
-    case Arg::kInotifyMask: return InotifyMask(static_cast<uint32_t>(v));  // RISC-V sign-extends
-    case Arg::kPrctlOption: return PrctlOption(v);
-    case Arg::kSchedPolicy: return SchedPolicy(v);
-    case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn: case Arg::kCapDataOut:
-    case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn: case Arg::kCpuSetOut:
-    case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kPrioWhich: case Arg::kIoprioWho:
-    case Arg::kIoprioValue: case Arg::kPersona:
-      return FormatIdentArg(ctx, row.args[i], i, raw, result, done, limit);
-    case Arg::kFdFlags: {
-      uint32_t host = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(v));
-      return Bits(host, {{O_CLOEXEC, "O_CLOEXEC"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECT, "O_DIRECT"}});
-    }
-    default: break;  // the kinds with a name table (above)
-  }
-  return Hex(v);
+  ArgView a = ArgView::Of(ctx, row, i, raw, result, limit);
+  if (const NameTable* names = NameTableFor(a.kind())) return FormatNamed(*names, a.v);
+  if (ArgDecoder decode = DecoderFor(a.kind())) return decode(a);
+  return Hex(a.v);
 }
 
 // fcntl's third argument, as its command reads it; nullopt when it takes none.
@@ -795,6 +911,12 @@ std::string CloneCall(const SyscallRow& row, const uint64_t raw[6]) {
 
 }  // namespace
 
+std::string SeccompFprog(const DecodeContext& ctx, uint64_t g) {
+  guest::SockFprog fprog;
+  if (!g || !ctx.memory.Read(g, &fprog, sizeof fprog)) return Pointer(g);
+  return "{len=" + std::to_string(fprog.len) + ", filter=" + Pointer(fprog.filter) + "}";
+}
+
 std::string PrctlOption(uint64_t v) {
   std::string name = PrctlOptionName(v);
   if (name[0] == 'P') return name;
@@ -802,6 +924,14 @@ std::string PrctlOption(uint64_t v) {
 }
 
 std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit) { return GuestString(ctx, g, limit); }
+
+ArgView ArgView::Of(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6], int64_t result,
+                    size_t limit) {
+  bool failed = result < 0 && result > -4096;
+  return {ctx, row, i, raw, result, limit, raw[i], failed, !failed && result != kNoReturn};
+}
+
+ArgDecoder DecoderFor(Arg kind) { return kByKind.by_kind[static_cast<uint8_t>(kind)]; }
 
 DecodeContext DecodeContextOf(const Task& task) {
   return DecodeContext{task.arch, task.memory, task.sigreturn_mask, task.resumed_call, task.msg_namelen_before,
@@ -964,7 +1094,7 @@ std::vector<std::string> FormatArgs(const DecodeContext& ctx, const SyscallRow& 
   std::vector<std::string> out;
   const FormatHook& hook = kFormatHooks[static_cast<size_t>(row.format)];
   for (int i = 0; i < row.nargs; ++i) {
-    if (!hook.shown(ctx, row, i, raw)) continue;
+    if (row.args[i] == Arg::kOffsetHigh || !hook.shown(ctx, row, i, raw)) continue;
     bool omit = false;
     if (auto special = hook.special(ctx, row, i, raw, &omit)) {
       if (!omit) out.push_back(*special);

@@ -31,6 +31,28 @@ struct DecodeContext {
 };
 DecodeContext DecodeContextOf(const Task& task);
 
+// One argument of a call, as a decoder sees it.
+struct ArgView {
+  const DecodeContext& ctx;
+  const SyscallRow& row;
+  int i;                 // which argument
+  const uint64_t* raw;   // all six registers: lengths and counts sit beside buffers
+  int64_t result;        // the call's result, or kNoReturn
+  size_t limit;          // strace -s
+  uint64_t v;            // raw[i]
+  bool failed;           // the call returned an error
+  bool done;             // it returned without one: what it wrote is there to show
+  static ArgView Of(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6],
+                    int64_t result, size_t limit = kDefaultStringLimit);
+  Arg kind() const { return row.args[i]; }
+  uint64_t next() const { return raw[i + 1]; }
+};
+// How strace shows an argument of one kind: "[{iov_base="hi", iov_len=2}]".
+using ArgDecoder = std::string (*)(const ArgView&);
+// The decoder for `kind` (strace.cc's table), or nullptr for a kind whose
+// values have names (flag_names.cc's tables, NameTableFor).
+ArgDecoder DecoderFor(Arg kind);
+
 // Each argument of a finished call as strace shows it (openat's mode only
 // with O_CREAT or O_TMPFILE, as strace prints it).
 std::vector<std::string> FormatArgs(const DecodeContext& ctx, const SyscallRow& row, const uint64_t raw[6],
@@ -58,6 +80,8 @@ std::string SignalSet(uint64_t set);
 std::string QuoteBytes(const char* data, size_t len, size_t limit);
 // PR_SET_NAME...; unknown options as strace writes them: "0x3039 /* PR_??? */".
 std::string PrctlOption(uint64_t v);
+// A seccomp filter's struct sock_fprog: "{len=3, filter=0x...}", or its address.
+std::string SeccompFprog(const DecodeContext& ctx, uint64_t g);
 // A guest string argument: "name", or its address when unreadable.
 std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.

@@ -1,6 +1,7 @@
 #include "trace/strace_ident.h"
 
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -103,8 +104,11 @@ std::string Rlimit(const DecodeContext& ctx, uint64_t g) {
 }
 
 std::string CpuSet(const DecodeContext& ctx, uint64_t g, uint64_t bytes) {
+  // The size is the guest's: checked before anything is allocated for it
+  // (a guest's sched_setaffinity(0, 2^61, p) under --strace; fuzz/strace_decode).
+  if (!g || bytes > 65536) return Pointer(g);
   std::vector<uint8_t> mask(bytes);
-  if (!g || bytes > 65536 || !ctx.memory.Read(g, mask.data(), bytes)) return Pointer(g);
+  if (!ctx.memory.Read(g, mask.data(), bytes)) return Pointer(g);
   std::string out = "[";
   bool first = true;
   for (uint64_t bit = 0; bit < bytes * 8; ++bit) {
@@ -209,6 +213,10 @@ std::string FormatPrctlArgs(const DecodeContext& ctx, const uint64_t raw[6], int
     case PR_CAPBSET_READ: case PR_CAPBSET_DROP: return name + ", " + CapName(raw[1]);
     case PR_SET_NO_NEW_PRIVS: case PR_GET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE: case PR_GET_THP_DISABLE:
       return name + ", " + std::to_string(raw[1]) + hex_rest(2);
+    case PR_SET_SECCOMP:  // strace's: the mode, and a filter mode's program
+      if (raw[1] == SECCOMP_MODE_STRICT) return name + ", SECCOMP_MODE_STRICT";
+      if (raw[1] == SECCOMP_MODE_FILTER) return name + ", SECCOMP_MODE_FILTER, " + SeccompFprog(ctx, raw[2]);
+      return name + ", " + Hex(raw[1]) + " /* SECCOMP_MODE_??? */" + hex_rest(2);
     default:
       return name + hex_rest(1);
   }

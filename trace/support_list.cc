@@ -35,8 +35,27 @@ const char* Runs(const SyscallRow& row) {
   return "?";
 }
 
+// What a signal makes of the call's wait (its row's restart tag), by the
+// kernel's code: the markdown intro explains each.
+std::string OnSignal(const SyscallRow& row) {
+  if (row.support == Support::kUnsupported) return "-";
+  std::string rule;
+  switch (row.restart) {
+    case restart::Rule::kNone: break;
+    case restart::Rule::kSys: rule = "ERESTARTSYS"; break;
+    case restart::Rule::kNoHand: rule = "ERESTARTNOHAND"; break;
+    case restart::Rule::kNever: rule = "EINTR"; break;
+  }
+  if (row.restart_block) rule = rule.empty() ? "RESTARTBLOCK" : "RESTARTBLOCK, " + rule;
+  return rule.empty() ? "-" : rule;
+}
+
 std::string NoteOf(const SyscallRow& row) {
-  if (row.support == Support::kUnsupported) return "not implemented: returns ENOSYS";
+  if (row.support == Support::kUnsupported) {
+    // An unserved row says why (syscalls.def), after what the guest gets.
+    std::string why = row.note;
+    return why == "not implemented" ? "not implemented: returns ENOSYS" : "returns ENOSYS: " + why;
+  }
   if (row.note[0]) return row.note;
   return row.handler == SysHostCall ? "the host's call, guest pointers checked and rebased" : "";
 }
@@ -54,7 +73,7 @@ std::string Note(const SyscallRow& row, const std::vector<const arch::ArchInfo*>
 }  // namespace
 
 std::string SupportList(const std::string& arch_name, bool markdown) {
-  std::vector<const arch::ArchInfo*> arches = {&arch::kAarch64, &arch::kRiscv64};
+  std::vector<const arch::ArchInfo*> arches(arch::SupportedArches().begin(), arch::SupportedArches().end());
   if (!arch_name.empty()) {
     std::erase_if(arches, [&](const arch::ArchInfo* a) { return arch_name != a->name; });
     if (arches.empty()) return "";
@@ -83,21 +102,28 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
     out += line;
     out += "\"runs\": inline on the guest thread, in the ptrace-controlled syscall helper\n"
            "(so a guest signal can interrupt it), or in ferry's own bookkeeping.\n\n";
-    out += "| nr | name | support | runs | notes |\n|---:|---|---|---|---|\n";
+    out += "\"on a signal\": what a signal that breaks off the call's wait makes of it, by the\n"
+           "kernel's code (signal(7)): ERESTARTSYS runs it again unless a handler without\n"
+           "SA_RESTART runs (then EINTR); ERESTARTNOHAND runs it again only when no handler\n"
+           "runs; EINTR fails it always; RESTARTBLOCK resumes a timed wait through\n"
+           "`restart_syscall` with the time left when no handler runs, else EINTR (the code\n"
+           "after it is for the call's other waits); - the call does not wait.\n\n";
+    out += "| nr | name | support | runs | on a signal | notes |\n|---:|---|---|---|---|---|\n";
     for (const SyscallRow* row : rows) {
       out += "| " + std::to_string(row->nr) + " | `" + row->name + "` | " + Level(row->support) +
-             " | " + Runs(*row) + " | " + Note(*row, arches) + " |\n";
+             " | " + Runs(*row) + " | " + OnSignal(*row) + " | " + Note(*row, arches) + " |\n";
     }
     return out;
   }
   snprintf(line, sizeof line, "# ferry syscalls for %s: %zu rows, %d full, %d partial, %d ENOSYS\n",
            names.c_str(), rows.size(), counts[0], counts[1], counts[2]);
   out += line;
-  snprintf(line, sizeof line, "%4s  %-24s %-8s %-29s %s\n", "nr", "name", "support", "runs", "notes");
+  snprintf(line, sizeof line, "%4s  %-24s %-8s %-36s %-28s %s\n", "nr", "name", "support", "runs",
+           "on a signal", "notes");
   out += line;
   for (const SyscallRow* row : rows) {
-    snprintf(line, sizeof line, "%4d  %-24s %-8s %-29s %s", row->nr, row->name, Level(row->support),
-             Runs(*row), Note(*row, arches).c_str());
+    snprintf(line, sizeof line, "%4d  %-24s %-8s %-36s %-28s %s", row->nr, row->name, Level(row->support),
+             Runs(*row), OnSignal(*row).c_str(), Note(*row, arches).c_str());
     std::string text = line;
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";

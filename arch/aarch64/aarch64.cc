@@ -1,10 +1,12 @@
 // AArch64: registers, the svc syscall ABI, CPU start state and the layouts
 // where arm64's uapi differs from x86_64.
+#include <linux/audit.h>
 #include <elf.h>
 
 #include <iterator>
 
 #include "arch/aarch64/aarch64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/stat.h"
 
 extern "C" bool cpu_restore_state_aarch64(void* cpu, uintptr_t host_pc, bool will_exit);
@@ -156,6 +158,7 @@ bool HookIcacheMaintenance(uc_engine* uc, ArchInfo::IcacheInvalidate invalidate,
 const ArchInfo kAarch64 = {
     .name = "aarch64",
     .elf_machine = EM_AARCH64,
+    .audit_arch = AUDIT_ARCH_AARCH64,
     .unicorn_arch = UC_ARCH_ARM64,
     .unicorn_mode = UC_MODE_ARM,
     .unicorn_cpu_model = UC_CPU_ARM64_MAX,
@@ -194,7 +197,7 @@ const ArchInfo kAarch64 = {
     .push_signal_frame = aarch64::PushSignalFrame,
     .pop_signal_frame = aarch64::PopSignalFrame,
     .sigreturn_code = {0xd2801168, 0xd4000001}  /* mov x8, #139; svc #0 */,
-    .sigframe_mask_offset = 128 + 40,  // siginfo, then uc_flags, uc_link, uc_stack
+    .sigframe_mask_offset = guest::kSiginfoSize + 40,  // siginfo, then uc_flags, uc_link, uc_stack
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
@@ -203,6 +206,7 @@ const ArchInfo kAarch64 = {
     // asm-generic's PAGE_SIZE: arch/arm64's shmparam.h keeps its 16 KiB
     // (COMPAT_SHMLBA) for 32-bit tasks only.
     .shmlba = 4096,
+    .word_size = 8,
     .arch_bit = kAarch64Bit,
     .syscall_numbers = nullptr,  // asm-generic
     .syscall_number_count = 0,

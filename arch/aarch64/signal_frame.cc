@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "arch/aarch64/aarch64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/ucontext.h"
 
 namespace arch::aarch64 {
@@ -35,17 +36,11 @@ struct alignas(16) SigContext {
 static_assert(offsetof(SigContext, reserved) == 288);
 static_assert(sizeof(SigContext) == 4384);
 
-struct UContext {
-  guest::UContextHeader head;
-  SigContext uc_mcontext;
-};
+using UContext = guest::UContext<SigContext>;
 static_assert(offsetof(UContext, uc_mcontext) == 176);
 
-struct RtSigframe {
-  uint8_t info[128];
-  UContext uc;
-};
-static_assert(offsetof(RtSigframe, uc) == 128);
+using RtSigframe = guest::RtSigframe<SigContext>;
+static_assert(offsetof(RtSigframe, uc) == guest::kSiginfoSize);
 
 struct FrameRecord {
   uint64_t fp;
@@ -106,14 +101,8 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
   if (!memory.Write(record_addr, &record, sizeof record)) return false;
   if (!memory.Write(frame_addr, &frame, sizeof frame)) return false;
 
-  uint64_t x0 = static_cast<uint64_t>(req.sig), x1 = frame_addr, x2 = frame_addr + 128;
-  uc_reg_write(uc, UC_ARM64_REG_X0, &x0);
-  uc_reg_write(uc, UC_ARM64_REG_X1, &x1);
-  uc_reg_write(uc, UC_ARM64_REG_X2, &x2);
-  uc_reg_write(uc, UC_ARM64_REG_SP, &frame_addr);
+  guest::EnterSignalHandler(uc, kAarch64, req, frame_addr, frame_addr + offsetof(RtSigframe, uc));
   uc_reg_write(uc, UC_ARM64_REG_X29, &record_addr);
-  uc_reg_write(uc, UC_ARM64_REG_X30, &req.restorer);
-  uc_reg_write(uc, UC_ARM64_REG_PC, &req.handler);
   return true;
 }
 

@@ -13,18 +13,28 @@
 
 namespace guest {
 
-// A guest pointer or `long` (LP64).
+// A guest pointer or `long` once read: the guest's word (ArchInfo::
+// word_size bytes, 8 on the LP64 arches) zero-extended.
 using Word = uint64_t;
-constexpr size_t kWordSize = sizeof(Word);
+
+// Guest words in guest memory, as wide as the arch's (little-endian, as
+// every arch ferry runs). False when a byte is out of reach.
+bool ReadWord(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, Word* out);
+bool WriteWord(const arch::ArchInfo& a, arch::GuestAccess& memory, uint64_t addr, Word value);
+// `words` laid out as the guest's words at `out` (words.size() * word_size bytes).
+void StoreWords(uint8_t word_size, const uint64_t* words, size_t count, uint8_t* out);
 
 // The kernel's sigset_t: 64 signals.
 constexpr size_t kSigsetSize = 8;
 
+// struct iovec: two guest words (16 bytes on LP64), read with ReadIovecs.
 struct Iovec {
   Word base;
   Word len;
 };
-static_assert(sizeof(Iovec) == 16);
+constexpr uint64_t IovecSize(const arch::ArchInfo& a) { return 2 * uint64_t{a.word_size}; }
+// `count` iovecs from the guest array at `addr` into `out`.
+bool ReadIovecs(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, uint64_t count, Iovec* out);
 
 struct Timespec {
   int64_t sec;
@@ -100,16 +110,129 @@ struct StackT {
 };
 static_assert(sizeof(StackT) == 24 && offsetof(StackT, size) == 16);
 
-// The kernel's struct sigaction (not libc's): handler, flags, then
-// sa_restorer on arches that have it (AArch64), then the mask.
+// struct clone_args (clone3): every field a u64; 64 bytes as first
+// published (VER0), 80 with set_tid (VER1), 88 with cgroup (VER2).
+struct CloneArgs {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+constexpr uint64_t kCloneArgsSizeVer0 = 64, kCloneArgsSizeVer2 = 88;
+static_assert(sizeof(CloneArgs) == kCloneArgsSizeVer2 && offsetof(CloneArgs, set_tid) == 64);
+
+// struct futex_waitv (futex_waitv): the value, the futex's address, FUTEX2
+// flags and a reserved word that must be zero.
+struct FutexWaitv {
+  uint64_t val;
+  uint64_t uaddr;
+  uint32_t flags;
+  uint32_t reserved;
+};
+static_assert(sizeof(FutexWaitv) == 24 && offsetof(FutexWaitv, flags) == 16);
+
+// The kernel's struct sigaction (not libc's): handler and flags (guest
+// words), then sa_restorer on arches that have it (AArch64), then the
+// 64-signal mask.
 struct Sigaction {
   Word handler = 0;
-  uint64_t flags = 0;
+  Word flags = 0;
   Word restorer = 0;  // 0 where the arch has no sa_restorer
   uint64_t mask = 0;
 };
-constexpr size_t SigactionSize(const arch::ArchInfo& a) { return a.sigaction_has_restorer ? 32 : 24; }
+constexpr size_t SigactionSize(const arch::ArchInfo& a) {
+  return (a.sigaction_has_restorer ? 3 : 2) * size_t{a.word_size} + kSigsetSize;
+}
 bool ReadSigaction(const arch::ArchInfo& a, const arch::GuestAccess& memory, uint64_t addr, Sigaction* out);
 bool WriteSigaction(const arch::ArchInfo& a, arch::GuestAccess& memory, uint64_t addr, const Sigaction& in);
+
+// struct timex (adjtimex, clock_adjtime): longs and ints in the LP64 layout
+// x86_64 shares, so the host's struct stands in for it (checked in sys_time.cc).
+struct Timex {
+  uint32_t modes;
+  int32_t pad0;
+  int64_t offset, freq, maxerror, esterror;
+  int32_t status;
+  int32_t pad1;
+  int64_t constant, precision, tolerance;
+  Timeval time;  // tv_usec holds nanoseconds when status has STA_NANO
+  int64_t tick, ppsfreq, jitter;
+  int32_t shift;
+  int32_t pad2;
+  int64_t stabil, jitcnt, calcnt, errcnt, stbcnt;
+  int32_t tai;
+  int32_t reserved[11];
+};
+static_assert(sizeof(Timex) == 208 && offsetof(Timex, status) == 40 && offsetof(Timex, time) == 72 &&
+              offsetof(Timex, shift) == 112 && offsetof(Timex, tai) == 160);
+
+// Linux AIO (include/uapi/linux/aio_abi.h): struct iocb and struct io_event,
+// the same on the guests and x86_64 (little-endian: aio_key before aio_rw_flags).
+struct Iocb {
+  uint64_t data;
+  uint32_t key;
+  int32_t rw_flags;
+  uint16_t opcode;
+  int16_t reqprio;
+  uint32_t fildes;
+  Word buf;        // a buffer, or for PREADV/PWRITEV an iovec array
+  uint64_t nbytes; // its length, or the iovec count
+  int64_t offset;
+  uint64_t reserved2;
+  uint32_t flags;
+  uint32_t resfd;
+};
+static_assert(sizeof(Iocb) == 64 && offsetof(Iocb, opcode) == 16 && offsetof(Iocb, buf) == 24 &&
+              offsetof(Iocb, flags) == 56);
+
+struct IoEvent {
+  uint64_t data;
+  Word obj;  // the guest's iocb pointer
+  int64_t res;
+  int64_t res2;
+};
+static_assert(sizeof(IoEvent) == 32 && offsetof(IoEvent, obj) == 8);
+// The kernel's aio_ring header, at the context's address: its event count.
+constexpr size_t kAioRingHeaderSize = 32;
+constexpr size_t kAioRingNrOffset = 4;
+
+// seccomp (linux/seccomp.h, linux/filter.h): what a filter reads, and how
+// the guest hands one over. One classic-BPF instruction is a sock_filter.
+struct SeccompData {
+  int32_t nr;                    // the guest's syscall number
+  uint32_t arch;                 // AUDIT_ARCH_* (ArchInfo::audit_arch)
+  uint64_t instruction_pointer;  // the PC after the syscall instruction
+  uint64_t args[6];
+};
+static_assert(sizeof(SeccompData) == 64 && offsetof(SeccompData, args) == 16);
+
+struct SockFilter {
+  uint16_t code;
+  uint8_t jt;
+  uint8_t jf;
+  uint32_t k;
+};
+static_assert(sizeof(SockFilter) == 8);
+
+struct SockFprog {
+  uint16_t len;
+  uint16_t pad[3];
+  Word filter;  // SockFilter[len]
+};
+static_assert(sizeof(SockFprog) == 16 && offsetof(SockFprog, filter) == 8);
+
+// SECCOMP_GET_NOTIF_SIZES' answer: seccomp_notif, seccomp_notif_resp, seccomp_data.
+struct SeccompNotifSizes {
+  uint16_t notif;
+  uint16_t notif_resp;
+  uint16_t data;
+};
+static_assert(sizeof(SeccompNotifSizes) == 6);
+constexpr SeccompNotifSizes kSeccompNotifSizes = {80, 24, sizeof(SeccompData)};
+
+// openat2's struct open_how (linux/openat2.h), size-versioned: version 0 is 24 bytes.
+struct OpenHow {
+  uint64_t flags;  // the guest's open flags (arch bits: GuestToHostOpenFlags)
+  uint64_t mode;
+  uint64_t resolve;  // RESOLVE_*
+};
+static_assert(sizeof(OpenHow) == 24 && offsetof(OpenHow, resolve) == 16);
 
 }  // namespace guest

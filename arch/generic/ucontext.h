@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "arch/arch.h"
+#include "arch/generic/abi.h"
 
 namespace guest {
 
@@ -23,6 +24,33 @@ struct UContextHeader {
 };
 static_assert(sizeof(UContextHeader) == 168);
 static_assert(offsetof(UContextHeader, uc_sigmask) == 40);
+
+// The kernel's rt_sigframe on the asm-generic arches: the siginfo, then the
+// ucontext, whose machine context is the arch's own sigcontext.
+template <typename SigContext>
+struct UContext {
+  UContextHeader head;
+  SigContext uc_mcontext;
+};
+template <typename SigContext>
+struct RtSigframe {
+  uint8_t info[kSiginfoSize];
+  UContext<SigContext> uc;
+};
+
+// Points the CPU of arch `a` at the signal handler, as the kernel's
+// setup_return: handler(sig, &frame's siginfo, &frame's ucontext), the frame
+// as the stack, returning to the restorer.
+inline void EnterSignalHandler(uc_engine* uc, const arch::ArchInfo& a, const arch::SignalFrameRequest& req,
+                               uint64_t frame_addr, uint64_t ucontext_addr) {
+  uint64_t sig = static_cast<uint64_t>(req.sig);
+  uc_reg_write(uc, a.reg_args[0], &sig);
+  uc_reg_write(uc, a.reg_args[1], &frame_addr);
+  uc_reg_write(uc, a.reg_args[2], &ucontext_addr);
+  uc_reg_write(uc, a.reg_sp, &frame_addr);
+  uc_reg_write(uc, a.reg_link, &req.restorer);
+  uc_reg_write(uc, a.reg_pc, &req.handler);
+}
 
 inline void FillUContextHeader(UContextHeader* h, const arch::SignalFrameRequest& req) {
   *h = UContextHeader{};

@@ -1,10 +1,12 @@
 // RISC-V64: registers, the ecall syscall ABI and CPU start state. Its uapi
 // uses the asm-generic layouts and open flags, which match x86_64's flags.
+#include <linux/audit.h>
 #include <elf.h>
 
 #include <iterator>
 
 #include "arch/riscv64/riscv64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/stat.h"
 
 extern "C" bool cpu_restore_state_riscv64(void* cpu, uintptr_t host_pc, bool will_exit);
@@ -120,6 +122,7 @@ void PrepareCpu(uc_engine* uc) {
 const ArchInfo kRiscv64 = {
     .name = "riscv64",
     .elf_machine = EM_RISCV,
+    .audit_arch = AUDIT_ARCH_RISCV64,
     .unicorn_arch = UC_ARCH_RISCV,
     .unicorn_mode = UC_MODE_RISCV64,
     .unicorn_cpu_model = UC_CPU_RISCV64_ANY,
@@ -153,13 +156,14 @@ const ArchInfo kRiscv64 = {
     .push_signal_frame = riscv64::PushSignalFrame,
     .pop_signal_frame = riscv64::PopSignalFrame,
     .sigreturn_code = {0x08b00893, 0x00000073}  /* li a7, 139; ecall */,
-    .sigframe_mask_offset = 128 + 40,  // siginfo, then uc_flags, uc_link, uc_stack
+    .sigframe_mask_offset = guest::kSiginfoSize + 40,  // siginfo, then uc_flags, uc_link, uc_stack
     .stat_size = sizeof(guest::GenericStat),
     .encode_stat = guest::EncodeGenericStat,
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = false,
     .shmlba = 4096,  // asm-generic's PAGE_SIZE
+    .word_size = 8,
     .arch_bit = kRiscv64Bit,
     .syscall_numbers = nullptr,  // asm-generic
     .syscall_number_count = 0,

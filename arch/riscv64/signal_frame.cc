@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "arch/riscv64/riscv64.h"
+#include "arch/generic/abi.h"
 #include "arch/generic/ucontext.h"
 
 namespace arch::riscv64 {
@@ -21,17 +22,11 @@ struct alignas(16) SigContext {
 };
 static_assert(sizeof(SigContext) == 784);
 
-struct UContext {
-  guest::UContextHeader head;
-  SigContext uc_mcontext;
-};
+using UContext = guest::UContext<SigContext>;
 static_assert(offsetof(UContext, uc_mcontext) == 176);
 
-struct RtSigframe {
-  uint8_t info[128];
-  UContext uc;
-};
-static_assert(offsetof(RtSigframe, uc) == 128);
+using RtSigframe = guest::RtSigframe<SigContext>;
+static_assert(offsetof(RtSigframe, uc) == guest::kSiginfoSize);
 
 void SaveRegisters(uc_engine* uc, SigContext* sc) {
   uc_reg_read(uc, UC_RISCV_REG_PC, &sc->regs[0]);
@@ -62,13 +57,7 @@ bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameReques
   uint64_t frame_addr = (req.stack_top - sizeof frame) & ~uint64_t{15};
   if (frame_addr < req.stack_limit || frame_addr > req.stack_top) return false;  // overflow
   if (!memory.Write(frame_addr, &frame, sizeof frame)) return false;
-  uint64_t a0 = static_cast<uint64_t>(req.sig), a1 = frame_addr, a2 = frame_addr + 128;
-  uc_reg_write(uc, UC_RISCV_REG_A0, &a0);
-  uc_reg_write(uc, UC_RISCV_REG_A1, &a1);
-  uc_reg_write(uc, UC_RISCV_REG_A2, &a2);
-  uc_reg_write(uc, UC_RISCV_REG_SP, &frame_addr);
-  uc_reg_write(uc, UC_RISCV_REG_RA, &req.restorer);
-  uc_reg_write(uc, UC_RISCV_REG_PC, &req.handler);
+  guest::EnterSignalHandler(uc, kRiscv64, req, frame_addr, frame_addr + offsetof(RtSigframe, uc));
   return true;
 }
 

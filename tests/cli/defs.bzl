@@ -21,6 +21,7 @@ def cli_test(name, status, stdout = "", stderr = "", setup = "", args = []):
             "//tests/guest:hello.aarch64",
             "//tests/guest:hello.aarch64.dyn",
             "//tests/guest:hello.riscv64.dyn",
+            "//tests/guest:openat2_paths.aarch64",
             "//tests/guest:unknown_syscall.aarch64",
             "//tools:ferry",
         ],

@@ -125,7 +125,8 @@ def guest_programs():
     shared libraries) as a guest program named after the file."""
     for src in _family_sources():
         name = src.split("/")[-1][:-2]
-        guest_program(name = name, src = src, copts = ["-pthread"])
+        family = src.split("/")[0]
+        guest_program(name = name, src = src, copts = ["-pthread"], hdrs = native.glob([family + "/*.h"]))
 
 def guest_default_tests(no_default = []):
     """A plain test (no arguments; the host and qemu-user as oracles) for each

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <cstring>
+#include <string>
 
 #include "memory/guest_memory.h"
 
@@ -92,6 +93,47 @@ TEST_CASE("mremap grows in place, moves when it must, keeps contents") {
   CHECK(m->IsFree(a, 3 * 4096));
   CHECK(m->Remap(moved, 5 * 4096, 4096, 0, 0) == moved);
   CHECK(m->IsFree(moved + 4096, 4 * 4096));
+}
+
+TEST_CASE("mremap with MREMAP_DONTUNMAP leaves the old range mapped and empty") {
+  auto m = Space();
+  int64_t a = m->Map(0, 8192, PROT_READ | PROT_WRITE, kAnon, -1, 0);
+  REQUIRE(a > 0);
+  CHECK(m->Write(a, "kept", 5));
+  CHECK(m->Remap(a, 8192, 4096, MREMAP_MAYMOVE | 4, 0) == -EINVAL);  // resizing
+  CHECK(m->Remap(a, 8192, 8192, 4, 0) == -EINVAL);                  // without MREMAP_MAYMOVE
+  int64_t b = m->Remap(a, 8192, 8192, MREMAP_MAYMOVE | 4, 0);
+  REQUIRE(b > 0);
+  CHECK(b != a);
+  char text[5] = "", zero = 1;
+  CHECK(m->Read(b, text, 5));
+  CHECK(std::string(text) == "kept");
+  CHECK(m->IsMapped(a, 8192));
+  CHECK(m->Read(a, &zero, 1));
+  CHECK(zero == 0);
+  CHECK(m->PageState(b + 4096) == (kPageMapped | kPageRead | kPageWrite));
+}
+
+TEST_CASE("anonymous names show as [anon:NAME] and keep labels and files") {
+  auto m = Space();
+  int64_t a = m->Map(0, 3 * 4096, PROT_READ | PROT_WRITE, kAnon, -1, 0);
+  REQUIRE(a > 0);
+  m->Label(a + 2 * 4096, 4096, "[heap]");
+  std::string name = "worker";
+  m->NameAnonymous(a, 3 * 4096, &name);
+  uint64_t lo, hi;
+  const MappingOrigin* o = m->origins().Find(a, &lo, &hi);
+  REQUIRE(o);
+  CHECK(o->name == "[anon:worker]");
+  CHECK(lo == uint64_t(a));
+  CHECK(hi == uint64_t(a) + 2 * 4096);
+  CHECK(m->origins().Find(a + 2 * 4096, &lo, &hi)->name == "[heap]");
+  m->NameAnonymous(a, 4096, nullptr);
+  CHECK(m->origins().Find(a, &lo, &hi) == nullptr);
+  CHECK(m->origins().Find(a + 4096, &lo, &hi)->name == "[anon:worker]");
+  int64_t shared = m->Map(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  m->NameAnonymous(shared, 4096, &name);
+  CHECK(m->origins().Find(shared, &lo, &hi)->name == "[anon_shmem:worker]");
 }
 
 TEST_CASE("ReadString stops at NUL, at the limit, and at unreadable pages") {

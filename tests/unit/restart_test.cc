@@ -36,6 +36,25 @@ TEST_CASE("Decide matches the kernel for every code, handler and SA_RESTART") {
   }
 }
 
+TEST_CASE("ForRule gives each rule's code, and keeps the codes a handler alone can know") {
+  using enum Rule;
+  for (int64_t interrupted : {kErestartSys, kErestartNoHand}) {
+    CAPTURE(interrupted);
+    CHECK(ForRule(interrupted, kSys, true) == kErestartSys);
+    CHECK(ForRule(interrupted, kNoHand, true) == kErestartNoHand);
+    CHECK(ForRule(interrupted, kNever, true) == kEintr);
+    CHECK(ForRule(interrupted, kNever, false) == kErestartNoIntr);  // a kick, not a signal: run again
+    CHECK(ForRule(interrupted, kNone, true) == interrupted);
+  }
+  for (Rule rule : {kNone, kSys, kNoHand, kNever}) {
+    CHECK(ForRule(kErestartNoIntr, rule, true) == kErestartNoIntr);
+    CHECK(ForRule(kErestartRestartBlock, rule, true) == kErestartRestartBlock);
+    CHECK(ForRule(7, rule, true) == 7);
+    CHECK(ForRule(kEintr, rule, true) == kEintr);
+  }
+  CHECK(kInterrupted == kErestartSys);
+}
+
 TEST_CASE("deadlines and remaining time") {
   struct timespec d = Deadline({10, 900000000}, {1, 200000000});
   CHECK(d.tv_sec == 12);

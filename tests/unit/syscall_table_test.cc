@@ -59,6 +59,36 @@ TEST_CASE("unknown numbers have no row") {
   CHECK(FindSyscall(244) == nullptr);  // the arch-specific range is unassigned here
 }
 
+// The kernel's code for each waiting call lives in its row (a restart tag);
+// a waiting row without one would leave a handler to guess.
+TEST_CASE("every row that may wait says what a signal makes of the wait") {
+  for (const SyscallRow& row : SyscallTable()) {
+    bool waits = row.cls == SyscallClass::kBlocksOnInput || row.cls == SyscallClass::kBlocksOnOutput ||
+                 row.cls == SyscallClass::kOpensFile || row.cls == SyscallClass::kMayBlock ||
+                 row.cls == SyscallClass::kBlocksAsProcess;
+    if (waits && row.support != Support::kUnsupported) CHECK_MESSAGE(row.Interruptible(), row.name);
+  }
+  struct Known {
+    const char* name;
+    restart::Rule rule;
+    bool restart_block;
+  };
+  using enum restart::Rule;
+  for (Known k : {Known{"read", kSys, false}, {"wait4", kSys, false}, {"ppoll", kNoHand, false},
+                  {"rt_sigsuspend", kNoHand, false}, {"epoll_pwait", kNever, false},
+                  {"rt_sigtimedwait", kNever, false}, {"semop", kNever, false},
+                  {"nanosleep", kNone, true}, {"clock_nanosleep", kNoHand, true},
+                  {"futex", kSys, true}, {"getpid", kNone, false}}) {
+    const SyscallRow* row = nullptr;
+    for (const SyscallRow& r : SyscallTable()) {
+      if (strcmp(r.name, k.name) == 0) row = &r;
+    }
+    REQUIRE_MESSAGE(row != nullptr, k.name);
+    CHECK_MESSAGE(row->restart == k.rule, k.name);
+    CHECK_MESSAGE(row->restart_block == k.restart_block, k.name);
+  }
+}
+
 TEST_CASE("buffer arguments carry a length beside them") {
   for (const SyscallRow& row : SyscallTable()) {
     for (int i = 0; i < row.nargs; ++i) {

@@ -124,7 +124,8 @@ TEST_CASE("/proc paths that are about the guest") {
   CHECK(ClassifyProcPath("/proc/self/smaps", 42) == ProcFile::kSmaps);
   CHECK(ClassifyProcPath("/proc/cpuinfo", 42) == ProcFile::kCpuinfo);
   CHECK(ClassifyProcPath("/proc/43/maps", 42) == ProcFile::kNone);  // another process
-  CHECK(ClassifyProcPath("/proc/self/status", 42) == ProcFile::kNone);
+  CHECK(ClassifyProcPath("/proc/self/status", 42) == ProcFile::kStatus);
+  CHECK(ClassifyProcPath("/proc/self/environ", 42) == ProcFile::kNone);
   CHECK(ClassifyProcPath("/proc/self/fd/3", 42) == ProcFile::kNone);
   CHECK(ClassifyProcPath("/etc/self/maps", 42) == ProcFile::kNone);
 }

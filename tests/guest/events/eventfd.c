@@ -118,11 +118,7 @@ int main(void) {
   check(r == 8 && v == 11, "a blocking read woken by a child's write: %llu", (unsigned long long)v);
   waitpid(child, NULL, 0);
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, SA_RESTART);
   child = write_later(fd, 12, 300);
   alarm_in_ms(50);
   v = 0;
@@ -131,8 +127,7 @@ int main(void) {
         (unsigned long long)v);
   waitpid(child, NULL, 0);
 
-  sa.sa_flags = 0;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, 0);
   child = write_later(fd, 13, 300);
   alarm_in_ms(50);
   r = read(fd, &v, 8);

@@ -23,7 +23,6 @@
 
 #include "check.h"
 
-static const char* err(long r) { return r < 0 ? strerrorname_np(errno) : "ok"; }
 
 static char buf[4096] __attribute__((aligned(8)));
 
@@ -31,7 +30,7 @@ static char buf[4096] __attribute__((aligned(8)));
 static void show_events(int fd, int wd) {
   ssize_t n = read(fd, buf, sizeof buf);
   if (n < 0) {
-    printf("read: %s\n", err(n));
+    printf("read: %s\n", result_name(n));
     return;
   }
   uint32_t cookie = 0;
@@ -61,7 +60,7 @@ int main(void) {
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   check(fd >= 0, "inotify_init1(IN_NONBLOCK|IN_CLOEXEC)");
   check((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC), "O_NONBLOCK and FD_CLOEXEC set");
-  printf("init1 bad flags: %s\n", err(inotify_init1(1)));
+  printf("init1 bad flags: %s\n", result_name(inotify_init1(1)));
   check(read(fd, buf, sizeof buf) == -1 && errno == EAGAIN, "nothing queued: EAGAIN");
 
   int wd = inotify_add_watch(fd, dir, IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_DELETE | IN_MOVE);
@@ -89,30 +88,30 @@ int main(void) {
   /* The same path again is the same watch; masks replace, add or refuse. */
   check(inotify_add_watch(fd, dir, IN_ATTRIB) == wd, "the same directory: the same wd");
   check(inotify_add_watch(fd, dir, IN_DELETE | IN_MASK_ADD) == wd, "IN_MASK_ADD: the same wd");
-  printf("IN_MASK_CREATE on a watched path: %s\n", err(inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_CREATE)));
-  printf("IN_MASK_ADD|IN_MASK_CREATE: %s\n", err(inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE)));
+  printf("IN_MASK_CREATE on a watched path: %s\n", result_name(inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_CREATE)));
+  printf("IN_MASK_ADD|IN_MASK_CREATE: %s\n", result_name(inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE)));
   chmod(path, 0600);
   unlink(path);
   printf("attrib and delete:\n");
   show_events(fd, wd);
 
   /* Errors. */
-  printf("mask 0: %s\n", err(inotify_add_watch(fd, dir, 0)));
-  printf("no such path: %s\n", err(inotify_add_watch(fd, "/nonexistent/x", IN_CREATE)));
-  printf("empty path: %s\n", err(inotify_add_watch(fd, "", IN_CREATE)));
-  printf("NULL path: %s\n", err(syscall(SYS_inotify_add_watch, fd, NULL, IN_CREATE)));
-  printf("bad path pointer: %s\n", err(syscall(SYS_inotify_add_watch, fd, (void*)8, IN_CREATE)));
-  printf("bad fd: %s\n", err(inotify_add_watch(999, dir, IN_CREATE)));
-  printf("bad fd and bad path: %s\n", err(syscall(SYS_inotify_add_watch, 999, (void*)8, IN_CREATE)));
-  printf("bad mask and bad path: %s\n", err(syscall(SYS_inotify_add_watch, fd, (void*)8, 0)));
+  printf("mask 0: %s\n", result_name(inotify_add_watch(fd, dir, 0)));
+  printf("no such path: %s\n", result_name(inotify_add_watch(fd, "/nonexistent/x", IN_CREATE)));
+  printf("empty path: %s\n", result_name(inotify_add_watch(fd, "", IN_CREATE)));
+  printf("NULL path: %s\n", result_name(syscall(SYS_inotify_add_watch, fd, NULL, IN_CREATE)));
+  printf("bad path pointer: %s\n", result_name(syscall(SYS_inotify_add_watch, fd, (void*)8, IN_CREATE)));
+  printf("bad fd: %s\n", result_name(inotify_add_watch(999, dir, IN_CREATE)));
+  printf("bad fd and bad path: %s\n", result_name(syscall(SYS_inotify_add_watch, 999, (void*)8, IN_CREATE)));
+  printf("bad mask and bad path: %s\n", result_name(syscall(SYS_inotify_add_watch, fd, (void*)8, 0)));
   int pipefd[2];
   pipe(pipefd);
-  printf("a pipe: %s\n", err(inotify_add_watch(pipefd[0], dir, IN_CREATE)));
+  printf("a pipe: %s\n", result_name(inotify_add_watch(pipefd[0], dir, IN_CREATE)));
   touch(path);
-  printf("IN_ONLYDIR on a file: %s\n", err(inotify_add_watch(fd, path, IN_ATTRIB | IN_ONLYDIR)));
-  printf("rm_watch 12345: %s\n", err(inotify_rm_watch(fd, 12345)));
-  printf("rm_watch on a pipe: %s\n", err(inotify_rm_watch(pipefd[0], wd)));
-  printf("rm_watch bad fd: %s\n", err(inotify_rm_watch(999, wd)));
+  printf("IN_ONLYDIR on a file: %s\n", result_name(inotify_add_watch(fd, path, IN_ATTRIB | IN_ONLYDIR)));
+  printf("rm_watch 12345: %s\n", result_name(inotify_rm_watch(fd, 12345)));
+  printf("rm_watch on a pipe: %s\n", result_name(inotify_rm_watch(pipefd[0], wd)));
+  printf("rm_watch bad fd: %s\n", result_name(inotify_rm_watch(999, wd)));
 
   /* A symlink: followed unless IN_DONT_FOLLOW. */
   symlink("a", link_path);
@@ -132,9 +131,9 @@ int main(void) {
   chmod(path, 0600);
   printf("oneshot:\n");
   show_events(fd, once);
-  printf("rm_watch after the oneshot: %s\n", err(inotify_rm_watch(fd, once)));
+  printf("rm_watch after the oneshot: %s\n", result_name(inotify_rm_watch(fd, once)));
   check(inotify_rm_watch(fd, wd) == 0, "rm_watch the directory");
-  printf("rm_watch again: %s\n", err(inotify_rm_watch(fd, wd)));
+  printf("rm_watch again: %s\n", result_name(inotify_rm_watch(fd, wd)));
   printf("after rm_watch:\n");
   show_events(fd, wd);
 

@@ -27,7 +27,6 @@
 
 #include "check.h"
 
-static const char* err(long r) { return r < 0 ? strerrorname_np(errno) : "ok"; }
 
 static int ready(int fd) {
   struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT};
@@ -178,17 +177,17 @@ int main(int argc, char** argv) {
   close(rfd);
 
   /* Errors. */
-  printf("sizemask 4: %s\n", err(syscall(SYS_signalfd4, -1, &usr1, 4, 0)));
-  printf("sizemask 16: %s\n", err(syscall(SYS_signalfd4, -1, &usr1, 16, 0)));
-  printf("bad mask pointer: %s\n", err(syscall(SYS_signalfd4, -1, (void*)8, 8, 0)));
-  printf("NULL mask: %s\n", err(syscall(SYS_signalfd4, -1, NULL, 8, 0)));
-  printf("flags 1: %s\n", err(syscall(SYS_signalfd4, -1, &usr1, 8, 1)));
-  printf("fd 999: %s\n", err(syscall(SYS_signalfd4, 999, &usr1, 8, 0)));
-  printf("fd -2: %s\n", err(syscall(SYS_signalfd4, -2, &usr1, 8, 0)));
+  printf("sizemask 4: %s\n", result_name(syscall(SYS_signalfd4, -1, &usr1, 4, 0)));
+  printf("sizemask 16: %s\n", result_name(syscall(SYS_signalfd4, -1, &usr1, 16, 0)));
+  printf("bad mask pointer: %s\n", result_name(syscall(SYS_signalfd4, -1, (void*)8, 8, 0)));
+  printf("NULL mask: %s\n", result_name(syscall(SYS_signalfd4, -1, NULL, 8, 0)));
+  printf("flags 1: %s\n", result_name(syscall(SYS_signalfd4, -1, &usr1, 8, 1)));
+  printf("fd 999: %s\n", result_name(syscall(SYS_signalfd4, 999, &usr1, 8, 0)));
+  printf("fd -2: %s\n", result_name(syscall(SYS_signalfd4, -2, &usr1, 8, 0)));
   int p[2];
   pipe(p);
-  printf("a pipe: %s\n", err(syscall(SYS_signalfd4, p[0], &usr1, 8, 0)));
-  printf("write to a signalfd: %s\n", err(write(fd, "x", 1)));
+  printf("a pipe: %s\n", result_name(syscall(SYS_signalfd4, p[0], &usr1, 8, 0)));
+  printf("write to a signalfd: %s\n", result_name(write(fd, "x", 1)));
   close(p[0]);
   close(p[1]);
   kill(getpid(), SIGUSR1);

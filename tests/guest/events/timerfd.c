@@ -46,13 +46,12 @@ static struct itimerspec spec(int64_t value_ns, int64_t interval_ns) {
 
 static int64_t ns(struct timespec t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
 
-static const char* err(int r) { return r < 0 ? strerrorname_np(errno) : "ok"; }
 
 /* One clock: a 10 ms relative timer read by a blocking read. */
 static void one_clock(clockid_t clock, const char* name) {
   int fd = timerfd_create(clock, 0);
   if (fd < 0) {  /* the alarm clocks need CAP_WAKE_ALARM */
-    printf("%s: create %s\n", name, err(fd));
+    printf("%s: create %s\n", name, result_name(fd));
     return;
   }
   struct itimerspec s = spec(10 * MS, 0);
@@ -78,12 +77,12 @@ int main(void) {
   one_clock(CLOCK_BOOTTIME, "CLOCK_BOOTTIME");
   one_clock(CLOCK_REALTIME_ALARM, "CLOCK_REALTIME_ALARM");
   one_clock(CLOCK_BOOTTIME_ALARM, "CLOCK_BOOTTIME_ALARM");
-  printf("CLOCK_PROCESS_CPUTIME_ID: %s\n", err(timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0)));
-  printf("CLOCK_THREAD_CPUTIME_ID: %s\n", err(timerfd_create(CLOCK_THREAD_CPUTIME_ID, 0)));
-  printf("CLOCK_MONOTONIC_RAW: %s\n", err(timerfd_create(CLOCK_MONOTONIC_RAW, 0)));
-  printf("clock 99: %s\n", err(timerfd_create(99, 0)));
-  printf("clock -1: %s\n", err(timerfd_create(-1, 0)));
-  printf("flags 1: %s\n", err(timerfd_create(CLOCK_MONOTONIC, 1)));
+  printf("CLOCK_PROCESS_CPUTIME_ID: %s\n", result_name(timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0)));
+  printf("CLOCK_THREAD_CPUTIME_ID: %s\n", result_name(timerfd_create(CLOCK_THREAD_CPUTIME_ID, 0)));
+  printf("CLOCK_MONOTONIC_RAW: %s\n", result_name(timerfd_create(CLOCK_MONOTONIC_RAW, 0)));
+  printf("clock 99: %s\n", result_name(timerfd_create(99, 0)));
+  printf("clock -1: %s\n", result_name(timerfd_create(-1, 0)));
+  printf("flags 1: %s\n", result_name(timerfd_create(CLOCK_MONOTONIC, 1)));
 
   int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   check(fd >= 0, "timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK|TFD_CLOEXEC)");
@@ -136,47 +135,42 @@ int main(void) {
   check(timerfd_settime(rt, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &s, NULL) == 0,
         "TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET on CLOCK_REALTIME");
   check(read(rt, &n, 8) == -1 && errno == EAGAIN, "an hour away: EAGAIN");
-  printf("cancel-on-set alone: %s\n", err(timerfd_settime(rt, TFD_TIMER_CANCEL_ON_SET, &s, NULL)));
+  printf("cancel-on-set alone: %s\n", result_name(timerfd_settime(rt, TFD_TIMER_CANCEL_ON_SET, &s, NULL)));
   printf("cancel-on-set on CLOCK_MONOTONIC: %s\n",
-         err(timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &s, NULL)));
+         result_name(timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &s, NULL)));
   close(rt);
 
   /* Errors. */
   s = spec(MS, 0);
-  printf("settime flags 8: %s\n", err(timerfd_settime(fd, 8, &s, NULL)));
+  printf("settime flags 8: %s\n", result_name(timerfd_settime(fd, 8, &s, NULL)));
   s.it_value.tv_nsec = 1000000000;
-  printf("settime tv_nsec 1e9: %s\n", err(timerfd_settime(fd, 0, &s, NULL)));
+  printf("settime tv_nsec 1e9: %s\n", result_name(timerfd_settime(fd, 0, &s, NULL)));
   s = spec(MS, 0);
   s.it_interval.tv_nsec = -1;
-  printf("settime interval tv_nsec -1: %s\n", err(timerfd_settime(fd, 0, &s, NULL)));
+  printf("settime interval tv_nsec -1: %s\n", result_name(timerfd_settime(fd, 0, &s, NULL)));
   s = spec(MS, 0);
   s.it_value.tv_sec = -1;
-  printf("settime tv_sec -1: %s\n", err(timerfd_settime(fd, 0, &s, NULL)));
-  printf("settime NULL new: %s\n", err(timerfd_settime(fd, 0, NULL, NULL)));
+  printf("settime tv_sec -1: %s\n", result_name(timerfd_settime(fd, 0, &s, NULL)));
+  printf("settime NULL new: %s\n", result_name(timerfd_settime(fd, 0, NULL, NULL)));
   s = spec(MS, 0);
-  printf("settime bad old: %s\n", err(syscall(SYS_timerfd_settime, fd, 0, &s, (void*)8)));
-  printf("gettime NULL: %s\n", err(syscall(SYS_timerfd_gettime, fd, NULL)));
-  printf("gettime bad fd: %s\n", err(timerfd_gettime(999, &cur)));
+  printf("settime bad old: %s\n", result_name(syscall(SYS_timerfd_settime, fd, 0, &s, (void*)8)));
+  printf("gettime NULL: %s\n", result_name(syscall(SYS_timerfd_gettime, fd, NULL)));
+  printf("gettime bad fd: %s\n", result_name(timerfd_gettime(999, &cur)));
   int pipefd[2];
   pipe(pipefd);
-  printf("gettime on a pipe: %s\n", err(timerfd_gettime(pipefd[0], &cur)));
-  printf("settime on a pipe: %s\n", err(timerfd_settime(pipefd[0], 0, &s, NULL)));
+  printf("gettime on a pipe: %s\n", result_name(timerfd_gettime(pipefd[0], &cur)));
+  printf("settime on a pipe: %s\n", result_name(timerfd_settime(pipefd[0], 0, &s, NULL)));
   close(fd);
 
   /* Blocking reads interrupted by a handler. */
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, SA_RESTART);
   fd = timerfd_create(CLOCK_MONOTONIC, 0);
   s = spec(200 * MS, 0);
   timerfd_settime(fd, 0, &s, NULL);
   alarm_in_ms(50);
   n = 0;
   check(read(fd, &n, 8) == 8 && n == 1 && handled == 1, "SA_RESTART: the read restarts and gets the expiry");
-  sa.sa_flags = 0;
-  sigaction(SIGALRM, &sa, NULL);
+  handle_signal(SIGALRM, on_alarm, 0);
   timerfd_settime(fd, 0, &s, NULL);
   alarm_in_ms(50);
   check(read(fd, &n, 8) == -1 && errno == EINTR && handled == 2, "no SA_RESTART: EINTR");

@@ -20,20 +20,7 @@
 
 #define MiB (1024ull * 1024)
 
-static const char *err(long r) {
-  if (r >= 0) return "ok";
-  switch (errno) {
-    case EINVAL: return "EINVAL";
-    case EFAULT: return "EFAULT";
-    case ENOMEM: return "ENOMEM";
-    case EPERM: return "EPERM";
-    case ESRCH: return "ESRCH";
-    case EMFILE: return "EMFILE";
-    default: return strerror(errno);
-  }
-}
-
-static void show(const char *what, long r) { printf("%s: %s\n", what, err(r)); }
+static void show(const char *what, long r) { printf("%s: %s\n", what, result_name(r)); }
 
 static void print_limit(const char *what, int resource) {
   struct rlimit r;

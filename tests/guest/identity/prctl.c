@@ -25,25 +25,6 @@
 #define PR_GET_AUXV 0x41555856
 #endif
 
-static const char *err(long r) {
-  if (r >= 0) return "ok";
-  switch (errno) {
-    case EINVAL: return "EINVAL";
-    case EFAULT: return "EFAULT";
-    case ENOMEM: return "ENOMEM";
-    case EBADF: return "EBADF";
-    case EPERM: return "EPERM";
-    default: return strerror(errno);
-  }
-}
-
-static void show(const char *what, long r) {
-  if (r < 0)
-    printf("%s: %s\n", what, err(r));
-  else
-    printf("%s: %ld\n", what, r);
-}
-
 static void read_file(const char *path, char *buf, size_t size) {
   buf[0] = 0;
   int fd = open(path, O_RDONLY);
@@ -100,50 +81,50 @@ static void names(const char *argv0) {
   printf("main's /proc task comm: %s\n", proc);
   pthread_barrier_wait(&barrier);
   pthread_join(t, NULL);
-  show("PR_GET_NAME(bad pointer)", prctl(PR_GET_NAME, (void *)8));
-  show("PR_SET_NAME(bad pointer)", prctl(PR_SET_NAME, (void *)8));
+  show_result("PR_GET_NAME(bad pointer)", prctl(PR_GET_NAME, (void *)8));
+  show_result("PR_SET_NAME(bad pointer)", prctl(PR_SET_NAME, (void *)8));
 }
 
 static void flags(void) {
   int v = -1;
-  show("PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE));
-  show("PR_SET_DUMPABLE(0)", prctl(PR_SET_DUMPABLE, 0));
-  show("PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE));
-  show("PR_SET_DUMPABLE(2)", prctl(PR_SET_DUMPABLE, 2));
-  show("PR_SET_DUMPABLE(1)", prctl(PR_SET_DUMPABLE, 1));
-  show("PR_GET_KEEPCAPS", prctl(PR_GET_KEEPCAPS));
-  show("PR_SET_KEEPCAPS(2)", prctl(PR_SET_KEEPCAPS, 2));
-  show("PR_SET_KEEPCAPS(1)", prctl(PR_SET_KEEPCAPS, 1));
-  show("PR_GET_KEEPCAPS", prctl(PR_GET_KEEPCAPS));
-  show("PR_CAPBSET_READ(CAP_CHOWN)", prctl(PR_CAPBSET_READ, CAP_CHOWN));
-  show("PR_CAPBSET_READ(999)", prctl(PR_CAPBSET_READ, 999));
-  show("PR_CAP_AMBIENT(IS_SET, CAP_CHOWN)", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0));
-  show("PR_CAP_AMBIENT(99)", prctl(PR_CAP_AMBIENT, 99, 0, 0, 0));
-  show("PR_GET_SECUREBITS", prctl(PR_GET_SECUREBITS));
-  show("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
-  show("PR_SET_TIMERSLACK(100000)", prctl(PR_SET_TIMERSLACK, 100000));
-  show("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
-  show("PR_SET_TIMERSLACK(0): the default", prctl(PR_SET_TIMERSLACK, 0));
-  show("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
-  show("PR_GET_THP_DISABLE", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
-  show("PR_SET_THP_DISABLE(1)", prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
-  show("PR_GET_THP_DISABLE", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
-  show("PR_SET_THP_DISABLE(1, 1)", prctl(PR_SET_THP_DISABLE, 1, 1, 0, 0));
-  show("PR_GET_SECCOMP", prctl(PR_GET_SECCOMP));
-  show("PR_GET_TIMING", prctl(PR_GET_TIMING));
-  show("PR_SET_TIMING(1)", prctl(PR_SET_TIMING, 1));
-  show("PR_MCE_KILL_GET", prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
-  show("PR_GET_IO_FLUSHER", prctl(PR_GET_IO_FLUSHER, 0, 0, 0, 0));
-  show("PR_SET_PDEATHSIG(65)", prctl(PR_SET_PDEATHSIG, 65));
-  show("PR_SET_PDEATHSIG(SIGUSR2)", prctl(PR_SET_PDEATHSIG, SIGUSR2));
-  show("PR_GET_PDEATHSIG", prctl(PR_GET_PDEATHSIG, &v));
+  show_result("PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE));
+  show_result("PR_SET_DUMPABLE(0)", prctl(PR_SET_DUMPABLE, 0));
+  show_result("PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE));
+  show_result("PR_SET_DUMPABLE(2)", prctl(PR_SET_DUMPABLE, 2));
+  show_result("PR_SET_DUMPABLE(1)", prctl(PR_SET_DUMPABLE, 1));
+  show_result("PR_GET_KEEPCAPS", prctl(PR_GET_KEEPCAPS));
+  show_result("PR_SET_KEEPCAPS(2)", prctl(PR_SET_KEEPCAPS, 2));
+  show_result("PR_SET_KEEPCAPS(1)", prctl(PR_SET_KEEPCAPS, 1));
+  show_result("PR_GET_KEEPCAPS", prctl(PR_GET_KEEPCAPS));
+  show_result("PR_CAPBSET_READ(CAP_CHOWN)", prctl(PR_CAPBSET_READ, CAP_CHOWN));
+  show_result("PR_CAPBSET_READ(999)", prctl(PR_CAPBSET_READ, 999));
+  show_result("PR_CAP_AMBIENT(IS_SET, CAP_CHOWN)", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0));
+  show_result("PR_CAP_AMBIENT(99)", prctl(PR_CAP_AMBIENT, 99, 0, 0, 0));
+  show_result("PR_GET_SECUREBITS", prctl(PR_GET_SECUREBITS));
+  show_result("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
+  show_result("PR_SET_TIMERSLACK(100000)", prctl(PR_SET_TIMERSLACK, 100000));
+  show_result("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
+  show_result("PR_SET_TIMERSLACK(0): the default", prctl(PR_SET_TIMERSLACK, 0));
+  show_result("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
+  show_result("PR_GET_THP_DISABLE", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+  show_result("PR_SET_THP_DISABLE(1)", prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+  show_result("PR_GET_THP_DISABLE", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+  show_result("PR_SET_THP_DISABLE(1, 1)", prctl(PR_SET_THP_DISABLE, 1, 1, 0, 0));
+  show_result("PR_GET_SECCOMP", prctl(PR_GET_SECCOMP));
+  show_result("PR_GET_TIMING", prctl(PR_GET_TIMING));
+  show_result("PR_SET_TIMING(1)", prctl(PR_SET_TIMING, 1));
+  show_result("PR_MCE_KILL_GET", prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
+  show_result("PR_GET_IO_FLUSHER", prctl(PR_GET_IO_FLUSHER, 0, 0, 0, 0));
+  show_result("PR_SET_PDEATHSIG(65)", prctl(PR_SET_PDEATHSIG, 65));
+  show_result("PR_SET_PDEATHSIG(SIGUSR2)", prctl(PR_SET_PDEATHSIG, SIGUSR2));
+  show_result("PR_GET_PDEATHSIG", prctl(PR_GET_PDEATHSIG, &v));
   printf("pdeathsig %d\n", v);
-  show("PR_GET_PDEATHSIG(bad pointer)", prctl(PR_GET_PDEATHSIG, (void *)8));
+  show_result("PR_GET_PDEATHSIG(bad pointer)", prctl(PR_GET_PDEATHSIG, (void *)8));
   prctl(PR_SET_PDEATHSIG, 0);
   int *tid_address = NULL;
-  show("PR_GET_TID_ADDRESS", prctl(PR_GET_TID_ADDRESS, &tid_address));
+  show_result("PR_GET_TID_ADDRESS", prctl(PR_GET_TID_ADDRESS, &tid_address));
   printf("tid address set: %s\n", tid_address && *tid_address == gettid() ? "yes, holding the tid" : "no");
-  show("PR_GET_TID_ADDRESS(bad pointer)", prctl(PR_GET_TID_ADDRESS, (void *)8));
+  show_result("PR_GET_TID_ADDRESS(bad pointer)", prctl(PR_GET_TID_ADDRESS, (void *)8));
   uint64_t auxv[128];
   long n = prctl(PR_GET_AUXV, auxv, sizeof auxv, 0, 0);
   int fd = open("/proc/self/auxv", O_RDONLY);
@@ -154,40 +135,40 @@ static void flags(void) {
      differs between kernels and arches; the vector itself is at its start. */
   check(proc > 0 && n >= proc && memcmp(auxv, buf, proc) == 0, "PR_GET_AUXV starts with /proc/self/auxv");
   check(prctl(PR_GET_AUXV, NULL, 0, 0, 0) == n, "PR_GET_AUXV(NULL, 0) answers the same size");
-  show("PR_GET_AUXV(arg4)", prctl(PR_GET_AUXV, auxv, sizeof auxv, 1, 0));
-  show("PR_GET_AUXV(bad pointer)", prctl(PR_GET_AUXV, (void *)8, 16, 0, 0));
+  show_result("PR_GET_AUXV(arg4)", prctl(PR_GET_AUXV, auxv, sizeof auxv, 1, 0));
+  show_result("PR_GET_AUXV(bad pointer)", prctl(PR_GET_AUXV, (void *)8, 16, 0, 0));
 }
 
 static void arch_options(void) {
-  show("PR_SVE_GET_VL", prctl(50, 0, 0, 0, 0));
-  show("PR_SVE_SET_VL", prctl(51 - 1, 16, 0, 0, 0));
-  show("PR_PAC_RESET_KEYS", prctl(54, 0, 0, 0, 0));
-  show("PR_SET_TAGGED_ADDR_CTRL", prctl(55, 1, 0, 0, 0));
-  show("PR_GET_TAGGED_ADDR_CTRL", prctl(56, 0, 0, 0, 0));
-  show("PR_SME_GET_VL", prctl(64, 0, 0, 0, 0));
-  show("PR_PAC_GET_ENABLED_KEYS", prctl(61, 0, 0, 0, 0));
-  show("PR_RISCV_V_GET_CONTROL", prctl(70, 0, 0, 0, 0));
-  show("PR_RISCV_V_SET_CONTROL", prctl(69, 0, 0, 0, 0));
-  show("PR_GET_UNALIGN", prctl(PR_GET_UNALIGN, 0, 0, 0, 0));
-  show("option 12345", prctl(12345, 0, 0, 0, 0));
-  show("option -1", prctl(-1, 0, 0, 0, 0));
+  show_result("PR_SVE_GET_VL", prctl(50, 0, 0, 0, 0));
+  show_result("PR_SVE_SET_VL", prctl(51 - 1, 16, 0, 0, 0));
+  show_result("PR_PAC_RESET_KEYS", prctl(54, 0, 0, 0, 0));
+  show_result("PR_SET_TAGGED_ADDR_CTRL", prctl(55, 1, 0, 0, 0));
+  show_result("PR_GET_TAGGED_ADDR_CTRL", prctl(56, 0, 0, 0, 0));
+  show_result("PR_SME_GET_VL", prctl(64, 0, 0, 0, 0));
+  show_result("PR_PAC_GET_ENABLED_KEYS", prctl(61, 0, 0, 0, 0));
+  show_result("PR_RISCV_V_GET_CONTROL", prctl(70, 0, 0, 0, 0));
+  show_result("PR_RISCV_V_SET_CONTROL", prctl(69, 0, 0, 0, 0));
+  show_result("PR_GET_UNALIGN", prctl(PR_GET_UNALIGN, 0, 0, 0, 0));
+  show_result("option 12345", prctl(12345, 0, 0, 0, 0));
+  show_result("option -1", prctl(-1, 0, 0, 0, 0));
 }
 
 static void vma(void) {
   char *p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  show("PR_SET_VMA anon name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 2 * 4096, "ferry test"));
-  show("PR_SET_VMA clear name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, NULL));
-  show("PR_SET_VMA unaligned", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p + 1, 4096, "x"));
-  show("PR_SET_VMA bad char", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, "a$b"));
-  show("PR_SET_VMA bad name pointer", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, (void *)8));
-  show("PR_SET_VMA length 0", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 0, "x"));
-  show("PR_SET_VMA option 5", prctl(PR_SET_VMA, 5, p, 4096, "x"));
+  show_result("PR_SET_VMA anon name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 2 * 4096, "ferry test"));
+  show_result("PR_SET_VMA clear name", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, NULL));
+  show_result("PR_SET_VMA unaligned", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p + 1, 4096, "x"));
+  show_result("PR_SET_VMA bad char", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, "a$b"));
+  show_result("PR_SET_VMA bad name pointer", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, (void *)8));
+  show_result("PR_SET_VMA length 0", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 0, "x"));
+  show_result("PR_SET_VMA option 5", prctl(PR_SET_VMA, 5, p, 4096, "x"));
   munmap(p + 2 * 4096, 2 * 4096);
-  show("PR_SET_VMA over a hole", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4 * 4096, "x"));
-  show("PR_SET_VMA on a hole", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p + 2 * 4096, 4096, "x"));
+  show_result("PR_SET_VMA over a hole", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4 * 4096, "x"));
+  show_result("PR_SET_VMA on a hole", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p + 2 * 4096, 4096, "x"));
   int fd = open("/proc/self/exe", O_RDONLY);
   char *f = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-  show("PR_SET_VMA on a file mapping", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, f, 4096, "x"));
+  show_result("PR_SET_VMA on a file mapping", prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, f, 4096, "x"));
   close(fd);
 }
 
@@ -226,7 +207,7 @@ static void pdeathsig(void) {
 /* A subreaper adopts its orphaned grandchild and reaps it. */
 static void subreaper(void) {
   int v = -1;
-  show("PR_SET_CHILD_SUBREAPER", prctl(PR_SET_CHILD_SUBREAPER, 1));
+  show_result("PR_SET_CHILD_SUBREAPER", prctl(PR_SET_CHILD_SUBREAPER, 1));
   prctl(PR_GET_CHILD_SUBREAPER, &v);
   printf("subreaper %d\n", v);
   int report[2];
@@ -254,12 +235,12 @@ static void subreaper(void) {
 }
 
 static void no_new_privs(void) {
-  show("PR_GET_NO_NEW_PRIVS", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
-  show("PR_SET_NO_NEW_PRIVS(0)", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0));
-  show("PR_SET_NO_NEW_PRIVS(1, 1)", prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0));
-  show("PR_SET_NO_NEW_PRIVS(1)", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
-  show("PR_GET_NO_NEW_PRIVS", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
-  show("PR_SET_SECCOMP(strict)", prctl(PR_SET_SECCOMP, 99, 0, 0, 0));
+  show_result("PR_GET_NO_NEW_PRIVS", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  show_result("PR_SET_NO_NEW_PRIVS(0)", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  show_result("PR_SET_NO_NEW_PRIVS(1, 1)", prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0));
+  show_result("PR_SET_NO_NEW_PRIVS(1)", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+  show_result("PR_GET_NO_NEW_PRIVS", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  show_result("PR_SET_SECCOMP(strict)", prctl(PR_SET_SECCOMP, 99, 0, 0, 0));
 }
 
 int main(int argc, char **argv) {

@@ -69,11 +69,7 @@ int main(void) {
   check(mq_receive(q, buf, sizeof buf, &prio) == 11 && prio == 2 && !strcmp(buf, "from child"), "a receive waits for a child");
   waitpid(child, NULL, 0);
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_usr1;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGUSR1, &sa, NULL);
+  handle_signal_info(SIGUSR1, on_usr1, 0);
   struct sigevent ev;
   memset(&ev, 0, sizeof ev);
   ev.sigev_notify = SIGEV_SIGNAL;

@@ -17,9 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void show(const char* what, long r) {
-  printf("%s: %s\n", what, r < 0 ? strerror(errno) : "ok");
-}
+#include "check.h"
+
+static void show(const char* what, long r) { printf("%s: %s\n", what, result_name(r)); }
 
 int main(void) {
   char dir[] = "chroot_wait.XXXXXX";

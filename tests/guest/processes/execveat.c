@@ -22,19 +22,6 @@ static long raw_execveat(int dirfd, const char *path, char *const argv[], int fl
   return syscall(SYS_execveat, dirfd, path, argv, environ, flags);
 }
 
-static const char *err(void) {
-  switch (errno) {
-    case EINVAL: return "EINVAL";
-    case ENOENT: return "ENOENT";
-    case EBADF: return "EBADF";
-    case ELOOP: return "ELOOP";
-    case EFAULT: return "EFAULT";
-    case EACCES: return "EACCES";
-    case ENOTDIR: return "ENOTDIR";
-    default: return strerror(errno);
-  }
-}
-
 /* Runs `how` in a child that execs the program again with "child HOW". */
 static void run(const char *self, const char *how) {
   fflush(stdout);
@@ -53,7 +40,7 @@ static void run(const char *self, const char *how) {
     } else if (!strcmp(how, "absolute")) {
       raw_execveat(AT_FDCWD, self, argv, AT_SYMLINK_NOFOLLOW);
     }
-    printf("exec %s failed: %s\n", how, err());
+    printf("exec %s failed: %s\n", how, errno_name(errno));
     fflush(stdout);
     _exit(1);
   }
@@ -63,7 +50,7 @@ static void run(const char *self, const char *how) {
 }
 
 static void expect(const char *what, long r, const char *want) {
-  const char *got = r == 0 ? "ok" : err();
+  const char *got = r == 0 ? "ok" : errno_name(errno);
   check(strcmp(got, want) == 0, "%s: %s (want %s)", what, got, want);
 }
 

@@ -65,19 +65,6 @@ static void add_all(struct counters* c) {
   }
 }
 
-static int exit_code(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static pid_t fork_flushed(void) {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) die("fork");
-  if (pid == 0) alarm(60);
-  return pid;
-}
 
 static struct counters* map_counters(int prot, int fd) {
   void* p = mmap(NULL, 4096, prot, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0);
@@ -97,7 +84,7 @@ static void print_totals(const char* what, const struct counters* c) {
 static void run_children(void (*child)(struct counters*, int), struct counters* c, int fd) {
   pid_t pids[kProcs];
   for (int i = 0; i < kProcs; ++i) {
-    pids[i] = fork_flushed();
+    pids[i] = fork_flushed(60);
     if (pids[i] == 0) {
       child(c, fd);
       _exit(0);
@@ -154,7 +141,7 @@ static void mprotect_mode(void) {
 
 static void killed(void) {
   struct counters* c = map_counters(PROT_READ | PROT_WRITE, -1);
-  pid_t pid = fork_flushed();
+  pid_t pid = fork_flushed(60);
   if (pid == 0) {
     for (;;) {
       __atomic_fetch_add(&c->added, 1, __ATOMIC_SEQ_CST);
@@ -166,7 +153,7 @@ static void killed(void) {
      just before: then the child is surely the one running guest code. */
   char pid_text[16];
   snprintf(pid_text, sizeof pid_text, "%d", (int)pid);
-  pid_t shell = fork_flushed();
+  pid_t shell = fork_flushed(60);
   if (shell == 0) {
     execl("/bin/sh", "sh", "-c", "sleep 0.05; kill -KILL $0", pid_text, (char*)NULL);
     _exit(127);
@@ -183,18 +170,7 @@ static void killed(void) {
 }
 
 int main(int argc, char** argv) {
-  setvbuf(stdout, NULL, _IOLBF, 0);
-  alarm(100);
-  const char* mode = argc > 1 ? argv[1] : "";
-  if (!strcmp(mode, "anon")) anon();
-  else if (!strcmp(mode, "file")) file_mode();
-  else if (!strcmp(mode, "shm")) shm_mode();
-  else if (!strcmp(mode, "mprotect")) mprotect_mode();
-  else if (!strcmp(mode, "killed")) killed();
-  else {
-    fprintf(stderr, "usage: atomics_shared anon|file|shm|mprotect|killed\n");
-    return 2;
-  }
-  printf("%d failures\n", failures);
-  return failures != 0;
+  static const struct test_mode modes[] = {
+      {"anon", anon}, {"file", file_mode}, {"shm", shm_mode}, {"mprotect", mprotect_mode}, {"killed", killed}};
+  return run_mode(argc, argv, 100, modes, sizeof modes / sizeof modes[0]);
 }

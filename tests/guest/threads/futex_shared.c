@@ -91,22 +91,6 @@ static void* map_shared_anon(size_t len) {
   return p;
 }
 
-static int exit_code(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static pid_t fork_flushed(void) {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) {
-    perror("fork");
-    exit(2);
-  }
-  if (pid == 0) alarm(10);
-  return pid;
-}
 
 /* ---- fork_anon ---- */
 
@@ -114,14 +98,14 @@ static void fork_anon(void) {
   uint32_t* word = map_shared_anon(4096);
   for (int timed = 0; timed <= 1; ++timed) {
     const char* how = timed ? "with a timeout" : "without a timeout";
-    pid_t pid = fork_flushed();
+    pid_t pid = fork_flushed(10);
     if (pid == 0) _exit(futex_wait(word, FUTEX_WAIT, 0, timed ? 5 : 0) == 0 ? 0 : 1);
     check(await_queued(word, 0, 1) == 1, "parent sees the child waiting (%s)", how);
     check(futex(word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0, "a private wake from the parent wakes nobody");
     check(futex(word, FUTEX_WAKE, 1, NULL, NULL, 0) == 1, "the parent's FUTEX_WAKE wakes the child");
     check(exit_code(pid) == 0, "the child's FUTEX_WAIT returned 0");
 
-    pid = fork_flushed();
+    pid = fork_flushed(10);
     if (pid == 0) {
       if (await_queued(word, 0, 1) != 1) _exit(3);
       _exit(futex(word, FUTEX_WAKE, 1, NULL, NULL, 0) == 1 ? 0 : 4);
@@ -130,7 +114,7 @@ static void fork_anon(void) {
     check(exit_code(pid) == 0, "the child saw the parent waiting and woke one");
   }
   /* A FUTEX_WAIT_BITSET waiter woken by FUTEX_WAKE_BITSET from the other process. */
-  pid_t pid = fork_flushed();
+  pid_t pid = fork_flushed(10);
   if (pid == 0) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -158,7 +142,7 @@ static char* map_file(int fd, size_t len, off_t offset) {
    offset 4096 + 64, page 1 of the parent's mapping and page 0 of the
    child's. */
 static void file_across_fork(int fd, const char* what) {
-  pid_t pid = fork_flushed();
+  pid_t pid = fork_flushed(10);
   if (pid == 0) _exit(futex_wait((uint32_t*)(map_file(fd, 4096, 4096) + 64), FUTEX_WAIT, 0, 5) == 0 ? 0 : 1);
   char* d = map_file(fd, 2 * 4096, 0);
   uint32_t* word = (uint32_t*)(d + 4096 + 64);
@@ -166,7 +150,7 @@ static void file_across_fork(int fd, const char* what) {
   check(futex(word, FUTEX_WAKE, 1, NULL, NULL, 0) == 1, "%s: the parent's FUTEX_WAKE wakes the child", what);
   check(exit_code(pid) == 0, "%s: the child's FUTEX_WAIT returned 0", what);
 
-  pid = fork_flushed();
+  pid = fork_flushed(10);
   if (pid == 0) {
     uint32_t* mine = (uint32_t*)(map_file(fd, 4096, 4096) + 64);
     if (await_queued(mine, 0, 1) != 1) _exit(3);
@@ -291,7 +275,7 @@ static void signal_processes(struct requeue_words* w) {
 static void requeue_procs(void) {
   struct requeue_words* w = map_shared_anon(sizeof *w);
   for (int i = 0; i < kWaiterProcesses; ++i) {
-    pid_t pid = fork_flushed();
+    pid_t pid = fork_flushed(10);
     if (pid == 0) {
       block_sigusr1();
       _exit(futex_wait(&w->from, FUTEX_WAIT, 0, 10) == 0 ? 0 : 1);
@@ -425,13 +409,13 @@ static void pshared(void) {
   sem_init(&p->pong, 1, 0);
   sem_init(&p->lock, 1, 1);
 
-  pid_t pid = fork_flushed();
+  pid_t pid = fork_flushed(10);
   if (pid == 0) _exit(take_turns(p, 1) ? 0 : 1);
   check(take_turns(p, 0), "parent: %d turns with the mutex and condition variable", kRounds);
   check(exit_code(pid) == 0, "child: %d turns with the mutex and condition variable", kRounds);
   check(p->turn == 2 * kRounds, "turns taken: %u", p->turn);
 
-  pid = fork_flushed();
+  pid = fork_flushed(10);
   if (pid == 0) _exit(bounce(&p->ping, &p->pong) ? 0 : 1);
   int ok = 1;
   for (int i = 0; i < kRounds && ok; ++i) {
@@ -441,7 +425,7 @@ static void pshared(void) {
   check(ok, "parent: %d semaphore round trips", kRounds);
   check(exit_code(pid) == 0, "child: %d semaphore round trips", kRounds);
 
-  pid = fork_flushed();
+  pid = fork_flushed(10);
   if (pid == 0) _exit(contend(p) ? 0 : 1);
   check(contend(p), "parent: %d increments under the mutex, then under the semaphore", kContended);
   check(exit_code(pid) == 0, "child: %d increments under the mutex, then under the semaphore", kContended);
@@ -449,18 +433,10 @@ static void pshared(void) {
 }
 
 int main(int argc, char** argv) {
-  setvbuf(stdout, NULL, _IOLBF, 0);
-  alarm(20);
-  const char* mode = argc > 1 ? argv[1] : "";
-  if (!strcmp(mode, "fork_anon")) fork_anon();
-  else if (!strcmp(mode, "file")) file();
-  else if (!strcmp(mode, "requeue_procs")) requeue_procs();
-  else if (!strcmp(mode, "requeue_threads")) requeue_threads();
-  else if (!strcmp(mode, "pshared")) pshared();
-  else {
-    fprintf(stderr, "usage: futex_shared fork_anon|file|requeue_procs|requeue_threads|pshared\n");
-    return 2;
-  }
-  printf("%d failures\n", failures);
-  return failures != 0;
+  static const struct test_mode modes[] = {{"fork_anon", fork_anon},
+                                           {"file", file},
+                                           {"requeue_procs", requeue_procs},
+                                           {"requeue_threads", requeue_threads},
+                                           {"pshared", pshared}};
+  return run_mode(argc, argv, 20, modes, sizeof modes / sizeof modes[0]);
 }

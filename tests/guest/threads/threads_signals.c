@@ -165,13 +165,8 @@ int main(int argc, char** argv) {
     pthread_exit(NULL);
   }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_flags = SA_RESTART;
-  sa.sa_handler = on_usr1;
-  sigaction(SIGUSR1, &sa, NULL);
-  sa.sa_handler = on_usr2;
-  sigaction(SIGUSR2, &sa, NULL);
+  handle_signal(SIGUSR1, on_usr1, SA_RESTART);
+  handle_signal(SIGUSR2, on_usr2, SA_RESTART);
 
   pthread_t t[3];
   for (int i = 0; i < 3; i++) pthread_create(&t[i], NULL, record_and_wait, (void*)(intptr_t)i);
