@@ -137,6 +137,9 @@ struct ArchInfo {
   size_t stat_mode_offset;  // where --strace finds st_mode (u32) and st_size (i64)
   size_t stat_size_offset;
   bool sigaction_has_restorer;  // does the guest's kernel sigaction carry sa_restorer
+  // shmat's address alignment, the kernel's SHMLBA for this arch's 64-bit
+  // tasks (SHM_RND rounds down to it; an address off it is EINVAL).
+  uint64_t shmlba;
   // Bytes in a guest pointer or `long`: 8 on LP64 arches, 4 on ILP32 ones.
   // Generic code reads and writes guest words through guest::ReadWord /
   // WriteWord / StoreWords (arch/generic/abi.h), never as a bare uint64_t.

@@ -21,6 +21,7 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <string>
 
 #include "host/host_syscall.h"
 #include "restart/restart.h"
@@ -316,6 +317,34 @@ void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uin
 }
 
 bool IsSignalfd(int fd) { return Find(fd) != nullptr; }
+
+bool StatSignalfd(int fd, struct stat* st) {
+  if (!IsSignalfd(fd)) return false;
+  // A host signalfd's stat is every signalfd's: they share the anon inode,
+  // whose times never change, so it is taken once.
+  static const struct stat anon = [] {
+    struct stat s{};
+    uint64_t none = 0;
+    int64_t host = HostSyscall(SYS_signalfd4, -1, reinterpret_cast<uint64_t>(&none), 8, SFD_CLOEXEC);
+    if (host >= 0) {
+      HostSyscall(SYS_fstat, host, reinterpret_cast<uint64_t>(&s));
+      HostSyscall(SYS_close, host);
+    }
+    return s;
+  }();
+  *st = anon;
+  return true;
+}
+
+std::string SignalfdLinkText(const std::string& link) {
+  unsigned long long ino = 0;
+  char end = 0;
+  if (sscanf(link.c_str(), "pipe:[%llu%c", &ino, &end) != 2 || end != ']') return link;
+  for (const SignalfdEntry& e : g_signalfds) {
+    if (e.ino.load() == ino) return "anon_inode:[signalfd]";
+  }
+  return link;
+}
 
 bool ReadSignalfd(Task& task, int fd, std::span<const GuestRange> buffers, int64_t* result) {
   SignalfdEntry* e = Find(fd);

@@ -8,6 +8,8 @@
 // pipes of its own, since its pending signals are its own.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -45,6 +47,13 @@ bool IsSignalfdOwnFd(int fd);
 int64_t Signalfd(Task& task, int fd, uint64_t mask, int flags);
 // True when `fd` is a guest signalfd.
 bool IsSignalfd(int fd);
+// What the kernel shows for a signalfd, whose file is an anonymous inode
+// (the one all anon_inode files share), not the pipe behind it: fstat of
+// guest descriptor `fd` into *st (true), or false when `fd` is no signalfd.
+bool StatSignalfd(int fd, struct stat* st);
+// A /proc/PID/fd link's text: "pipe:[INO]" of a signalfd's pipe becomes
+// "anon_inode:[signalfd]"; any other text is returned unchanged.
+std::string SignalfdLinkText(const std::string& link);
 // A guest buffer a read fills: read's one, or readv's iovecs in order.
 struct GuestRange {
   uint64_t addr;

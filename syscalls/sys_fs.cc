@@ -196,6 +196,7 @@ int64_t SysPipe2(Task& task, const SyscallArgs& a) {
 
 int64_t SysFstat(Task& task, const SyscallArgs& a) {
   struct stat st;
+  if (StatSignalfd(static_cast<int>(a.raw[0]), &st)) return StatOut(task, 0, st, a.raw[1]);
   int64_t r = HostSyscall(SYS_fstat, a.raw[0], reinterpret_cast<uint64_t>(&st));
   return StatOut(task, r, st, a.raw[1]);
 }
@@ -205,6 +206,9 @@ int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
   if (!LookupPath(task, a.raw[1], FollowsLastLink(a), &path)) return -EFAULT;
   if (FollowsLastLink(a) && ClassifyProcPath(path, getpid()) == ProcFile::kExe) path = task.process.exe_host_path;
   struct stat st;
+  if ((a.raw[3] & AT_EMPTY_PATH) && path.empty() && StatSignalfd(static_cast<int>(a.raw[0]), &st)) {
+    return StatOut(task, 0, st, a.raw[2]);
+  }
   int64_t r = HostSyscall(SYS_newfstatat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                           reinterpret_cast<uint64_t>(&st), a.raw[3]);
   return StatOut(task, r, st, a.raw[2]);
@@ -224,6 +228,8 @@ int64_t SysFcntl(Task& task, const SyscallArgs& a) {
     return SafeHostSyscall(restart::kInterrupted, SYS_fcntl, a.raw[0], cmd, arg);
   }
   int64_t r = HostSyscall(SYS_fcntl, a.raw[0], cmd, arg);
+  // A signalfd is opened O_RDWR; the pipe end behind it is O_RDONLY.
+  if (cmd == F_GETFL && r >= 0 && IsSignalfd(static_cast<int>(a.raw[0]))) r = (r & ~O_ACCMODE) | O_RDWR;
   if (cmd == F_GETFL && r >= 0) r = arch::HostToGuestOpenFlags(task.arch, static_cast<uint32_t>(r));
   return r;
 }
@@ -288,16 +294,18 @@ int64_t SysReadlinkat(Task& task, const SyscallArgs& a) {
     uint64_t n = std::min<uint64_t>(task.process.exe_path.size(), a.raw[3]);
     return task.memory.Write(a.raw[2], task.process.exe_path.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
   }
-  if (task.process.sysroot.empty() || path.compare(0, 6, "/proc/") != 0) {
+  if (path.compare(0, 6, "/proc/") != 0) {
     return HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                        reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], a.raw[3])), a.raw[3]);
   }
-  // /proc/self/fd/N, /proc/self/cwd...: the guest's names, without the sysroot.
+  // /proc/self/fd/N, /proc/self/cwd...: the guest's names, without the
+  // sysroot; a signalfd's as the kernel names it, not its pipe's.
   char target[PATH_MAX];
   int64_t n = HostSyscall(SYS_readlinkat, a.raw[0], reinterpret_cast<uint64_t>(path.c_str()),
                           reinterpret_cast<uint64_t>(target), sizeof target);
   if (n < 0) return n;
-  std::string shown = task.process.sysroot.GuestView(std::string(target, n));
+  std::string shown = SignalfdLinkText(std::string(target, n));
+  if (!task.process.sysroot.empty()) shown = task.process.sysroot.GuestView(shown);
   uint64_t len = std::min<uint64_t>(shown.size(), a.raw[3]);
   return task.memory.Write(a.raw[2], shown.data(), len) ? static_cast<int64_t>(len) : -EFAULT;
 }

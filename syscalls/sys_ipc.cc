@@ -177,7 +177,14 @@ int64_t SysShmat(Task& task, const SyscallArgs& a) {
   if (r < 0) return r;
   uint64_t len = PageUp(ds.shm_segsz);
   if (addr) {
-    if (flags & SHM_RND) addr = PageDown(addr);
+    // Mirrors the kernel's do_shmat: SHM_RND rounds down to SHMLBA, and
+    // must not round a remapping down to address 0.
+    uint64_t shmlba = task.arch.shmlba;
+    if (addr % shmlba) {
+      if (!(flags & SHM_RND)) return -EINVAL;
+      addr -= addr % shmlba;
+      if (addr == 0 && (flags & SHM_REMAP)) return -EINVAL;
+    }
     if (addr % kPageSize) return -EINVAL;
     if (!task.memory.InSpace(addr, len)) return -EINVAL;
     if (!(flags & SHM_REMAP) && !task.memory.IsFree(addr, len)) return -EINVAL;

@@ -203,6 +203,9 @@ const ArchInfo kAarch64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = true,
+    // asm-generic's PAGE_SIZE: arch/arm64's shmparam.h keeps its 16 KiB
+    // (COMPAT_SHMLBA) for 32-bit tasks only.
+    .shmlba = 4096,
     .word_size = 8,
     .arch_bit = kAarch64Bit,
     .syscall_numbers = nullptr,  // asm-generic

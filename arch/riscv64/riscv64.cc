@@ -162,6 +162,7 @@ const ArchInfo kRiscv64 = {
     .stat_mode_offset = offsetof(guest::GenericStat, st_mode),
     .stat_size_offset = offsetof(guest::GenericStat, st_size),
     .sigaction_has_restorer = false,
+    .shmlba = 4096,  // asm-generic's PAGE_SIZE
     .word_size = 8,
     .arch_bit = kRiscv64Bit,
     .syscall_numbers = nullptr,  // asm-generic

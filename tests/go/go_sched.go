@@ -149,9 +149,10 @@ func timers() {
 
 	// Many timers at once, woken in deadline order.
 	order := make(chan int, 20)
+	base := time.Now() // deadlines from one base: a stall while arming cannot reorder them
 	for i := 19; i >= 0; i-- {
 		i := i
-		time.AfterFunc(time.Duration(i)*3*time.Millisecond, func() { order <- i })
+		time.AfterFunc(time.Until(base.Add(time.Duration(i)*3*time.Millisecond)), func() { order <- i })
 	}
 	inOrder := 0
 	last := -1

@@ -90,10 +90,11 @@ async def timers():
     await asyncio.sleep(0.05)
     print("sleep 50ms took >= 50ms:", loop.time() - start >= 0.05)
     order = []
+    base = loop.time()  # one base, so a stall between the calls cannot reorder them
     for delay in (0.03, 0.01, 0.02):
-        loop.call_later(delay, order.append, delay)
+        loop.call_at(base + delay, order.append, delay)
     await asyncio.sleep(0.08)
-    print("call_later order:", order)
+    print("call_at order:", order)
     try:
         await asyncio.wait_for(asyncio.sleep(10), 0.05)
     except asyncio.TimeoutError:
