@@ -12,7 +12,7 @@
 #include "check.h"
 #include "seccomp_util.h"
 
-static void report(const char *what, int status) {
+static void report_status(const char *what, int status) {
   if (WIFSIGNALED(status)) printf("%s: killed by signal %d\n", what, WTERMSIG(status));
   else printf("%s: exited %d\n", what, WEXITSTATUS(status));
 }
@@ -27,7 +27,7 @@ static void run(const char *what, void (*body)(void)) {
   }
   int status;
   waitpid(pid, &status, 0);
-  report(what, status);
+  report_status(what, status);
 }
 
 static void kill_process(void) {
