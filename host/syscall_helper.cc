@@ -219,6 +219,10 @@ void SyscallHelper::ContinueAfterUnexpectedStops() {
 
 SyscallHelper::Outcome SyscallHelper::Call(long nr, const uint64_t args[6],
                                            const std::function<bool()>& should_interrupt) {
+  // Read before the helper can run: a stop of the helper (a signal it
+  // ignores still stops it, being traced) then always moves the sequence
+  // past `seen`, however early its SIGCHLD lands.
+  uint32_t seen = SignalSequence().load();
   shared_->nr = nr;
   memcpy(shared_->args, args, sizeof shared_->args);
   shared_->state.store(kPosted);
@@ -231,14 +235,15 @@ SyscallHelper::Outcome SyscallHelper::Call(long nr, const uint64_t args[6],
     HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&shared_->state), FUTEX_WAKE_PRIVATE, 1);
   }
   for (;;) {
-    uint32_t seen = SignalSequence().load();
     if (shared_->state.load() == kDone) {
       shared_->state.store(kIdle);
       return {Outcome::kCompleted, shared_->result};
     }
     if (should_interrupt()) return Interrupt();
     WaitForSignal(seen);
-    // Woken by a signal, perhaps a SIGCHLD for a stop of the helper's.
+    // Woken by a signal, perhaps a SIGCHLD for a stop of the helper's. A
+    // stop after this waitpid sends its SIGCHLD after this load.
+    seen = SignalSequence().load();
     ContinueAfterUnexpectedStops();
   }
 }
@@ -267,10 +272,8 @@ SyscallHelper::Outcome SyscallHelper::Interrupt() {
   // report (its waiter saw kDone and posted this call): only the state
   // word says whether this call ran.
   Outcome outcome;
-  if (shared_->state.load() == kDone) {
-    outcome = {Outcome::kCompleted, shared_->result};
-  } else if (regs.rip == mark_done) {
-    outcome = {Outcome::kCompleted, shared_->result};  // this call's result stored, not yet marked
+  if (shared_->state.load() == kDone || regs.rip == mark_done) {
+    outcome = {Outcome::kCompleted, shared_->result};  // at mark_done: stored, not yet marked
   } else if (regs.rip == after) {
     // This call ran and returned into rax. A -ERESTART* code there means
     // the interrupt cut it short; the kernel's own restart is cancelled
