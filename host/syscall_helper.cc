@@ -19,7 +19,8 @@
 
 // The helper's whole life, in assembly: it runs on its own stack with no libc
 // and no thread-local state. Shared layout (see SyscallHelper::Shared):
-//   +0 state, +8 nr, +16..+56 args, +64 result, +72 &wake word, +80 SIG_IGN action.
+//   +0 state, +8 nr, +16..+56 args, +64 result, +72 &wake word, +80 SIG_IGN action,
+//   +112 the signals it blocks.
 extern "C" long ferry_helper_clone(unsigned long flags, void* stack_top, void* shared);
 extern "C" char ferry_helper_loop[], ferry_helper_syscall[], ferry_helper_after_syscall[],
     ferry_helper_mark_done[];
@@ -53,6 +54,12 @@ ferry_helper_start:
   inc ebx
   cmp ebx, 64
   jle 1b
+  mov edi, 2            # SIG_SETMASK
+  lea rsi, [r12 + 112]
+  xor edx, edx
+  mov r10d, 8
+  mov eax, 14           # SYS_rt_sigprocmask
+  syscall
   mov edi, 1
   mov esi, 9
   mov eax, 157
@@ -143,11 +150,18 @@ struct SyscallHelper::Shared {
   struct {
     uint64_t handler, flags, restorer, mask;
   } ignore;
+  // Signals 1-31. Being traced, the helper stops even for a signal it
+  // ignores (a SIGPIPE from its write, a terminal's SIGWINCH); a blocked one
+  // never reaches delivery, so it never stops it. They merge while pending.
+  // Real-time signals would queue against RLIMIT_SIGPENDING, so they stay
+  // unblocked: one sent to the process group stops the helper once.
+  uint64_t blocked;
 };
 static_assert(offsetof(SyscallHelper::Shared, nr) == 8);
 static_assert(offsetof(SyscallHelper::Shared, result) == 64);
 static_assert(offsetof(SyscallHelper::Shared, wake) == 72);
 static_assert(offsetof(SyscallHelper::Shared, ignore) == 80);
+static_assert(offsetof(SyscallHelper::Shared, blocked) == 112);
 
 void EndOwnHelpers() {
   pid_t self = getpid();
@@ -180,6 +194,7 @@ std::unique_ptr<SyscallHelper> SyscallHelper::Start(std::string* error) {
   auto* shared = new (static_cast<char*>(block) + kHelperStack) Shared{};
   shared->wake = &SignalSequence();
   shared->ignore.handler = reinterpret_cast<uint64_t>(SIG_IGN);
+  shared->blocked = (1ull << 31) - 1;
   long pid = ferry_helper_clone(CLONE_VM | CLONE_FILES | CLONE_FS, static_cast<char*>(block) + kHelperStack,
                                 shared);
   if (pid < 0) {
@@ -208,8 +223,9 @@ SyscallHelper::~SyscallHelper() {
   munmap(stack_, kHelperStack + sizeof(Shared));
 }
 
-// Signals reach the helper only as ptrace stops (it ignores them all); they
-// are suppressed here so the helper never sits stopped.
+// Signals reach the helper only as ptrace stops (it ignores them all and
+// blocks the standard ones): SIGSTOP, a real-time signal. They are
+// suppressed here so the helper never sits stopped.
 void SyscallHelper::ContinueAfterUnexpectedStops() {
   int status;
   while (waitpid(pid_, &status, __WALL | WNOHANG) == pid_) {
