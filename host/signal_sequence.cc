@@ -15,6 +15,9 @@ std::atomic<uint32_t> g_sequence{0};
 // running the handler. Counted before the wait compares the sequence, so a
 // bump either sees the waiter or lands before its comparison (seq_cst).
 std::atomic<uint32_t> g_waiters{0};
+// This thread is one of them. A handler that interrupts the only waiter
+// needs no wake: the interrupted wait rechecks the sequence on its own.
+thread_local bool t_counted_waiter = false;
 
 }  // namespace
 
@@ -22,7 +25,8 @@ std::atomic<uint32_t>& SignalSequence() { return g_sequence; }
 
 void WakeSignalWaiters() {
   g_sequence.fetch_add(1);
-  if (g_waiters.load() == 0) return;
+  uint32_t waiters = g_waiters.load();
+  if (waiters == 0 || (waiters == 1 && t_counted_waiter)) return;
   HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAKE_PRIVATE, INT32_MAX);
 }
 
@@ -37,8 +41,10 @@ void WaitForSignal(uint32_t seen, int64_t deadline_ns) {
     tp = &timeout;
   }
   g_waiters.fetch_add(1);
+  t_counted_waiter = true;
   HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&g_sequence), FUTEX_WAIT_PRIVATE, seen,
               reinterpret_cast<uint64_t>(tp));
+  t_counted_waiter = false;
   g_waiters.fetch_sub(1);
 }
 

@@ -250,17 +250,18 @@ SyscallHelper::Outcome SyscallHelper::Call(long nr, const uint64_t args[6],
   } else {
     HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&shared_->state), FUTEX_WAKE_PRIVATE, 1);
   }
-  for (;;) {
+  for (bool woken = false;; woken = true) {
     if (shared_->state.load() == kDone) {
       shared_->state.store(kIdle);
       return {Outcome::kCompleted, shared_->result};
     }
     if (should_interrupt()) return Interrupt();
+    // Neither done nor wanted: the wake-up may have been a SIGCHLD for a
+    // stop of the helper's. A stop after this waitpid sends its SIGCHLD
+    // after `seen` was read.
+    if (woken) ContinueAfterUnexpectedStops();
     WaitForSignal(seen);
-    // Woken by a signal, perhaps a SIGCHLD for a stop of the helper's. A
-    // stop after this waitpid sends its SIGCHLD after this load.
     seen = SignalSequence().load();
-    ContinueAfterUnexpectedStops();
   }
 }
 
