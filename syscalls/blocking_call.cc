@@ -38,11 +38,12 @@ bool WouldNotBlock(const Task& task) {
   struct pollfd p = {fd, static_cast<short>(input ? POLLIN : POLLOUT), 0};
   if (HostSyscall(SYS_poll, reinterpret_cast<uint64_t>(&p), 1, 0) != 1) return false;
   if (input || (p.revents & (POLLERR | POLLHUP | POLLNVAL))) return true;
+  // On a pipe or socket only a small plain write is sure not to block; on
+  // a file or device any write is, so the type matters only for big ones.
+  if (row->nargs >= 3 && row->args[1] == Arg::kInBuf && task.current_args[2] <= kAtomicPipeWrite) return true;
   struct stat st;
   if (HostSyscall(SYS_fstat, fd, reinterpret_cast<uint64_t>(&st)) != 0) return true;
-  if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) return true;
-  // A pipe or socket: only a small plain write is sure not to block.
-  return row->nargs >= 3 && row->args[1] == Arg::kInBuf && task.current_args[2] <= kAtomicPipeWrite;
+  return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode);
 }
 
 // A call on a terminal: its job-control signals are sent to the caller.

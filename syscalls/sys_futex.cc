@@ -85,11 +85,16 @@ uint64_t QuietSignals(const Task& task) {
 // this thread must act on and a requeue may have moved it meanwhile.
 int64_t SleepOnWord(Task& task, int64_t restart_code, uint64_t word, int op, uint64_t value, uint64_t timeout,
                     uint64_t bitset) {
+  // A requeued waiter that such a signal ended could not wait again (only
+  // the host knows its new word), so they are held off, not waited out.
+  // Most Go programs handle every signal: nothing to hold off, no syscalls.
   uint64_t quiet = QuietSignals(task), saved = 0;
   uint64_t requeues = g_requeues->load();
-  HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
+  if (quiet) {
+    HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
+  }
   int64_t r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
-  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
+  if (quiet) HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
   if (r == restart_code && g_requeues->load() != requeues && !NextActionableSignal(task)) return 0;
   return r;
 }
