@@ -2,8 +2,11 @@
    "sigev_thread": glibc's SIGEV_THREAD timer (its helper thread waits for
    the timer's signal, SIGRTMIN, which it blocks); the callback must run 5
    times and nothing die. "timer_tid": a SIGEV_THREAD_ID timer aimed at a
-   thread that sleeps in pause(). "sigqueue": pthread_sigqueue to that
-   thread. The handler must run in the target thread, not in main. */
+   thread that waits in sigsuspend(). "sigqueue": pthread_sigqueue to that
+   thread. The handler must run in the target thread, not in main. The
+   target blocks SIGUSR1 outside sigsuspend: with pause(), a signal landing
+   between its check and its wait left it asleep for good (natively too,
+   but an emulator under load widens that window enough to hit). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -46,8 +49,13 @@ static void on_usr1(int sig, siginfo_t* info, void* context) {
 }
 static void* target(void* unused) {
   (void)unused;
+  sigset_t usr1, waiting;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &usr1, &waiting);
+  sigdelset(&waiting, SIGUSR1);
   __atomic_store_n(&target_tid, gettid(), __ATOMIC_RELEASE);
-  while (handled < 3) pause();
+  while (handled < 3) sigsuspend(&waiting);
   return NULL;
 }
 
