@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # compare.sh FERRY ARCH GUEST_BIN NATIVE_BIN ORACLES [VAR=VAL...] [@SIGNAL=SIG@SECS...]
-#            [@FERRYARG=OPT...] [@QEMUARG=OPT...] [@STATUS=N] -- ARGS...
+#            [@SIGNALS_AFTER_OUTPUT] [@FERRYARG=OPT...] [@QEMUARG=OPT...] [@STATUS=N] -- ARGS...
 # Runs the guest under ferry and under each oracle (native, qemu) with the same
 # arguments, environment and a fresh working directory each, and fails unless
 # stdout and the exit status (128+N for a signal, as a shell reports it) match.
@@ -11,10 +11,11 @@
 set -u
 ferry=$1 arch=$2 guest=$3 native_bin=$4 oracles=$5
 shift 5
-env_args=() signals=() ferry_args=() qemu_args=() expected_status=0
+env_args=() signals=() ferry_args=() qemu_args=() expected_status=0 signals_after_output=0
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   case $1 in
     @SIGNAL=*) signals+=("${1#@SIGNAL=}") ;;
+    @SIGNALS_AFTER_OUTPUT) signals_after_output=1 ;;
     @FERRYARG=*) ferry_args+=("${1#@FERRYARG=}") ;;
     @QEMUARG=*) qemu_args+=("${1#@QEMUARG=}") ;;
     @STATUS=*) expected_status=${1#@STATUS=} ;;
@@ -27,13 +28,20 @@ work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/compare.XXXXXX")
 
 # run LABEL CMD...: stdout to $work/LABEL.out, status to $work/LABEL.status.
 # Each @SIGNAL=SIG@SECS is sent to the program SECS seconds after it starts,
-# in order, as an outside process would (kill -SIG PID).
+# in order, as an outside process would (kill -SIG PID); with
+# @SIGNALS_AFTER_OUTPUT, SECS count from the program's first output instead,
+# so a start slowed by a loaded machine does not move them (up to 60 s).
 run() {
   local label=$1; shift
   mkdir -p "$work/$label.cwd"
   ( cd "$work/$label.cwd" && exec timeout -s KILL 120 env "${env_args[@]}" "$@" ) \
     >"$work/$label.out" 2>"$work/$label.err" </dev/null &
-  local timeout_pid=$! elapsed=0 spec target=""
+  local timeout_pid=$! elapsed=0 spec target="" tries=0
+  if [ ${#signals[@]} -gt 0 ] && [ "$signals_after_output" = 1 ]; then
+    while [ ! -s "$work/$label.out" ] && [ $tries -lt 6000 ] && kill -0 $timeout_pid 2>/dev/null; do
+      sleep 0.01; tries=$((tries + 1))
+    done
+  fi
   for spec in "${signals[@]}"; do
     local sig=${spec%@*} at=${spec#*@}
     sleep "$(awk -v a="$at" -v b="$elapsed" 'BEGIN { print a - b }')"; elapsed=$at

@@ -70,10 +70,12 @@ def guest_program(name, src, copts = [], pie = False, arches = None, dynamic = T
             _build(name + "_build_" + arch + "_dyn", arch, name + "." + arch + ".dyn", "", src, srcs, flags, cxx, shared_libs)
     _build(name + "_build_native", "native", name + ".native", "", src, srcs, flags, cxx, shared_libs)
 
-def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = [], status = 0, tags = []):
+def guest_test(name, program, args = [], env = {}, signals = [], signals_after_output = False, oracles = ["native", "qemu"], arches = None, size = "small", dynamic = True, static = True, dynamic_oracles = None, shared_libs = [], status = 0, tags = []):
     """Tests per guest arch: stdout and exit status under ferry must equal
     those of each oracle ("native": the host build; "qemu": qemu-user).
-    `signals`: ["USR1@0.5", ...] sent from outside at those times.
+    `signals`: ["USR1@0.5", ...] sent from outside at those times, counted
+    from the start or, with `signals_after_output`, from the program's first
+    output (so that a slow start under load does not shift them).
     With `dynamic`, the dynamically linked build runs too: <name>_<arch>_dyn
     (sysroot found by ferry) and <name>_<arch>_dyn_L (sysroot given with -L),
     compared with `dynamic_oracles` (default: `oracles`). `shared_libs`: the
@@ -108,7 +110,8 @@ def guest_test(name, program, args = [], env = {}, signals = [], oracles = ["nat
                     "$(location :%s.native)" % program,
                     ",".join(test_oracles),
                 ] + [shell_quote("%s=%s" % (k, v)) for k, v in env.items()] +
-                       ["@SIGNAL=" + s for s in signals] + extra + ["@STATUS=%d" % status, "--"] +
+                       ["@SIGNAL=" + s for s in signals] +
+                       (["@SIGNALS_AFTER_OUTPUT"] if signals_after_output else []) + extra + ["@STATUS=%d" % status, "--"] +
                        [shell_quote(a) for a in args],
                 data = [
                     "//tools:ferry",
