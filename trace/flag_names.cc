@@ -11,6 +11,10 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -341,6 +345,67 @@ constexpr Name kUnshareFlagsNames[] = {
     {CLONE_NEWPID, "CLONE_NEWPID"},  {CLONE_NEWNET, "CLONE_NEWNET"},
 };
 
+// SysV IPC: the get flags (their mode bits are shown apart), commands and
+// operation flags, in strace's order.
+constexpr Name kIpcGetFlagsNames[] = {
+    {IPC_CREAT, "IPC_CREAT"},
+    {IPC_EXCL, "IPC_EXCL"},
+    {IPC_NOWAIT, "IPC_NOWAIT"},
+};
+
+constexpr Name kShmGetFlagsNames[] = {
+    {IPC_CREAT, "IPC_CREAT"},
+    {IPC_EXCL, "IPC_EXCL"},
+    {SHM_HUGETLB, "SHM_HUGETLB"},
+    {SHM_NORESERVE, "SHM_NORESERVE"},
+};
+
+constexpr Name kMsgCtlCmdNames[] = {
+    {IPC_RMID, "IPC_RMID"}, {IPC_SET, "IPC_SET"},   {IPC_STAT, "IPC_STAT"},
+    {IPC_INFO, "IPC_INFO"}, {MSG_STAT, "MSG_STAT"}, {MSG_INFO, "MSG_INFO"},
+    {MSG_STAT_ANY, "MSG_STAT_ANY"},
+};
+
+constexpr Name kSemCtlCmdNames[] = {
+    {IPC_RMID, "IPC_RMID"}, {IPC_SET, "IPC_SET"},   {IPC_STAT, "IPC_STAT"}, {IPC_INFO, "IPC_INFO"},
+    {GETPID, "GETPID"},     {GETVAL, "GETVAL"},     {GETALL, "GETALL"},     {GETNCNT, "GETNCNT"},
+    {GETZCNT, "GETZCNT"},   {SETVAL, "SETVAL"},     {SETALL, "SETALL"},     {SEM_STAT, "SEM_STAT"},
+    {SEM_INFO, "SEM_INFO"}, {SEM_STAT_ANY, "SEM_STAT_ANY"},
+};
+
+constexpr Name kShmCtlCmdNames[] = {
+    {IPC_RMID, "IPC_RMID"}, {IPC_SET, "IPC_SET"},       {IPC_STAT, "IPC_STAT"}, {IPC_INFO, "IPC_INFO"},
+    {SHM_LOCK, "SHM_LOCK"}, {SHM_UNLOCK, "SHM_UNLOCK"}, {SHM_STAT, "SHM_STAT"}, {SHM_INFO, "SHM_INFO"},
+    {SHM_STAT_ANY, "SHM_STAT_ANY"},
+};
+
+constexpr Name kIpcMsgFlagsNames[] = {
+    {MSG_NOERROR, "MSG_NOERROR"},
+    {MSG_EXCEPT, "MSG_EXCEPT"},
+    {MSG_COPY, "MSG_COPY"},
+    {IPC_NOWAIT, "IPC_NOWAIT"},
+};
+
+constexpr Name kSemFlagsNames[] = {
+    {SEM_UNDO, "SEM_UNDO"},
+    {IPC_NOWAIT, "IPC_NOWAIT"},
+};
+
+constexpr Name kShmatFlagsNames[] = {
+    {SHM_RDONLY, "SHM_RDONLY"},
+    {SHM_RND, "SHM_RND"},
+    {SHM_REMAP, "SHM_REMAP"},
+    {SHM_EXEC, "SHM_EXEC"},
+};
+
+// struct sigevent's sigev_notify.
+constexpr Name kSigevNotifyNames[] = {
+    {SIGEV_SIGNAL, "SIGEV_SIGNAL"},
+    {SIGEV_NONE, "SIGEV_NONE"},
+    {SIGEV_THREAD, "SIGEV_THREAD"},
+    {SIGEV_THREAD_ID, "SIGEV_THREAD_ID"},
+};
+
 constexpr NameTable kNameTables[] = {
     {Arg::kProt, NameStyle::kBits, kProtNames, "PROT_NONE", nullptr, false},
     {Arg::kMapFlags, NameStyle::kBits, kMapFlagsNames, nullptr, nullptr, false},
@@ -372,6 +437,11 @@ constexpr NameTable kNameTables[] = {
     {Arg::kMountFlags, NameStyle::kBits, kMountFlagsNames, nullptr, nullptr, false},
     {Arg::kUmountFlags, NameStyle::kBits, kUmountFlagsNames, nullptr, nullptr, false},
     {Arg::kUnshareFlags, NameStyle::kBits, kUnshareFlagsNames, nullptr, nullptr, true},
+    {Arg::kMsgCtlCmd, NameStyle::kEnum, kMsgCtlCmdNames, nullptr, "MSG_???", true},
+    {Arg::kSemCtlCmd, NameStyle::kEnum, kSemCtlCmdNames, nullptr, "SEM_???", true},
+    {Arg::kShmCtlCmd, NameStyle::kEnum, kShmCtlCmdNames, nullptr, "SHM_???", true},
+    {Arg::kIpcMsgFlags, NameStyle::kBits, kIpcMsgFlagsNames, nullptr, nullptr, true},
+    {Arg::kShmatFlags, NameStyle::kBits, kShmatFlagsNames, nullptr, nullptr, true},
 };
 
 }  // namespace
@@ -379,6 +449,10 @@ constexpr NameTable kNameTables[] = {
 std::span<const Name> SeccompActionNames() { return kSeccompActionNames; }
 std::span<const Name> SeccompFlagNames() { return kSeccompFlagsNames; }
 std::span<const Name> ResolveFlagNames() { return kResolveFlagNames; }
+std::span<const Name> IpcGetFlagNames() { return kIpcGetFlagsNames; }
+std::span<const Name> ShmGetFlagNames() { return kShmGetFlagsNames; }
+std::span<const Name> SemFlagNames() { return kSemFlagsNames; }
+std::span<const Name> SigevNotifyNames() { return kSigevNotifyNames; }
 
 const NameTable* NameTableFor(Arg kind) {
   for (const NameTable& t : kNameTables) {

@@ -35,6 +35,7 @@
 #include <span>
 
 #include "trace/strace_ident.h"
+#include "trace/strace_ipc.h"
 
 namespace ferry {
 namespace {
@@ -809,6 +810,16 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kIoprioWho, IdentArg},
     {Arg::kIoprioValue, IdentArg},
     {Arg::kPersona, IdentArg},
+    {Arg::kIpcKey, IpcKeyArg},
+    {Arg::kIpcGetFlags, IpcGetFlagsArg},
+    {Arg::kShmGetFlags, ShmGetFlagsArg},
+    {Arg::kMsgbufIn, MsgbufInArg},
+    {Arg::kMsgbufOut, MsgbufOutArg},
+    {Arg::kSembufs, SembufsArg},
+    {Arg::kMqAttrIn, MqAttrInArg},
+    {Arg::kMqAttrOut, MqAttrOutArg},
+    {Arg::kMqPrioOut, MqPrioOutArg},
+    {Arg::kSigeventIn, SigeventInArg},
     {Arg::kFdFlags,
      [](const ArgView& a) {
        uint32_t host = arch::GuestToHostOpenFlags(a.ctx.arch, static_cast<uint32_t>(a.v));
@@ -873,10 +884,13 @@ std::optional<std::string> NothingSpecial(const DecodeContext&, const SyscallRow
   return std::nullopt;
 }
 
-// openat: the mode only when the flags can create a file.
+// openat: the mode only when the flags can create a file; mq_open: the mode
+// and the attributes only with O_CREAT.
 bool OpenModeShown(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6]) {
-  if (row.args[i] != Arg::kMode || i == 0 || row.args[i - 1] != Arg::kOpenFlags) return true;
-  uint32_t flags = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(raw[i - 1]));
+  int flags_at = row.args[i] == Arg::kMode ? i - 1 : row.args[i] == Arg::kMqAttrIn ? i - 2 : -1;
+  if (flags_at < 0 || row.args[flags_at] != Arg::kOpenFlags) return true;
+  uint32_t flags = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(raw[flags_at]));
+  if (row.args[i] == Arg::kMqAttrIn) return flags & O_CREAT;
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
