@@ -138,6 +138,7 @@ enum class Arg : uint8_t {
   kMqAttrOut,    // struct mq_attr written by the call
   kMqPrioOut,    // an unsigned int written by the call (a message's priority)
   kSigeventIn,   // struct sigevent read by the call
+  kIoctlArg,     // ioctl's third argument, as its request (the previous argument) reads it
 };
 
 constexpr bool IsGuestPointer(Arg a) {

@@ -143,6 +143,20 @@ constexpr Name kIoctlRequestNames[] = {
     {SIOCGIFMTU, "SIOCGIFMTU"},
     {SIOCGIFHWADDR, "SIOCGIFHWADDR"},
     {SIOCGIFINDEX, "SIOCGIFINDEX"},
+    {SIOCGIFDSTADDR, "SIOCGIFDSTADDR"},
+    {SIOCGIFBRDADDR, "SIOCGIFBRDADDR"},
+    {SIOCGIFMETRIC, "SIOCGIFMETRIC"},
+    {SIOCGIFTXQLEN, "SIOCGIFTXQLEN"},
+    {SIOCSIFFLAGS, "SIOCSIFFLAGS"},
+    {SIOCSIFADDR, "SIOCSIFADDR"},
+    {SIOCSIFDSTADDR, "SIOCSIFDSTADDR"},
+    {SIOCSIFBRDADDR, "SIOCSIFBRDADDR"},
+    {SIOCSIFNETMASK, "SIOCSIFNETMASK"},
+    {SIOCSIFMETRIC, "SIOCSIFMETRIC"},
+    {SIOCSIFMTU, "SIOCSIFMTU"},
+    {SIOCSIFHWADDR, "SIOCSIFHWADDR"},
+    {SIOCSIFNAME, "SIOCSIFNAME"},
+    {SIOCSIFTXQLEN, "SIOCSIFTXQLEN"},
 };
 
 constexpr Name kSocketDomainNames[] = {
@@ -406,6 +420,25 @@ constexpr Name kSigevNotifyNames[] = {
     {SIGEV_THREAD_ID, "SIGEV_THREAD_ID"},
 };
 
+// struct ifreq's ifr_flags (IFF_*) and the hardware types of ifr_hwaddr (ARPHRD_*).
+constexpr Name kInterfaceFlagsNames[] = {
+    {IFF_UP, "IFF_UP"},           {IFF_BROADCAST, "IFF_BROADCAST"},   {IFF_DEBUG, "IFF_DEBUG"},
+    {IFF_LOOPBACK, "IFF_LOOPBACK"}, {IFF_POINTOPOINT, "IFF_POINTOPOINT"}, {IFF_NOTRAILERS, "IFF_NOTRAILERS"},
+    {IFF_RUNNING, "IFF_RUNNING"}, {IFF_NOARP, "IFF_NOARP"},         {IFF_PROMISC, "IFF_PROMISC"},
+    {IFF_ALLMULTI, "IFF_ALLMULTI"}, {IFF_MASTER, "IFF_MASTER"},     {IFF_SLAVE, "IFF_SLAVE"},
+    {IFF_MULTICAST, "IFF_MULTICAST"}, {IFF_PORTSEL, "IFF_PORTSEL"}, {IFF_AUTOMEDIA, "IFF_AUTOMEDIA"},
+    {IFF_DYNAMIC, "IFF_DYNAMIC"},
+};
+
+constexpr Name kHardwareTypeNames[] = {
+    {0, "ARPHRD_NETROM"},         {1, "ARPHRD_ETHER"},          {24, "ARPHRD_IEEE1394"},
+    {32, "ARPHRD_INFINIBAND"},    {256, "ARPHRD_SLIP"},         {512, "ARPHRD_PPP"},
+    {768, "ARPHRD_TUNNEL"},       {769, "ARPHRD_TUNNEL6"},      {772, "ARPHRD_LOOPBACK"},
+    {776, "ARPHRD_SIT"},          {778, "ARPHRD_IPGRE"},        {801, "ARPHRD_IEEE80211"},
+    {803, "ARPHRD_IEEE80211_RADIOTAP"}, {823, "ARPHRD_IP6GRE"}, {824, "ARPHRD_NETLINK"},
+    {825, "ARPHRD_6LOWPAN"},      {0xfffe, "ARPHRD_NONE"},      {0xffff, "ARPHRD_VOID"},
+};
+
 constexpr NameTable kNameTables[] = {
     {Arg::kProt, NameStyle::kBits, kProtNames, "PROT_NONE", nullptr, false},
     {Arg::kMapFlags, NameStyle::kBits, kMapFlagsNames, nullptr, nullptr, false},
@@ -453,6 +486,8 @@ std::span<const Name> IpcGetFlagNames() { return kIpcGetFlagsNames; }
 std::span<const Name> ShmGetFlagNames() { return kShmGetFlagsNames; }
 std::span<const Name> SemFlagNames() { return kSemFlagsNames; }
 std::span<const Name> SigevNotifyNames() { return kSigevNotifyNames; }
+std::span<const Name> InterfaceFlagNames() { return kInterfaceFlagsNames; }
+std::span<const Name> HardwareTypeNames() { return kHardwareTypeNames; }
 
 const NameTable* NameTableFor(Arg kind) {
   for (const NameTable& t : kNameTables) {

@@ -42,6 +42,9 @@ std::span<const Name> ShmGetFlagNames();
 std::span<const Name> SemFlagNames();
 // struct sigevent's SIGEV_* notification methods.
 std::span<const Name> SigevNotifyNames();
+// struct ifreq's IFF_* flags and ARPHRD_* hardware types.
+std::span<const Name> InterfaceFlagNames();
+std::span<const Name> HardwareTypeNames();
 
 // The names for arguments of kind `kind`, or nullptr when it is decoded otherwise.
 const NameTable* NameTableFor(Arg kind);

@@ -35,6 +35,7 @@
 #include <span>
 
 #include "trace/strace_ident.h"
+#include "trace/strace_ioctl.h"
 #include "trace/strace_ipc.h"
 
 namespace ferry {
@@ -820,6 +821,7 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kMqAttrOut, MqAttrOutArg},
     {Arg::kMqPrioOut, MqPrioOutArg},
     {Arg::kSigeventIn, SigeventInArg},
+    {Arg::kIoctlArg, IoctlArg},
     {Arg::kFdFlags,
      [](const ArgView& a) {
        uint32_t host = arch::GuestToHostOpenFlags(a.ctx.arch, static_cast<uint32_t>(a.v));
@@ -945,6 +947,7 @@ std::string PrctlOption(uint64_t v) {
 }
 
 std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit) { return GuestString(ctx, g, limit); }
+std::string SockaddrArg(const DecodeContext& ctx, uint64_t g, uint64_t addrlen) { return Sockaddr(ctx, g, addrlen); }
 
 ArgView ArgView::Of(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6], int64_t result,
                     size_t limit) {
@@ -956,7 +959,7 @@ ArgDecoder DecoderFor(Arg kind) { return kByKind.by_kind[static_cast<uint8_t>(ki
 
 DecodeContext DecodeContextOf(const Task& task) {
   return DecodeContext{task.arch, task.memory, task.sigreturn_mask, task.resumed_call, task.msg_namelen_before,
-                       task.cap_version_in};
+                       task.cap_version_in, task.ifc_len_before};
 }
 
 std::string SignalName(int sig) {
