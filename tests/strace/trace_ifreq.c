@@ -2,9 +2,12 @@
    traced by the real strace natively and by ferry --strace
    (tests/strace/compare.sh): interface names, indexes, flags, addresses,
    the hardware address, the MTU, the interface list, the set requests
-   (SIOCSIFMTU to the MTU lo has, SIOCSIFFLAGS to its flags) and failures
-   (no such interface, a bad pointer). */
+   (SIOCSIFMTU and SIOCSIFFLAGS, on the lo of a network namespace of the
+   program's own, so the machine's stay untouched) and failures (no such
+   interface, a bad pointer). */
+#define _GNU_SOURCE
 #include <net/if.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -42,20 +45,23 @@ int main(void) {
   ioctl(s, SIOCGIFTXQLEN, &ifr);
   ifr = named("lo");
   ioctl(s, SIOCGIFMETRIC, &ifr);
-
-  ifr = named("lo");
-  ifr.ifr_mtu = mtu;
-  ioctl(s, SIOCSIFMTU, &ifr);
-  ifr = named("lo");
-  ifr.ifr_flags = flags;
-  ioctl(s, SIOCSIFFLAGS, &ifr);
-
   struct ifreq list[8];
+
   struct ifconf ifc = {.ifc_len = sizeof list, .ifc_req = list};
   ioctl(s, SIOCGIFCONF, &ifc);
   ifc.ifc_len = 0;
   ifc.ifc_req = NULL;
   ioctl(s, SIOCGIFCONF, &ifc);
+
+  if (unshare(CLONE_NEWNET) != 0) return 1;
+  close(s);
+  s = socket(AF_INET, SOCK_DGRAM, 0);
+  ifr = named("lo");
+  ifr.ifr_mtu = mtu - 1;
+  ioctl(s, SIOCSIFMTU, &ifr);
+  ifr = named("lo");
+  ifr.ifr_flags = flags;
+  ioctl(s, SIOCSIFFLAGS, &ifr);
 
   ifr = named("ferry-none0");
   ioctl(s, SIOCGIFINDEX, &ifr);
