@@ -3,7 +3,9 @@
    thread B (tgkill) makes the signalfd readable for B only, and only B's
    read returns it, while one sent to the process is readable for both; a
    poll or select in A that waits is woken by a signal directed at A, not by
-   one directed at B (it times out); the same after fork, in the child.
+   one directed at B (it times out); an edge-triggered epoll sees one edge
+   per signal queued for the process (none for one already pending); the
+   same after fork, in the child.
    Every answer is printed, so the native run is the reference. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -85,6 +88,37 @@ static void ask_b(char what) {
   read(to_a[0], &c, 1);
 }
 
+/* EPOLLET: an edge for each signal queued, none while nothing new comes. */
+static void edges(void) {
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = 0x1234};
+  epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+  struct epoll_event got[2];
+  printf("ET nothing: %d\n", epoll_wait(ep, got, 2, 0));
+  kill(getpid(), SIGUSR1);
+  int n = epoll_wait(ep, got, 2, 0);
+  printf("ET SIGUSR1: %d %#x %#llx\n", n, n > 0 ? got[0].events : 0, n > 0 ? (unsigned long long)got[0].data.u64 : 0);
+  printf("ET again: %d\n", epoll_wait(ep, got, 2, 0));
+  kill(getpid(), SIGUSR1);
+  printf("ET SIGUSR1 already pending: %d\n", epoll_wait(ep, got, 2, 0));
+  kill(getpid(), SIGUSR2);
+  printf("ET SIGUSR2: %d\n", epoll_wait(ep, got, 2, 100));
+  printf("ET again: %d\n", epoll_wait(ep, got, 2, 0));
+  printf("read: %d\n", read_one());
+  printf("ET after a read: %d\n", epoll_wait(ep, got, 2, 0));
+  printf("read: %d\n", read_one());
+  printf("read: %d\n", read_one());
+  ev.events = EPOLLIN;
+  epoll_ctl(ep, EPOLL_CTL_MOD, sfd, &ev);
+  printf("LT nothing: %d\n", epoll_wait(ep, got, 2, 0));
+  kill(getpid(), SIGUSR2);
+  printf("LT SIGUSR2: %d\n", epoll_wait(ep, got, 2, 0));
+  printf("LT again: %d\n", epoll_wait(ep, got, 2, 0));
+  printf("read: %d\n", read_one());
+  printf("LT after the read: %d\n", epoll_wait(ep, got, 2, 0));
+  close(ep);
+}
+
 static void scenario(const char* where) {
   printf("-- %s\n", where);
   tid_a = (pid_t)syscall(SYS_gettid);
@@ -134,6 +168,7 @@ static void scenario(const char* where) {
   printf("A select, B's SIGUSR2 still pending: %d\n", select_now(200));
   ask_b('r');
   look("A", "all read");
+  edges();
 
   write(to_b[1], "q", 1);
   pthread_join(b, NULL);
