@@ -245,12 +245,14 @@ void SyncSignalfds(const Process& process) {
 }
 
 bool IsSignalfdOwnFd(int fd) {
-  if (fd < kOwnFdFloor || !g_signalfd_count.load()) return false;
-  for (const SignalfdEntry& e : g_signalfds) {
-    if (e.ino.load() && (e.read_fd.load() == fd || e.write_fd.load() == fd)) return true;
-  }
+  if (fd < kOwnFdFloor) return false;
+  // The wake pipes outlive the signalfds that made them.
   for (const WakePipe& w : g_wake_pipes) {
     if (w.read_fd.load() == fd || w.write_fd.load() == fd) return true;
+  }
+  if (!g_signalfd_count.load()) return false;
+  for (const SignalfdEntry& e : g_signalfds) {
+    if (e.ino.load() && (e.read_fd.load() == fd || e.write_fd.load() == fd)) return true;
   }
   return false;
 }

@@ -57,7 +57,7 @@ std::string SignalfdsForExec();
 // each descriptor named becomes a signalfd again, with its mask (its old
 // pipe lost ferry's ends in the exec).
 void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uint64_t>>& signalfds);
-// True when `fd` is one of ferry's own pipe ends behind a signalfd.
+// True when `fd` is one of ferry's own pipe ends: behind a signalfd, or a thread's wake pipe.
 bool IsSignalfdOwnFd(int fd);
 // signalfd4 after its argument checks: a new signalfd (fd -1) with `flags`
 // (SFD_CLOEXEC, SFD_NONBLOCK), or a new mask for an existing one.

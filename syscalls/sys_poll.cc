@@ -63,8 +63,9 @@ int64_t PollWithSignalfds(Task& task, std::vector<guest::PollFd>& fds, const std
                               HostAddress(task, guest_timeout, 16), 0, kGuestSigsetSize);
     }
     if (r < 0) return r;
-    bool woke = host.size() > n && host[n].revents;
-    r -= woke;
+    int16_t wake_events = host.size() > n ? host[n].revents : 0;
+    bool woke = wake_events == POLLIN;  // (anything else: the pipe is gone; no waiting again)
+    r -= wake_events != 0;
     for (size_t i = 0; i < n; ++i) {
       fds[i].revents = host[i].revents;
       if (!signalfd_masks[i]) continue;
