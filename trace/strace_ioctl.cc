@@ -8,36 +8,15 @@
 #include <cstring>
 
 #include "trace/flag_names.h"
+#include "trace/strace_text.h"
 
 namespace ferry {
 namespace {
 
-std::string Hex(uint64_t v) {
-  char buf[24];
-  snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
-  return v == 0 ? "0" : buf;
-}
-
-std::string Pointer(uint64_t g) { return g ? Hex(g) : "NULL"; }
-
-std::string Bits(uint64_t v, std::span<const Name> bits) {
-  std::string out;
-  for (const Name& b : bits) {
-    if ((v & b.value) != b.value) continue;
-    out += out.empty() ? "" : "|";
-    out += b.name;
-    v &= ~b.value;
-  }
-  if (v || out.empty()) out += (out.empty() ? "" : "|") + Hex(v);
-  return out;
-}
-
-std::string Enum(uint64_t v, std::span<const Name> names, const char* unknown) {
-  for (const Name& n : names) {
-    if (n.value == v) return n.name;
-  }
-  return Hex(v) + " /* " + unknown + " */";
-}
+using strace_text::Bits;
+using strace_text::Enum;
+using strace_text::Hex;
+using strace_text::Pointer;
 
 // struct ifreq: the name (16 bytes), then a 24-byte union; the same on the guests and the host.
 constexpr uint64_t kIfreqSize = sizeof(struct ifreq);

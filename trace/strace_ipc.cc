@@ -8,32 +8,16 @@
 #include <cstdio>
 
 #include "trace/flag_names.h"
+#include "trace/strace_text.h"
 
 namespace ferry {
 namespace {
 
+using strace_text::Bits;
+using strace_text::Hex;
+using strace_text::Pointer;
+
 constexpr size_t kMaxArrayItems = 32;  // strace's default cut for arrays
-
-std::string Hex(uint64_t v) {
-  char buf[24];
-  snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
-  return v == 0 ? "0" : buf;
-}
-
-std::string Pointer(uint64_t g) { return g ? Hex(g) : "NULL"; }
-
-// "A|B|0x40", or "0".
-std::string Bits(uint64_t v, std::span<const Name> bits) {
-  std::string out;
-  for (const Name& b : bits) {
-    if ((v & b.value) != b.value) continue;
-    out += out.empty() ? "" : "|";
-    out += b.name;
-    v &= ~b.value;
-  }
-  if (v || out.empty()) out += (out.empty() ? "" : "|") + Hex(v);
-  return out;
-}
 
 // strace's "IPC_CREAT|0600": the flags, then the permission bits as "%#03o".
 std::string GetFlags(uint64_t v, std::span<const Name> names) {
@@ -143,11 +127,7 @@ std::string SigeventInArg(const ArgView& a) {
            ", sival_ptr=" + Hex(ev.value) + "}, ";
   }
   out += "sigev_signo=" + (ev.signo ? SignalName(ev.signo) : std::string("0"));
-  std::string notify = Hex(static_cast<uint32_t>(ev.notify)) + " /* SIGEV_??? */";
-  for (const Name& n : SigevNotifyNames()) {
-    if (n.value == static_cast<uint32_t>(ev.notify)) notify = n.name;
-  }
-  out += ", sigev_notify=" + notify;
+  out += ", sigev_notify=" + strace_text::Enum(static_cast<uint32_t>(ev.notify), SigevNotifyNames(), "SIGEV_???");
   if (ev.notify == SIGEV_THREAD_ID) out += ", sigev_notify_thread_id=" + std::to_string(static_cast<int32_t>(ev.function));
   if (ev.notify == SIGEV_THREAD) {
     out += ", sigev_notify_function=" + Pointer(ev.function) + ", sigev_notify_attributes=" + Pointer(ev.attributes);
