@@ -74,6 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.sigreturn_mask = raw[0];
   ctx.msg_namelen_before = static_cast<uint32_t>(raw[1]);
   ctx.cap_version_in = static_cast<uint32_t>(raw[2]);
+  ctx.ifc_len_before = static_cast<int32_t>(raw[3]);
   ferry::FormatSyscall(ctx, &row, row.nr, raw, result, limit);
   ferry::FormatCall(ctx, nullptr, raw[3], raw, result, limit);
 

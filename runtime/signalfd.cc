@@ -43,6 +43,12 @@ struct SignalfdEntry {
 };
 
 SignalfdEntry g_signalfds[kMaxSignalfds];
+// Each thread slot's wake pipe (ThreadSignalfdWakeFd), ferry's own ends.
+struct WakePipe {
+  std::atomic<int> read_fd{-1};
+  std::atomic<int> write_fd{-1};
+};
+WakePipe g_wake_pipes[kMaxThreads];
 std::atomic<int> g_signalfd_count{0};
 std::mutex g_signalfd_lock;  // creation, mask changes, drains, renewal after fork
 
@@ -217,8 +223,14 @@ bool Scatter(Task& task, std::span<const GuestRange> buffers, uint64_t offset, c
 
 }  // namespace
 
-void NoteSignalfdSignals(const Process& process) {
+void NoteSignalfdSignals(const Process& process, const ThreadSlot* target) {
   if (!g_signalfd_count.load()) return;
+  char byte = 0;
+  for (int i = 0; i < kMaxThreads; ++i) {
+    if (target && target != &process.slots[i]) continue;
+    int fd = g_wake_pipes[i].write_fd.load();
+    if (fd >= 0) HostSyscall(SYS_write, fd, reinterpret_cast<uint64_t>(&byte), 1);
+  }
   uint64_t pending = PendingAnywhere(process);
   for (SignalfdEntry& e : g_signalfds) {
     if (!e.ino.load() || !(pending & e.mask.load())) continue;
@@ -233,16 +245,58 @@ void SyncSignalfds(const Process& process) {
 }
 
 bool IsSignalfdOwnFd(int fd) {
-  if (fd < kOwnFdFloor || !g_signalfd_count.load()) return false;
+  if (fd < kOwnFdFloor) return false;
+  // The wake pipes outlive the signalfds that made them.
+  for (const WakePipe& w : g_wake_pipes) {
+    if (w.read_fd.load() == fd || w.write_fd.load() == fd) return true;
+  }
+  if (!g_signalfd_count.load()) return false;
   for (const SignalfdEntry& e : g_signalfds) {
     if (e.ino.load() && (e.read_fd.load() == fd || e.write_fd.load() == fd)) return true;
   }
   return false;
 }
 
+int ThreadSignalfdWakeFd(const Task& task) {
+  WakePipe& w = g_wake_pipes[&task.slot - task.process.slots];
+  if (int fd = w.read_fd.load(); fd >= 0) return fd;
+  std::lock_guard<std::mutex> lock(g_signalfd_lock);
+  int p[2];
+  if (HostSyscall(SYS_pipe2, reinterpret_cast<uint64_t>(p), O_NONBLOCK | O_CLOEXEC) < 0) return -1;
+  int write_fd = HighDup(p[1]), read_fd = HighDup(p[0]);
+  if (write_fd < 0 || read_fd < 0) {
+    if (write_fd >= 0) HostSyscall(SYS_close, write_fd);
+    if (read_fd >= 0) HostSyscall(SYS_close, read_fd);
+    return -1;
+  }
+  w.write_fd.store(write_fd);
+  w.read_fd.store(read_fd);
+  return read_fd;
+}
+
+void DrainSignalfdWake(int fd) {
+  char sink[256];
+  while (HostSyscall(SYS_read, fd, reinterpret_cast<uint64_t>(sink), sizeof sink) == sizeof sink) {
+  }
+}
+
+bool SignalfdMask(int fd, uint64_t* mask) {
+  SignalfdEntry* e = Find(fd);
+  if (e) *mask = e->mask.load();
+  return e != nullptr;
+}
+
+bool AnySignalfds() { return g_signalfd_count.load() != 0; }
+
 void RenewSignalfdsAfterFork() {
   // The parent may have held the lock at the fork: made anew, as the pending sets are.
   new (&g_signalfd_lock) std::mutex();
+  // The wake pipes are the parent's threads': the child makes its own.
+  for (WakePipe& w : g_wake_pipes) {
+    for (std::atomic<int>* end : {&w.read_fd, &w.write_fd}) {
+      if (int fd = end->exchange(-1); fd >= 0) HostSyscall(SYS_close, fd);
+    }
+  }
   if (!g_signalfd_count.load()) return;
   for (SignalfdEntry& e : g_signalfds) {
     if (!e.ino.load()) continue;

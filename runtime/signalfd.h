@@ -2,7 +2,11 @@
 // itself, so a host signalfd would never see the guest's: a guest signalfd
 // is instead the read end of a host pipe that ferry keeps holding a byte
 // exactly while a signal in its mask is pending for the process or one of
-// its threads, so ppoll, pselect6 and epoll on the host see its readiness.
+// its threads, so ppoll, pselect6 and epoll on the host see its readiness
+// (and an edge-triggered epoll an edge for each signal). The kernel counts
+// only the process's and the polling thread's: ppoll and pselect6 answer
+// for a signalfd themselves, waiting on the thread's wake pipe in its place
+// (sys_poll.cc); epoll still counts every thread's.
 // Its reads dequeue from ferry's own pending queues (read's row). The pipe's
 // inode names the signalfd, so dup and fork keep it; a forked child gets
 // pipes of its own, since its pending signals are its own.
@@ -21,12 +25,25 @@
 
 namespace ferry {
 
-// After a signal was queued (any thread's or the process's; not one that
-// was already pending): each signalfd whose mask holds a pending signal gets
-// a byte, so it is readable and, as the kernel wakes a signalfd's waiters on
-// every queued signal, an edge-triggered epoll sees a new event.
-// Async-signal-safe.
-void NoteSignalfdSignals(const Process& process);
+// After a signal was queued (for thread `target`, or for the process when
+// null; not one that was already pending): each signalfd whose mask holds a
+// pending signal gets a byte, so it is readable and, as the kernel wakes a
+// signalfd's waiters on every queued signal, an edge-triggered epoll sees a
+// new event; and the wake pipes of the threads that could now read it
+// (ThreadSignalfdWakeFd) get one. Async-signal-safe.
+void NoteSignalfdSignals(const Process& process, const ThreadSlot* target = nullptr);
+// The pipe a thread waits on in ppoll and pselect6 beside its signalfds
+// (whose own pipes count signals pending for any thread, where the kernel's
+// signalfd_poll counts the process's and the polling thread's): its read
+// end gets a byte for each signal queued for the process or for the thread.
+// Made at the first call; -1 if it cannot be. Drain it before looking at
+// the pending signals, so a signal queued after the look wakes the wait.
+int ThreadSignalfdWakeFd(const Task& task);
+void DrainSignalfdWake(int fd);
+// True when `fd` is a guest signalfd, with its mask in *mask.
+bool SignalfdMask(int fd, uint64_t* mask);
+// Whether any guest signalfd exists (a quick test before looking at descriptors).
+bool AnySignalfds();
 // After pending signals were taken: those with none left stop being readable.
 // Precondition: not called from a signal handler.
 void SyncSignalfds(const Process& process);
@@ -40,7 +57,7 @@ std::string SignalfdsForExec();
 // each descriptor named becomes a signalfd again, with its mask (its old
 // pipe lost ferry's ends in the exec).
 void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uint64_t>>& signalfds);
-// True when `fd` is one of ferry's own pipe ends behind a signalfd.
+// True when `fd` is one of ferry's own pipe ends: behind a signalfd, or a thread's wake pipe.
 bool IsSignalfdOwnFd(int fd);
 // signalfd4 after its argument checks: a new signalfd (fd -1) with `flags`
 // (SFD_CLOEXEC, SFD_NONBLOCK), or a new mask for an existing one.

@@ -123,7 +123,9 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
     if (process->tracer) process->tracer->KilledFromHandler(*info);
     DieBySignal(sig);
   }
-  if ((to_this_thread ? task->slot.pending : process->pending).Add(sig, *info)) NoteSignalfdSignals(*process);
+  if ((to_this_thread ? task->slot.pending : process->pending).Add(sig, *info)) {
+    NoteSignalfdSignals(*process, to_this_thread ? &task->slot : nullptr);
+  }
   Wake();
   // A handler or a stop to run: the CPU stops at its next block so the run
   // loop delivers it, even if the guest makes no syscall.
@@ -278,7 +280,7 @@ void ReclaimLibcSignals() {
 void QueueGuestSignal(Task& task, int sig, const siginfo_t* info) {
   siginfo_t user = UserSiginfo(sig);
   HostSignalsBlocked blocked;
-  if (task.slot.pending.Add(sig, info ? *info : user)) NoteSignalfdSignals(task.process);
+  if (task.slot.pending.Add(sig, info ? *info : user)) NoteSignalfdSignals(task.process, &task.slot);
   Wake();
 }
 
@@ -296,7 +298,7 @@ void NoteThreadTimer(int timer_id, bool thread_directed) {
 void QueueThreadSignal(ThreadSlot& slot, int sig, const siginfo_t& info) {
   HostSignalsBlocked blocked;
   Process* process = g_process.load();
-  if (slot.pending.Add(sig, info) && process) NoteSignalfdSignals(*process);
+  if (slot.pending.Add(sig, info) && process) NoteSignalfdSignals(*process, &slot);
   Wake();
   KickThread(slot);
 }

@@ -128,6 +128,7 @@ class Task {
   uint64_t sigreturn_mask = 0;        // the mask the last rt_sigreturn restored (for --strace)
   uint32_t msg_namelen_before = 0;    // recvmsg's msg_namelen on entry (for --strace: "100 => 16")
   uint32_t cap_version_in = 0;        // capget/capset's header version before the call (for --strace)
+  int32_t ifc_len_before = 0;         // SIOCGIFCONF's ifc_len on entry (for --strace: "320 => 80")
   uint64_t clear_child_tid = 0;       // CLONE_CHILD_CLEARTID / set_tid_address: zeroed and woken at exit
   pid_t vfork_parent = 0;             // a vfork child: the parent waiting for its exec or exit
   struct VforkDone* vfork_done = nullptr;  // ... the word it waits on (vfork.h)

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <linux/sockios.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -34,25 +35,59 @@ int64_t StatOut(Task& task, int64_t r, const struct stat& st, uint64_t guest_buf
   return task.memory.Write(guest_buf, encoded, task.arch.stat_size) ? 0 : -EFAULT;
 }
 
-// Terminal and descriptor ioctls whose argument layout is the same on the
-// guest and the host: (request, argument is a pointer).
+// The ioctls served: each request with its third argument, a plain value
+// or a pointer to a struct the call reads (kIn), fills (kOut) or both, whose
+// layout is the same on the guests and the host. The struct's size bounds
+// the guest range handed to the host.
+enum class IoctlDir : uint8_t { kValue, kIn, kOut, kInOut };
+enum class IoctlStruct : uint8_t { kNone, kInt, kTermios, kWinsize, kIfreq, kTimeval, kTimespec };
+
+constexpr uint64_t IoctlStructSize(IoctlStruct s) {
+  switch (s) {
+    case IoctlStruct::kNone: return 0;
+    case IoctlStruct::kInt: return sizeof(int);
+    case IoctlStruct::kTermios: return 36;  // the kernel's struct termios (NCCS 19), asm-generic and x86_64 alike
+    case IoctlStruct::kWinsize: return sizeof(struct winsize);
+    case IoctlStruct::kIfreq: return sizeof(struct ifreq);  // 40: a name and a 24-byte union
+    case IoctlStruct::kTimeval: return 16;
+    case IoctlStruct::kTimespec: return 16;
+  }
+  return 0;
+}
+
 struct IoctlRow {
   uint32_t request;
-  bool pointer;
+  IoctlDir dir;
+  IoctlStruct arg;
 };
+using D = IoctlDir;
+using S = IoctlStruct;
 constexpr IoctlRow kIoctls[] = {
-    {TCGETS, true},     {TCSETS, true},      {TCSETSW, true},     {TCSETSF, true},
-    {TCSBRK, false},    {TCXONC, false},     {TCFLSH, false},     {TIOCSCTTY, false},
-    {TIOCGPGRP, true},  {TIOCSPGRP, true},   {TIOCOUTQ, true},    {TIOCGWINSZ, true},
-    {TIOCSWINSZ, true}, {FIONREAD, true},    {TIOCNOTTY, false},  {FIONBIO, true},
-    {TIOCGSID, true},   {FIONCLEX, false},   {FIOCLEX, false},    {FIOASYNC, true},
-    {TIOCGPTN, true},   {TIOCSPTLCK, true},
-    // Sockets: struct ifreq (40 bytes) and ints, the same on the guests and
-    // the host. SIOCGIFCONF holds a pointer: SocketIfconf (sys_socket.cc).
-    {SIOCATMARK, true},     {SIOCGSTAMP, true},     {SIOCGSTAMPNS, true},   {SIOCGIFNAME, true},
-    {SIOCGIFFLAGS, true},   {SIOCGIFADDR, true},    {SIOCGIFDSTADDR, true}, {SIOCGIFBRDADDR, true},
-    {SIOCGIFNETMASK, true}, {SIOCGIFMETRIC, true},  {SIOCGIFMTU, true},     {SIOCGIFHWADDR, true},
-    {SIOCGIFINDEX, true},   {SIOCGIFTXQLEN, true},  {SIOCOUTQNSD, true},
+    // Terminals and descriptors.
+    {TCGETS, D::kOut, S::kTermios},   {TCSETS, D::kIn, S::kTermios},     {TCSETSW, D::kIn, S::kTermios},
+    {TCSETSF, D::kIn, S::kTermios},   {TCSBRK, D::kValue, S::kNone},     {TCXONC, D::kValue, S::kNone},
+    {TCFLSH, D::kValue, S::kNone},    {TIOCSCTTY, D::kValue, S::kNone},  {TIOCGPGRP, D::kOut, S::kInt},
+    {TIOCSPGRP, D::kIn, S::kInt},     {TIOCOUTQ, D::kOut, S::kInt},      {TIOCGWINSZ, D::kOut, S::kWinsize},
+    {TIOCSWINSZ, D::kIn, S::kWinsize}, {FIONREAD, D::kOut, S::kInt},     {TIOCNOTTY, D::kValue, S::kNone},
+    {FIONBIO, D::kIn, S::kInt},       {TIOCGSID, D::kOut, S::kInt},      {FIONCLEX, D::kValue, S::kNone},
+    {FIOCLEX, D::kValue, S::kNone},   {FIOASYNC, D::kIn, S::kInt},       {TIOCGPTN, D::kOut, S::kInt},
+    {TIOCSPTLCK, D::kIn, S::kInt},
+    // Sockets. SIOCGIFCONF's struct holds a pointer: SocketIfconf (sys_socket.cc).
+    {SIOCATMARK, D::kOut, S::kInt},   {SIOCGSTAMP, D::kOut, S::kTimeval}, {SIOCGSTAMPNS, D::kOut, S::kTimespec},
+    {SIOCOUTQNSD, D::kOut, S::kInt},
+    // struct ifreq: a get request reads the name (or SIOCGIFNAME the index)
+    // and fills the rest; a set request only reads.
+    {SIOCGIFNAME, D::kInOut, S::kIfreq},    {SIOCGIFFLAGS, D::kInOut, S::kIfreq},
+    {SIOCGIFADDR, D::kInOut, S::kIfreq},    {SIOCGIFDSTADDR, D::kInOut, S::kIfreq},
+    {SIOCGIFBRDADDR, D::kInOut, S::kIfreq}, {SIOCGIFNETMASK, D::kInOut, S::kIfreq},
+    {SIOCGIFMETRIC, D::kInOut, S::kIfreq},  {SIOCGIFMTU, D::kInOut, S::kIfreq},
+    {SIOCGIFHWADDR, D::kInOut, S::kIfreq},  {SIOCGIFINDEX, D::kInOut, S::kIfreq},
+    {SIOCGIFTXQLEN, D::kInOut, S::kIfreq},  {SIOCSIFFLAGS, D::kIn, S::kIfreq},
+    {SIOCSIFADDR, D::kIn, S::kIfreq},       {SIOCSIFDSTADDR, D::kIn, S::kIfreq},
+    {SIOCSIFBRDADDR, D::kIn, S::kIfreq},    {SIOCSIFNETMASK, D::kIn, S::kIfreq},
+    {SIOCSIFMETRIC, D::kIn, S::kIfreq},     {SIOCSIFMTU, D::kIn, S::kIfreq},
+    {SIOCSIFHWADDR, D::kIn, S::kIfreq},     {SIOCSIFNAME, D::kIn, S::kIfreq},
+    {SIOCSIFTXQLEN, D::kIn, S::kIfreq},
 };
 
 // What a command's third argument is. Unknown commands are refused: the host
@@ -239,7 +274,8 @@ int64_t SysIoctl(Task& task, const SyscallArgs& a) {
   if (request == SIOCGIFCONF) return SocketIfconf(task, a.raw[0], a.raw[2]);
   for (const IoctlRow& row : kIoctls) {
     if (row.request != request) continue;
-    uint64_t arg = row.pointer ? reinterpret_cast<uint64_t>(GuestBuffer(task, a.raw[2], 1)) : a.raw[2];
+    uint64_t arg = a.raw[2];
+    if (row.dir != IoctlDir::kValue) arg = reinterpret_cast<uint64_t>(GuestBuffer(task, arg, IoctlStructSize(row.arg)));
     return InlineResult(HostSyscall(SYS_ioctl, a.raw[0], request, arg));
   }
   return -ENOTTY;

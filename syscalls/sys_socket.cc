@@ -116,6 +116,7 @@ int64_t SocketIfconf(Task& task, uint64_t fd, uint64_t g) {
   static_assert(sizeof ifc == sizeof(ifconf));
   if (!task.memory.Read(g, &ifc, sizeof ifc)) return -EFAULT;
   uint64_t guest_buf = ifc.buf;
+  task.ifc_len_before = ifc.len;
   ifc.buf = HostAddress(task, guest_buf, ifc.len > 0 ? ifc.len : 0);
   int64_t r = HostSyscall(SYS_ioctl, fd, SIOCGIFCONF, reinterpret_cast<uint64_t>(&ifc));
   if (r == 0 && !task.memory.Write(g, &ifc.len, sizeof ifc.len)) return -EFAULT;

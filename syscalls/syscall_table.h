@@ -122,6 +122,23 @@ enum class Arg : uint8_t {
   kMountFlags,   // mount's MS_*
   kUmountFlags,  // MNT_DETACH...
   kUnshareFlags, // unshare's and setns's CLONE_NEW* and CLONE_FS...
+  // SysV IPC and POSIX message queues (decoded by strace_ipc.cc).
+  kIpcKey,       // IPC_PRIVATE or a key in hex
+  kIpcGetFlags,  // msgget/semget: IPC_CREAT|IPC_EXCL|0600
+  kShmGetFlags,  // shmget: IPC_CREAT|SHM_HUGETLB|0600
+  kMsgCtlCmd,    // IPC_RMID, MSG_STAT...
+  kSemCtlCmd,    // IPC_RMID, GETVAL, SETALL...
+  kShmCtlCmd,    // IPC_RMID, SHM_LOCK...
+  kIpcMsgFlags,  // msgsnd/msgrcv: MSG_NOERROR|IPC_NOWAIT
+  kShmatFlags,   // SHM_RDONLY|SHM_RND...
+  kMsgbufIn,     // struct msgbuf read by the call, text length in the next argument
+  kMsgbufOut,    // struct msgbuf the call fills, text length in the next argument
+  kSembufs,      // struct sembuf array read by the call, count in the next argument
+  kMqAttrIn,     // struct mq_attr read by the call
+  kMqAttrOut,    // struct mq_attr written by the call
+  kMqPrioOut,    // an unsigned int written by the call (a message's priority)
+  kSigeventIn,   // struct sigevent read by the call
+  kIoctlArg,     // ioctl's third argument, as its request (the previous argument) reads it
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -137,6 +154,8 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn:
     case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
     case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut:
+    case Arg::kMsgbufIn: case Arg::kMsgbufOut: case Arg::kSembufs: case Arg::kMqAttrIn:
+    case Arg::kMqAttrOut: case Arg::kMqPrioOut: case Arg::kSigeventIn:
       return true;
     default:
       return false;

@@ -11,6 +11,10 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -139,6 +143,20 @@ constexpr Name kIoctlRequestNames[] = {
     {SIOCGIFMTU, "SIOCGIFMTU"},
     {SIOCGIFHWADDR, "SIOCGIFHWADDR"},
     {SIOCGIFINDEX, "SIOCGIFINDEX"},
+    {SIOCGIFDSTADDR, "SIOCGIFDSTADDR"},
+    {SIOCGIFBRDADDR, "SIOCGIFBRDADDR"},
+    {SIOCGIFMETRIC, "SIOCGIFMETRIC"},
+    {SIOCGIFTXQLEN, "SIOCGIFTXQLEN"},
+    {SIOCSIFFLAGS, "SIOCSIFFLAGS"},
+    {SIOCSIFADDR, "SIOCSIFADDR"},
+    {SIOCSIFDSTADDR, "SIOCSIFDSTADDR"},
+    {SIOCSIFBRDADDR, "SIOCSIFBRDADDR"},
+    {SIOCSIFNETMASK, "SIOCSIFNETMASK"},
+    {SIOCSIFMETRIC, "SIOCSIFMETRIC"},
+    {SIOCSIFMTU, "SIOCSIFMTU"},
+    {SIOCSIFHWADDR, "SIOCSIFHWADDR"},
+    {SIOCSIFNAME, "SIOCSIFNAME"},
+    {SIOCSIFTXQLEN, "SIOCSIFTXQLEN"},
 };
 
 constexpr Name kSocketDomainNames[] = {
@@ -341,6 +359,86 @@ constexpr Name kUnshareFlagsNames[] = {
     {CLONE_NEWPID, "CLONE_NEWPID"},  {CLONE_NEWNET, "CLONE_NEWNET"},
 };
 
+// SysV IPC: the get flags (their mode bits are shown apart), commands and
+// operation flags, in strace's order.
+constexpr Name kIpcGetFlagsNames[] = {
+    {IPC_CREAT, "IPC_CREAT"},
+    {IPC_EXCL, "IPC_EXCL"},
+    {IPC_NOWAIT, "IPC_NOWAIT"},
+};
+
+constexpr Name kShmGetFlagsNames[] = {
+    {IPC_CREAT, "IPC_CREAT"},
+    {IPC_EXCL, "IPC_EXCL"},
+    {SHM_HUGETLB, "SHM_HUGETLB"},
+    {SHM_NORESERVE, "SHM_NORESERVE"},
+};
+
+constexpr Name kMsgCtlCmdNames[] = {
+    {IPC_RMID, "IPC_RMID"}, {IPC_SET, "IPC_SET"},   {IPC_STAT, "IPC_STAT"},
+    {IPC_INFO, "IPC_INFO"}, {MSG_STAT, "MSG_STAT"}, {MSG_INFO, "MSG_INFO"},
+    {MSG_STAT_ANY, "MSG_STAT_ANY"},
+};
+
+constexpr Name kSemCtlCmdNames[] = {
+    {IPC_RMID, "IPC_RMID"}, {IPC_SET, "IPC_SET"},   {IPC_STAT, "IPC_STAT"}, {IPC_INFO, "IPC_INFO"},
+    {GETPID, "GETPID"},     {GETVAL, "GETVAL"},     {GETALL, "GETALL"},     {GETNCNT, "GETNCNT"},
+    {GETZCNT, "GETZCNT"},   {SETVAL, "SETVAL"},     {SETALL, "SETALL"},     {SEM_STAT, "SEM_STAT"},
+    {SEM_INFO, "SEM_INFO"}, {SEM_STAT_ANY, "SEM_STAT_ANY"},
+};
+
+constexpr Name kShmCtlCmdNames[] = {
+    {IPC_RMID, "IPC_RMID"}, {IPC_SET, "IPC_SET"},       {IPC_STAT, "IPC_STAT"}, {IPC_INFO, "IPC_INFO"},
+    {SHM_LOCK, "SHM_LOCK"}, {SHM_UNLOCK, "SHM_UNLOCK"}, {SHM_STAT, "SHM_STAT"}, {SHM_INFO, "SHM_INFO"},
+    {SHM_STAT_ANY, "SHM_STAT_ANY"},
+};
+
+constexpr Name kIpcMsgFlagsNames[] = {
+    {MSG_NOERROR, "MSG_NOERROR"},
+    {MSG_EXCEPT, "MSG_EXCEPT"},
+    {MSG_COPY, "MSG_COPY"},
+    {IPC_NOWAIT, "IPC_NOWAIT"},
+};
+
+constexpr Name kSemFlagsNames[] = {
+    {SEM_UNDO, "SEM_UNDO"},
+    {IPC_NOWAIT, "IPC_NOWAIT"},
+};
+
+constexpr Name kShmatFlagsNames[] = {
+    {SHM_RDONLY, "SHM_RDONLY"},
+    {SHM_RND, "SHM_RND"},
+    {SHM_REMAP, "SHM_REMAP"},
+    {SHM_EXEC, "SHM_EXEC"},
+};
+
+// struct sigevent's sigev_notify.
+constexpr Name kSigevNotifyNames[] = {
+    {SIGEV_SIGNAL, "SIGEV_SIGNAL"},
+    {SIGEV_NONE, "SIGEV_NONE"},
+    {SIGEV_THREAD, "SIGEV_THREAD"},
+    {SIGEV_THREAD_ID, "SIGEV_THREAD_ID"},
+};
+
+// struct ifreq's ifr_flags (IFF_*) and the hardware types of ifr_hwaddr (ARPHRD_*).
+constexpr Name kInterfaceFlagsNames[] = {
+    {IFF_UP, "IFF_UP"},           {IFF_BROADCAST, "IFF_BROADCAST"},   {IFF_DEBUG, "IFF_DEBUG"},
+    {IFF_LOOPBACK, "IFF_LOOPBACK"}, {IFF_POINTOPOINT, "IFF_POINTOPOINT"}, {IFF_NOTRAILERS, "IFF_NOTRAILERS"},
+    {IFF_RUNNING, "IFF_RUNNING"}, {IFF_NOARP, "IFF_NOARP"},         {IFF_PROMISC, "IFF_PROMISC"},
+    {IFF_ALLMULTI, "IFF_ALLMULTI"}, {IFF_MASTER, "IFF_MASTER"},     {IFF_SLAVE, "IFF_SLAVE"},
+    {IFF_MULTICAST, "IFF_MULTICAST"}, {IFF_PORTSEL, "IFF_PORTSEL"}, {IFF_AUTOMEDIA, "IFF_AUTOMEDIA"},
+    {IFF_DYNAMIC, "IFF_DYNAMIC"},
+};
+
+constexpr Name kHardwareTypeNames[] = {
+    {0, "ARPHRD_NETROM"},         {1, "ARPHRD_ETHER"},          {24, "ARPHRD_IEEE1394"},
+    {32, "ARPHRD_INFINIBAND"},    {256, "ARPHRD_SLIP"},         {512, "ARPHRD_PPP"},
+    {768, "ARPHRD_TUNNEL"},       {769, "ARPHRD_TUNNEL6"},      {772, "ARPHRD_LOOPBACK"},
+    {776, "ARPHRD_SIT"},          {778, "ARPHRD_IPGRE"},        {801, "ARPHRD_IEEE80211"},
+    {803, "ARPHRD_IEEE80211_RADIOTAP"}, {823, "ARPHRD_IP6GRE"}, {824, "ARPHRD_NETLINK"},
+    {825, "ARPHRD_6LOWPAN"},      {0xfffe, "ARPHRD_NONE"},      {0xffff, "ARPHRD_VOID"},
+};
+
 constexpr NameTable kNameTables[] = {
     {Arg::kProt, NameStyle::kBits, kProtNames, "PROT_NONE", nullptr, false},
     {Arg::kMapFlags, NameStyle::kBits, kMapFlagsNames, nullptr, nullptr, false},
@@ -372,6 +470,11 @@ constexpr NameTable kNameTables[] = {
     {Arg::kMountFlags, NameStyle::kBits, kMountFlagsNames, nullptr, nullptr, false},
     {Arg::kUmountFlags, NameStyle::kBits, kUmountFlagsNames, nullptr, nullptr, false},
     {Arg::kUnshareFlags, NameStyle::kBits, kUnshareFlagsNames, nullptr, nullptr, true},
+    {Arg::kMsgCtlCmd, NameStyle::kEnum, kMsgCtlCmdNames, nullptr, "MSG_???", true},
+    {Arg::kSemCtlCmd, NameStyle::kEnum, kSemCtlCmdNames, nullptr, "SEM_???", true},
+    {Arg::kShmCtlCmd, NameStyle::kEnum, kShmCtlCmdNames, nullptr, "SHM_???", true},
+    {Arg::kIpcMsgFlags, NameStyle::kBits, kIpcMsgFlagsNames, nullptr, nullptr, true},
+    {Arg::kShmatFlags, NameStyle::kBits, kShmatFlagsNames, nullptr, nullptr, true},
 };
 
 }  // namespace
@@ -379,6 +482,12 @@ constexpr NameTable kNameTables[] = {
 std::span<const Name> SeccompActionNames() { return kSeccompActionNames; }
 std::span<const Name> SeccompFlagNames() { return kSeccompFlagsNames; }
 std::span<const Name> ResolveFlagNames() { return kResolveFlagNames; }
+std::span<const Name> IpcGetFlagNames() { return kIpcGetFlagsNames; }
+std::span<const Name> ShmGetFlagNames() { return kShmGetFlagsNames; }
+std::span<const Name> SemFlagNames() { return kSemFlagsNames; }
+std::span<const Name> SigevNotifyNames() { return kSigevNotifyNames; }
+std::span<const Name> InterfaceFlagNames() { return kInterfaceFlagsNames; }
+std::span<const Name> HardwareTypeNames() { return kHardwareTypeNames; }
 
 const NameTable* NameTableFor(Arg kind) {
   for (const NameTable& t : kNameTables) {

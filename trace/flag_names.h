@@ -36,6 +36,15 @@ std::span<const Name> SeccompActionNames();
 std::span<const Name> SeccompFlagNames();
 // openat2's RESOLVE_* flags (struct open_how's resolve).
 std::span<const Name> ResolveFlagNames();
+// SysV IPC: msgget's and semget's IPC_* flags, shmget's, and struct sembuf's sem_flg.
+std::span<const Name> IpcGetFlagNames();
+std::span<const Name> ShmGetFlagNames();
+std::span<const Name> SemFlagNames();
+// struct sigevent's SIGEV_* notification methods.
+std::span<const Name> SigevNotifyNames();
+// struct ifreq's IFF_* flags and ARPHRD_* hardware types.
+std::span<const Name> InterfaceFlagNames();
+std::span<const Name> HardwareTypeNames();
 
 // The names for arguments of kind `kind`, or nullptr when it is decoded otherwise.
 const NameTable* NameTableFor(Arg kind);

@@ -35,6 +35,8 @@
 #include <span>
 
 #include "trace/strace_ident.h"
+#include "trace/strace_ioctl.h"
+#include "trace/strace_ipc.h"
 
 namespace ferry {
 namespace {
@@ -809,6 +811,17 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kIoprioWho, IdentArg},
     {Arg::kIoprioValue, IdentArg},
     {Arg::kPersona, IdentArg},
+    {Arg::kIpcKey, IpcKeyArg},
+    {Arg::kIpcGetFlags, IpcGetFlagsArg},
+    {Arg::kShmGetFlags, ShmGetFlagsArg},
+    {Arg::kMsgbufIn, MsgbufInArg},
+    {Arg::kMsgbufOut, MsgbufOutArg},
+    {Arg::kSembufs, SembufsArg},
+    {Arg::kMqAttrIn, MqAttrInArg},
+    {Arg::kMqAttrOut, MqAttrOutArg},
+    {Arg::kMqPrioOut, MqPrioOutArg},
+    {Arg::kSigeventIn, SigeventInArg},
+    {Arg::kIoctlArg, IoctlArg},
     {Arg::kFdFlags,
      [](const ArgView& a) {
        uint32_t host = arch::GuestToHostOpenFlags(a.ctx.arch, static_cast<uint32_t>(a.v));
@@ -873,10 +886,13 @@ std::optional<std::string> NothingSpecial(const DecodeContext&, const SyscallRow
   return std::nullopt;
 }
 
-// openat: the mode only when the flags can create a file.
+// openat: the mode only when the flags can create a file; mq_open: the mode
+// and the attributes only with O_CREAT.
 bool OpenModeShown(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6]) {
-  if (row.args[i] != Arg::kMode || i == 0 || row.args[i - 1] != Arg::kOpenFlags) return true;
-  uint32_t flags = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(raw[i - 1]));
+  int flags_at = row.args[i] == Arg::kMode ? i - 1 : row.args[i] == Arg::kMqAttrIn ? i - 2 : -1;
+  if (flags_at < 0 || row.args[flags_at] != Arg::kOpenFlags) return true;
+  uint32_t flags = arch::GuestToHostOpenFlags(ctx.arch, static_cast<uint32_t>(raw[flags_at]));
+  if (row.args[i] == Arg::kMqAttrIn) return flags & O_CREAT;
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
@@ -931,6 +947,7 @@ std::string PrctlOption(uint64_t v) {
 }
 
 std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit) { return GuestString(ctx, g, limit); }
+std::string SockaddrArg(const DecodeContext& ctx, uint64_t g, uint64_t addrlen) { return Sockaddr(ctx, g, addrlen); }
 
 ArgView ArgView::Of(const DecodeContext& ctx, const SyscallRow& row, int i, const uint64_t raw[6], int64_t result,
                     size_t limit) {
@@ -942,7 +959,7 @@ ArgDecoder DecoderFor(Arg kind) { return kByKind.by_kind[static_cast<uint8_t>(ki
 
 DecodeContext DecodeContextOf(const Task& task) {
   return DecodeContext{task.arch, task.memory, task.sigreturn_mask, task.resumed_call, task.msg_namelen_before,
-                       task.cap_version_in};
+                       task.cap_version_in, task.ifc_len_before};
 }
 
 std::string SignalName(int sig) {

@@ -28,6 +28,7 @@ struct DecodeContext {
   const char* resumed_call = "";  // what the last restart_syscall resumed
   uint32_t msg_namelen_before = 0;  // recvmsg's msg_namelen on entry ("100 => 16")
   uint32_t cap_version_in = 0;      // capget/capset's header version before the call
+  int32_t ifc_len_before = 0;       // SIOCGIFCONF's ifc_len on entry
 };
 DecodeContext DecodeContextOf(const Task& task);
 
@@ -84,6 +85,8 @@ std::string PrctlOption(uint64_t v);
 std::string SeccompFprog(const DecodeContext& ctx, uint64_t g);
 // A guest string argument: "name", or its address when unreadable.
 std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit);
+// A socket address of `addrlen` bytes at guest `g`, as strace's print_sockaddr shows it.
+std::string SockaddrArg(const DecodeContext& ctx, uint64_t g, uint64_t addrlen);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.
 std::string ErrorName(int64_t result);
 

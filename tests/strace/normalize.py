@@ -9,7 +9,8 @@ handlers return through the vDSO), the value rt_sigreturn returns (the
 restored first register: x86-64's rax holds the restarted call's number, the
 guests' x0/a0 its first argument), and strace's split of a call another
 process interrupted ("<unfinished ...>" / "<... resumed>") joined into one
-line. SIGCHLD lines are dropped: the kernel reports an ignored SIGCHLD only
+line, and SysV IPC ids (the kernel numbers them from a counter every IPC
+user on the machine moves), named MSG1, SEM1, SHM1... by family. SIGCHLD lines are dropped: the kernel reports an ignored SIGCHLD only
 to a ptrace tracer, and ferry's guest is not ptraced.
 """
 import re
@@ -43,6 +44,7 @@ for line in lines:
     out.append((pid, text))
 
 result = []
+ipc_ids = {}  # (family, id) -> its name
 for pid, text in out:
     text = re.sub(r"0x[0-9a-f]+", "ADDR", text)
     text = re.sub(r"^(rt_sigreturn\(.*\)\s+= )-?\d+$", r"\1RESTORED", text)
@@ -57,5 +59,11 @@ for pid, text in out:
     text = re.sub(r"^((?:clone|wait4)\(.*\)\s+= )(\d+)$", named, text)
     # strace pads the result to column 40; the padding depends on the above.
     text = re.sub(r"\)\s+= ", ") = ", text)
+    got = re.match(r"^(msg|sem|shm)get\(.*\) = (\d+)$", text)
+    if got:
+        family = got.group(1)
+        name = ipc_ids.setdefault((family, got.group(2)), f"{family.upper()}{sum(k[0] == family for k in ipc_ids) + 1}")
+        text = text[: got.start(2)] + name
+    text = re.sub(r"^((msg|sem|shm)(?!get)\w+\()(\d+)", lambda m: m.group(1) + ipc_ids.get((m.group(2), m.group(3)), m.group(3)), text)
     result.append(f"{pids[pid]} {text}")
 print("\n".join(result))

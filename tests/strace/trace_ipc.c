@@ -4,7 +4,9 @@
    commands, sembuf arrays, message sizes and types, mq_attr, and failures. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdio.h>
 #include <mqueue.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -13,6 +15,19 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The queue's name: "/ferry-trace-ipc-" and the name of the directory
+   above the working one, which compare.sh makes anew for each test and
+   shares between its native and ferry runs (the four builds' tests may run
+   at once). */
+static void queue_name(char* name, size_t size) {
+  char cwd[512] = "";
+  getcwd(cwd, sizeof cwd);
+  char* end = strrchr(cwd, '/');
+  if (end) *end = 0;
+  char* parent = strrchr(cwd, '/');
+  snprintf(name, size, "/ferry-trace-ipc-%s", parent ? parent + 1 : "");
+}
 
 struct message {
   long type;
@@ -30,6 +45,8 @@ int main(void) {
   msgrcv(q, &m, sizeof m.text, 0, IPC_NOWAIT | MSG_NOERROR);
   msgctl(q, IPC_RMID, NULL);
   msgget(0x1234abcd, 0);
+  msgsnd(q, &m, 6, MSG_NOERROR | IPC_NOWAIT);
+  msgsnd(-1, (void*)16, 6, 0);
 
   int s = semget(IPC_PRIVATE, 2, IPC_CREAT | IPC_EXCL | 0640);
   struct sembuf ops[2] = {{0, 1, 0}, {1, 2, SEM_UNDO}};
@@ -38,16 +55,26 @@ int main(void) {
   semop(s, &down, 1);
   semctl(s, 0, GETVAL);
   semctl(s, 1, SETVAL, 3);
+  semctl(s, 0, GETNCNT);
+  struct sembuf both = {1, 0, SEM_UNDO | IPC_NOWAIT};
+  struct timespec none = {0, 0};
+  semtimedop(s, &both, 1, &none);
   semctl(s, 0, IPC_RMID);
 
   int id = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0600);
-  shmget(IPC_PRIVATE, 4096, 0);
+  int unnamed = shmget(IPC_PRIVATE, 4096, 0);
+  void* at = shmat(id, NULL, SHM_RDONLY);
+  shmdt(at);
+  shmat(-1, NULL, SHM_RND | SHM_EXEC | SHM_REMAP);
   shmctl(id, IPC_RMID, NULL);
+  shmctl(unnamed, IPC_RMID, NULL);
   shmctl(-1, IPC_RMID, NULL);
 
+  char name[128];
+  queue_name(name, sizeof name);
   struct mq_attr attr = {.mq_maxmsg = 4, .mq_msgsize = 32};
-  mq_unlink("/ferry-trace-ipc");
-  mqd_t mq = mq_open("/ferry-trace-ipc", O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+  mq_unlink(name);
+  mqd_t mq = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
   mq_send(mq, "queued", 6, 3);
   char buf[32];
   unsigned prio;
@@ -58,8 +85,15 @@ int main(void) {
   mq_getattr(mq, &now);
   mq_setattr(mq, &nb, &now);
   mq_receive(mq, buf, 8, &prio);
+  struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+  ev.sigev_value.sival_int = 42;
+  mq_notify(mq, &ev);
+  mq_notify(mq, NULL);
+  struct sigevent quiet = {.sigev_notify = SIGEV_NONE};
+  mq_notify(mq, &quiet);
+  mq_notify(mq, NULL);
   close(mq);
-  mq_unlink("/ferry-trace-ipc");
+  mq_unlink(name);
   mq_open("/ferry-missing", O_RDONLY);
   write(1, "END\n", 4);
   return 0;
