@@ -122,6 +122,10 @@ enum class Arg : uint8_t {
   kMountFlags,   // mount's MS_*
   kUmountFlags,  // MNT_DETACH...
   kUnshareFlags, // unshare's and setns's CLONE_NEW* and CLONE_FS...
+  kIdType,       // waitid's P_ALL, P_PID, P_PGID, P_PIDFD
+  kWaitidOptions,// waitid's WNOHANG|WEXITED|...
+  kSiginfoOut,   // a siginfo_t written by the call (waitid)
+  kCloneArgs,    // clone3's struct clone_args, with what the call wrote back (pidfd, parent_tid)
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -136,7 +140,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kSockOptIn: case Arg::kSockOptOut: case Arg::kSockLenOut:
     case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn:
     case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
-    case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut:
+    case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kSiginfoOut:
       return true;
     default:
       return false;
