@@ -116,9 +116,10 @@ static long thread_with(uint64_t extra, pid_t *set_tid, size_t n, uint64_t cgrou
   return tid;
 }
 
-/* A pid nothing uses now. */
+/* A pid nothing uses now, below pid_max (the kernel hands out pids upward
+   from the last one, so a low one stays free unless they wrapped). */
 static pid_t free_pid(void) {
-  for (pid_t p = getpid() + 3000; p < getpid() + 6000; ++p) {
+  for (pid_t p = 2000; p < 32768; ++p) {
     if (kill(p, 0) != 0 && errno == ESRCH) return p;
   }
   return -1;
