@@ -225,9 +225,9 @@ constexpr Name kIdTypeNames[] = {
     {0, "P_ALL"}, {1, "P_PID"}, {2, "P_PGID"}, {3, "P_PIDFD"},
 };
 
-// strace's order: by bit value (WSTOPPED, as waitid calls WUNTRACED).
+// strace's order (WEXITED before WSTOPPED, as waitid calls WUNTRACED).
 constexpr Name kWaitidOptionsNames[] = {
-    {WNOHANG, "WNOHANG"},   {WSTOPPED, "WSTOPPED"},       {WEXITED, "WEXITED"}, {WCONTINUED, "WCONTINUED"},
+    {WNOHANG, "WNOHANG"},   {WEXITED, "WEXITED"},         {WSTOPPED, "WSTOPPED"}, {WCONTINUED, "WCONTINUED"},
     {WNOWAIT, "WNOWAIT"},   {__WNOTHREAD, "__WNOTHREAD"}, {__WALL, "__WALL"},   {__WCLONE, "__WCLONE"},
 };
 
