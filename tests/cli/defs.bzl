@@ -23,8 +23,6 @@ def cli_test(name, status, stdout = "", stderr = "", setup = "", args = []):
             "//tests/guest:hello.riscv64.dyn",
             "//tests/guest:openat2_paths.aarch64",
             "//tests/guest:unknown_syscall.aarch64",
-            "//tests/guest:vma_anon_name.aarch64",
-            "//tests/guest:vma_anon_name.riscv64",
             "//tools:ferry",
         ],
     )
