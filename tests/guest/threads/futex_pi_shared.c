@@ -3,7 +3,8 @@
    shared condition variable in MAP_SHARED memory, used by forked processes
    (glibc's FUTEX_LOCK_PI / FUTEX_UNLOCK_PI on a shared word); the owner tid
    in the lock word is the holder's; raw FUTEX_TRYLOCK_PI from another
-   process on a held word. */
+   process on a held word; FUTEX_WAIT_REQUEUE_PI in two children requeued
+   by the parent's FUTEX_CMP_REQUEUE_PI onto a PI lock it holds. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -23,7 +24,23 @@ struct shared {
   pthread_cond_t turn_changed;
   int turn, counter, holder_ready, checked;
   uint32_t raw;  /* a raw PI word */
+  uint32_t cond, pi_lock;  /* requeue-PI: the condition word and its lock */
+  int announced, got_lock;
 };
+
+/* A child: waits on the condition word to be requeued onto the PI lock,
+   then holds it for a moment. Exits 0 when it got the lock. */
+static void requeue_pi_waiter(struct shared *s) {
+  __atomic_add_fetch(&s->announced, 1, __ATOMIC_SEQ_CST);
+  long r;
+  do {
+    r = syscall(SYS_futex, &s->cond, FUTEX_WAIT_REQUEUE_PI, 0, 0, &s->pi_lock, 0);
+  } while (r == -1 && errno == EAGAIN && s->cond == 0);
+  int owner = (s->pi_lock & FUTEX_TID_MASK) == (uint32_t)getpid();
+  __atomic_add_fetch(&s->got_lock, 1, __ATOMIC_SEQ_CST);
+  long u = syscall(SYS_futex, &s->pi_lock, FUTEX_UNLOCK_PI, 0, 0, 0, 0);
+  _exit(r == 0 && owner && u == 0 ? 0 : 1);
+}
 
 static void take_turns(struct shared *s, int me, int rounds) {
   for (int i = 0; i < rounds; ++i) {
@@ -106,6 +123,36 @@ int main(void) {
   printf("child status %d\n", WEXITSTATUS(st));
   syscall(SYS_futex, &s->raw, FUTEX_UNLOCK_PI, 0, 0, 0, 0);
   printf("raw word after unlock: %u\n", s->raw);
+
+  /* Requeue-PI across processes: two waiters, the lock held by the parent. */
+  syscall(SYS_futex, &s->pi_lock, FUTEX_LOCK_PI, 0, 0, 0, 0);
+  pid_t waiters[2];
+  for (int k = 0; k < 2; ++k) {
+    waiters[k] = fork();
+    if (waiters[k] == 0) requeue_pi_waiter(s);
+  }
+  while (__atomic_load_n(&s->announced, __ATOMIC_SEQ_CST) < 2) usleep(1000);
+  usleep(50000);  /* both asleep on the condition word */
+  long total = 0;
+  for (int i = 0; i < 5000 && total < 2; ++i) {
+    long n = syscall(SYS_futex, &s->cond, FUTEX_CMP_REQUEUE_PI, 1, (void *)1, &s->pi_lock, 0);
+    if (n < 0) {
+      show_result("FUTEX_CMP_REQUEUE_PI", n);
+      break;
+    }
+    total += n;
+    if (total < 2) usleep(1000);
+  }
+  printf("requeued across processes: %ld\n", total);
+  usleep(20000);
+  printf("waiters holding the lock before the parent's unlock: %d\n", __atomic_load_n(&s->got_lock, __ATOMIC_SEQ_CST));
+  s->cond = 1;
+  syscall(SYS_futex, &s->pi_lock, FUTEX_UNLOCK_PI, 0, 0, 0, 0);
+  for (int k = 0; k < 2; ++k) {
+    waitpid(waiters[k], &st, 0);
+    printf("requeue-PI waiter %d: status %d\n", k, WEXITSTATUS(st));
+  }
+  printf("lock word at the end: %u\n", s->pi_lock);
   printf("%d failures\n", failures);
   return failures != 0;
 }
