@@ -306,7 +306,11 @@ void* GuestThreadMain(void* argument) {
 // thread has ended; then frees its stack and ends as any thread does.
 // ferry reaches every thread by its host tid (tgkill, its own credential
 // calls), never by the relay's pthread_t, so the lent descriptor's tid is
-// never used to reach it.
+// never used to reach it; glibc's own uses of that tid (a recursive
+// mutex's owner) stay consistent, as the relay runs nothing meanwhile. The
+// relay is one more host thread in /proc/self/task while the guest thread
+// lives: ending it at once would leave glibc's descriptor with a cleared
+// tid (the kernel's CLONE_CHILD_CLEARTID) and its stack never freed.
 struct RelayStart {
   ThreadStart* start;
   const HostThreadPlacement* placement;
