@@ -299,6 +299,52 @@ void* GuestThreadMain(void* argument) {
   return nullptr;  // the host thread ends; its stack goes back to the pool
 }
 
+// A guest thread the host must place (set_tid, CLONE_INTO_CGROUP), which
+// pthread_create cannot ask for. A relay thread made by pthread_create
+// makes it with the host's clone3, lends it its own glibc identity (TLS,
+// thread descriptor) and sleeps, touching nothing of it, until the guest
+// thread has ended; then frees its stack and ends as any thread does.
+// ferry reaches every thread by its host tid (tgkill, its own credential
+// calls), never by the relay's pthread_t, so the lent descriptor's tid is
+// never used to reach it; glibc's own uses of that tid (a recursive
+// mutex's owner) stay consistent, as the relay runs nothing meanwhile. The
+// relay is one more host thread in /proc/self/task while the guest thread
+// lives: ending it at once would leave glibc's descriptor with a cleared
+// tid (the kernel's CLONE_CHILD_CLEARTID) and its stack never freed.
+struct RelayStart {
+  ThreadStart* start;
+  const HostThreadPlacement* placement;
+};
+
+constexpr uint64_t kRelayedStackSize = 8 << 20;  // glibc's default thread stack
+constexpr uint64_t kGuardSize = 4096;
+
+void RunRelayedThread(void* start) { GuestThreadMain(start); }
+
+void* RelayThreadMain(void* argument) {
+  RelayStart relay = *static_cast<RelayStart*>(argument);  // the parent's, until Started
+  ThreadStart* start = relay.start;
+  void* stack = mmap(nullptr, kRelayedStackSize + kGuardSize, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+  if (stack == MAP_FAILED) {
+    Started(start, -ENOMEM);
+    return nullptr;
+  }
+  mprotect(stack, kGuardSize, PROT_NONE);
+  volatile pid_t running = 1;  // the kernel's 0 (CLONE_CHILD_CLEARTID) when the thread has ended
+  int64_t tid = StartRawHostThread(*relay.placement, static_cast<char*>(stack) + kGuardSize, kRelayedStackSize,
+                                   &running, RunRelayedThread, start);
+  if (tid < 0) {
+    Started(start, tid);
+  } else {
+    while (running != 0) {
+      HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&running), FUTEX_WAIT, static_cast<uint64_t>(running), 0);
+    }
+  }
+  munmap(stack, kRelayedStackSize + kGuardSize);
+  return nullptr;
+}
+
 }  // namespace
 
 ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid) {
@@ -396,7 +442,7 @@ void EnterGuestCode(Task& task, bool in_hook) {
 void LeaveGuestCode(Task& task) { ReleaseGuestCpu(task); }
 
 int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t tls,
-                         uint64_t child_tid) {
+                         uint64_t child_tid, const HostThreadPlacement& placement) {
   ThreadStart start;
   start.process = &parent.process;
   const arch::ArchInfo& arch = parent.arch;
@@ -423,7 +469,9 @@ int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t 
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);  // the new thread takes no signal before it is set up
   pthread_t thread;
-  int err = pthread_create(&thread, &attr, GuestThreadMain, &start);
+  RelayStart relay{&start, &placement};
+  int err = placement.Needed() ? pthread_create(&thread, &attr, RelayThreadMain, &relay)
+                               : pthread_create(&thread, &attr, GuestThreadMain, &start);
   ReclaimLibcSignals();
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   pthread_attr_destroy(&attr);

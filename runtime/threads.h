@@ -17,6 +17,7 @@
 
 #include <cstdint>
 
+#include "host/raw_thread.h"
 #include "runtime/task.h"
 
 namespace ferry {
@@ -69,8 +70,10 @@ void RunOnlyThread(Process& process, pid_t tid);
 bool CpuWanted(const Task& task);
 
 // clone with CLONE_THREAD: starts the thread and returns its tid (or -errno).
+// A placement (clone3's set_tid, CLONE_INTO_CGROUP) is the host kernel's to
+// honour and check: the host thread is made by its clone3.
 int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t parent_tid,
-                         uint64_t tls, uint64_t child_tid);
+                         uint64_t tls, uint64_t child_tid, const HostThreadPlacement& placement = {});
 
 // After RunGuest returns. A process exit (exit_group, a fatal signal) ends
 // every thread at once and does not return. A thread's own exit releases

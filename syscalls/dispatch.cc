@@ -164,8 +164,8 @@ void DispatchSyscall(Task& task) {
   int64_t traced = result;
   record.result = result;
   if (restart::IsRestartCode(result)) result = ApplyRestart(task, raw, result);
-  // A forked child's own return from clone is not shown, as under strace -f.
-  bool fork_child = traced == 0 && row && row->nr == sysno::clone;
+  // A forked child's own return from clone or clone3 is not shown, as under strace -f.
+  bool fork_child = traced == 0 && row && (row->nr == sysno::clone || row->nr == sysno::clone3);
   // rt_sigreturn is shown once the frame is restored, with the value the
   // guest's first register gets back, as strace shows it.
   bool sigreturn = task.sigreturn_pending;

@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -164,7 +165,7 @@ int64_t UnlockPi(Task& task, uint64_t guest_word, int op) {
   return 0;
 }
 
-// FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI, within one process. The
+// FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI on a private futex. The
 // kernel moves a waiter from the condition word onto the PI lock's
 // rt_mutex; ferry's PI locks are plain words (above), so the requeuer
 // instead chooses the waiters, marks them in their thread slots and wakes
@@ -192,6 +193,93 @@ uint32_t RequeuePiBit(const Task& task, const ThreadSlot& slot) {
   return 1u << ((&slot - task.process.slots) % 32);
 }
 
+// The same for a shared (non-private) futex, across processes: the
+// waiters' marks live in a table in a page shared by every ferry process
+// forked from the same start (as g_requeues), keyed by the words' host
+// addresses (one page has the same host address in a process and in its
+// fork children). A chosen waiter in another process is woken by the
+// shared futex's wake and kicked by its pid and tid.
+struct SharedRequeuePiWaiter {
+  std::atomic<uint64_t> owner{0};  // pid << 32 | tid of the waiter holding the entry (0: free)
+  std::atomic<uint64_t> from{0}, to{0};
+  std::atomic<int> state{kRequeuePiIdle};
+};
+constexpr size_t kSharedRequeuePiWaiters = 4096 / sizeof(SharedRequeuePiWaiter);
+struct SharedRequeuePiTable {
+  SharedRequeuePiWaiter waiters[kSharedRequeuePiWaiters];
+};
+
+SharedRequeuePiTable* MapSharedRequeuePiTable() {
+  void* page = mmap(nullptr, sizeof(SharedRequeuePiTable), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return page == MAP_FAILED ? new SharedRequeuePiTable() : new (page) SharedRequeuePiTable();
+}
+SharedRequeuePiTable* const g_shared_requeue_pi = MapSharedRequeuePiTable();
+
+uint64_t SharedWaiterId(const Task& task) {
+  return static_cast<uint64_t>(getpid()) << 32 | static_cast<uint32_t>(task.tid);
+}
+
+// A free entry for this thread; one whose waiter has died (killed while it
+// waited) is free again.
+SharedRequeuePiWaiter* ClaimSharedWaiter(const Task& task) {
+  for (SharedRequeuePiWaiter& w : g_shared_requeue_pi->waiters) {
+    uint64_t owner = w.owner.load();
+    if (owner && HostSyscall(SYS_tgkill, owner >> 32, owner & 0xffffffff, 0) != -ESRCH) continue;
+    if (w.owner.compare_exchange_strong(owner, SharedWaiterId(task))) return &w;
+  }
+  return nullptr;
+}
+
+uint32_t SharedWaiterBit(const SharedRequeuePiWaiter& w) {
+  return 1u << ((&w - g_shared_requeue_pi->waiters) % 32);
+}
+
+// A requeued waiter takes the lock as FUTEX_LOCK_PI2 would, by the same
+// deadline. A signal now ends the call with EAGAIN (the kernel's answer
+// after a requeue).
+int64_t TakeRequeuedLock(Task& task, uint64_t to, int op, uint64_t guest_timeout) {
+  for (;;) {  // a kick with nothing for this thread (the requeuer's, say) goes on waiting
+    int64_t locked = LockPi(task, to, FUTEX_LOCK_PI2 | (op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)),
+                            guest_timeout, false);
+    if (!restart::IsRestartCode(locked)) return locked;
+    if (NextActionableSignal(task)) return -EAGAIN;
+  }
+}
+
+int64_t WaitRequeuePiShared(Task& task, const SyscallArgs& a, int op, const struct timespec* deadline) {
+  SharedRequeuePiWaiter* w = ClaimSharedWaiter(task);
+  if (!w) return -ENOMEM;
+  uint64_t from = HostAddress(task, a.raw[0], 4);
+  w->to.store(HostAddress(task, a.raw[4], 4));
+  w->from.store(from);
+  w->state.store(kRequeuePiWaiting);
+  int64_t r = SleepOnWord(task, restart::kErestartNoIntr, from, FUTEX_WAIT_BITSET | (op & FUTEX_CLOCK_REALTIME),
+                          a.raw[2], reinterpret_cast<uint64_t>(deadline), SharedWaiterBit(*w));
+  w->from.store(0);
+  bool chosen = w->state.exchange(kRequeuePiIdle) == kRequeuePiChosen;
+  w->owner.store(0);
+  if (chosen) return TakeRequeuedLock(task, a.raw[4], op, a.raw[3]);
+  return r == 0 ? -EAGAIN : r;
+}
+
+// Chooses up to `most` waiters on host word `from` for `to` from every
+// process's marks; wakes and kicks them. The caller checked the value.
+int64_t ChooseSharedWaiters(uint64_t from, uint64_t to, size_t most) {
+  std::vector<uint64_t> chosen;
+  uint32_t bits = 0;
+  for (SharedRequeuePiWaiter& w : g_shared_requeue_pi->waiters) {
+    if (chosen.size() >= most) break;
+    if (w.from.load() != from || w.to.load() != to) continue;
+    int waiting = kRequeuePiWaiting;
+    if (!w.state.compare_exchange_strong(waiting, kRequeuePiChosen)) continue;
+    chosen.push_back(w.owner.load());
+    bits |= SharedWaiterBit(w);
+  }
+  if (bits) HostSyscall(SYS_futex, from, FUTEX_WAKE_BITSET, INT32_MAX, 0, 0, bits);
+  for (uint64_t owner : chosen) SendKick(static_cast<pid_t>(owner & 0xffffffff), static_cast<pid_t>(owner >> 32));
+  return static_cast<int64_t>(chosen.size());
+}
+
 int64_t WaitRequeuePi(Task& task, const SyscallArgs& a, int op) {
   uint64_t from = a.raw[0], to = a.raw[4];
   if (from == to) return -EINVAL;
@@ -203,6 +291,7 @@ int64_t WaitRequeuePi(Task& task, const SyscallArgs& a, int op) {
     if (realtime) deadline = HostRealtime(task, deadline);  // --time
     deadline_ptr = &deadline;
   }
+  if (!(op & FUTEX_PRIVATE_FLAG)) return WaitRequeuePiShared(task, a, op, deadline_ptr);
   ThreadSlot& slot = task.slot;
   g_requeue_pi_waiters.fetch_add(1);
   slot.requeue_pi_to.store(to);
@@ -213,15 +302,8 @@ int64_t WaitRequeuePi(Task& task, const SyscallArgs& a, int op) {
                           reinterpret_cast<uint64_t>(deadline_ptr), RequeuePiBit(task, slot));
   slot.requeue_pi_from.store(0);
   if (slot.requeue_pi_state.exchange(kRequeuePiIdle) == kRequeuePiChosen) {
-    // Requeued: the lock is ours to take, by the same deadline. A signal
-    // now ends the call with EAGAIN (the kernel's answer after a requeue).
     g_requeue_pi_waiters.fetch_sub(1);
-    for (;;) {  // a kick with nothing for this thread (the requeuer's, say) goes on waiting
-      int64_t locked = LockPi(task, to, FUTEX_LOCK_PI2 | (op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)),
-                              a.raw[3], false);
-      if (!restart::IsRestartCode(locked)) return locked;
-      if (NextActionableSignal(task)) return -EAGAIN;
-    }
+    return TakeRequeuedLock(task, to, op, a.raw[3]);
   }
   g_requeue_pi_waiters.fetch_sub(1);
   return r == 0 ? -EAGAIN : r;  // a plain wake of the condition word: EAGAIN, as the kernel's early wake-up
@@ -237,6 +319,12 @@ int64_t CmpRequeuePi(Task& task, const SyscallArgs& a) {
   auto* word = static_cast<uint32_t*>(task.memory.HostRange(from, 4));
   if (!word || !task.memory.HasAccess(from, 4, kPageRead) || !task.memory.HasAccess(to, 4, kPageRead | kPageWrite)) {
     return -EFAULT;
+  }
+  if (!(a.raw[1] & FUTEX_PRIVATE_FLAG)) {
+    CpuExclusive exclusive(task);  // no guest code changes the word meanwhile
+    if (*word != static_cast<uint32_t>(a.raw[5])) return -EAGAIN;
+    return ChooseSharedWaiters(HostAddress(task, from, 4), HostAddress(task, to, 4),
+                               static_cast<size_t>(nr_requeue) + 1);
   }
   std::vector<ThreadSlot*> chosen;
   uint32_t bits = 0;

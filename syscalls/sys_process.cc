@@ -172,8 +172,10 @@ int64_t CloneGuest(Task& task, const CloneRequest& req) {
   if (want_pidfd && !task.memory.Write(req.pidfd, &no_pidfd, sizeof no_pidfd)) return -EFAULT;
   if (flags & CLONE_THREAD) {
     if ((flags & kThreadNeeds) != kThreadNeeds) return -EINVAL;
-    if ((flags & ~kThreadFlags) || !req.set_tid.empty() || req.into_cgroup) return -ENOSYS;
-    int64_t tid = StartGuestThread(task, flags & ~CLONE_PIDFD, req.stack, req.parent_tid, req.tls, req.child_tid);
+    if (flags & ~kThreadFlags) return -ENOSYS;
+    HostThreadPlacement placement{req.set_tid, req.into_cgroup, req.cgroup};
+    int64_t tid = StartGuestThread(task, flags & ~CLONE_PIDFD, req.stack, req.parent_tid, req.tls, req.child_tid,
+                                   placement);
     if (tid > 0 && want_pidfd) {
       int32_t pidfd = static_cast<int32_t>(HostSyscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */));
       task.memory.Write(req.pidfd, &pidfd, sizeof pidfd);
@@ -246,7 +248,7 @@ int64_t SysClone(Task& task, const SyscallArgs& a) {
 // clone3(args, size): struct clone_args read and checked as the kernel's
 // copy_clone_args_from_user and clone3_args_valid do, then served as
 // clone is. CLONE_CLEAR_SIGHAND resets the child's handlers; set_tid and
-// CLONE_INTO_CGROUP go to the host's clone3 (forks only).
+// CLONE_INTO_CGROUP go to the host's clone3 (a thread's too: threads.cc).
 int64_t SysClone3(Task& task, const SyscallArgs& a) {
   guest::CloneArgs args{};
   constexpr uint64_t kPageSize = 4096;

@@ -139,6 +139,10 @@ enum class Arg : uint8_t {
   kMqPrioOut,    // an unsigned int written by the call (a message's priority)
   kSigeventIn,   // struct sigevent read by the call
   kIoctlArg,     // ioctl's third argument, as its request (the previous argument) reads it
+  kIdType,       // waitid's P_ALL, P_PID, P_PGID, P_PIDFD
+  kWaitidOptions,// waitid's WNOHANG|WEXITED|...
+  kSiginfoOut,   // a siginfo_t written by the call (waitid)
+  kCloneArgs,    // clone3's struct clone_args, with what the call wrote back (pidfd, parent_tid)
 };
 
 constexpr bool IsGuestPointer(Arg a) {
@@ -153,7 +157,7 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kSockOptIn: case Arg::kSockOptOut: case Arg::kSockLenOut:
     case Arg::kGidListIn: case Arg::kCapHeader: case Arg::kCapDataIn:
     case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
-    case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut:
+    case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kSiginfoOut:
     case Arg::kMsgbufIn: case Arg::kMsgbufOut: case Arg::kSembufs: case Arg::kMqAttrIn:
     case Arg::kMqAttrOut: case Arg::kMqPrioOut: case Arg::kSigeventIn:
       return true;

@@ -239,6 +239,16 @@ constexpr Name kPidfdFlagsNames[] = {
     {O_EXCL, "PIDFD_THREAD"},
 };
 
+constexpr Name kIdTypeNames[] = {
+    {0, "P_ALL"}, {1, "P_PID"}, {2, "P_PGID"}, {3, "P_PIDFD"},
+};
+
+// strace's order (WEXITED before WSTOPPED, as waitid calls WUNTRACED).
+constexpr Name kWaitidOptionsNames[] = {
+    {WNOHANG, "WNOHANG"},   {WEXITED, "WEXITED"},         {WSTOPPED, "WSTOPPED"}, {WCONTINUED, "WCONTINUED"},
+    {WNOWAIT, "WNOWAIT"},   {__WNOTHREAD, "__WNOTHREAD"}, {__WALL, "__WALL"},   {__WCLONE, "__WCLONE"},
+};
+
 constexpr Name kKcmpTypeNames[] = {
     {0, "KCMP_FILE"}, {1, "KCMP_VM"}, {2, "KCMP_FILES"}, {3, "KCMP_FS"},
     {4, "KCMP_SIGHAND"}, {5, "KCMP_IO"}, {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"},
@@ -475,6 +485,8 @@ constexpr NameTable kNameTables[] = {
     {Arg::kShmCtlCmd, NameStyle::kEnum, kShmCtlCmdNames, nullptr, "SHM_???", true},
     {Arg::kIpcMsgFlags, NameStyle::kBits, kIpcMsgFlagsNames, nullptr, nullptr, true},
     {Arg::kShmatFlags, NameStyle::kBits, kShmatFlagsNames, nullptr, nullptr, true},
+    {Arg::kIdType, NameStyle::kEnum, kIdTypeNames, nullptr, "P_???", true},
+    {Arg::kWaitidOptions, NameStyle::kFlags, kWaitidOptionsNames, nullptr, "W???", true},
 };
 
 }  // namespace

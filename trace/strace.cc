@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -39,6 +40,8 @@
 #include "trace/strace_ipc.h"
 
 namespace ferry {
+std::string SiginfoFields(const siginfo_t& info);
+
 namespace {
 
 constexpr size_t kMaxArrayItems = 32;  // strace's default -a-like cut for arrays
@@ -350,7 +353,9 @@ std::string CloneFlags(uint64_t v) {
                             {CLONE_NEWNS, "CLONE_NEWNS"}, {CLONE_SYSVSEM, "CLONE_SYSVSEM"},
                             {CLONE_SETTLS, "CLONE_SETTLS"}, {CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"},
                             {CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"},
-                            {CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}});
+                            {CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"},
+                            {CLONE_CLEAR_SIGHAND, "CLONE_CLEAR_SIGHAND"},
+                            {CLONE_INTO_CGROUP, "CLONE_INTO_CGROUP"}});
   if (exit_signal.empty()) return flags;
   return (v & ~uint64_t{0xff}) ? flags + "|" + exit_signal : exit_signal;
 }
@@ -677,6 +682,60 @@ std::string StringArray(const ArgView& a) {
   return "[" + items + (count > kMaxArrayItems ? ", ...]" : "]");
 }
 
+// An int the call wrote, "[3]" (strace's printnum_int), or the address.
+std::string WrittenInt(const DecodeContext& ctx, uint64_t g) {
+  int32_t v;
+  return g && ctx.memory.Read(g, &v, sizeof v) ? "[" + std::to_string(v) + "]" : Pointer(g);
+}
+
+// waitid's siginfo once the call has filled it: "{}" when no child was
+// ready (WNOHANG), as strace shows it. The guests' LP64 siginfo is the
+// host's layout.
+std::string SiginfoOut(const ArgView& a) {
+  siginfo_t info{};
+  if (!a.ctx.memory.Read(a.v, &info, sizeof info)) return Pointer(a.v);
+  return info.si_signo ? SiginfoFields(info) : "{}";
+}
+
+// clone3's struct clone_args as strace 6.1 prints it: the fields the flags
+// use, then what the call wrote back (" => {pidfd=[3], parent_tid=[12]}").
+std::string CloneArgsArg(const ArgView& a) {
+  guest::CloneArgs args{};
+  uint64_t fetched = std::min<uint64_t>(a.next(), sizeof args);
+  if (fetched < guest::kCloneArgsSizeVer0 || !a.ctx.memory.Read(a.v, &args, fetched)) return Pointer(a.v);
+  std::string out = "{flags=" + CloneFlags(args.flags);
+  if (args.flags & CLONE_PIDFD) out += ", pidfd=" + Pointer(args.pidfd);
+  if (args.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) out += ", child_tid=" + Pointer(args.child_tid);
+  if (args.flags & CLONE_PARENT_SETTID) out += ", parent_tid=" + Pointer(args.parent_tid);
+  out += ", exit_signal=" + (args.exit_signal ? SignalName(static_cast<int>(args.exit_signal)) : "0");
+  out += ", stack=" + Pointer(args.stack) + ", stack_size=" + Hex(args.stack_size);
+  if (args.flags & CLONE_SETTLS) out += ", tls=" + Hex(args.tls);
+  if (args.set_tid || args.set_tid_size) {
+    std::string tids;
+    int32_t tid;
+    for (uint64_t i = 0; i < args.set_tid_size && i < kMaxArrayItems; ++i) {
+      if (!a.ctx.memory.Read(args.set_tid + 4 * i, &tid, sizeof tid)) {
+        tids.clear();
+        break;
+      }
+      tids += (i ? ", " : "") + std::to_string(tid);
+    }
+    out += ", set_tid=" + (tids.empty() ? Pointer(args.set_tid) : "[" + tids + "]");
+    out += ", set_tid_size=" + std::to_string(args.set_tid_size);
+  }
+  if (fetched > offsetof(guest::CloneArgs, cgroup) && (args.cgroup || (args.flags & CLONE_INTO_CGROUP))) {
+    out += ", cgroup=" + std::to_string(args.cgroup);
+  }
+  out += "}";
+  if (!a.done || !(args.flags & (CLONE_PIDFD | CLONE_PARENT_SETTID))) return out;
+  out += " => {";
+  if (args.flags & CLONE_PIDFD) out += "pidfd=" + WrittenInt(a.ctx, args.pidfd);
+  if (args.flags & CLONE_PARENT_SETTID) {
+    out += std::string(args.flags & CLONE_PIDFD ? ", " : "") + "parent_tid=" + WrittenInt(a.ctx, args.parent_tid);
+  }
+  return out + "}";
+}
+
 // What the call wrote, once it has: before that (or after a failure) only
 // the address, as strace shows an output argument.
 template <std::string (*decode)(const ArgView&)>
@@ -748,6 +807,8 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kIntPairOut, Written<IntPairArg>},
     {Arg::kWaitStatusOut,
      [](const ArgView& a) { return a.done && a.result > 0 ? WaitStatus(a.ctx, a.v) : Pointer(a.v); }},
+    {Arg::kSiginfoOut, [](const ArgView& a) { return a.done && a.result == 0 ? SiginfoOut(a) : Pointer(a.v); }},
+    {Arg::kCloneArgs, CloneArgsArg},
     {Arg::kSocketType, [](const ArgView& a) { return SocketType(a.v); }},
     {Arg::kCloneFlags, [](const ArgView& a) { return CloneFlags(a.v); }},
     {Arg::kItimervalIn, ItimervalArg},
@@ -923,10 +984,12 @@ static_assert(std::size(kFormatHooks) == static_cast<size_t>(StraceFormat::kPrct
 
 // clone: strace names its arguments and shows those the flags use.
 // asm-generic order: flags, stack, parent_tid, tls, child_tid.
-std::string CloneCall(const SyscallRow& row, const uint64_t raw[6]) {
+// The parent's tid or CLONE_PIDFD's pidfd, both at parent_tid, are shown as
+// written: "parent_tid=[3]".
+std::string CloneCall(const DecodeContext& ctx, const SyscallRow& row, const uint64_t raw[6]) {
   uint64_t flags = raw[0];
   std::string line = std::string(row.name) + "(child_stack=" + Pointer(raw[1]) + ", flags=" + CloneFlags(flags);
-  if (flags & CLONE_PARENT_SETTID) line += ", parent_tid=" + Pointer(raw[2]);
+  if (flags & (CLONE_PARENT_SETTID | CLONE_PIDFD)) line += ", parent_tid=" + WrittenInt(ctx, raw[2]);
   if (flags & CLONE_SETTLS) line += ", tls=" + Hex(raw[3]);
   if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) line += ", child_tidptr=" + Pointer(raw[4]);
   return line + ")";
@@ -1015,9 +1078,10 @@ std::string QuoteBytes(const char* data, size_t len, size_t limit) {
   return out;
 }
 
-std::string FormatSignal(const siginfo_t& info) {
+// A siginfo as strace shows it: "{si_signo=SIGCHLD, si_code=CLD_EXITED, ...}".
+std::string SiginfoFields(const siginfo_t& info) {
   std::string name = SignalName(info.si_signo);
-  std::string out = "--- " + name + " {si_signo=" + name + ", si_code=";
+  std::string out = "{si_signo=" + name + ", si_code=";
   bool fault = info.si_code > 0 && (info.si_signo == SIGSEGV || info.si_signo == SIGBUS ||
                                     info.si_signo == SIGILL || info.si_signo == SIGTRAP ||
                                     info.si_signo == SIGFPE);
@@ -1032,7 +1096,7 @@ std::string FormatSignal(const siginfo_t& info) {
     else if (info.si_signo == SIGTRAP && code <= 2) out += kTrap[code];
     else if (info.si_signo == SIGBUS && code <= 3) out += kBus[code];
     else out += std::to_string(code);
-    return out + ", si_addr=" + Pointer(reinterpret_cast<uint64_t>(info.si_addr)) + "} ---";
+    return out + ", si_addr=" + Pointer(reinterpret_cast<uint64_t>(info.si_addr)) + "}";
   }
   if (info.si_signo == SIGCHLD && info.si_code > 0) {
     static const char* const kChld[] = {"", "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
@@ -1042,7 +1106,7 @@ std::string FormatSignal(const siginfo_t& info) {
            ", si_status=" +
            (info.si_code == CLD_EXITED ? std::to_string(info.si_status) : SignalName(info.si_status)) +
            ", si_utime=" + std::to_string(info.si_utime) + ", si_stime=" + std::to_string(info.si_stime);
-    return out + "} ---";
+    return out + "}";
   }
   switch (info.si_code) {
     case SI_USER: out += "SI_USER"; break;
@@ -1055,12 +1119,16 @@ std::string FormatSignal(const siginfo_t& info) {
   if (info.si_code == SI_TIMER) {
     out += ", si_timerid=" + std::to_string(info.si_timerid) + ", si_overrun=" + std::to_string(info.si_overrun) +
            ", si_int=" + std::to_string(info.si_int);
-    return out + "} ---";
+    return out + "}";
   }
-  if (info.si_code == SI_KERNEL) return out + "} ---";
+  if (info.si_code == SI_KERNEL) return out + "}";
   out += ", si_pid=" + std::to_string(info.si_pid) + ", si_uid=" + std::to_string(info.si_uid);
   if (info.si_code == SI_QUEUE) out += ", si_int=" + std::to_string(info.si_int);
-  return out + "} ---";
+  return out + "}";
+}
+
+std::string FormatSignal(const siginfo_t& info) {
+  return "--- " + SignalName(info.si_signo) + " " + SiginfoFields(info) + " ---";
 }
 
 std::string ErrorName(int64_t result) {
@@ -1137,7 +1205,7 @@ std::string FormatCall(const DecodeContext& ctx, const SyscallRow* row, uint64_t
     for (int i = 0; i < 6; ++i) line += (i ? ", " : "") + Hex(raw[i]);
     return line + ")";
   }
-  if (row->format == StraceFormat::kClone) return CloneCall(*row, raw);
+  if (row->format == StraceFormat::kClone) return CloneCall(ctx, *row, raw);
   if (row->format == StraceFormat::kPrctl) {
     return std::string(row->name) + "(" + FormatPrctlArgs(ctx, raw, result, string_limit) + ")";
   }

@@ -51,12 +51,14 @@ for pid, text in out:
     text = text.replace("SA_RESTORER|", "").replace(", sa_restorer=ADDR", "")
     text = re.sub(r"sa_flags=SA_RESTORER(?=[,}])", "sa_flags=0", text)
     # Process ids where a call names one: kill(PID, ...), si_pid=PID,
-    # wait4(PID, ...) and the pid clone and wait4 return. (Other numbers,
+    # wait4(PID, ...), waitid(P_PID, PID, ...) and the pid clone, clone3 and
+    # wait4 return. (Other numbers,
     # byte counts say, may equal a pid by chance in a pid namespace.)
     def named(m):
         return m.group(1) + pids.get(m.group(2), m.group(2))
     text = re.sub(r"(\b(?:kill|tgkill|tkill|wait4)\(|si_pid=)(\d+)", named, text)
-    text = re.sub(r"^((?:clone|wait4)\(.*\)\s+= )(\d+)$", named, text)
+    text = re.sub(r"^((?:clone|clone3|wait4)\(.*\)\s+= )(\d+)$", named, text)
+    text = re.sub(r"(\bwaitid\(P_PID, )(\d+)", named, text)
     # strace pads the result to column 40; the padding depends on the above.
     text = re.sub(r"\)\s+= ", ") = ", text)
     got = re.match(r"^(msg|sem|shm)get\(.*\) = (\d+)$", text)
