@@ -97,6 +97,20 @@ struct ArchInfo {
   int reg_link;
   int8_t frame_prev_fp_at;
   int8_t frame_return_at;
+  // The DWARF register numbering (.eh_frame's columns), for crash reports'
+  // CFI unwinding: Unicorn's id of DWARF registers 0..count-1 (the integer
+  // registers), and the DWARF numbers of the stack pointer (the CFA is the
+  // caller's SP), the frame pointer and the link register.
+  const int* dwarf_registers;
+  uint8_t dwarf_register_count;
+  uint8_t dwarf_sp;
+  uint8_t dwarf_fp;
+  uint8_t dwarf_link;
+  // Capstone's cs_arch and cs_mode for this arch's instructions (crash
+  // reports' disassembly), and the instructions' alignment in bytes.
+  int capstone_arch;
+  int capstone_mode;
+  uint8_t insn_alignment;
   uint32_t syscall_intno;      // Unicorn interrupt number of the syscall trap
   uint32_t breakpoint_intno;   // ... of a breakpoint instruction
   uint32_t undefined_intno;    // ... of an undefined instruction

@@ -14,6 +14,15 @@ void _start(void) {
   for (;;) (void)r;
 }
 """
+CLEANUP_C = r"""
+void release(int *p) { *p = 0; }
+void work(int *p);
+int guarded(int n) {
+  int v __attribute__((cleanup(release))) = n;
+  work(&v);
+  return v;
+}
+"""
 LINK = ["-nostdlib", "-Wl,-z,max-page-size=4096", "-Wl,-z,common-page-size=4096", "-Wl,--build-id=none"]
 VARIANTS = {  # name: flags; small programs of each shape the loader meets
     "static-dwarf5": ["-g", "-gdwarf-5", "-static"],
@@ -35,6 +44,31 @@ def section(path, arch, name):
         return open(out.name, "rb").read() if r.returncode == 0 else b""
 
 
+def dump_section(path, arch, name):
+    """A section's bytes, allocated or not (objcopy -O binary writes only allocated ones)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "section")
+        r = subprocess.run([arch + "-linux-gnu-objcopy", "--dump-section", name + "=" + out, path, os.path.join(tmp, "copy")],
+                           capture_output=True)
+        return open(out, "rb").read() if r.returncode == 0 and os.path.exists(out) else b""
+
+
+def section_address(path, arch, name):
+    out = subprocess.run([arch + "-linux-gnu-objdump", "-h", path], capture_output=True, text=True).stdout
+    return next((int(l.split()[3], 16) for l in out.splitlines() if len(l.split()) > 3 and l.split()[1] == name), 0)
+
+
+def cfi_seed(exe, arch, name, pc):
+    """cfi_fuzzer's input: flags, the section's address, a PC in `depth`, a
+    stack of words pointing into itself, then the section."""
+    data = dump_section(exe, arch, name)
+    if not data:
+        return None
+    flags = (1 if name == ".debug_frame" else 0) | (4 if arch == "riscv64" else 0)
+    stack = b"".join(struct.pack("<Q", 0x7fff0000 + 16 * i) for i in range(32))
+    return struct.pack("<BQQH", flags, section_address(exe, arch, name), pc, len(stack)) + stack + data
+
+
 def line_address(path, arch):
     """The address of `depth`, which the line program covers."""
     out = subprocess.run([arch + "-linux-gnu-nm", path], capture_output=True, text=True).stdout
@@ -53,9 +87,24 @@ def elf_seeds(tmp):
             write("elf_loader", f"{arch}-{variant}", open(stripped, "rb").read())
             write("report_elf", f"{arch}-{variant}", open(exe, "rb").read())
             line, line_str, strs = (section(exe, arch, s) for s in (".debug_line", ".debug_line_str", ".debug_str"))
+            for name in (".eh_frame", ".debug_frame"):
+                seed = cfi_seed(exe, arch, name, line_address(exe, arch) + 4)
+                if seed:
+                    write("cfi", f"{arch}-{variant}{name.replace('.', '-')}", seed)
             write("debug_line", f"{arch}-{variant}",
                   struct.pack("<QH", line_address(exe, arch), len(line_str)) + line_str +
                   struct.pack("<H", len(strs)) + strs + line)
+    # 'zPLR' CIEs (a personality routine and LSDAs): C with -fexceptions
+    # and a cleanup, linked as a shared object so the pointers are real.
+    src = os.path.join(tmp, "cleanup.c")
+    open(src, "w").write(CLEANUP_C)
+    for arch in ("aarch64", "riscv64"):
+        lib = os.path.join(tmp, f"cleanup.{arch}.so")
+        subprocess.run([arch + "-linux-gnu-gcc", "-O1", "-fexceptions", "-fasynchronous-unwind-tables", "-shared",
+                        "-fPIC", "-nostdlib", "-Wl,--build-id=none", "-o", lib, src], check=True)
+        out = subprocess.run([arch + "-linux-gnu-nm", lib], capture_output=True, text=True).stdout
+        guarded = next(int(l.split()[0], 16) for l in out.splitlines() if l.endswith(" guarded"))
+        write("cfi", f"{arch}-zPLR-eh_frame", cfi_seed(lib, arch, ".eh_frame", guarded + 8))
     write("elf_loader", "script", b"#!/bin/sh -e\necho hi\n")
     write("elf_loader", "script-no-interpreter", b"#!   \n")
 

@@ -1,6 +1,9 @@
 #include "report/crash_report.h"
 
 #include <capstone/capstone.h>
+#if CS_API_MAJOR < 5
+#error "capstone 5 is needed (RISC-V): run tools/setup (DEVELOPERS.md)"
+#endif
 #include <cxxabi.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
 #include "runtime/task.h"
+#include "report/cfi.h"
 #include "report/elf_symbols.h"
 #include "syscalls/proc_view.h"
 #include "syscalls/syscall_table.h"
@@ -116,6 +120,18 @@ class Symbolizer {
     if (link && elf->Lookup(*link, &name, &offset)) return name + "+" + Hex(offset + back) + " (" + file + ")" + source;
     return file + "+" + Hex(file_offset + back);
   }
+  // The ELF file `addr` lies in, with `*bias` set to run-time minus
+  // link-time addresses in it; null when unknown.
+  const ElfSymbols* FileAt(uint64_t addr, uint64_t* bias) {
+    uint64_t start = 0, end = 0;
+    const MappingOrigin* origin = task_.memory.origins().Find(addr, &start, &end);
+    if (!origin || origin->inode == 0) return nullptr;
+    const ElfSymbols* elf = File(*origin);
+    std::optional<uint64_t> link = elf ? elf->AddressOfOffset(origin->offset + (addr - start)) : std::nullopt;
+    if (!link) return nullptr;
+    *bias = addr - *link;
+    return elf;
+  }
   // Just the function's name, to compare frames ("" when unknown).
   std::string Function(uint64_t addr, bool return_address = false) {
     std::string n = Name(addr, return_address);
@@ -146,53 +162,45 @@ class Symbolizer {
   std::map<std::string, std::unique_ptr<ElfSymbols>> files_;
 };
 
-// The instructions around `pc`: capstone for AArch64; Debian's capstone 4
-// has no RISC-V, so those are shown as instruction words.
-void Disassembly(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
+// The instructions around `pc`, by capstone in the arch's mode. Up to 24
+// bytes before it: the furthest start (at the arch's instruction
+// alignment) whose decoding lands on `pc` itself, so variable-length code
+// (RISC-V's compressed instructions) is not decoded out of step.
+void Disassembly(Task& task, uint64_t pc, std::string* out) {
   *out += "\ninstructions:\n";
-  if (task.arch.elf_machine == EM_AARCH64) {
-    uint64_t from = pc >= 24 ? pc - 24 : pc;
-    uint8_t code[48];
-    uint64_t len = sizeof code;
-    while (len && !task.memory.Read(from, code, len)) {
-      if (from < pc) {
-        from += 4;
-        len -= 4;
-      } else {
-        len -= 4;
-      }
-    }
-    csh cs;
-    if (len == 0 || cs_open(CS_ARCH_ARM64, CS_MODE_LITTLE_ENDIAN, &cs) != CS_ERR_OK) {
-      *out += "  (unreadable)\n";
-      return;
-    }
-    cs_insn* insns = nullptr;
-    size_t n = cs_disasm(cs, code, len, from, 0, &insns);
-    for (size_t i = 0; i < n; ++i) {
-      uint32_t word = 0;
-      memcpy(&word, insns[i].bytes, 4);
-      *out += Format("%s %016" PRIx64 ":  %08x  %-8s %s\n", insns[i].address == pc ? "=>" : "  ", insns[i].address,
-                     word, insns[i].mnemonic, insns[i].op_str);
-    }
-    if (n == 0) *out += "  (not disassembled)\n";
-    cs_free(insns, n);
-    cs_close(&cs);
+  constexpr uint64_t kBefore = 24, kAfter = 24;
+  const uint64_t align = task.arch.insn_alignment ? task.arch.insn_alignment : 4;
+  uint8_t code[kBefore + kAfter];
+  // The readable window: the PC's own page at least; bytes before it may be unmapped.
+  uint64_t from = pc >= kBefore ? pc - kBefore : pc, len = sizeof code - (pc >= kBefore ? 0 : kBefore);
+  while (from < pc && !task.memory.Read(from, code, len)) from += align, len -= align;
+  while (len > 0 && !task.memory.Read(from, code, len)) len -= std::min<uint64_t>(len, align);
+  csh cs;
+  if (len == 0 || cs_open(static_cast<cs_arch>(task.arch.capstone_arch), static_cast<cs_mode>(task.arch.capstone_mode),
+                          &cs) != CS_ERR_OK) {
+    *out += "  (unreadable)\n";
     return;
   }
-  // Variable-length (compressed) instructions: from the PC on only.
-  uint64_t at = pc;
-  for (int i = 0; i < 6; ++i) {
-    uint16_t low = 0;
-    if (!task.memory.Read(at, &low, 2)) break;
-    uint32_t size = (low & 3) == 3 ? 4 : 2;
-    uint32_t word = low;
-    if (size == 4 && !task.memory.Read(at, &word, 4)) break;
-    *out += Format("%s %016" PRIx64 ":  %0*x\n", at == pc ? "=>" : "  ", at, size * 2, word);
-    at += size;
+  cs_insn* insns = nullptr;
+  size_t n = 0;
+  for (uint64_t start = from; start <= pc; start += align) {
+    n = cs_disasm(cs, code + (start - from), len - (start - from), start, 0, &insns);
+    bool lands = false;
+    for (size_t i = 0; i < n && insns[i].address <= pc; ++i) lands |= insns[i].address == pc;
+    if (lands || start == pc) break;
+    cs_free(insns, n);
+    insns = nullptr;
+    n = 0;
   }
-  *out += "  (raw instruction words: Debian's capstone 4 does not decode RISC-V)\n";
-  (void)symbols;
+  for (size_t i = 0; i < n; ++i) {
+    std::string hex;  // the instruction's bytes as a little-endian word (2 or 4 bytes)
+    for (int b = insns[i].size - 1; b >= 0; --b) hex += Format("%02x", insns[i].bytes[b]);
+    *out += Format("%s %016" PRIx64 ":  %-8s  %-8s %s\n", insns[i].address == pc ? "=>" : "  ", insns[i].address,
+                   hex.c_str(), insns[i].mnemonic, insns[i].op_str);
+  }
+  if (n == 0) *out += "  (not disassembled)\n";
+  cs_free(insns, n);
+  cs_close(&cs);
 }
 
 void Registers(Task& task, std::string* out) {
@@ -218,48 +226,98 @@ void Registers(Task& task, std::string* out) {
   if (column % 4) *out += "\n";
 }
 
-// The frame-pointer chain, by the arch's frame records (ArchInfo::reg_fp).
-void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
-  struct {
-    int fp, link;
-    int64_t prev_fp_at, ret_at;
-  } layout = {task.arch.reg_fp, task.arch.reg_link, task.arch.frame_prev_fp_at, task.arch.frame_return_at};
-  *out += "\nbacktrace (frame pointers):\n";
-  *out += Format("  #0  %016" PRIx64 " %s\n", pc, symbols.Name(pc).c_str());
-  uint64_t fp = task.ReadReg(layout.fp);
-  uint64_t link = task.ReadReg(layout.link);
-  uint64_t prev = 0, ret = 0;
-  bool record = fp % 8 == 0 && task.memory.Read(fp + layout.prev_fp_at, &prev, 8) &&
-                task.memory.Read(fp + layout.ret_at, &ret, 8);
-  int n = 1;
-  // A leaf function that kept no frame record: its caller is only in the
-  // link register (which otherwise points back into the function itself,
-  // or is the first record's return address).
-  std::string here = symbols.Function(pc);
-  if (link && link != ret && symbols.Function(link, true) != here) {
-    *out += Format("  #%-2d %016" PRIx64 " %s  (from the link register)\n", n++, link, symbols.Name(link, true).c_str());
+constexpr int kMaxFrames = 64;
+
+// A frame's caller by the frame-pointer records (ArchInfo::reg_fp and the
+// record offsets). `last_record`: the record the previous step read (the
+// chain must rise), 0 at first. False, saying why in `out`, where the
+// chain ends.
+bool FramePointerStep(const Task& task, CfiFrame* frame, uint64_t* last_record, std::string* out) {
+  const arch::ArchInfo& arch = task.arch;
+  if (!frame->Has(arch.dwarf_fp)) {
+    *out += "  (frame pointers end: the frame pointer is not known here)\n";
+    return false;
   }
-  for (; n < 64; ++n) {
-    if (!record) {
-      *out += Format("  (frame pointers end: fp %s is no readable frame record)\n", Hex(fp).c_str());
+  uint64_t fp = frame->regs[arch.dwarf_fp], prev = 0, ret = 0;
+  if (fp == 0 && *last_record) {
+    *out += "  (outermost frame: the frame-pointer chain ends)\n";
+    return false;
+  }
+  if (*last_record && fp <= *last_record) {
+    *out += Format("  (frame pointers end: the next fp %s is not above %s)\n", Hex(fp).c_str(), Hex(*last_record).c_str());
+    return false;
+  }
+  if (fp % 8 != 0 || !task.memory.Read(fp + arch.frame_prev_fp_at, &prev, 8) ||
+      !task.memory.Read(fp + arch.frame_return_at, &ret, 8)) {
+    *out += Format("  (frame pointers end: fp %s is no readable frame record)\n", Hex(fp).c_str());
+    return false;
+  }
+  if (ret == 0) {
+    *out += "  (outermost frame)\n";
+    return false;
+  }
+  *last_record = fp;
+  frame->pc = ret;
+  frame->Set(arch.dwarf_fp, prev);
+  frame->Forget(arch.dwarf_sp);  // somewhere above the record: not known exactly
+  return true;
+}
+
+// The guest's call chain. Each frame is unwound by its file's .eh_frame
+// (else .debug_frame) when an FDE covers its PC (report/cfi.h), else by
+// the frame-pointer records; at most kMaxFrames frames.
+void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
+  const arch::ArchInfo& arch = task.arch;
+  *out += "\nbacktrace (call-frame information, else frame pointers):\n";
+  CfiFrame frame;
+  frame.pc = pc;
+  for (size_t r = 0; r < arch.dwarf_register_count; ++r) frame.Set(r, task.ReadReg(arch.dwarf_registers[r]));
+  uint64_t last_record = 0;
+  const char* note = "";
+  for (int n = 0; n < kMaxFrames; ++n) {
+    *out += Format("  #%-2d %016" PRIx64 " %s%s\n", n, frame.pc, symbols.Name(frame.pc, n > 0).c_str(), note);
+    note = "";
+    uint64_t bias = 0;
+    const ElfSymbols* elf = symbols.FileAt(n > 0 ? frame.pc - 1 : frame.pc, &bias);
+    CfiStatus cfi = CfiStatus::kNoFde;
+    CfiFrame caller = frame;
+    const char* why = "?";
+    for (const CfiSection* section : {elf ? &elf->eh_frame() : nullptr, elf ? &elf->debug_frame() : nullptr}) {
+      if (cfi == CfiStatus::kNoFde && section && !section->data.empty()) {
+        cfi = CfiStep(*section, bias, arch.dwarf_sp, task.memory, n > 0, &caller, &why);
+      }
+    }
+    if (cfi == CfiStatus::kOutermost) {
+      *out += "  (outermost frame: its call-frame information leaves the return address undefined)\n";
       return;
     }
-    if (ret == 0) {
-      *out += "  (outermost frame)\n";
-      return;
+    if (cfi == CfiStatus::kStepped) {
+      if (caller.pc == 0) {
+        *out += "  (outermost frame: the return address is 0)\n";
+        return;
+      }
+      if (frame.Has(arch.dwarf_sp) && caller.regs[arch.dwarf_sp] < frame.regs[arch.dwarf_sp]) {
+        *out += "  (unwinding ends: the caller's stack pointer is below this frame's)\n";
+        return;
+      }
+      frame = caller;
+      last_record = 0;
+      continue;
     }
-    *out += Format("  #%-2d %016" PRIx64 " %s\n", n, ret, symbols.Name(ret, true).c_str());
-    if (prev == 0) {
-      *out += "  (outermost frame: the frame-pointer chain ends)\n";
-      return;
+    if (cfi == CfiStatus::kFailed) *out += Format("  (call-frame information: %s; trying frame pointers)\n", why);
+    // A leaf function with no frame record and no FDE: its caller is only
+    // in the link register (which otherwise points back into the function
+    // itself, or is the first record's return address).
+    if (n == 0 && cfi == CfiStatus::kNoFde && frame.Has(arch.dwarf_link) && frame.Has(arch.dwarf_fp)) {
+      uint64_t link = frame.regs[arch.dwarf_link], fp = frame.regs[arch.dwarf_fp], ret = 0;
+      bool record = fp % 8 == 0 && task.memory.Read(fp + arch.frame_return_at, &ret, 8);
+      if (link && (!record || link != ret) && symbols.Function(link, true) != symbols.Function(frame.pc)) {
+        frame.pc = link;
+        note = "  (from the link register)";
+        continue;
+      }
     }
-    if (prev <= fp) {
-      *out += Format("  (frame pointers end: the next fp %s is not above %s)\n", Hex(prev).c_str(), Hex(fp).c_str());
-      return;
-    }
-    fp = prev;
-    record = fp % 8 == 0 && task.memory.Read(fp + layout.prev_fp_at, &prev, 8) &&
-             task.memory.Read(fp + layout.ret_at, &ret, 8);
+    if (!FramePointerStep(task, &frame, &last_record, out)) return;
   }
   *out += "  (more frames not shown)\n";
 }
@@ -422,7 +480,7 @@ std::string GuestCrashReport(Task& task, const siginfo_t& info) {
     out += Format("thread %d, %s, program %s\n", task.tid, task.arch.name, task.process.exe_path.c_str());
   }
   out += Format("pc: %016" PRIx64 " %s\n", pc, symbols.Name(pc, false, true).c_str());
-  Disassembly(task, symbols, pc, &out);
+  Disassembly(task, pc, &out);
   Registers(task, &out);
   Backtrace(task, symbols, pc, &out);
   out += "\nmaps:\n";

@@ -57,6 +57,9 @@ bool ElfSymbols::Load(const std::string& path) {
   symbols_.clear();
   segments_.clear();
   debug_line_ = DebugLineSections();
+  eh_frame_ = CfiSection();
+  debug_frame_ = CfiSection();
+  debug_frame_.debug_frame = true;
   MappedFile file(path);
   const Elf64_Ehdr* eh = file.At<Elf64_Ehdr>(0);
   if (!eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64) return false;
@@ -67,14 +70,17 @@ bool ElfSymbols::Load(const std::string& path) {
   }
   const Elf64_Shdr* sh = file.At<Elf64_Shdr>(eh->e_shoff, eh->e_shnum);
   if (!sh) return true;
-  // The line tables, copied (the file is unmapped after Load).
+  // The line tables and call-frame information, copied (the file is unmapped after Load).
   if (eh->e_shstrndx < eh->e_shnum) {
     const Elf64_Shdr& names = sh[eh->e_shstrndx];
     const char* strings = file.At<char>(names.sh_offset, names.sh_size);
     for (int i = 0; strings && i < eh->e_shnum; ++i) {
       if (sh[i].sh_name >= names.sh_size || sh[i].sh_type == SHT_NOBITS) continue;
       std::string name(strings + sh[i].sh_name, strnlen(strings + sh[i].sh_name, names.sh_size - sh[i].sh_name));
-      std::vector<uint8_t>* into = name == ".debug_line" ? &debug_line_.line
+      if (name == ".eh_frame") eh_frame_.addr = sh[i].sh_addr;
+      std::vector<uint8_t>* into = name == ".eh_frame" ? &eh_frame_.data
+                                 : name == ".debug_frame" ? &debug_frame_.data
+                                 : name == ".debug_line" ? &debug_line_.line
                                  : name == ".debug_line_str" ? &debug_line_.line_str
                                  : name == ".debug_str" ? &debug_line_.str : nullptr;
       const uint8_t* bytes = into ? file.At<uint8_t>(sh[i].sh_offset, sh[i].sh_size) : nullptr;

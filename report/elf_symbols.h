@@ -1,5 +1,6 @@
-// A guest ELF file's function symbols (.symtab, else .dynsym) and load
-// segments, read from the host file, for naming addresses in crash reports.
+// A guest ELF file's function symbols (.symtab, else .dynsym), load
+// segments, line tables and call-frame information, read from the host file, for naming
+// addresses and unwinding frames in crash reports.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "report/cfi.h"
 #include "report/debug_line.h"
 
 namespace ferry {
@@ -28,6 +30,9 @@ class ElfSymbols {
   bool SourceLine(uint64_t addr, std::string* file, int* line) const {
     return !debug_line_.line.empty() && FindSourceLine(debug_line_, addr, file, line);
   }
+  // The file's .eh_frame and .debug_frame (empty when it has none).
+  const CfiSection& eh_frame() const { return eh_frame_; }
+  const CfiSection& debug_frame() const { return debug_frame_; }
 
  private:
   struct Symbol {
@@ -41,6 +46,8 @@ class ElfSymbols {
   std::vector<Symbol> symbols_;  // by address
   std::vector<Segment> segments_;
   DebugLineSections debug_line_;
+  CfiSection eh_frame_;
+  CfiSection debug_frame_;
 };
 
 }  // namespace ferry

@@ -1,5 +1,6 @@
 // AArch64: registers, the svc syscall ABI, CPU start state and the layouts
 // where arm64's uapi differs from x86_64.
+#include <capstone/capstone.h>
 #include <linux/audit.h>
 #include <elf.h>
 
@@ -26,6 +27,16 @@ constexpr FlagPair kOpenFlagDiffs[] = {
     {0100000, 0400000},   // O_NOFOLLOW
     {0200000, 040000},    // O_DIRECT
     {0400000, 0100000},   // O_LARGEFILE
+};
+
+// DWARF for the Arm 64-bit Architecture: x0-x30 are 0-30, sp is 31.
+constexpr int kDwarfRegisters[] = {
+    UC_ARM64_REG_X0,  UC_ARM64_REG_X1,  UC_ARM64_REG_X2,  UC_ARM64_REG_X3,  UC_ARM64_REG_X4,  UC_ARM64_REG_X5,
+    UC_ARM64_REG_X6,  UC_ARM64_REG_X7,  UC_ARM64_REG_X8,  UC_ARM64_REG_X9,  UC_ARM64_REG_X10, UC_ARM64_REG_X11,
+    UC_ARM64_REG_X12, UC_ARM64_REG_X13, UC_ARM64_REG_X14, UC_ARM64_REG_X15, UC_ARM64_REG_X16, UC_ARM64_REG_X17,
+    UC_ARM64_REG_X18, UC_ARM64_REG_X19, UC_ARM64_REG_X20, UC_ARM64_REG_X21, UC_ARM64_REG_X22, UC_ARM64_REG_X23,
+    UC_ARM64_REG_X24, UC_ARM64_REG_X25, UC_ARM64_REG_X26, UC_ARM64_REG_X27, UC_ARM64_REG_X28, UC_ARM64_REG_X29,
+    UC_ARM64_REG_X30, UC_ARM64_REG_SP,
 };
 
 // gdb's AArch64 numbering: x0-x30, sp, pc, cpsr (the core feature), then
@@ -185,6 +196,14 @@ const ArchInfo kAarch64 = {
     .reg_link = UC_ARM64_REG_X30,
     .frame_prev_fp_at = 0,  // stp x29, x30, [sp, #-N]!; mov x29, sp
     .frame_return_at = 8,
+    .dwarf_registers = kDwarfRegisters,
+    .dwarf_register_count = std::size(kDwarfRegisters),
+    .dwarf_sp = 31,
+    .dwarf_fp = 29,
+    .dwarf_link = 30,
+    .capstone_arch = CS_ARCH_ARM64,
+    .capstone_mode = CS_MODE_LITTLE_ENDIAN,
+    .insn_alignment = 4,
     .syscall_intno = kExcpSwi,
     .breakpoint_intno = kExcpBkpt,
     .undefined_intno = kExcpUdef,

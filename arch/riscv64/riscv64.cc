@@ -1,5 +1,6 @@
 // RISC-V64: registers, the ecall syscall ABI and CPU start state. Its uapi
 // uses the asm-generic layouts and open flags, which match x86_64's flags.
+#include <capstone/capstone.h>
 #include <linux/audit.h>
 #include <elf.h>
 
@@ -24,6 +25,16 @@ constexpr uint32_t kExcpUserEcall = 8;
 constexpr uint64_t Letter(char c) { return uint64_t{1} << (c - 'A'); }
 constexpr uint64_t kHwcap =
     Letter('I') | Letter('M') | Letter('A') | Letter('F') | Letter('D') | Letter('C');
+
+// The RISC-V ELF psABI's DWARF numbers: x0-x31 are 0-31 (Unicorn's ids
+// are consecutive).
+constexpr int kDwarfRegisters[] = {
+#define X(n) UC_RISCV_REG_X0 + n
+    X(0),  X(1),  X(2),  X(3),  X(4),  X(5),  X(6),  X(7),  X(8),  X(9),  X(10), X(11), X(12), X(13), X(14), X(15),
+    X(16), X(17), X(18), X(19), X(20), X(21), X(22), X(23), X(24), X(25), X(26), X(27), X(28), X(29), X(30), X(31),
+#undef X
+};
+static_assert(UC_RISCV_REG_X31 - UC_RISCV_REG_X0 == 31);
 
 // gdb's RISC-V numbering: x0-x31 by ABI name, pc (the cpu feature), then
 // f0-f31 at 33-64 and fflags, frm, fcsr at 66-68 (the FP feature).
@@ -144,6 +155,14 @@ const ArchInfo kRiscv64 = {
     .reg_link = UC_RISCV_REG_X1,  // ra
     .frame_prev_fp_at = -16,  // s0 points past the saved ra (s0-8) and s0 (s0-16)
     .frame_return_at = -8,
+    .dwarf_registers = kDwarfRegisters,
+    .dwarf_register_count = std::size(kDwarfRegisters),
+    .dwarf_sp = 2,
+    .dwarf_fp = 8,  // s0
+    .dwarf_link = 1,  // ra
+    .capstone_arch = CS_ARCH_RISCV,
+    .capstone_mode = CS_MODE_RISCV64 | CS_MODE_RISCVC,
+    .insn_alignment = 2,  // the C extension's 16-bit instructions
     .syscall_intno = kExcpUserEcall,
     .breakpoint_intno = kExcpBreakpoint,
     .undefined_intno = kExcpIllegalInst,

@@ -51,10 +51,12 @@ case $case_name in
     "$ferry" --report "$guest" abort >out 2>err
     status_is $? 134
     has err 'killed by SIGABRT' 'SI_TKILL' '^  tgkill\(.*\) = \? \(did not return\)$' '^  \(frame pointers end|outermost frame'
-    # Debian's arm64 glibc keeps frame pointers, its riscv64 one does not:
-    # there the chain ends in libc (no .eh_frame unwinding yet).
+    # libc's frames by its .eh_frame on both arches, up to abort. Debian's
+    # riscv64 glibc has no FDE for abort itself and no frame pointers, so
+    # there the chain ends in abort; arm64's abort has both.
+    has err '^  #[0-9]+ +[0-9a-f]{16} (raise|gsignal)\+0x[0-9a-f]+ \(' '^  #[0-9]+ +[0-9a-f]{16} abort\+0x[0-9a-f]+ \('
     case $guest in
-      *aarch64*) has err '^  #[0-9]+ +[0-9a-f]{16} abort\+0x[0-9a-f]+ \(' '^  #[0-9]+ +[0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher' \
+      *aarch64*) has err '^  #[0-9]+ +[0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher' \
                      '^  #[0-9]+ +[0-9a-f]{16} caller_of_crash\+' ;;
     esac
     ;;
@@ -69,6 +71,32 @@ case $case_name in
     [ "$(grep -c '^last syscalls of thread' err)" = 2 ] || failed "want the last syscalls of 2 threads"
     crashed=$(sed -n 's/.*, thread \([0-9]*\),.*/\1/p' err | head -1)
     grep -q "^registers (thread $crashed)" err || failed "the registers are not the crashing thread's"
+    ;;
+  nofp)  # nofp_crasher.c: no frame pointers; every caller by CFI; objdump's mnemonic at the PC
+    "$ferry" --report "$guest" >out 2>err
+    status_is $? 139
+    has err 'killed by SIGSEGV' \
+        '^  #0  [0-9a-f]{16} inner\+0x[0-9a-f]+ \(nofp_crasher[^)]*\) at tests/report/nofp_crasher\.c:16$' \
+        '^  #1  [0-9a-f]{16} middle\+0x[0-9a-f]+ \(nofp_crasher[^)]*\) at tests/report/nofp_crasher\.c:21$' \
+        '^  #2  [0-9a-f]{16} outer\+0x[0-9a-f]+ \(nofp_crasher[^)]*\) at tests/report/nofp_crasher\.c:27$' \
+        '^  #3  [0-9a-f]{16} main\+0x[0-9a-f]+ \(nofp_crasher[^)]*\) at tests/report/nofp_crasher\.c:36$' \
+        '^  \(outermost frame: its call-frame information leaves the return address undefined\)$'
+    # The faulting instruction as capstone decoded it, against binutils' objdump
+    # at the same link-time address (capstone names compressed RISC-V
+    # instructions c.*, objdump by their base instruction).
+    case $guest in *aarch64*) prefix=aarch64-linux-gnu- ;; *) prefix=riscv64-linux-gnu- ;; esac
+    offset=$(sed -n 's/^pc: [0-9a-f]* inner+0x\([0-9a-f]*\) .*/\1/p' err)
+    symbol=$("${prefix}nm" "$guest" | sed -n 's/^\([0-9a-f]*\) [Tt] inner$/\1/p')
+    mnemonic=$(sed -n 's/^=> [0-9a-f]*:  *[0-9a-f]*  *\([^ ]*\).*/\1/p' err)
+    if [ -z "$offset" ] || [ -z "$symbol" ] || [ -z "$mnemonic" ]; then
+      failed "no pc offset ($offset), symbol ($symbol) or => line ($mnemonic)"
+    else
+      at=$(printf '0x%x' $((0x$symbol + 0x$offset)))
+      want=$("${prefix}objdump" -d --no-show-raw-insn --start-address="$at" --stop-address=$((at + 4)) "$guest" |
+             awk -F'\t' -v at="${at#0x}:" '$1 ~ at"$" { print $2; exit }' | tr -d ' ')
+      echo "pc $at: capstone $mnemonic, objdump $want"
+      [ -n "$want" ] && [ "${mnemonic#c.}" = "$want" ] || failed "capstone says $mnemonic at $at, objdump ${want:-nothing}"
+    fi
     ;;
   silent)  # without --report nothing is added to stderr, crash or not
     "$ferry" "$guest" segv >out 2>err
