@@ -115,6 +115,10 @@ struct Process {
   uint64_t brk_current = 0;
   GuestSigaction sigactions[kGuestSignals + 1];
   PendingSignals pending;  // process-directed signals: any thread not blocking one takes it
+  // --seed (or its stream continued after execve): ferry's own choices the
+  // guest can see follow program state, not timing. Here: a process-directed
+  // signal is taken only by the thread ChooseThread names (signals.cc).
+  const bool deterministic = options.seed.has_value() || !options.random_state.empty();
   uint64_t sigreturn_trampoline = 0;  // guest address of the rt_sigreturn stub
   // uc_emu_start's `until`: an address in the trampoline's executable page that
   // holds no code. Unicorn fetches from it when stopped, so it must be mapped.

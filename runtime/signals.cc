@@ -76,13 +76,32 @@ bool GuestBusFault(const siginfo_t& info, void* ucontext) {
 }
 
 // Which thread should take a process-directed signal: this one if it does
-// not block it, else the first that does not (null: all block it).
-ThreadSlot* ChooseThread(Process& process, Task* self, int sig) {
-  if (self && !(self->sigmask.load() & SignalBit(sig))) return &self->slot;
-  for (ThreadSlot& slot : process.slots) {
-    if (slot.tid.load() && !(slot.sigmask.load() & SignalBit(sig))) return &slot;
+// not block it, else the first that does not (null: all block it). Under
+// --seed (Process::deterministic) the thread a host signal landed on does
+// not count: always the first in slot order (the main thread's is first,
+// then the others in creation order while none has exited), as the
+// kernel's complete_signal tries the thread group's leader and then walks
+// its threads in creation order. Only that thread takes it then
+// (ProcessSignalsFor).
+ThreadSlot* ChooseThread(const Process& process, const Task* self, int sig) {
+  if (self && !process.deterministic && !(self->sigmask.load() & SignalBit(sig))) return &self->slot;
+  for (const ThreadSlot& slot : process.slots) {
+    if (slot.tid.load() && !(slot.sigmask.load() & SignalBit(sig))) return const_cast<ThreadSlot*>(&slot);
   }
   return nullptr;
+}
+
+// The process-directed signals pending that `task` may take as it runs:
+// all of them, or under --seed only those ChooseThread names it for, so the
+// thread that handles one does not depend on which thread looks first.
+uint64_t ProcessSignalsFor(const Task& task) {
+  uint64_t pending = task.process.pending.Mask();
+  if (!pending || !task.process.deterministic) return pending;
+  uint64_t mine = 0;
+  for (int sig = 1; pending; ++sig, pending >>= 1) {
+    if ((pending & 1) && ChooseThread(task.process, nullptr, sig) == &task.slot) mine |= SignalBit(sig);
+  }
+  return mine;
 }
 
 void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
@@ -350,7 +369,7 @@ Disposition DispositionOf(const Task& task, int sig) {
 }
 
 int NextActionableSignal(const Task& task) {
-  uint64_t pending = PendingGuestSignals(task);
+  uint64_t pending = task.slot.pending.Mask() | ProcessSignalsFor(task);
   for (int sig = 1; pending; ++sig, pending >>= 1) {
     if ((pending & 1) && DispositionOf(task, sig) != Disposition::kNone) return sig;
   }
@@ -359,7 +378,7 @@ int NextActionableSignal(const Task& task) {
 
 int DeliverOneSignal(Task& task) {
   for (;;) {
-    uint64_t pending = PendingGuestSignals(task) & ~task.sigmask.load();
+    uint64_t pending = (task.slot.pending.Mask() | ProcessSignalsFor(task)) & ~task.sigmask.load();
     if (!pending) return 0;
     siginfo_t info;
     int sig = TakePendingSignal(task, pending, &info);
@@ -402,8 +421,10 @@ int DeliverOneSignal(Task& task) {
       task.End({true, SIGSEGV});  // no room for the frame: the kernel forces SIGSEGV
       return SIGSEGV;
     }
+    uint64_t old_mask = task.sigmask.load();
     task.sigmask |= act.mask | ((act.flags & kSaNodefer) ? 0 : SignalBit(sig));
     task.sigmask &= ~kUnblockableSignals;
+    RetargetProcessSignals(task, task.sigmask.load() & ~old_mask);
     if (act.flags & kSaResethand) act.handler = kSigDfl;  // the kernel resets only the handler
     return sig;
   }

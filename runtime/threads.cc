@@ -508,6 +508,9 @@ void FinishThread(Task& task, const GuestExit& how) {
       task.slot.tid.store(0);
     }
   }
+  // Process-directed signals this thread was to take go to another, as the
+  // kernel's exit_signals retargets them.
+  if (!last) RetargetProcessSignals(task, ~uint64_t{0});
   // The last thread's code is the process's, as this host's kernel (6.x)
   // reports it when the main thread ended first.
   if (last) EndProcess(task, GuestExit{false, how.value});

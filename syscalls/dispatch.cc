@@ -184,11 +184,14 @@ void DispatchSyscall(Task& task) {
   // A temporary mask ends before delivery unless a signal interrupted the
   // call (a restart code, or epoll_pwait's -EINTR), as in the kernel; then
   // the first frame saves the old mask.
+  uint64_t call_mask = task.sigmask.load();
   if (!restart::IsRestartCode(traced) && traced != restart::kEintr) task.EndTemporaryMask();
   if (task.sigreturn_pending) FinishSigreturn(task);
   if (task.process.tracer && sigreturn) trace(static_cast<int64_t>(task.ReadReg(arch.reg_args[0])));
   DeliverSignals(task);
   task.EndTemporaryMask();  // nothing was delivered: the call's mask ends with it
+  // Signals the restored mask blocks go to a thread that takes them.
+  RetargetProcessSignals(task, task.sigmask.load() & ~call_mask);
 }
 
 }  // namespace ferry

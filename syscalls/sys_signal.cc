@@ -97,7 +97,9 @@ void FinishSigreturn(Task& task) {
     task.End({true, SIGSEGV});  // a corrupt frame: the kernel forces SIGSEGV
     return;
   }
+  uint64_t old = task.sigmask.load();
   task.sigmask = frame.saved_mask & ~kUnblockableSignals;
+  RetargetProcessSignals(task, task.sigmask.load() & ~old);
   task.restart_block = {};  // mirrors the kernel: sigreturn cancels a pending restart
 }
 

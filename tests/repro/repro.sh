@@ -1,6 +1,7 @@
 #!/bin/bash
-# repro.sh CASE FERRY GUEST: ferry's reproducible runs (--seed, --time)
-# compared between ferry runs of repro.c (one guest build per test).
+# repro.sh CASE FERRY GUEST [NATIVE]: ferry's reproducible runs (--seed,
+# --time) compared between ferry runs of repro.c or signal_target.c (one
+# guest build per test; NATIVE: the host build, for signal_target).
 set -u
 case_name=$1 ferry=$2 guest=$3
 out=${TEST_TMPDIR:-$(mktemp -d)}
@@ -123,6 +124,18 @@ case $case_name in
     bad "^ferry: --time needs a value" --time
     FERRY_TIME=soon bad "^ferry: invalid time 'soon' \(FERRY_TIME; " "$guest" $epoch
     QEMU_RAND_SEED=x bad "^ferry: invalid seed 'x' \(QEMU_RAND_SEED; want a number\)$" "$guest" $epoch
+    ;;
+  signal_target)
+    # Five seeded runs take the signals in the same threads, in the order
+    # the host's kernel gives the host build.
+    for run_number in 1 2 3 4 5; do
+      run "seeded$run_number" -- --seed 1 "$guest"
+      same seeded1 "seeded$run_number"
+    done
+    expect seeded1 "^order: 1 2 3 4$"
+    expect seeded1 "^0 failures$"
+    "$4" > "$out/native" || fail "the host build failed"
+    same native seeded1
     ;;
   *) fail "unknown case $case_name" ;;
 esac
