@@ -80,22 +80,40 @@ uint64_t QuietSignals(const Task& task) {
   return quiet;
 }
 
+// Holds the quiet signals off for a wait's scope. A requeued waiter that
+// such a signal ended could not wait again (only the host knows its new
+// word), so they are held off, not waited out. Most Go programs handle
+// every signal: nothing to hold off, no syscalls.
+class QuietSignalsHeldOff {
+ public:
+  explicit QuietSignalsHeldOff(const Task& task) : quiet_(QuietSignals(task)) {
+    if (quiet_) {
+      HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet_),
+                  reinterpret_cast<uint64_t>(&saved_), 8);
+    }
+  }
+  ~QuietSignalsHeldOff() {
+    if (quiet_) HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved_), 0, 8);
+  }
+  QuietSignalsHeldOff(const QuietSignalsHeldOff&) = delete;
+  QuietSignalsHeldOff& operator=(const QuietSignalsHeldOff&) = delete;
+
+ private:
+  uint64_t quiet_, saved_ = 0;
+};
+
 // FUTEX_WAIT(_BITSET) on the host with the quiet signals held off. Returns
 // the host's result, or `restart_code` when a signal ended the wait (or
 // -ERESTARTNOINTR before it began), or 0 when ferry ended it for nothing
 // this thread must act on and a requeue may have moved it meanwhile.
 int64_t SleepOnWord(Task& task, int64_t restart_code, uint64_t word, int op, uint64_t value, uint64_t timeout,
                     uint64_t bitset) {
-  // A requeued waiter that such a signal ended could not wait again (only
-  // the host knows its new word), so they are held off, not waited out.
-  // Most Go programs handle every signal: nothing to hold off, no syscalls.
-  uint64_t quiet = QuietSignals(task), saved = 0;
   uint64_t requeues = g_requeues->load();
-  if (quiet) {
-    HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
+  int64_t r;
+  {
+    QuietSignalsHeldOff held(task);
+    r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
   }
-  int64_t r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
-  if (quiet) HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
   if (r == restart_code && g_requeues->load() != requeues && !NextActionableSignal(task)) return 0;
   return r;
 }
@@ -451,12 +469,9 @@ int64_t SysFutexWaitv(Task& task, const SyscallArgs& a) {
     uint64_t host = HostAddress(task, w.uaddr, 4);
     w.uaddr = host == reinterpret_cast<uint64_t>(kBadPointer) ? (~uint64_t{0} << 12) | (w.uaddr & 0xfff) : host;
   }
-  uint64_t quiet = QuietSignals(task), saved = 0;
-  HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet), reinterpret_cast<uint64_t>(&saved), 8);
-  int64_t r = SafeHostSyscall(restart::kErestartSys, SYS_futex_waitv, reinterpret_cast<uint64_t>(waiters), count, 0,
-                              reinterpret_cast<uint64_t>(deadline_ptr), clock);
-  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved), 0, 8);
-  return r;
+  QuietSignalsHeldOff held(task);
+  return SafeHostSyscall(restart::kErestartSys, SYS_futex_waitv, reinterpret_cast<uint64_t>(waiters), count, 0,
+                         reinterpret_cast<uint64_t>(deadline_ptr), clock);
 }
 
 }  // namespace ferry
