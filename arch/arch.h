@@ -66,6 +66,18 @@ struct SyscallNumber {
   int nr;
 };
 
+// What a function's prologue did to its frame, as its code says: how far
+// it moved the stack pointer down, and where it stored the return address
+// and the frame pointer (offsets from the stack pointer at entry, which is
+// the caller's stack pointer and DWARF's CFA).
+struct PrologueLayout {
+  uint64_t frame_size = 0;
+  bool return_saved = false;
+  int64_t return_at = 0;
+  bool fp_saved = false;
+  int64_t fp_at = 0;
+};
+
 // One bit per guest arch, for masks such as a syscall row's arches.
 enum ArchBit : uint8_t { kAarch64Bit = 1 << 0, kRiscv64Bit = 1 << 1 };
 
@@ -111,6 +123,12 @@ struct ArchInfo {
   int capstone_arch;
   int capstone_mode;
   uint8_t insn_alignment;
+  // Reads a function's prologue from `code` (its first bytes, ending at
+  // the PC at most), for crash reports' backtraces through code with
+  // neither call-frame information nor frame pointers (Debian's riscv64
+  // libc: abort, raise's callers). False when it finds no frame set-up.
+  // Null where every library has CFI.
+  bool (*scan_prologue)(const uint8_t* code, size_t size, PrologueLayout* layout);
   uint32_t syscall_intno;      // Unicorn interrupt number of the syscall trap
   uint32_t breakpoint_intno;   // ... of a breakpoint instruction
   uint32_t undefined_intno;    // ... of an undefined instruction

@@ -14,6 +14,7 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdarg>
@@ -24,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "runtime/crash_hooks.h"
 #include "runtime/signals.h"
@@ -131,6 +133,19 @@ class Symbolizer {
     if (!link) return nullptr;
     *bias = addr - *link;
     return elf;
+  }
+  // The run-time address where the function covering `addr` starts, by
+  // its symbol; nullopt when no symbol covers it.
+  std::optional<uint64_t> FunctionStart(uint64_t addr, bool return_address = false) {
+    uint64_t back = return_address ? 1 : 0, start = 0, end = 0;
+    const MappingOrigin* origin = task_.memory.origins().Find(addr - back, &start, &end);
+    if (!origin || origin->inode == 0) return std::nullopt;
+    const ElfSymbols* elf = File(*origin);
+    std::optional<uint64_t> link = elf ? elf->AddressOfOffset(origin->offset + (addr - back - start)) : std::nullopt;
+    std::string name;
+    uint64_t offset = 0;
+    if (!link || !elf->Lookup(*link, &name, &offset)) return std::nullopt;
+    return addr - back - offset;
   }
   // Just the function's name, to compare frames ("" when unknown).
   std::string Function(uint64_t addr, bool return_address = false) {
@@ -263,9 +278,44 @@ bool FramePointerStep(const Task& task, CfiFrame* frame, uint64_t* last_record, 
   return true;
 }
 
+// How much of a function's start PrologueStep reads: past any prologue
+// that saves every callee-saved register.
+constexpr uint64_t kPrologueBytes = 256;
+
+// A frame's caller by what its function's prologue did, read from its code
+// (ArchInfo::scan_prologue), for code with neither CFI nor frame pointers.
+// `caller`: the frame's PC is a return address. False when the arch reads
+// no prologues or this one tells nothing.
+bool PrologueStep(const Task& task, Symbolizer& symbols, bool caller, CfiFrame* frame) {
+  const arch::ArchInfo& arch = task.arch;
+  if (!arch.scan_prologue || !frame->Has(arch.dwarf_sp)) return false;
+  std::optional<uint64_t> start = symbols.FunctionStart(frame->pc, caller);
+  if (!start || *start >= frame->pc) return false;
+  uint8_t code[kPrologueBytes];
+  size_t size = std::min(frame->pc - *start, kPrologueBytes);
+  arch::PrologueLayout layout;
+  if (!task.memory.Read(*start, code, size) || !arch.scan_prologue(code, size, &layout)) return false;
+  uint64_t cfa = frame->regs[arch.dwarf_sp] + layout.frame_size, ret = 0;
+  if (layout.return_saved) {
+    if (!task.memory.Read(cfa + layout.return_at, &ret, 8)) return false;
+  } else if (!caller && frame->Has(arch.dwarf_link)) {
+    ret = frame->regs[arch.dwarf_link];  // not saved yet: still in the link register
+  } else {
+    return false;
+  }
+  if (ret == 0) return false;
+  uint64_t fp = 0;
+  if (layout.fp_saved && task.memory.Read(cfa + layout.fp_at, &fp, 8)) frame->Set(arch.dwarf_fp, fp);
+  else if (layout.fp_saved) frame->Forget(arch.dwarf_fp);
+  frame->pc = ret;
+  frame->Set(arch.dwarf_sp, cfa);
+  return true;
+}
+
 // The guest's call chain. Each frame is unwound by its file's .eh_frame
 // (else .debug_frame) when an FDE covers its PC (report/cfi.h), else by
-// the frame-pointer records; at most kMaxFrames frames.
+// its prologue where the arch reads prologues, else by the frame-pointer
+// records; at most kMaxFrames frames.
 void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
   const arch::ArchInfo& arch = task.arch;
   *out += "\nbacktrace (call-frame information, else frame pointers):\n";
@@ -305,6 +355,11 @@ void Backtrace(Task& task, Symbolizer& symbols, uint64_t pc, std::string* out) {
       continue;
     }
     if (cfi == CfiStatus::kFailed) *out += Format("  (call-frame information: %s; trying frame pointers)\n", why);
+    if (cfi == CfiStatus::kNoFde && PrologueStep(task, symbols, n > 0, &frame)) {
+      note = "  (by the prologue of the frame above)";
+      last_record = 0;
+      continue;
+    }
     // A leaf function with no frame record and no FDE: its caller is only
     // in the link register (which otherwise points back into the function
     // itself, or is the first record's return address).

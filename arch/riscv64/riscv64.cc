@@ -163,6 +163,7 @@ const ArchInfo kRiscv64 = {
     .capstone_arch = CS_ARCH_RISCV,
     .capstone_mode = CS_MODE_RISCV64 | CS_MODE_RISCVC,
     .insn_alignment = 2,  // the C extension's 16-bit instructions
+    .scan_prologue = riscv64::ScanPrologue,
     .syscall_intno = kExcpUserEcall,
     .breakpoint_intno = kExcpBreakpoint,
     .undefined_intno = kExcpIllegalInst,

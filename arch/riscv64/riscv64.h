@@ -12,6 +12,8 @@ constexpr uint64_t kTimebaseHz = 10000000;
 
 bool EmulateUndefined(uc_engine* uc, const GuestAccess& memory);
 
+bool ScanPrologue(const uint8_t* code, size_t size, PrologueLayout* layout);
+
 bool PushSignalFrame(uc_engine* uc, GuestAccess& memory, const SignalFrameRequest& request);
 bool PopSignalFrame(uc_engine* uc, const GuestAccess& memory, SignalFrameResult* result);
 

@@ -51,13 +51,16 @@ case $case_name in
     "$ferry" --report "$guest" abort >out 2>err
     status_is $? 134
     has err 'killed by SIGABRT' 'SI_TKILL' '^  tgkill\(.*\) = \? \(did not return\)$' '^  \(frame pointers end|outermost frame'
-    # libc's frames by its .eh_frame on both arches, up to abort. Debian's
-    # riscv64 glibc has no FDE for abort itself and no frame pointers, so
-    # there the chain ends in abort; arm64's abort has both.
-    has err '^  #[0-9]+ +[0-9a-f]{16} (raise|gsignal)\+0x[0-9a-f]+ \(' '^  #[0-9]+ +[0-9a-f]{16} abort\+0x[0-9a-f]+ \('
+    # libc's frames by its .eh_frame on both arches, up to abort, then the
+    # program's. Debian's riscv64 glibc has no FDE for abort itself and no
+    # frame pointers: there abort's caller is found by reading abort's
+    # prologue (arch/riscv64/prologue.cc); arm64's abort has an FDE.
+    has err '^  #[0-9]+ +[0-9a-f]{16} (raise|gsignal)\+0x[0-9a-f]+ \(' '^  #[0-9]+ +[0-9a-f]{16} abort\+0x[0-9a-f]+ \(' \
+        '^  #[0-9]+ +[0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:18' \
+        '^  #[0-9]+ +[0-9a-f]{16} caller_of_crash\+0x[0-9a-f]+ \(crasher[^)]*\) at tests/report/crasher\.c:25' \
+        '^  #[0-9]+ +[0-9a-f]{16} main\+0x[0-9a-f]+ \(crasher'
     case $guest in
-      *aarch64*) has err '^  #[0-9]+ +[0-9a-f]{16} crash_here\+0x[0-9a-f]+ \(crasher' \
-                     '^  #[0-9]+ +[0-9a-f]{16} caller_of_crash\+' ;;
+      *riscv64*) has err '^  #[0-9]+ +[0-9a-f]{16} crash_here\+0x[0-9a-f]+ .*\(by the prologue of the frame above\)$' ;;
     esac
     ;;
   thread)  # a second thread crashes: its registers, and both threads' syscalls
