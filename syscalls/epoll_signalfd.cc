@@ -1,0 +1,165 @@
+// See epoll_signalfd.h.
+#include "syscalls/epoll_signalfd.h"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "host/host_syscall.h"
+#include "runtime/signalfd.h"
+#include "runtime/signals.h"
+
+namespace ferry {
+namespace {
+
+// The kernel's EP_PRIVATE_BITS: what a one-shot item keeps once reported.
+constexpr uint32_t kPrivateBits = EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE;
+
+struct SignalfdItem {
+  int tfd;
+  uint32_t events;
+  uint64_t data;
+  uint64_t mask;
+};
+
+// The signalfd items of epoll `epfd` whose data no other item has.
+std::vector<SignalfdItem> SignalfdItems(uint64_t epfd) {
+  char path[48];
+  snprintf(path, sizeof path, "/proc/self/fdinfo/%d", static_cast<int>(epfd));
+  int fd = static_cast<int>(HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(path), O_RDONLY | O_CLOEXEC));
+  if (fd < 0) return {};
+  std::string text;
+  char chunk[4096];
+  for (int64_t n; (n = HostSyscall(SYS_read, fd, reinterpret_cast<uint64_t>(chunk), sizeof chunk)) > 0;) {
+    text.append(chunk, n);
+  }
+  HostSyscall(SYS_close, fd);
+  std::vector<SignalfdItem> signalfds;
+  std::vector<uint64_t> other_data;
+  for (size_t at = 0; (at = text.find("tfd:", at)) != std::string::npos; ++at) {
+    // fs/eventpoll.c ep_show_fdinfo's line; sdev is the kernel's dev_t (major << 20 | minor).
+    int tfd;
+    unsigned events, sdev;
+    unsigned long long data, ino;
+    long long pos;
+    if (sscanf(text.c_str() + at, "tfd: %d events: %x data: %llx pos:%lli ino:%llx sdev:%x", &tfd, &events, &data, &pos,
+               &ino, &sdev) != 6) {
+      continue;
+    }
+    uint64_t mask;
+    if (SignalfdMaskOfPipe(ino, makedev(sdev >> 20, sdev & 0xfffff), &mask)) {
+      signalfds.push_back({tfd, events, data, mask});
+    } else {
+      other_data.push_back(data);
+    }
+  }
+  std::erase_if(signalfds, [&](const SignalfdItem& item) {
+    return std::find(other_data.begin(), other_data.end(), item.data) != other_data.end() ||
+           std::count_if(signalfds.begin(), signalfds.end(), [&](const SignalfdItem& o) { return o.data == item.data; }) > 1;
+  });
+  return signalfds;
+}
+
+// An item some wait holds edge-triggered, with the guest's own events.
+struct QuietItem {
+  uint64_t epfd;
+  int tfd;
+  uint64_t data;
+  uint32_t events;
+  int waiters;
+};
+std::mutex g_quiet_lock;
+std::vector<QuietItem> g_quiet;
+
+// Precondition: g_quiet_lock held.
+QuietItem* FindQuiet(uint64_t epfd, int tfd) {
+  for (QuietItem& q : g_quiet) {
+    if (q.epfd == epfd && q.tfd == tfd) return &q;
+  }
+  return nullptr;
+}
+
+// The host item's events while a wait holds it: one edge per signal, and
+// never disarmed (the guest's one-shot is the table's).
+uint32_t QuietForm(uint32_t events) { return (events & ~EPOLLONESHOT) | EPOLLET; }
+
+int64_t ModifyHost(uint64_t epfd, int tfd, uint32_t events, uint64_t data) {
+  epoll_event e{};
+  e.events = events;
+  e.data.u64 = data;
+  return HostSyscall(SYS_epoll_ctl, epfd, EPOLL_CTL_MOD, tfd, reinterpret_cast<uint64_t>(&e));
+}
+
+}  // namespace
+
+int64_t DropUnreadableSignalfdEvents(Task& task, epoll_event* events, int64_t n, QuietedItems& quieted) {
+  std::vector<SignalfdItem> items = SignalfdItems(quieted.epfd);
+  if (items.empty()) return n;
+  uint64_t pending = PendingGuestSignals(task);
+  int64_t kept = 0;
+  std::lock_guard<std::mutex> lock(g_quiet_lock);
+  for (int64_t i = 0; i < n; ++i) {
+    auto item = std::find_if(items.begin(), items.end(), [&](const SignalfdItem& s) { return s.data == events[i].data.u64; });
+    if (item != items.end()) {
+      QuietItem* q = FindQuiet(quieted.epfd, item->tfd);
+      uint32_t guest_events = q ? q->events : item->events;
+      // A one-shot item the host just reported is disarmed there (fdinfo
+      // shows only its private bits); it was armed for what it reported.
+      if (!q && (guest_events & EPOLLONESHOT) && !(guest_events & ~kPrivateBits)) guest_events |= events[i].events;
+      if ((pending & item->mask) && (guest_events & EPOLLIN)) {
+        if (q && (q->events & EPOLLONESHOT)) q->events &= kPrivateBits;  // reported: disarmed, as the kernel's ep_send_events
+      } else {
+        bool mine = std::find(quieted.tfds.begin(), quieted.tfds.end(), item->tfd) != quieted.tfds.end();
+        if (q && !mine) {
+          ++q->waiters;
+          quieted.tfds.push_back(item->tfd);
+        } else if (!q && (guest_events & (EPOLLONESHOT | EPOLLET)) != EPOLLET && !(guest_events & EPOLLEXCLUSIVE) &&
+                   ModifyHost(quieted.epfd, item->tfd, QuietForm(guest_events), item->data) == 0) {
+          // (The kernel refuses to modify an EPOLLEXCLUSIVE item: that one is reported as the host has it.)
+          g_quiet.push_back({quieted.epfd, item->tfd, item->data, guest_events, 1});
+          quieted.tfds.push_back(item->tfd);
+        }
+        if (!(guest_events & EPOLLEXCLUSIVE)) continue;
+      }
+    }
+    events[kept++] = events[i];
+  }
+  return kept;
+}
+
+void ReleaseQuieted(const QuietedItems& quieted) {
+  if (quieted.tfds.empty()) return;
+  std::lock_guard<std::mutex> lock(g_quiet_lock);
+  for (int tfd : quieted.tfds) {
+    QuietItem* q = FindQuiet(quieted.epfd, tfd);
+    if (!q || --q->waiters > 0) continue;
+    ModifyHost(q->epfd, q->tfd, q->events, q->data);
+    g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
+  }
+}
+
+std::optional<int64_t> CtlQuietedItem(uint64_t epfd, int op, int tfd, const epoll_event* event) {
+  if (op != EPOLL_CTL_MOD && op != EPOLL_CTL_DEL) return std::nullopt;
+  std::lock_guard<std::mutex> lock(g_quiet_lock);
+  QuietItem* q = FindQuiet(epfd, tfd);
+  if (!q) return std::nullopt;
+  if (op == EPOLL_CTL_DEL) {
+    int64_t r = HostSyscall(SYS_epoll_ctl, epfd, op, tfd, reinterpret_cast<uint64_t>(event));
+    if (r == 0) g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
+    return r;
+  }
+  // The host checks the new events (EPOLLEXCLUSIVE is refused in a MOD).
+  int64_t r = ModifyHost(epfd, tfd, QuietForm(event->events) | (event->events & EPOLLEXCLUSIVE), event->data.u64);
+  if (r == 0) {
+    q->events = event->events;
+    q->data = event->data.u64;
+  }
+  return r;
+}
+
+}  // namespace ferry
