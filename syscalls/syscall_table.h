@@ -138,6 +138,10 @@ enum class Arg : uint8_t {
   kMqAttrOut,    // struct mq_attr written by the call
   kMqPrioOut,    // an unsigned int written by the call (a message's priority)
   kSigeventIn,   // struct sigevent read by the call
+  kMsgCtlBuf,    // msgctl's buffer, as its command (the previous argument) uses it
+  kSemCtlArg,    // semctl's fourth argument, as its command (the previous argument) uses it
+  kShmCtlBuf,    // shmctl's buffer, as its command (the previous argument) uses it
+  kTimerIdOut,   // a timer id (int) written by the call (timer_create)
   kIoctlArg,     // ioctl's third argument, as its request (the previous argument) reads it
   kIdType,       // waitid's P_ALL, P_PID, P_PGID, P_PIDFD
   kWaitidOptions,// waitid's WNOHANG|WEXITED|...
@@ -159,7 +163,8 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
     case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kSiginfoOut:
     case Arg::kMsgbufIn: case Arg::kMsgbufOut: case Arg::kSembufs: case Arg::kMqAttrIn:
-    case Arg::kMqAttrOut: case Arg::kMqPrioOut: case Arg::kSigeventIn:
+    case Arg::kMqAttrOut: case Arg::kMqPrioOut: case Arg::kSigeventIn: case Arg::kMsgCtlBuf:
+    case Arg::kShmCtlBuf: case Arg::kTimerIdOut:
       return true;
     default:
       return false;

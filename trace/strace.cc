@@ -882,6 +882,10 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kMqAttrOut, MqAttrOutArg},
     {Arg::kMqPrioOut, MqPrioOutArg},
     {Arg::kSigeventIn, SigeventInArg},
+    {Arg::kMsgCtlBuf, MsgCtlBufArg},
+    {Arg::kSemCtlArg, SemCtlArg},
+    {Arg::kShmCtlBuf, ShmCtlBufArg},
+    {Arg::kTimerIdOut, [](const ArgView& a) { return a.done ? WrittenInt(a.ctx, a.v) : Pointer(a.v); }},
     {Arg::kIoctlArg, IoctlArg},
     {Arg::kFdFlags,
      [](const ArgView& a) {
