@@ -19,6 +19,7 @@ namespace {
 
 // The kernel's EP_PRIVATE_BITS: what a one-shot item keeps once reported.
 constexpr uint32_t kPrivateBits = EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE;
+constexpr int kKcmpFile = 0;  // linux/kcmp.h's KCMP_FILE
 
 struct SignalfdItem {
   int tfd;
@@ -76,10 +77,18 @@ struct QuietItem {
 std::mutex g_quiet_lock;
 std::vector<QuietItem> g_quiet;
 
+// Whether descriptors `a` and `b` are one open epoll (a dup, say): kcmp
+// says so; where it cannot, only equal numbers are.
+bool SameEpoll(uint64_t a, uint64_t b) {
+  if (a == b) return true;
+  int64_t pid = HostSyscall(SYS_getpid);
+  return HostSyscall(SYS_kcmp, pid, pid, kKcmpFile, a, b) == 0;
+}
+
 // Precondition: g_quiet_lock held.
 QuietItem* FindQuiet(uint64_t epfd, int tfd) {
   for (QuietItem& q : g_quiet) {
-    if (q.epfd == epfd && q.tfd == tfd) return &q;
+    if (q.tfd == tfd && SameEpoll(q.epfd, epfd)) return &q;
   }
   return nullptr;
 }
@@ -138,6 +147,8 @@ void ReleaseQuieted(const QuietedItems& quieted) {
   for (int tfd : quieted.tfds) {
     QuietItem* q = FindQuiet(quieted.epfd, tfd);
     if (!q || --q->waiters > 0) continue;
+    // (q->epfd may be another descriptor of this epoll, since closed: this wait's is open.)
+    q->epfd = quieted.epfd;
     ModifyHost(q->epfd, q->tfd, q->events, q->data);
     g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
   }
