@@ -40,10 +40,12 @@ static_assert(sizeof(epoll_event) == 12, "the host's packed layout (x86_64)");
 // The kernel's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event).
 constexpr int64_t kMaxEvents = 0x7fffffff / sizeof(GuestEpollEvent);
 
+// As the kernel's ep_send_events: a fault ends the copy, and the call
+// returns the events copied before it, or -EFAULT if none.
 int64_t CopyOut(Task& task, uint64_t guest_events, const std::vector<epoll_event>& host, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     GuestEpollEvent e = {host[i].events, 0, host[i].data.u64};
-    if (!task.memory.Write(guest_events + i * sizeof e, &e, sizeof e)) return -EFAULT;
+    if (!task.memory.Write(guest_events + i * sizeof e, &e, sizeof e)) return i ? i : -EFAULT;
   }
   return n;
 }
@@ -104,7 +106,9 @@ int64_t Wait(Task& task, uint64_t epfd, uint64_t guest_events, int64_t max, long
 
 int64_t CheckWaitArgs(Task& task, uint64_t guest_events, int64_t max) {
   if (max <= 0 || max > kMaxEvents) return -EINVAL;
-  if (!task.memory.HasAccess(guest_events, max * sizeof(GuestEpollEvent), kPageWrite)) return -EFAULT;
+  // The kernel's access_ok: the range must lie in the user space, mapped
+  // or not (a wait with nothing to report never touches it).
+  if (!task.memory.InSpace(guest_events, max * sizeof(GuestEpollEvent))) return -EFAULT;
   return 0;
 }
 
