@@ -298,6 +298,15 @@ bool SignalfdMaskOfPipe(uint64_t ino, uint64_t dev, uint64_t* mask) {
   return false;
 }
 
+bool SignalfdReadyButNotFor(const Task& task) {
+  if (!g_signalfd_count.load()) return false;
+  uint64_t pending = PendingGuestSignals(task);
+  for (const SignalfdEntry& e : g_signalfds) {
+    if (e.ino.load() && !(pending & e.mask.load()) && Queued(e.read_fd.load()) > 0) return true;
+  }
+  return false;
+}
+
 bool SignalfdsMayBeInEpolls() { return g_signalfd_in_epoll.load(std::memory_order_relaxed) && AnySignalfds(); }
 void NoteSignalfdInEpoll() { g_signalfd_in_epoll.store(true, std::memory_order_relaxed); }
 

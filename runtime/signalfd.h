@@ -45,6 +45,12 @@ void DrainSignalfdWake(int fd);
 bool SignalfdMask(int fd, uint64_t* mask);
 // The same for the pipe inode `ino` on device `dev` (as an epoll's fdinfo names its items).
 bool SignalfdMaskOfPipe(uint64_t ino, uint64_t dev, uint64_t* mask);
+// Whether some signalfd's pipe holds a byte (the host reports it readable)
+// while no signal of its mask is pending for the process or this thread:
+// only then can an epoll wait have an event to drop (epoll_signalfd.h).
+// (A signal another thread takes between the host's report and this look
+// leaves the event standing, as the kernel would had it looked first.)
+bool SignalfdReadyButNotFor(const Task& task);
 // Whether a guest signalfd may be an item of an epoll: one was given to
 // epoll_ctl (NoteSignalfdInEpoll), or signalfds came through an execve.
 bool SignalfdsMayBeInEpolls();

@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -76,6 +77,10 @@ struct QuietItem {
 };
 std::mutex g_quiet_lock;
 std::vector<QuietItem> g_quiet;
+std::atomic<size_t> g_quiet_items{0};  // g_quiet.size(), for a look without the lock
+
+// Precondition: g_quiet_lock held.
+void NoteQuietCount() { g_quiet_items.store(g_quiet.size()); }
 
 // Whether descriptors `a` and `b` are one open epoll (a dup, say): kcmp
 // says so; where it cannot, only equal numbers are.
@@ -107,6 +112,10 @@ int64_t ModifyHost(uint64_t epfd, int tfd, uint32_t events, uint64_t data) {
 }  // namespace
 
 int64_t DropUnreadableSignalfdEvents(Task& task, epoll_event* events, int64_t n, QuietedItems& quieted) {
+  // The quick answer of most waits: the fdinfo is read only when some event
+  // may be one to drop, or one a wait holds edge-triggered (whose one-shot
+  // the table must disarm when it is reported).
+  if (!g_quiet_items.load() && !SignalfdReadyButNotFor(task)) return n;
   std::vector<SignalfdItem> items = SignalfdItems(quieted.epfd);
   if (items.empty()) return n;
   uint64_t pending = PendingGuestSignals(task);
@@ -131,6 +140,7 @@ int64_t DropUnreadableSignalfdEvents(Task& task, epoll_event* events, int64_t n,
                    ModifyHost(quieted.epfd, item->tfd, QuietForm(guest_events), item->data) == 0) {
           // (The kernel refuses to modify an EPOLLEXCLUSIVE item: that one is reported as the host has it.)
           g_quiet.push_back({quieted.epfd, item->tfd, item->data, guest_events, 1});
+          NoteQuietCount();
           quieted.tfds.push_back(item->tfd);
         }
         if (!(guest_events & EPOLLEXCLUSIVE)) continue;
@@ -151,6 +161,7 @@ void ReleaseQuieted(const QuietedItems& quieted) {
     q->epfd = quieted.epfd;
     ModifyHost(q->epfd, q->tfd, q->events, q->data);
     g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
+    NoteQuietCount();
   }
 }
 
@@ -161,7 +172,10 @@ std::optional<int64_t> CtlQuietedItem(uint64_t epfd, int op, int tfd, const epol
   if (!q) return std::nullopt;
   if (op == EPOLL_CTL_DEL) {
     int64_t r = HostSyscall(SYS_epoll_ctl, epfd, op, tfd, reinterpret_cast<uint64_t>(event));
-    if (r == 0) g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
+    if (r == 0) {
+      g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
+      NoteQuietCount();
+    }
     return r;
   }
   // The host checks the new events (EPOLLEXCLUSIVE is refused in a MOD).

@@ -74,6 +74,9 @@ static void* thread_b(void* unused) {
     } else if (c == 'k') {  /* a signal to A while A waits */
       usleep(100 * 1000);
       tgkill_to(tid_a, SIGUSR1);
+    } else if (c == 'p') {  /* a signal to the process while A waits */
+      usleep(100 * 1000);
+      kill(getpid(), SIGUSR1);
     } else if (c == 's') {  /* a signal to B itself while A waits */
       usleep(50 * 1000);
       tgkill_to(tid_b, SIGUSR2);
@@ -178,6 +181,12 @@ static void epoll_per_thread(void) {
   kill(getpid(), SIGUSR1);
   epoll_in_a("oneshot, SIGUSR1 for the process", 0, 0);
   epoll_in_a("oneshot, disarmed", 0, 0);
+  printf("A read: %d\n", read_one());
+  epoll_ctl(ep_shared, EPOLL_CTL_MOD, sfd, &ev);  /* re-armed */
+  write(to_b[1], "p", 1);
+  epoll_in_a("oneshot, SIGUSR2 for B, SIGUSR1 to the process meanwhile", 3000, 0);
+  read(to_a[0], &c, 1);
+  epoll_in_a("oneshot, reported in that wait: disarmed", 0, 0);
   printf("A read: %d\n", read_one());
 
   ev.events = EPOLLIN | EPOLLET;
