@@ -109,6 +109,25 @@ int64_t ModifyHost(uint64_t epfd, int tfd, uint32_t events, uint64_t data) {
   return HostSyscall(SYS_epoll_ctl, epfd, EPOLL_CTL_MOD, tfd, reinterpret_cast<uint64_t>(&e));
 }
 
+// A dropped item: off the host's ready list for the rest of this wait
+// (edge-triggered), unless it is edge-triggered already or another wait
+// holds it so. Precondition: g_quiet_lock held; `q` its table entry, if any.
+void HoldDropped(QuietedItems& quieted, const SignalfdItem& item, QuietItem* q, uint32_t guest_events) {
+  bool mine = std::find(quieted.tfds.begin(), quieted.tfds.end(), item.tfd) != quieted.tfds.end();
+  if (q) {
+    if (!mine) {
+      ++q->waiters;
+      quieted.tfds.push_back(item.tfd);
+    }
+    return;
+  }
+  if ((guest_events & (EPOLLONESHOT | EPOLLET)) == EPOLLET) return;
+  if (ModifyHost(quieted.epfd, item.tfd, QuietForm(guest_events), item.data) != 0) return;
+  g_quiet.push_back({quieted.epfd, item.tfd, item.data, guest_events, 1});
+  NoteQuietCount();
+  quieted.tfds.push_back(item.tfd);
+}
+
 }  // namespace
 
 int64_t DropUnreadableSignalfdEvents(Task& task, epoll_event* events, int64_t n, QuietedItems& quieted) {
@@ -131,19 +150,9 @@ int64_t DropUnreadableSignalfdEvents(Task& task, epoll_event* events, int64_t n,
       if (!q && (guest_events & EPOLLONESHOT) && !(guest_events & ~kPrivateBits)) guest_events |= events[i].events;
       if ((pending & item->mask) && (guest_events & EPOLLIN)) {
         if (q && (q->events & EPOLLONESHOT)) q->events &= kPrivateBits;  // reported: disarmed, as the kernel's ep_send_events
-      } else {
-        bool mine = std::find(quieted.tfds.begin(), quieted.tfds.end(), item->tfd) != quieted.tfds.end();
-        if (q && !mine) {
-          ++q->waiters;
-          quieted.tfds.push_back(item->tfd);
-        } else if (!q && (guest_events & (EPOLLONESHOT | EPOLLET)) != EPOLLET && !(guest_events & EPOLLEXCLUSIVE) &&
-                   ModifyHost(quieted.epfd, item->tfd, QuietForm(guest_events), item->data) == 0) {
-          // (The kernel refuses to modify an EPOLLEXCLUSIVE item: that one is reported as the host has it.)
-          g_quiet.push_back({quieted.epfd, item->tfd, item->data, guest_events, 1});
-          NoteQuietCount();
-          quieted.tfds.push_back(item->tfd);
-        }
-        if (!(guest_events & EPOLLEXCLUSIVE)) continue;
+      } else if (!(guest_events & EPOLLEXCLUSIVE)) {  // (the host refuses to modify one: it stays reported)
+        HoldDropped(quieted, *item, q, guest_events);
+        continue;
       }
     }
     events[kept++] = events[i];
