@@ -63,10 +63,19 @@ struct timespec Left(const struct timespec& later, const struct timespec& now) {
   return {static_cast<time_t>(ns / 1000000000LL), static_cast<long>(ns % 1000000000LL)};
 }
 
-// The wait when a signalfd may be an item: host waits (epoll_pwait2, with
-// what is left of `timeout`, null for none) until an event the thread may
-// see comes or the time is up.
-int64_t WaitForThread(Task& task, uint64_t epfd, uint64_t guest_events, int64_t max, const struct timespec* timeout) {
+// One host wait (call `nr`: the guest's) into `host`; when a signal comes,
+// the row's restart codes.
+int64_t HostWait(long nr, uint64_t epfd, std::vector<epoll_event>& host, uint64_t timeout, bool may_block) {
+  uint64_t events = reinterpret_cast<uint64_t>(host.data());
+  return may_block ? SafeHostSyscall(restart::kInterrupted, nr, epfd, events, host.size(), timeout, 0, kGuestSigsetSize)
+                   : InlineResult(HostSyscall(nr, epfd, events, host.size(), timeout, 0, kGuestSigsetSize));
+}
+
+// The wait when a signalfd may be an item: host waits with what is left of
+// `timeout` (null for none) until an event the thread may see comes or the
+// time is up.
+int64_t WaitForThread(Task& task, long nr, uint64_t epfd, uint64_t guest_events, int64_t max,
+                      const struct timespec* timeout) {
   struct timespec deadline = {0, 0};
   if (timeout) {
     struct timespec now = Now();
@@ -79,11 +88,12 @@ int64_t WaitForThread(Task& task, uint64_t epfd, uint64_t guest_events, int64_t 
   for (;;) {
     struct timespec left = timeout ? Left(deadline, Now()) : timespec{0, 0};
     bool may_block = !timeout || left.tv_sec || left.tv_nsec;
-    uint64_t events = reinterpret_cast<uint64_t>(host.data());
-    uint64_t left_arg = timeout ? reinterpret_cast<uint64_t>(&left) : 0;
-    n = may_block ? SafeHostSyscall(restart::kInterrupted, SYS_epoll_pwait2, epfd, events, max, left_arg, 0,
-                                    kGuestSigsetSize)
-                  : InlineResult(HostSyscall(SYS_epoll_pwait2, epfd, events, max, left_arg, 0, kGuestSigsetSize));
+    uint64_t timeout_arg = timeout ? reinterpret_cast<uint64_t>(&left) : 0;
+    if (nr == SYS_epoll_pwait) {  // milliseconds, rounded up; -1: none
+      int64_t ms = timeout ? left.tv_sec * 1000 + (left.tv_nsec + 999999) / 1000000 : -1;
+      timeout_arg = static_cast<uint64_t>(ms);
+    }
+    n = HostWait(nr, epfd, host, timeout_arg, may_block);
     if (n <= 0 || restart::IsRestartCode(n)) break;
     n = DropUnreadableSignalfdEvents(task, host.data(), n, quieted);
     if (n > 0 || !may_block) break;  // (all dropped: wait again for the rest)
@@ -97,9 +107,7 @@ int64_t WaitForThread(Task& task, uint64_t epfd, uint64_t guest_events, int64_t 
 int64_t Wait(Task& task, uint64_t epfd, uint64_t guest_events, int64_t max, long nr, uint64_t timeout,
              bool may_block) {
   std::vector<epoll_event> host(static_cast<size_t>(max));
-  uint64_t events = reinterpret_cast<uint64_t>(host.data());
-  int64_t n = may_block ? SafeHostSyscall(restart::kInterrupted, nr, epfd, events, max, timeout, 0, kGuestSigsetSize)
-                        : InlineResult(HostSyscall(nr, epfd, events, max, timeout, 0, kGuestSigsetSize));
+  int64_t n = HostWait(nr, epfd, host, timeout, may_block);
   if (restart::IsRestartCode(n)) return n;  // the row's rule: EINTR, or run again if it never started
   return CopyOut(task, guest_events, host, n);
 }
@@ -142,7 +150,7 @@ int64_t SysEpollPwait(Task& task, const SyscallArgs& a) {
   int timeout = static_cast<int>(a.raw[3]);
   if (SignalfdsMayBeInEpolls()) {
     struct timespec ts = {timeout / 1000, (timeout % 1000) * 1000000L};
-    return WaitForThread(task, a.raw[0], a.raw[1], max, timeout < 0 ? nullptr : &ts);
+    return WaitForThread(task, SYS_epoll_pwait, a.raw[0], a.raw[1], max, timeout < 0 ? nullptr : &ts);
   }
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait, static_cast<uint64_t>(static_cast<int64_t>(timeout)),
               timeout != 0);
@@ -158,7 +166,7 @@ int64_t SysEpollPwait2(Task& task, const SyscallArgs& a) {
     timeout_ptr = &timeout;
   }
   if (int64_t r = UseCallMask(task, a.raw[4], a.raw[5])) return r;
-  if (SignalfdsMayBeInEpolls()) return WaitForThread(task, a.raw[0], a.raw[1], max, timeout_ptr);
+  if (SignalfdsMayBeInEpolls()) return WaitForThread(task, SYS_epoll_pwait2, a.raw[0], a.raw[1], max, timeout_ptr);
   bool may_block = !timeout_ptr || timeout.tv_sec || timeout.tv_nsec;
   return Wait(task, a.raw[0], a.raw[1], max, SYS_epoll_pwait2, reinterpret_cast<uint64_t>(timeout_ptr), may_block);
 }
