@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <new>
 #include <string>
 
 #include "host/host_syscall.h"
@@ -172,6 +173,12 @@ void ReleaseQuieted(const QuietedItems& quieted) {
     g_quiet.erase(g_quiet.begin() + (q - g_quiet.data()));
     NoteQuietCount();
   }
+}
+
+void ForgetQuietedAfterFork() {
+  new (&g_quiet_lock) std::mutex();
+  new (&g_quiet) std::vector<QuietItem>();  // (leaks the parent's copy: it may be mid-change)
+  NoteQuietCount();
 }
 
 std::optional<int64_t> CtlQuietedItem(uint64_t epfd, int op, int tfd, const epoll_event* event) {

@@ -38,6 +38,10 @@ void ReleaseQuieted(const QuietedItems& quieted);
 // table takes the guest's new events (the host item keeps the wait's form)
 // or forgets the item. Returns the host's result, or nullopt when the item
 // is none of the table's (the caller makes the host call).
+// In a forked child: the table is the parent's threads' (whose waits set
+// their items back in the parent); the child starts with none, and a lock
+// a parent's thread may have held at the fork is made anew.
+void ForgetQuietedAfterFork();
 std::optional<int64_t> CtlQuietedItem(uint64_t epfd, int op, int tfd, const epoll_event* event);
 
 }  // namespace ferry
