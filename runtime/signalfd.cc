@@ -50,6 +50,7 @@ struct WakePipe {
 };
 WakePipe g_wake_pipes[kMaxThreads];
 std::atomic<int> g_signalfd_count{0};
+std::atomic<bool> g_signalfd_in_epoll{false};
 std::mutex g_signalfd_lock;  // creation, mask changes, drains, renewal after fork
 
 uint64_t PendingAnywhere(const Process& process) {
@@ -286,6 +287,29 @@ bool SignalfdMask(int fd, uint64_t* mask) {
   return e != nullptr;
 }
 
+bool SignalfdMaskOfPipe(uint64_t ino, uint64_t dev, uint64_t* mask) {
+  if (!g_signalfd_count.load()) return false;
+  for (const SignalfdEntry& e : g_signalfds) {
+    if (e.ino.load() == ino && e.dev.load() == dev && ino) {
+      *mask = e.mask.load();
+      return true;
+    }
+  }
+  return false;
+}
+
+bool SignalfdReadyButNotFor(const Task& task) {
+  if (!g_signalfd_count.load()) return false;
+  uint64_t pending = PendingGuestSignals(task);
+  for (const SignalfdEntry& e : g_signalfds) {
+    if (e.ino.load() && !(pending & e.mask.load()) && Queued(e.read_fd.load()) > 0) return true;
+  }
+  return false;
+}
+
+bool SignalfdsMayBeInEpolls() { return g_signalfd_in_epoll.load(std::memory_order_relaxed) && AnySignalfds(); }
+void NoteSignalfdInEpoll() { g_signalfd_in_epoll.store(true, std::memory_order_relaxed); }
+
 bool AnySignalfds() { return g_signalfd_count.load() != 0; }
 
 void RenewSignalfdsAfterFork() {
@@ -335,6 +359,7 @@ std::string SignalfdsForExec() {
 
 void AdoptSignalfds(const Process& process, const std::vector<std::pair<int, uint64_t>>& signalfds) {
   std::lock_guard<std::mutex> lock(g_signalfd_lock);
+  if (!signalfds.empty()) NoteSignalfdInEpoll();  // an epoll that came through the execve may hold one
   for (const auto& [fd, mask] : signalfds) {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) continue;

@@ -6,7 +6,8 @@
 // (and an edge-triggered epoll an edge for each signal). The kernel counts
 // only the process's and the polling thread's: ppoll and pselect6 answer
 // for a signalfd themselves, waiting on the thread's wake pipe in its place
-// (sys_poll.cc); epoll still counts every thread's.
+// (sys_poll.cc), and an epoll wait drops the signalfd's events the waiter
+// cannot read (sys_epoll.cc).
 // Its reads dequeue from ferry's own pending queues (read's row). The pipe's
 // inode names the signalfd, so dup and fork keep it; a forked child gets
 // pipes of its own, since its pending signals are its own.
@@ -42,6 +43,18 @@ int ThreadSignalfdWakeFd(const Task& task);
 void DrainSignalfdWake(int fd);
 // True when `fd` is a guest signalfd, with its mask in *mask.
 bool SignalfdMask(int fd, uint64_t* mask);
+// The same for the pipe inode `ino` on device `dev` (as an epoll's fdinfo names its items).
+bool SignalfdMaskOfPipe(uint64_t ino, uint64_t dev, uint64_t* mask);
+// Whether some signalfd's pipe holds a byte (the host reports it readable)
+// while no signal of its mask is pending for the process or this thread:
+// only then can an epoll wait have an event to drop (epoll_signalfd.h).
+// (A signal another thread takes between the host's report and this look
+// leaves the event standing, as the kernel would had it looked first.)
+bool SignalfdReadyButNotFor(const Task& task);
+// Whether a guest signalfd may be an item of an epoll: one was given to
+// epoll_ctl (NoteSignalfdInEpoll), or signalfds came through an execve.
+bool SignalfdsMayBeInEpolls();
+void NoteSignalfdInEpoll();
 // Whether any guest signalfd exists (a quick test before looking at descriptors).
 bool AnySignalfds();
 // After pending signals were taken: those with none left stop being readable.

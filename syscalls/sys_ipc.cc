@@ -33,6 +33,7 @@
 #include <map>
 #include <vector>
 
+#include "arch/generic/abi.h"
 #include "restart/restart.h"
 #include "host/host_syscall.h"
 #include "runtime/safe_syscall.h"
@@ -42,16 +43,7 @@
 namespace ferry {
 namespace {
 
-// The guests' semid64_ds (asm-generic, 64-bit).
-struct GuestSemidDs {
-  uint8_t perm[48];  // struct ipc64_perm, the same on the host
-  int64_t sem_otime;
-  int64_t sem_ctime;
-  uint64_t sem_nsems;
-  uint64_t unused3, unused4;
-};
-static_assert(sizeof(GuestSemidDs) == 88);
-// x86_64's.
+// x86_64's semid64_ds (the guests': guest::SemidDs).
 struct HostSemidDs {
   uint8_t perm[48];
   int64_t sem_otime;
@@ -71,8 +63,8 @@ int64_t SemStat(Task& task, uint64_t id, int cmd, uint64_t g) {
   HostSemidDs host{};
   int64_t r = HostSyscall(SYS_semctl, id, 0, cmd, reinterpret_cast<uint64_t>(&host));
   if (r < 0) return r;
-  GuestSemidDs guest{};
-  memcpy(guest.perm, host.perm, sizeof guest.perm);
+  guest::SemidDs guest{};
+  memcpy(&guest.sem_perm, host.perm, sizeof guest.sem_perm);
   guest.sem_otime = host.sem_otime;
   guest.sem_ctime = host.sem_ctime;
   guest.sem_nsems = host.sem_nsems;
@@ -97,10 +89,10 @@ int64_t SysSemctl(Task& task, const SyscallArgs& a) {
     case IPC_STAT: case SEM_STAT: case kSemStatAny:
       return SemStat(task, id, cmd, arg);
     case IPC_SET: {
-      GuestSemidDs guest;
+      guest::SemidDs guest;
       if (!task.memory.Read(arg, &guest, sizeof guest)) return -EFAULT;
       HostSemidDs host{};
-      memcpy(host.perm, guest.perm, sizeof host.perm);
+      memcpy(host.perm, &guest.sem_perm, sizeof host.perm);
       return HostSyscall(SYS_semctl, id, num, cmd, reinterpret_cast<uint64_t>(&host));
     }
     case GETALL: case SETALL: {

@@ -21,6 +21,7 @@
 #include "runtime/async_stop.h"
 #include "host/host_syscall.h"
 #include "runtime/signals.h"
+#include "syscalls/epoll_signalfd.h"
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 #include "runtime/vfork.h"
@@ -197,6 +198,7 @@ int64_t CloneGuest(Task& task, const CloneRequest& req) {
       task.vfork_done = done;
       task.vfork_written.clear();
       ForgetPendingSignalsAfterFork(task);
+      ForgetQuietedAfterFork();
       if (RandomStreamSeeded()) RandomStreamForkedChild();
     } else if (RandomStreamSeeded()) {
       RandomStreamForkedParent();

@@ -138,6 +138,22 @@ enum class Arg : uint8_t {
   kMqAttrOut,    // struct mq_attr written by the call
   kMqPrioOut,    // an unsigned int written by the call (a message's priority)
   kSigeventIn,   // struct sigevent read by the call
+  kMsgCtlBuf,    // msgctl's buffer, as its command (the previous argument) uses it
+  kSemCtlArg,    // semctl's fourth argument, as its command (the previous argument) uses it
+  kShmCtlBuf,    // shmctl's buffer, as its command (the previous argument) uses it
+  kTimerIdOut,   // a timer id (int) written by the call (timer_create)
+  // epoll, splice and Linux AIO (decoded by strace_io.cc).
+  kEpollFlags,   // epoll_create1's EPOLL_CLOEXEC
+  kEpollCtlOp,   // EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD
+  kEpollEventIn, // epoll_ctl's struct epoll_event (not read for EPOLL_CTL_DEL, the previous-but-one argument)
+  kEpollEventsOut, // struct epoll_event array the wait fills, as many as it returns
+  kSpliceFlags,  // SPLICE_F_MOVE|SPLICE_F_NONBLOCK...
+  kSpliceOffset, // a loff_t read and advanced by the call (splice's offsets)
+  kAioContextOut,// io_setup's context, written by the call
+  kIocbArray,    // io_submit's array of struct iocb pointers, count in the previous argument
+  kIocbIn,       // io_cancel's struct iocb (its header fields)
+  kIoEventOut,   // a struct io_event the call fills (io_cancel)
+  kIoEventsOut,  // struct io_event array the call fills, as many as it returns
   kIoctlArg,     // ioctl's third argument, as its request (the previous argument) reads it
   kIdType,       // waitid's P_ALL, P_PID, P_PGID, P_PIDFD
   kWaitidOptions,// waitid's WNOHANG|WEXITED|...
@@ -159,7 +175,10 @@ constexpr bool IsGuestPointer(Arg a) {
     case Arg::kCapDataOut: case Arg::kRlimitIn: case Arg::kRlimitOut: case Arg::kCpuSetIn:
     case Arg::kCpuSetOut: case Arg::kSchedParamIn: case Arg::kSchedParamOut: case Arg::kSiginfoOut:
     case Arg::kMsgbufIn: case Arg::kMsgbufOut: case Arg::kSembufs: case Arg::kMqAttrIn:
-    case Arg::kMqAttrOut: case Arg::kMqPrioOut: case Arg::kSigeventIn:
+    case Arg::kMqAttrOut: case Arg::kMqPrioOut: case Arg::kSigeventIn: case Arg::kMsgCtlBuf:
+    case Arg::kShmCtlBuf: case Arg::kTimerIdOut: case Arg::kEpollEventIn: case Arg::kEpollEventsOut:
+    case Arg::kSpliceOffset: case Arg::kAioContextOut: case Arg::kIocbArray: case Arg::kIocbIn:
+    case Arg::kIoEventOut: case Arg::kIoEventsOut:
       return true;
     default:
       return false;

@@ -440,6 +440,41 @@ constexpr Name kInterfaceFlagsNames[] = {
     {IFF_DYNAMIC, "IFF_DYNAMIC"},
 };
 
+// strace's epollevents, in its order.
+constexpr Name kEpollEventNames[] = {
+    {0x1, "EPOLLIN"},           {0x2, "EPOLLPRI"},         {0x4, "EPOLLOUT"},        {0x8, "EPOLLERR"},
+    {0x10, "EPOLLHUP"},         {0x20, "EPOLLNVAL"},       {0x40, "EPOLLRDNORM"},    {0x80, "EPOLLRDBAND"},
+    {0x100, "EPOLLWRNORM"},     {0x200, "EPOLLWRBAND"},    {0x400, "EPOLLMSG"},      {0x2000, "EPOLLRDHUP"},
+    {0x10000000, "EPOLLEXCLUSIVE"}, {0x20000000, "EPOLLWAKEUP"}, {0x40000000, "EPOLLONESHOT"},
+    {0x80000000, "EPOLLET"},
+};
+
+constexpr Name kEpollFlagsNames[] = {{02000000, "EPOLL_CLOEXEC"}};
+
+constexpr Name kEpollCtlOpNames[] = {
+    {1, "EPOLL_CTL_ADD"},
+    {2, "EPOLL_CTL_DEL"},
+    {3, "EPOLL_CTL_MOD"},
+};
+
+constexpr Name kSpliceFlagsNames[] = {
+    {1, "SPLICE_F_MOVE"},
+    {2, "SPLICE_F_NONBLOCK"},
+    {4, "SPLICE_F_MORE"},
+    {8, "SPLICE_F_GIFT"},
+};
+
+// linux/aio_abi.h's IOCB_CMD_* and IOCB_FLAG_*.
+constexpr Name kAioCmdNames[] = {
+    {0, "IOCB_CMD_PREAD"}, {1, "IOCB_CMD_PWRITE"}, {2, "IOCB_CMD_FSYNC"},  {3, "IOCB_CMD_FDSYNC"},
+    {5, "IOCB_CMD_POLL"},  {6, "IOCB_CMD_NOOP"},   {7, "IOCB_CMD_PREADV"}, {8, "IOCB_CMD_PWRITEV"},
+};
+
+constexpr Name kAioIocbFlagNames[] = {
+    {1, "IOCB_FLAG_RESFD"},
+    {2, "IOCB_FLAG_IOPRIO"},
+};
+
 constexpr Name kHardwareTypeNames[] = {
     {0, "ARPHRD_NETROM"},         {1, "ARPHRD_ETHER"},          {24, "ARPHRD_IEEE1394"},
     {32, "ARPHRD_INFINIBAND"},    {256, "ARPHRD_SLIP"},         {512, "ARPHRD_PPP"},
@@ -487,6 +522,9 @@ constexpr NameTable kNameTables[] = {
     {Arg::kShmatFlags, NameStyle::kBits, kShmatFlagsNames, nullptr, nullptr, true},
     {Arg::kIdType, NameStyle::kEnum, kIdTypeNames, nullptr, "P_???", true},
     {Arg::kWaitidOptions, NameStyle::kFlags, kWaitidOptionsNames, nullptr, "W???", true},
+    {Arg::kEpollFlags, NameStyle::kFlags, kEpollFlagsNames, nullptr, "EPOLL_???", true},
+    {Arg::kEpollCtlOp, NameStyle::kEnum, kEpollCtlOpNames, nullptr, "EPOLL_CTL_???", true},
+    {Arg::kSpliceFlags, NameStyle::kFlags, kSpliceFlagsNames, nullptr, "SPLICE_F_???", true},
 };
 
 }  // namespace
@@ -500,6 +538,9 @@ std::span<const Name> SemFlagNames() { return kSemFlagsNames; }
 std::span<const Name> SigevNotifyNames() { return kSigevNotifyNames; }
 std::span<const Name> InterfaceFlagNames() { return kInterfaceFlagsNames; }
 std::span<const Name> HardwareTypeNames() { return kHardwareTypeNames; }
+std::span<const Name> EpollEventNames() { return kEpollEventNames; }
+std::span<const Name> AioCmdNames() { return kAioCmdNames; }
+std::span<const Name> AioIocbFlagNames() { return kAioIocbFlagNames; }
 
 const NameTable* NameTableFor(Arg kind) {
   for (const NameTable& t : kNameTables) {

@@ -45,6 +45,11 @@ std::span<const Name> SigevNotifyNames();
 // struct ifreq's IFF_* flags and ARPHRD_* hardware types.
 std::span<const Name> InterfaceFlagNames();
 std::span<const Name> HardwareTypeNames();
+// epoll's EPOLLIN... (struct epoll_event's events), in strace's order.
+std::span<const Name> EpollEventNames();
+// Linux AIO's IOCB_CMD_* (struct iocb's aio_lio_opcode) and IOCB_FLAG_*.
+std::span<const Name> AioCmdNames();
+std::span<const Name> AioIocbFlagNames();
 
 // The names for arguments of kind `kind`, or nullptr when it is decoded otherwise.
 const NameTable* NameTableFor(Arg kind);

@@ -37,6 +37,7 @@
 
 #include "trace/strace_ident.h"
 #include "trace/strace_ioctl.h"
+#include "trace/strace_io.h"
 #include "trace/strace_ipc.h"
 
 namespace ferry {
@@ -882,6 +883,18 @@ constexpr KindDecoder kDecoders[] = {
     {Arg::kMqAttrOut, MqAttrOutArg},
     {Arg::kMqPrioOut, MqPrioOutArg},
     {Arg::kSigeventIn, SigeventInArg},
+    {Arg::kMsgCtlBuf, MsgCtlBufArg},
+    {Arg::kSemCtlArg, SemCtlArg},
+    {Arg::kShmCtlBuf, ShmCtlBufArg},
+    {Arg::kTimerIdOut, [](const ArgView& a) { return a.done ? WrittenInt(a.ctx, a.v) : Pointer(a.v); }},
+    {Arg::kEpollEventIn, EpollEventInArg},
+    {Arg::kEpollEventsOut, EpollEventsOutArg},
+    {Arg::kSpliceOffset, SpliceOffsetArg},
+    {Arg::kAioContextOut, AioContextOutArg},
+    {Arg::kIocbArray, IocbArrayArg},
+    {Arg::kIocbIn, IocbInArg},
+    {Arg::kIoEventOut, IoEventOutArg},
+    {Arg::kIoEventsOut, IoEventsOutArg},
     {Arg::kIoctlArg, IoctlArg},
     {Arg::kFdFlags,
      [](const ArgView& a) {
@@ -996,6 +1009,24 @@ std::string CloneCall(const DecodeContext& ctx, const SyscallRow& row, const uin
 }
 
 }  // namespace
+
+std::string GuestIovecs(const DecodeContext& ctx, uint64_t g, uint64_t count, int64_t bytes, size_t limit) {
+  return Iovecs(ctx, g, count, bytes, limit);
+}
+
+std::string GuestIovecAddresses(const DecodeContext& ctx, uint64_t g, uint64_t count) {
+  if (!g) return "NULL";
+  std::string out = "[";
+  for (uint64_t i = 0; i < count && i < kMaxArrayItems; ++i) {
+    guest::Iovec iov;
+    if (!guest::ReadIovecs(ctx.arch, ctx.memory, g + guest::IovecSize(ctx.arch) * i, 1, &iov)) return Hex(g);
+    out += (i ? ", " : "") + std::string("{iov_base=") + Pointer(iov.base) + ", iov_len=" + std::to_string(iov.len) + "}";
+  }
+  if (count > kMaxArrayItems) out += ", ...";
+  return out + "]";
+}
+
+std::string GuestPollEvents(uint64_t events) { return PollEvents(events); }
 
 std::string SeccompFprog(const DecodeContext& ctx, uint64_t g) {
   guest::SockFprog fprog;

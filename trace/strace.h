@@ -89,5 +89,11 @@ std::string GuestStringArg(const DecodeContext& ctx, uint64_t g, size_t limit);
 std::string SockaddrArg(const DecodeContext& ctx, uint64_t g, uint64_t addrlen);
 // The errno name strace shows ("ENOENT", "ERESTARTSYS"), or "" for a success.
 std::string ErrorName(int64_t result);
+// An iovec array as strace shows it: each buffer's bytes (up to `bytes`
+// in all; -1: each whole), or only each base address.
+std::string GuestIovecs(const DecodeContext& ctx, uint64_t g, uint64_t count, int64_t bytes, size_t limit);
+std::string GuestIovecAddresses(const DecodeContext& ctx, uint64_t g, uint64_t count);
+// POLLIN|POLLOUT...
+std::string GuestPollEvents(uint64_t events);
 
 }  // namespace ferry

@@ -235,4 +235,59 @@ struct OpenHow {
 };
 static_assert(sizeof(OpenHow) == 24 && offsetof(OpenHow, resolve) == 16);
 
+// SysV IPC (asm-generic, 64-bit): struct ipc64_perm and the *id64_ds and
+// *info structs msgctl, semctl and shmctl read and write. All but SemidDs
+// are x86_64's layouts too (sys_ipc.cc converts semid64_ds).
+struct Ipc64Perm {
+  int32_t key;
+  uint32_t uid, gid, cuid, cgid;
+  uint32_t mode;
+  uint16_t seq, pad2;
+  uint64_t unused1, unused2;
+};
+static_assert(sizeof(Ipc64Perm) == 48 && offsetof(Ipc64Perm, seq) == 24);
+struct MsqidDs {
+  Ipc64Perm msg_perm;
+  int64_t msg_stime, msg_rtime, msg_ctime;
+  uint64_t msg_cbytes, msg_qnum, msg_qbytes;
+  int32_t msg_lspid, msg_lrpid;
+  uint64_t unused4, unused5;
+};
+static_assert(sizeof(MsqidDs) == 120 && offsetof(MsqidDs, msg_lspid) == 96);
+struct SemidDs {
+  Ipc64Perm sem_perm;
+  int64_t sem_otime, sem_ctime;
+  uint64_t sem_nsems;
+  uint64_t unused3, unused4;
+};
+static_assert(sizeof(SemidDs) == 88 && offsetof(SemidDs, sem_nsems) == 64);
+struct ShmidDs {
+  Ipc64Perm shm_perm;
+  uint64_t shm_segsz;
+  int64_t shm_atime, shm_dtime, shm_ctime;
+  int32_t shm_cpid, shm_lpid;
+  uint64_t shm_nattch;
+  uint64_t unused4, unused5;
+};
+static_assert(sizeof(ShmidDs) == 112 && offsetof(ShmidDs, shm_nattch) == 88);
+struct Msginfo {  // msgctl's IPC_INFO and MSG_INFO
+  int32_t msgpool, msgmap, msgmax, msgmnb, msgmni, msgssz, msgtql;
+  uint16_t msgseg;
+};
+static_assert(sizeof(Msginfo) == 32);
+struct Seminfo {  // semctl's IPC_INFO and SEM_INFO
+  int32_t semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem;
+};
+static_assert(sizeof(Seminfo) == 40);
+struct Shminfo64 {  // shmctl's IPC_INFO
+  uint64_t shmmax, shmmin, shmmni, shmseg, shmall;
+  uint64_t unused1, unused2, unused3, unused4;
+};
+static_assert(sizeof(Shminfo64) == 72);
+struct ShmInfo {  // shmctl's SHM_INFO
+  int32_t used_ids;
+  uint64_t shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes;
+};
+static_assert(sizeof(ShmInfo) == 48 && offsetof(ShmInfo, shm_tot) == 8);
+
 }  // namespace guest

@@ -10,7 +10,11 @@ restored first register: x86-64's rax holds the restarted call's number, the
 guests' x0/a0 its first argument), and strace's split of a call another
 process interrupted ("<unfinished ...>" / "<... resumed>") joined into one
 line, and SysV IPC ids (the kernel numbers them from a counter every IPC
-user on the machine moves), named MSG1, SEM1, SHM1... by family. SIGCHLD lines are dropped: the kernel reports an ignored SIGCHLD only
+user on the machine moves), named MSG1, SEM1, SHM1... by family, with
+what else the machine's other IPC users move: the ctl calls' times (TIME),
+the counts *_INFO reports and the highest index every IPC_INFO and *_INFO
+returns (N); and timer_create's timer id (TIMER: ferry's own per-thread
+timers take the first ids). SIGCHLD lines are dropped: the kernel reports an ignored SIGCHLD only
 to a ptrace tracer, and ferry's guest is not ptraced.
 """
 import re
@@ -56,16 +60,25 @@ for pid, text in out:
     # byte counts say, may equal a pid by chance in a pid namespace.)
     def named(m):
         return m.group(1) + pids.get(m.group(2), m.group(2))
-    text = re.sub(r"(\b(?:kill|tgkill|tkill|wait4)\(|si_pid=)(\d+)", named, text)
+    text = re.sub(r"(\b(?:kill|tgkill|tkill|wait4)\(|si_pid=|sigev_notify_thread_id=|shm_[cl]pid=|msg_l[sr]pid=)(\d+)",
+                  named, text)
     text = re.sub(r"^((?:clone|clone3|wait4)\(.*\)\s+= )(\d+)$", named, text)
     text = re.sub(r"(\bwaitid\(P_PID, )(\d+)", named, text)
     # strace pads the result to column 40; the padding depends on the above.
     text = re.sub(r"\)\s+= ", ") = ", text)
+    text = re.sub(r"\b(\w+_[a-z]?time)=[1-9]\d*", r"\1=TIME", text)
+    info = re.match(r"^(msg|sem|shm)ctl\((0, )+(\w+_INFO|IPC_INFO), ", text)
+    if info:
+        text = re.sub(r"\) = \d+$", ") = N", text)
+        if info.group(3) != "IPC_INFO":
+            text = re.sub(r"=\d+", "=N", text)
+    text = re.sub(r"^(timer_create\(.*, )\[\d+\](\) = 0)$", r"\1[TIMER]\2", text)
     got = re.match(r"^(msg|sem|shm)get\(.*\) = (\d+)$", text)
     if got:
         family = got.group(1)
         name = ipc_ids.setdefault((family, got.group(2)), f"{family.upper()}{sum(k[0] == family for k in ipc_ids) + 1}")
         text = text[: got.start(2)] + name
-    text = re.sub(r"^((msg|sem|shm)(?!get)\w+\()(\d+)", lambda m: m.group(1) + ipc_ids.get((m.group(2), m.group(3)), m.group(3)), text)
+    if not info:  # (the *_INFO calls' first argument is no id, whatever its value)
+        text = re.sub(r"^((msg|sem|shm)(?!get)\w+\()(\d+)", lambda m: m.group(1) + ipc_ids.get((m.group(2), m.group(3)), m.group(3)), text)
     result.append(f"{pids[pid]} {text}")
 print("\n".join(result))

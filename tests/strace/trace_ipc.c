@@ -1,7 +1,10 @@
 /* trace_ipc.c: System V IPC (msg*, sem*, shm*) and POSIX message queue
    (mq_*) calls with deterministic arguments, traced by the real strace
    natively and by ferry --strace (tests/strace/compare.sh): keys, flags,
-   commands, sembuf arrays, message sizes and types, mq_attr, and failures. */
+   commands, sembuf arrays, message sizes and types, the *id_ds and *info
+   structs of the ctl calls (IPC_STAT, IPC_SET, IPC_INFO, MSG_INFO,
+   SEM_INFO, SHM_INFO), mq_attr, struct sigevent (mq_notify, timer_create),
+   and failures. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,8 +16,16 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+union semun {
+  int val;
+  struct semid_ds* buf;
+  unsigned short* array;
+  struct seminfo* info;
+};
 
 /* The queue's name: "/ferry-trace-ipc-" and the name of the directory
    above the working one, which compare.sh makes anew for each test and
@@ -43,6 +54,15 @@ int main(void) {
   msgrcv(q, &m, sizeof m.text, 7, 0);
   msgrcv(q, &m, sizeof m.text, 9, IPC_NOWAIT);
   msgrcv(q, &m, sizeof m.text, 0, IPC_NOWAIT | MSG_NOERROR);
+  struct msqid_ds md;
+  msgctl(q, IPC_STAT, &md);
+  md.msg_qbytes = 1000;
+  md.msg_perm.mode = 0640;
+  msgctl(q, IPC_SET, &md);
+  msgctl(q, IPC_STAT, (struct msqid_ds*)16);
+  struct msginfo mi;
+  msgctl(0, IPC_INFO, (struct msqid_ds*)&mi);
+  msgctl(0, MSG_INFO, (struct msqid_ds*)&mi);
   msgctl(q, IPC_RMID, NULL);
   msgget(0x1234abcd, 0);
   msgsnd(q, &m, 6, MSG_NOERROR | IPC_NOWAIT);
@@ -59,11 +79,35 @@ int main(void) {
   struct sembuf both = {1, 0, SEM_UNDO | IPC_NOWAIT};
   struct timespec none = {0, 0};
   semtimedop(s, &both, 1, &none);
+  struct semid_ds sd;
+  union semun u = {.buf = &sd};
+  semctl(s, 0, IPC_STAT, u);
+  sd.sem_perm.mode = 0604;
+  semctl(s, 0, IPC_SET, u);
+  u.buf = (struct semid_ds*)16;
+  semctl(s, 0, IPC_STAT, u);
+  struct seminfo si;
+  u.info = &si;
+  semctl(0, 0, IPC_INFO, u);
+  semctl(0, 0, SEM_INFO, u);
+  unsigned short values[2] = {5, 6};
+  u.array = values;
+  semctl(s, 0, SETALL, u);
+  semctl(s, 0, GETALL, u);
   semctl(s, 0, IPC_RMID);
 
   int id = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0600);
   int unnamed = shmget(IPC_PRIVATE, 4096, 0);
   void* at = shmat(id, NULL, SHM_RDONLY);
+  struct shmid_ds shd;
+  shmctl(id, IPC_STAT, &shd);
+  shd.shm_perm.mode = 0640;
+  shmctl(id, IPC_SET, &shd);
+  struct shminfo shi;
+  shmctl(0, IPC_INFO, (struct shmid_ds*)&shi);
+  struct shm_info sinfo;
+  shmctl(0, SHM_INFO, (struct shmid_ds*)&sinfo);
+  shmctl(id, SHM_LOCK, NULL);
   shmdt(at);
   shmat(-1, NULL, SHM_RND | SHM_EXEC | SHM_REMAP);
   shmctl(id, IPC_RMID, NULL);
@@ -95,6 +139,22 @@ int main(void) {
   close(mq);
   mq_unlink(name);
   mq_open("/ferry-missing", O_RDONLY);
+
+  /* timer_create's struct sigevent by notification method. */
+  timer_t timer;
+  struct sigevent tev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2};
+  tev.sigev_value.sival_int = 7;
+  timer_create(CLOCK_MONOTONIC, &tev, &timer);
+  tev.sigev_notify = SIGEV_NONE;
+  timer_create(CLOCK_REALTIME, &tev, &timer);
+  tev.sigev_notify = SIGEV_THREAD_ID;
+  tev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  timer_create(CLOCK_BOOTTIME, &tev, &timer);
+  syscall(SYS_timer_create, CLOCK_REALTIME, NULL, &timer);
+  tev.sigev_value.sival_int = 0;
+  tev.sigev_notify = 77;
+  syscall(SYS_timer_create, CLOCK_REALTIME, &tev, &timer);
+  syscall(SYS_timer_create, CLOCK_REALTIME, (void*)16, &timer);
   write(1, "END\n", 4);
   return 0;
 }

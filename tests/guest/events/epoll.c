@@ -2,7 +2,8 @@
    The 64-bit data word comes back unchanged (the guest's 16-byte event
    crosses x86_64's packed 12-byte one); level- and edge-triggered,
    EPOLLONESHOT and re-arming with MOD; a nested epoll descriptor; errors
-   (EINVAL for maxevents 0, EEXIST, ENOENT, EBADF, ELOOP); timeouts; a wait
+   (EINVAL for maxevents 0, EEXIST, ENOENT, EBADF, ELOOP); an unmapped
+   events array (EFAULT only when there is an event to copy); timeouts; a wait
    interrupted by a SA_RESTART handler fails with EINTR (never restarted);
    the sigmask argument lets in a signal the thread blocks. */
 #define _GNU_SOURCE
@@ -86,6 +87,16 @@ int main(void) {
   show("pwait2 timeout", (int)syscall(SYS_epoll_pwait2, empty, out, 4, &short_wait, NULL, 8));
   struct timespec bad = {0, 2000000000L};
   show("pwait2 bad timespec", (int)syscall(SYS_epoll_pwait2, empty, out, 4, &bad, NULL, 8));
+  struct epoll_event* unmapped = (struct epoll_event*)16;
+  show("wait, unmapped array, nothing ready", epoll_wait(empty, unmapped, 4, 0));
+  int r[2];
+  pipe(r);
+  write(r[1], "x", 1);
+  struct epoll_event rev = {.events = EPOLLIN, .data.u64 = 9};
+  epoll_ctl(empty, EPOLL_CTL_ADD, r[0], &rev);
+  show("wait, unmapped array, one ready", epoll_wait(empty, unmapped, 4, 0));
+  show("wait, the event kept", epoll_wait(empty, out, 4, 0));
+  epoll_ctl(empty, EPOLL_CTL_DEL, r[0], NULL);
 
   handle_signal(SIGALRM, on_alarm, SA_RESTART);
   struct itimerval in_50ms = {{0, 0}, {0, 50000}};

@@ -4,8 +4,12 @@
    read returns it, while one sent to the process is readable for both; a
    poll or select in A that waits is woken by a signal directed at A, not by
    one directed at B (it times out); an edge-triggered epoll sees one edge
-   per signal queued for the process (none for one already pending); the
-   same after fork, in the child.
+   per signal queued for the process (none for one already pending); an
+   epoll_wait or epoll_pwait2 in A, level-triggered, edge-triggered or
+   one-shot, neither reports nor returns early for a signal directed at B
+   (the kernel polls the signalfd in the waiter's context), is woken by one
+   directed at A, and a one-shot item stays armed; the same after fork, in
+   the child.
    Every answer is printed, so the native run is the reference. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,10 +23,11 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
-static int sfd;
+static int sfd, ep_shared;
 static pid_t tid_a, tid_b;
 static int to_b[2], to_a[2];  /* A tells B what to do; B answers */
 
@@ -69,9 +74,16 @@ static void* thread_b(void* unused) {
     } else if (c == 'k') {  /* a signal to A while A waits */
       usleep(100 * 1000);
       tgkill_to(tid_a, SIGUSR1);
+    } else if (c == 'p') {  /* a signal to the process while A waits */
+      usleep(100 * 1000);
+      kill(getpid(), SIGUSR1);
     } else if (c == 's') {  /* a signal to B itself while A waits */
       usleep(50 * 1000);
       tgkill_to(tid_b, SIGUSR2);
+    } else if (c == 'e') {  /* B's own epoll_wait on the epoll A made */
+      struct epoll_event got[2];
+      int n = epoll_wait(ep_shared, got, 2, 0);
+      printf("B epoll: %d %#llx\n", n, n > 0 ? (unsigned long long)got[0].data.u64 : 0);
     } else if (c == 'q') {
       break;
     }
@@ -117,6 +129,78 @@ static void edges(void) {
   printf("read: %d\n", read_one());
   printf("LT after the read: %d\n", epoll_wait(ep, got, 2, 0));
   close(ep);
+}
+
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* An epoll wait in A of `ms`: its count, first data, and whether it waited
+   the whole timeout when it reported nothing. */
+static void epoll_in_a(const char* what, int ms, int pwait2) {
+  struct epoll_event got[2];
+  int64_t start = now_ms();
+  int n;
+  if (pwait2) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    n = (int)syscall(SYS_epoll_pwait2, ep_shared, got, 2, &ts, NULL, 8);
+  } else {
+    n = epoll_wait(ep_shared, got, 2, ms);
+  }
+  int64_t waited = now_ms() - start;
+  printf("A %s %s %d ms: %d %#llx%s\n", pwait2 ? "epoll_pwait2" : "epoll_wait", what, ms, n,
+         n > 0 ? (unsigned long long)got[0].data.u64 : 0,
+         n == 0 && ms > 0 ? (waited >= ms - 20 ? " (the whole timeout)" : " (EARLY)") : "");
+}
+
+/* epoll readiness of the signalfd per thread, as the kernel's ep_item_poll
+   gives it: polled in the waiter's context. */
+static void epoll_per_thread(void) {
+  char c;
+  ep_shared = epoll_create1(0);
+  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0xabc};
+  epoll_ctl(ep_shared, EPOLL_CTL_ADD, sfd, &ev);
+  tgkill_to(tid_b, SIGUSR2);
+  ask_b('e');  /* B sees its own signal */
+  epoll_in_a("LT, SIGUSR2 for B", 0, 0);
+  epoll_in_a("LT, SIGUSR2 for B", 200, 0);
+  epoll_in_a("LT, SIGUSR2 for B", 200, 1);
+  write(to_b[1], "k", 1);
+  epoll_in_a("LT, SIGUSR2 for B, SIGUSR1 to A meanwhile", 3000, 0);
+  read(to_a[0], &c, 1);
+  epoll_in_a("LT, SIGUSR1 for A", 0, 0);
+  printf("A read: %d\n", read_one());
+  epoll_in_a("LT, after the read", 100, 1);
+
+  ev.events = EPOLLIN | EPOLLONESHOT;
+  ev.data.u64 = 0xdef;
+  epoll_ctl(ep_shared, EPOLL_CTL_MOD, sfd, &ev);
+  epoll_in_a("oneshot, SIGUSR2 for B", 150, 0);
+  kill(getpid(), SIGUSR1);
+  epoll_in_a("oneshot, SIGUSR1 for the process", 0, 0);
+  epoll_in_a("oneshot, disarmed", 0, 0);
+  printf("A read: %d\n", read_one());
+  epoll_ctl(ep_shared, EPOLL_CTL_MOD, sfd, &ev);  /* re-armed */
+  write(to_b[1], "p", 1);
+  epoll_in_a("oneshot, SIGUSR2 for B, SIGUSR1 to the process meanwhile", 3000, 0);
+  read(to_a[0], &c, 1);
+  epoll_in_a("oneshot, reported in that wait: disarmed", 0, 0);
+  printf("A read: %d\n", read_one());
+
+  ev.events = EPOLLIN | EPOLLET;
+  ev.data.u64 = 0x123;
+  epoll_ctl(ep_shared, EPOLL_CTL_MOD, sfd, &ev);
+  epoll_in_a("ET, SIGUSR2 for B", 150, 1);
+  write(to_b[1], "k", 1);
+  epoll_in_a("ET, SIGUSR2 for B, SIGUSR1 to A meanwhile", 3000, 1);
+  read(to_a[0], &c, 1);
+  epoll_in_a("ET, again", 0, 0);
+  printf("A read: %d\n", read_one());
+  ask_b('r');
+  epoll_in_a("ET, all read", 0, 0);
+  close(ep_shared);
 }
 
 static void scenario(const char* where) {
@@ -168,6 +252,7 @@ static void scenario(const char* where) {
   printf("A select, B's SIGUSR2 still pending: %d\n", select_now(200));
   ask_b('r');
   look("A", "all read");
+  epoll_per_thread();
   edges();
 
   write(to_b[1], "q", 1);
