@@ -17,26 +17,30 @@ void ChangeHostMask(int how, uint64_t set, uint64_t* old = nullptr) {
   HostSyscall(SYS_rt_sigprocmask, how, reinterpret_cast<uint64_t>(&set), reinterpret_cast<uint64_t>(old), 8);
 }
 
-bool Quiet(const Process& process, uint64_t mask, int sig) {
-  switch (sig) {
-    case SIGKILL: case SIGSTOP: case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS:
-    case 32: case 33:
-      return false;
-    default:
-      return sig != KickSignal() && DispositionFor(process, mask, sig) == Disposition::kNone;
+// Never quiet: ferry's kick, the faults, and glibc's own two (32, 33).
+uint64_t NeverQuiet() {
+  uint64_t never = SignalBit(KickSignal()) | SignalBit(32) | SignalBit(33);
+  for (int sig : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) never |= SignalBit(sig);
+  return never;
+}
+const uint64_t kNeverQuiet = NeverQuiet();
+
+// What DispositionFor(process, mask, sig) calls kNone, for every signal at
+// once: blocked, ignored, or at a default that ignores it. Every futex wait
+// asks, so it is loads and bit operations only.
+uint64_t QuietFor(const Process& process, uint64_t mask) {
+  uint64_t ignored = 0;
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    uint64_t handler = process.sigactions[sig].handler;
+    uint64_t bit = SignalBit(sig);
+    ignored |= (handler == kSigIgn ? bit : 0) | (handler == kSigDfl ? bit & kIgnoredByDefault : 0);
   }
+  return (mask | ignored) & ~kNeverQuiet;
 }
 
 }  // namespace
 
-uint64_t QuietSignals(const Task& task) {
-  uint64_t mask = task.sigmask.load();
-  uint64_t quiet = 0;
-  for (int sig = 1; sig <= kGuestSignals; ++sig) {
-    if (Quiet(task.process, mask, sig)) quiet |= SignalBit(sig);
-  }
-  return quiet;
-}
+uint64_t QuietSignals(const Task& task) { return QuietFor(task.process, task.sigmask.load()); }
 
 void HoldQuietSignals(Task& task) {
   std::atomic<uint64_t>& held = task.slot.held_quiet;
@@ -73,7 +77,7 @@ void KickStaleHolders(Process& process, int sig) {
   std::atomic_thread_fence(std::memory_order_seq_cst);
   for (ThreadSlot& slot : process.slots) {
     if (!slot.tid.load() || !(slot.held_quiet.load() & SignalBit(sig))) continue;
-    if (!Quiet(process, slot.sigmask.load(), sig)) KickThread(slot);
+    if (!(QuietFor(process, slot.sigmask.load()) & SignalBit(sig))) KickThread(slot);
   }
 }
 

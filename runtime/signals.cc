@@ -163,9 +163,7 @@ struct KernelSigaction {
   uint64_t mask;
 };
 
-bool DefaultIgnores(int sig) {
-  return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
+bool DefaultIgnores(int sig) { return kIgnoredByDefault & SignalBit(sig); }
 bool DefaultStops(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
