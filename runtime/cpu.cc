@@ -314,7 +314,7 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
     if (task.sigreturn_pending) FinishSigreturn(task);
     // Another thread's sigaction made a signal this thread holds off loud
     // (its kick stopped the CPU): let it in before running on.
-    if (HeldSignalsStale(task)) ReleaseQuietSignals(task);
+    LetInStaleSignals(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;

@@ -71,6 +71,15 @@ bool HeldSignalsStale(const Task& task) {
   return held && (held & ~QuietSignals(task));
 }
 
+void LetInStaleSignals(Task& task) {
+  uint64_t held = task.slot.held_quiet.load(std::memory_order_relaxed);
+  if (!held) return;
+  uint64_t stale = held & ~QuietSignals(task);
+  if (!stale) return;
+  task.slot.held_quiet.store(held & ~stale);
+  ChangeHostMask(SIG_UNBLOCK, stale);
+}
+
 void KickStaleHolders(Process& process, int sig) {
   // The new disposition is stored before the holders are read (paired with
   // HoldQuietSignals' publication).

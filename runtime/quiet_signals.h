@@ -15,7 +15,8 @@
 // Ferry's own signals are never quiet (the kick, the faults, glibc's 32 and
 // 33). One thing changes what is quiet from outside the thread: another
 // thread's sigaction. It kicks the threads holding the signal; a holder
-// then lets its stale ones in before it runs guest code or waits again.
+// lets its stale ones in before it runs guest code or waits again, and a
+// wait the kick interrupted starts again.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,9 @@ inline bool HoldsQuietSignals(const Task& task) { return task.slot.held_quiet.lo
 // Whether the thread holds a signal that is no longer quiet (another
 // thread's sigaction gave it a handler). Async-signal-safe.
 bool HeldSignalsStale(const Task& task);
+// Lets in the held signals that are no longer quiet, and holds on to the
+// rest: before a safe syscall waits, and in the run loop after a kick.
+void LetInStaleSignals(Task& task);
 // After a sigaction of `sig` by any thread: kicks each thread that holds
 // it and for which it is no longer quiet.
 void KickStaleHolders(Process& process, int sig);

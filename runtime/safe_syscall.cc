@@ -67,12 +67,13 @@ int64_t SafeHostSyscall(int64_t restart_code, long nr, uint64_t a0, uint64_t a1,
                         uint64_t a3, uint64_t a4, uint64_t a5) {
   Request r{&SignalSequence(), SignalSequence().load(), nr, {a0, a1, a2, a3, a4, a5}, 0};
   // A signal that came before the snapshot (while the guest ran up to its
-  // syscall) is caught here; one after it, by the stub's window. So is a
-  // held signal another thread's sigaction made loud: the call starts again
-  // and the futex wait lets it in first (quiet_signals.h).
+  // syscall) is caught here; one after it, by the stub's window. A held
+  // signal that another thread's sigaction made loud is let in first
+  // (quiet_signals.h): if it was pending, it is caught here too.
   if (Task* task = CurrentTask()) {
     task->ran |= kRanAsSafeSyscall;
-    if (NextActionableSignal(*task) || HeldSignalsStale(*task)) return restart::kErestartNoIntr;
+    LetInStaleSignals(*task);
+    if (NextActionableSignal(*task)) return restart::kErestartNoIntr;
   }
   ferry_safe_syscall(&r);
   if (r.result == restart::kErestartNoIntr) return r.result;  // never started
