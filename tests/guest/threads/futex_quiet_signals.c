@@ -57,7 +57,7 @@ int main(void) {
   pthread_t thread;
   if (pthread_create(&thread, NULL, waiter, NULL) != 0) return 2;
   while (!waiter_tid) pause_ms(1);
-  pause_ms(200);  /* the thread is in its wait by now */
+  pause_ms(300);  /* the thread is in its wait by now */
 
   handle_signal(SIGUSR1, on_usr1, 0);
   pause_ms(50);
