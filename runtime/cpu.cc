@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/crash_hooks.h"
+#include "runtime/quiet_signals.h"
 #include "runtime/signals.h"
 #include <sys/uio.h>
 
@@ -311,6 +312,9 @@ GuestExit RunGuest(Task& task, bool debugger_stop_first) {
     uint64_t step_of_resume = step ? gdb->resume_seq() : 0;
     action = DebugAction{};
     if (task.sigreturn_pending) FinishSigreturn(task);
+    // Another thread's sigaction made a signal this thread holds off loud
+    // (its kick stopped the CPU): let it in before running on.
+    LetInStaleSignals(task);
     DeliverSignals(task);  // what arrived while the CPU was stopped
     if (task.ended) break;
     task.fault.pending = false;

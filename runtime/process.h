@@ -43,6 +43,7 @@ struct ThreadSlot {
   std::atomic<Task*> task{nullptr};  // for the process's end: its robust futexes
   std::atomic<uint64_t> sigmask{0};   // the guest thread's blocked signals (bit sig-1)
   PendingSignals pending;             // signals directed at this thread (tgkill, faults)
+  std::atomic<uint64_t> held_quiet{0};  // quiet signals its host thread blocks (quiet_signals.h)
   // A FUTEX_WAIT_REQUEUE_PI in progress (sys_futex.cc): the guest words it
   // waits on and for, and its state (kRequeuePi*).
   std::atomic<uint64_t> requeue_pi_from{0}, requeue_pi_to{0};

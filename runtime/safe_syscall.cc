@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "restart/restart.h"
+#include "runtime/quiet_signals.h"
 #include "runtime/signals.h"
 
 // Request layout: +0 &sequence, +8 seen, +16 nr, +24..+64 args, +72 result.
@@ -66,9 +67,12 @@ int64_t SafeHostSyscall(int64_t restart_code, long nr, uint64_t a0, uint64_t a1,
                         uint64_t a3, uint64_t a4, uint64_t a5) {
   Request r{&SignalSequence(), SignalSequence().load(), nr, {a0, a1, a2, a3, a4, a5}, 0};
   // A signal that came before the snapshot (while the guest ran up to its
-  // syscall) is caught here; one after it, by the stub's window.
+  // syscall) is caught here; one after it, by the stub's window. A held
+  // signal that another thread's sigaction made loud is let in first
+  // (quiet_signals.h): if it was pending, it is caught here too.
   if (Task* task = CurrentTask()) {
     task->ran |= kRanAsSafeSyscall;
+    LetInStaleSignals(*task);
     if (NextActionableSignal(*task)) return restart::kErestartNoIntr;
   }
   ferry_safe_syscall(&r);

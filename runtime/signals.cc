@@ -21,6 +21,7 @@
 #include <ucontext.h>
 
 #include "runtime/async_stop.h"
+#include "runtime/quiet_signals.h"
 #include "runtime/crash_hooks.h"
 #include "host/syscall_helper.h"
 #include "runtime/threads.h"
@@ -108,7 +109,10 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   RedirectIfBeforeSafeSyscall(ucontext);
   Task* task = t_task;
   if (IsKick(info)) {  // another thread's request, or the re-kick timer: stop if still needed
-    if (task && (NextActionableSignal(*task) || DebuggerStopPending() || CpuWanted(*task))) Kick();
+    if (task && (NextActionableSignal(*task) || DebuggerStopPending() || CpuWanted(*task) ||
+                 HeldSignalsStale(*task))) {
+      Kick();
+    }
     return;
   }
   if (sig == SIGBUS && info->si_code == BUS_ADRERR && task && GuestBusFault(*info, ucontext)) return;
@@ -159,9 +163,7 @@ struct KernelSigaction {
   uint64_t mask;
 };
 
-bool DefaultIgnores(int sig) {
-  return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
+bool DefaultIgnores(int sig) { return kIgnoredByDefault & SignalBit(sig); }
 bool DefaultStops(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }

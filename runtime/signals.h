@@ -19,6 +19,9 @@ namespace ferry {
 constexpr uint64_t kSaOnstack = 0x08000000, kSaRestart = 0x10000000;
 constexpr uint64_t kSaNodefer = 0x40000000, kSaResethand = 0x80000000, kSaRestorer = 0x04000000;
 constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
+// The signals whose default action ignores them (bit sig-1).
+constexpr uint64_t kIgnoredByDefault = (uint64_t{1} << (SIGCHLD - 1)) | (uint64_t{1} << (SIGURG - 1)) |
+                                       (uint64_t{1} << (SIGWINCH - 1)) | (uint64_t{1} << (SIGCONT - 1));
 
 // Installs ferry's handler on every catchable host signal (1..64, the two
 // glibc keeps for itself included). SIGPIPE/SIGXFSZ from calls the helper made

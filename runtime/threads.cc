@@ -352,6 +352,7 @@ ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid) {
   for (ThreadSlot& slot : process.slots) {
     if (slot.tid.load() == 0) {
       slot.sigmask.store(0);
+      slot.held_quiet.store(0);  // a new host thread blocks nothing
       slot.tid.store(tid);
       ++process.live_threads;
       return &slot;

@@ -14,6 +14,7 @@
 #include "restart/restart.h"
 #include "runtime/cpu.h"
 #include "runtime/crash_hooks.h"
+#include "runtime/quiet_signals.h"
 #include "runtime/signals.h"
 #include "runtime/threads.h"
 #include "syscalls/syscall_handlers.h"
@@ -117,6 +118,13 @@ int64_t ByRestartRule(const Task& task, const SyscallRow& row, int64_t result) {
   return restart::ForRule(result, row.restart, signal_pending);
 }
 
+// The futex calls neither look at the host's signal mask nor change what
+// is quiet: a thread that hands off through futexes keeps its hold
+// (runtime/quiet_signals.h).
+bool KeepsQuietSignalsHeld(const SyscallRow* row) {
+  return row && (row->nr == sysno::futex || row->nr == sysno::futex_waitv);
+}
+
 }  // namespace
 
 void DispatchSyscall(Task& task) {
@@ -134,6 +142,9 @@ void DispatchSyscall(Task& task) {
   memcpy(record.args, raw, sizeof record.args);
   record.result = kSyscallRunning;
   const SyscallRow* row = FindSyscall(nr, arch);
+  // Quiet signals held off since a futex wait are let in before any other
+  // call: it may read or change what they are, or wait on them.
+  if (HoldsQuietSignals(task) && !KeepsQuietSignalsHeld(row)) ReleaseQuietSignals(task);
   // catch syscall: gdb sees the entry and the return (inside this hook,
   // where the registers describe the call).
   bool caught = AttachedDebugger(task) && AttachedDebugger(task)->CatchesSyscall(nr);

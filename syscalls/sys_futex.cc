@@ -9,7 +9,8 @@
 // page) may have moved it to a second word, and waiting again on the first
 // would lose its wake-up. So a wait ends only where the guest's kernel
 // would end it: host signals the guest blocks or ignores (a child's
-// SIGCHLD, say) are held off on the host for the wait's duration. When
+// SIGCHLD, say) are held off on the host (runtime/quiet_signals.h: from the
+// wait on, until the thread makes a call other than a futex call). When
 // something of ferry's own ends it anyway (a kick with nothing for this
 // thread), the wait starts again as before, unless a requeue was made
 // since it began (in this process or one forked from the same ferry):
@@ -37,6 +38,7 @@
 
 #include "restart/restart.h"
 #include "runtime/async_stop.h"
+#include "runtime/quiet_signals.h"
 #include "host/host_syscall.h"
 #include "runtime/safe_syscall.h"
 #include "runtime/signals.h"
@@ -63,45 +65,6 @@ std::atomic<uint64_t>* MapRequeueCount() {
 }
 std::atomic<uint64_t>* const g_requeues = MapRequeueCount();
 
-// Host signals that would not end a futex wait in the guest's kernel: the
-// ones the thread blocks or the process ignores. Never ferry's kick, the
-// faults, or glibc's own two (32, 33).
-uint64_t QuietSignals(const Task& task) {
-  uint64_t quiet = 0;
-  for (int sig = 1; sig <= kGuestSignals; ++sig) {
-    switch (sig) {
-      case SIGKILL: case SIGSTOP: case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS:
-      case 32: case 33:
-        continue;
-      default:
-        if (sig != KickSignal() && DispositionOf(task, sig) == Disposition::kNone) quiet |= SignalBit(sig);
-    }
-  }
-  return quiet;
-}
-
-// Holds the quiet signals off for a wait's scope. A requeued waiter that
-// such a signal ended could not wait again (only the host knows its new
-// word), so they are held off, not waited out. Most Go programs handle
-// every signal: nothing to hold off, no syscalls.
-class QuietSignalsHeldOff {
- public:
-  explicit QuietSignalsHeldOff(const Task& task) : quiet_(QuietSignals(task)) {
-    if (quiet_) {
-      HostSyscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<uint64_t>(&quiet_),
-                  reinterpret_cast<uint64_t>(&saved_), 8);
-    }
-  }
-  ~QuietSignalsHeldOff() {
-    if (quiet_) HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&saved_), 0, 8);
-  }
-  QuietSignalsHeldOff(const QuietSignalsHeldOff&) = delete;
-  QuietSignalsHeldOff& operator=(const QuietSignalsHeldOff&) = delete;
-
- private:
-  uint64_t quiet_, saved_ = 0;
-};
-
 // FUTEX_WAIT(_BITSET) on the host with the quiet signals held off. Returns
 // the host's result, or `restart_code` when a signal ended the wait (or
 // -ERESTARTNOINTR before it began), or 0 when ferry ended it for nothing
@@ -109,11 +72,8 @@ class QuietSignalsHeldOff {
 int64_t SleepOnWord(Task& task, int64_t restart_code, uint64_t word, int op, uint64_t value, uint64_t timeout,
                     uint64_t bitset) {
   uint64_t requeues = g_requeues->load();
-  int64_t r;
-  {
-    QuietSignalsHeldOff held(task);
-    r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
-  }
+  HoldQuietSignals(task);  // and kept after the wait (quiet_signals.h)
+  int64_t r = SafeHostSyscall(restart_code, SYS_futex, word, op, value, timeout, 0, bitset);
   if (r == restart_code && g_requeues->load() != requeues && !NextActionableSignal(task)) return 0;
   return r;
 }
@@ -469,7 +429,7 @@ int64_t SysFutexWaitv(Task& task, const SyscallArgs& a) {
     uint64_t host = HostAddress(task, w.uaddr, 4);
     w.uaddr = host == reinterpret_cast<uint64_t>(kBadPointer) ? (~uint64_t{0} << 12) | (w.uaddr & 0xfff) : host;
   }
-  QuietSignalsHeldOff held(task);
+  HoldQuietSignals(task);
   return SafeHostSyscall(restart::kErestartSys, SYS_futex_waitv, reinterpret_cast<uint64_t>(waiters), count, 0,
                          reinterpret_cast<uint64_t>(deadline_ptr), clock);
 }

@@ -13,6 +13,7 @@
 #include "arch/generic/abi.h"
 #include "restart/restart.h"
 #include "host/host_syscall.h"
+#include "runtime/quiet_signals.h"
 #include "runtime/signals.h"
 #include "syscalls/syscall_handlers.h"
 
@@ -35,6 +36,7 @@ int64_t SysRtSigaction(Task& task, const SyscallArgs& a) {
   if (a.raw[1]) {
     act.mask &= ~kUnblockableSignals;
     task.process.sigactions[sig] = act;
+    KickStaleHolders(task.process, sig);  // threads that hold it off on the host, now for nothing
   }
   return 0;
 }
