@@ -150,8 +150,6 @@ void SendKick(pid_t tid, pid_t pid) {
 
 int KickSignal() { return kKickSignal; }
 
-uintptr_t KickTag() { return reinterpret_cast<uintptr_t>(&g_kick_tag); }
-
 bool AbandonGuestAccess(uc_engine* uc, const arch::ArchInfo& arch, void* ucontext) {
   if (!AsyncStopEnabled() || uc != t_uc || !t_in_emulation) return false;
   void* cpu = *reinterpret_cast<void**>(uc214::Bytes(uc) + uc214::kCpu);

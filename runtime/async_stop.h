@@ -53,10 +53,6 @@ void Kick();
 // calls Kick if needed. `pid`: the thread's process when not this one (a
 // ferry forked from this one: the same binary, so the same kick tag).
 void SendKick(pid_t tid, pid_t pid = 0);
-// What marks a kick as one: an address in this ferry binary, the same in
-// every process running it. A process of another ferry build must not be
-// sent one (it would take it for a guest signal).
-uintptr_t KickTag();
 // Off while a debugger needs exits inside blocks (breakpoints, watchpoints):
 // then a stop would not land at a block start, so signals wait for a syscall.
 void SetKicksEnabled(bool enabled);

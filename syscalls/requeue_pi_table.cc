@@ -1,17 +1,25 @@
-// The table lives in a file in /dev/shm, one per user and ferry build
-// (mode 0600, checked to be the user's own: /dev/shm is sticky, so nobody
+// The table lives in a file in /dev/shm, one per user and layout (mode
+// 0600, checked to be the user's own: /dev/shm is sticky, so nobody
 // else can replace it), mapped MAP_SHARED by every ferry process that
 // needs it. Where that cannot be had (no /dev/shm after a chroot, say), a
 // table in an anonymous page made as ferry starts serves the processes
 // forked from one start, as before.
 //
-// A waiter killed in its wait leaves its entry behind. Whether an entry's
-// owner lives is settled by a POSIX record lock: each waiter locks its
-// entry's byte of the file for the wait, and the kernel drops the lock
-// when the process dies or execs (the descriptor is close-on-exec), so a
-// reused pid can never pass for the dead waiter. The process's own
-// entries carry a token of this process image instead (its locks do not
-// show to itself, and an execve leaves its pid unchanged).
+// A chosen waiter is woken through its entry: it sleeps on the entry's
+// state word (a shared futex in the table's mapping), which the requeuer
+// changes and wakes. No pid is needed, so waiters in other pid namespaces
+// (separate sandboxes) are reached as well, and none is woken but the
+// chosen ones.
+//
+// A waiter killed in its wait leaves its entry behind, until a later
+// waiter or a scan finds it dead and lets it go. Liveness is settled by a
+// POSIX record lock: each waiter locks its entry's byte of the file for
+// the wait, and the kernel drops the lock when the process dies or execs
+// (the descriptor is close-on-exec), so a reused pid can never pass for
+// the dead waiter; in the same pid namespace a waiter whose thread is gone
+// is dead at once. A process's own locks do not show to itself: its own
+// entries carry a token of its process image instead (an execve keeps the
+// pid, not the token).
 #include "syscalls/requeue_pi_table.h"
 
 #include <fcntl.h>
@@ -27,10 +35,8 @@
 #include <climits>
 #include <cstdio>
 #include <mutex>
-#include <vector>
 
 #include "host/host_syscall.h"
-#include "runtime/async_stop.h"
 #include "runtime/task.h"
 #include "syscalls/syscall_handlers.h"
 
@@ -39,19 +45,20 @@ namespace ferry {
 // An entry's state: a generation (bumped whenever the entry is let go, so
 // a requeuer's compare-and-swap cannot choose a later waiter by mistake)
 // and, in the low two bits, one of these.
-enum : uint64_t { kIdle = 0, kWaiting = 1, kChosen = 2, kStateBits = 3 };
+enum : uint32_t { kIdle = 0, kWaiting = 1, kChosen = 2, kStateBits = 3 };
 
 struct RequeuePiEntry {
   std::atomic<uint64_t> owner;  // pid << 32 | tid of the waiter (0: free)
   std::atomic<uint64_t> image;  // the owner's process-image token
-  std::atomic<uint64_t> state;
+  std::atomic<uint64_t> pidns;  // the owner's pid namespace (its inode; 0: unknown)
+  std::atomic<uint32_t> state;  // also the futex word the waiter sleeps on
   std::atomic<uint64_t> from[4], to[4];  // SharedFutexKey parts, set before the state says kWaiting
 };
 
 namespace {
 
 constexpr size_t kEntries = 512;
-constexpr unsigned kLayoutVersion = 1;  // in the file's name: a new layout is a new file
+constexpr unsigned kLayoutVersion = 3;  // in the file's name: a new layout is a new file
 
 struct RequeuePiTable {
   std::atomic<uint64_t> family;  // the fork family's token (the anonymous table's only)
@@ -107,8 +114,7 @@ struct TableView {
 
 TableView OpenTable() {
   char path[96];
-  snprintf(path, sizeof path, "/dev/shm/ferry-requeue-pi-%u-%lx.%u", kLayoutVersion,
-           static_cast<unsigned long>(KickTag()), static_cast<unsigned>(geteuid()));
+  snprintf(path, sizeof path, "/dev/shm/ferry-requeue-pi-%u.%u", kLayoutVersion, static_cast<unsigned>(geteuid()));
   int fd = static_cast<int>(HostSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<uint64_t>(path),
                                         O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd < 0) return {g_fork_shared, -1};
@@ -147,20 +153,38 @@ bool LockEntry(const TableView& view, size_t index, short type) {
   return HostSyscall(SYS_fcntl, view.fd, F_SETLK, reinterpret_cast<uint64_t>(&lock)) == 0;
 }
 
+constexpr uint64_t kReclaiming = 1;  // the owner while a dead waiter's entry is let go (no pid 0)
+
+// Whether another process holds the entry's lock (F_GETLK shows no lock of
+// the caller's own).
+bool LockedElsewhere(const TableView& view, size_t index) {
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = static_cast<off_t>(index);
+  lock.l_len = 1;
+  return HostSyscall(SYS_fcntl, view.fd, F_GETLK, reinterpret_cast<uint64_t>(&lock)) == 0 && lock.l_type != F_UNLCK;
+}
+
+// The calling process's pid namespace, by its inode; 0 when /proc cannot say.
+uint64_t PidNamespace() {
+  struct stat st;
+  return stat("/proc/self/ns/pid", &st) == 0 ? st.st_ino : 0;
+}
+
+// Where the owner's pid means the same as here, a thread that is gone is
+// dead at once (its record lock may outlive it a moment, in a helper
+// process that shares its descriptor table); elsewhere the lock decides.
 bool OwnerLives(const TableView& view, const RequeuePiEntry& entry, uint64_t owner) {
-  pid_t pid = static_cast<pid_t>(owner >> 32);
-  if (pid == getpid()) return entry.image.load() == ImageToken();
-  if (view.fd >= 0) {
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = static_cast<off_t>(IndexOf(view, &entry));
-    lock.l_len = 1;
-    if (HostSyscall(SYS_fcntl, view.fd, F_GETLK, reinterpret_cast<uint64_t>(&lock)) == 0) {
-      return lock.l_type != F_UNLCK && lock.l_pid == pid;
-    }
+  if (owner == kReclaiming) return true;
+  if (entry.image.load() == ImageToken()) return true;  // one of this process's threads
+  uint64_t pidns = entry.pidns.load();
+  if (pidns && pidns == PidNamespace()) {
+    pid_t pid = static_cast<pid_t>(owner >> 32);
+    if (pid == getpid()) return false;  // this process's image before an execve
+    if (HostSyscall(SYS_tgkill, pid, owner & 0xffffffff, 0) == -ESRCH) return false;
   }
-  return HostSyscall(SYS_tgkill, pid, owner & 0xffffffff, 0) != -ESRCH;
+  return view.fd < 0 || LockedElsewhere(view, IndexOf(view, &entry));
 }
 
 bool Holds(const std::atomic<uint64_t> (&parts)[4], const SharedFutexKey& key) {
@@ -170,7 +194,29 @@ bool Holds(const std::atomic<uint64_t> (&parts)[4], const SharedFutexKey& key) {
   return true;
 }
 
-uint64_t NextIdle(uint64_t state) { return ((state >> 2) + 1) << 2 | kIdle; }
+uint32_t NextIdle(uint32_t state) { return ((state >> 2) + 1) << 2 | kIdle; }
+
+// An entry whose owner holds it no longer: idle again and no longer
+// counted busy. Precondition: the caller owns it now.
+void Idle(const TableView& view, RequeuePiEntry& entry) {
+  uint32_t state = entry.state.load();
+  if ((state & kStateBits) == kIdle) return;
+  entry.state.store(NextIdle(state));
+  view.table->busy.fetch_sub(1);
+}
+
+// Whether the entry, not idle, belongs to a live waiter; a dead one's (its
+// process killed in the wait) is let go on the way, so the table does not
+// stay busy for every later wake.
+bool LiveOrLetGo(const TableView& view, RequeuePiEntry& entry) {
+  uint64_t owner = entry.owner.load();
+  if (owner == 0 || OwnerLives(view, entry, owner)) return owner != 0;
+  if (entry.owner.compare_exchange_strong(owner, kReclaiming)) {
+    Idle(view, entry);
+    entry.owner.store(0);
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -198,34 +244,36 @@ RequeuePiEntry* AnnounceRequeuePiWaiter(const Task& task, const SharedFutexKey& 
     RequeuePiEntry& entry = view.table->entries[i];
     uint64_t owner = entry.owner.load();
     if (owner && OwnerLives(view, entry, owner)) continue;
-    if (!entry.owner.compare_exchange_strong(owner, me)) continue;
-    if (!LockEntry(view, i, F_WRLCK)) {  // its owner lives after all
-      entry.owner.store(owner);
+    // The lock first: another process then sees the entry live. (Another
+    // thread of this one may lock the same byte too; only one wins the
+    // owner, and the loser leaves the lock to it.)
+    if (!LockEntry(view, i, F_WRLCK)) continue;
+    if (!entry.owner.compare_exchange_strong(owner, me)) {
+      if (entry.image.load() != ImageToken()) LockEntry(view, i, F_UNLCK);
       continue;
     }
-    uint64_t state = entry.state.load();
-    if ((state & kStateBits) != kIdle) {  // a dead waiter's, still counted busy
-      entry.state.store(NextIdle(state));
-      view.table->busy.fetch_sub(1);
-      state = NextIdle(state);
-    }
+    Idle(view, entry);  // a dead waiter's may still count as busy
     entry.image.store(ImageToken());
+    entry.pidns.store(PidNamespace());
     for (int k = 0; k < 4; ++k) {
       entry.from[k].store(from.part[k]);
       entry.to[k].store(to.part[k]);
     }
     view.table->busy.fetch_add(1);
-    entry.state.store((state & ~kStateBits) | kWaiting);
+    entry.state.store((entry.state.load() & ~kStateBits) | kWaiting);
     return &entry;
   }
   return nullptr;
 }
 
-uint32_t RequeuePiWaiterBit(const RequeuePiEntry* entry) { return 1u << (IndexOf(Table(), entry) % 32); }
+uint64_t RequeuePiWaitWord(const RequeuePiEntry* entry, uint32_t* value) {
+  *value = entry->state.load();
+  return reinterpret_cast<uint64_t>(&entry->state);
+}
 
 bool EndRequeuePiWait(RequeuePiEntry* entry) {
   const TableView& view = Table();
-  uint64_t state = entry->state.load();
+  uint32_t state = entry->state.load();
   while (!entry->state.compare_exchange_weak(state, NextIdle(state))) {
   }
   view.table->busy.fetch_sub(1);
@@ -238,33 +286,29 @@ bool HasSharedRequeuePiWaiter(const Task& task, uint64_t guest_word) {
   const TableView& view = Table();
   if (view.table->busy.load() == 0) return false;
   SharedFutexKey word = SharedFutexKeyOf(task, guest_word);
+  bool found = false;
   for (RequeuePiEntry& entry : view.table->entries) {
-    if ((entry.state.load() & kStateBits) != kWaiting || !Holds(entry.from, word)) continue;
-    uint64_t owner = entry.owner.load();
-    if (owner && OwnerLives(view, entry, owner)) return true;
+    uint32_t state = entry.state.load();
+    if ((state & kStateBits) == kIdle || !LiveOrLetGo(view, entry)) continue;
+    found |= (state & kStateBits) == kWaiting && Holds(entry.from, word);
   }
-  return false;
+  return found;
 }
 
-size_t ChooseRequeuePiWaiters(const SharedFutexKey& from, const SharedFutexKey& to, uint64_t from_host, size_t most) {
+size_t ChooseRequeuePiWaiters(const SharedFutexKey& from, const SharedFutexKey& to, size_t most) {
   const TableView& view = Table();
   if (view.table->busy.load() == 0) return 0;
-  std::vector<uint64_t> chosen;
-  uint32_t bits = 0;
+  size_t chosen = 0;
   for (RequeuePiEntry& entry : view.table->entries) {
-    if (chosen.size() >= most) break;
-    uint64_t state = entry.state.load();
+    if (chosen >= most) break;
+    uint32_t state = entry.state.load();
+    if ((state & kStateBits) == kIdle || !LiveOrLetGo(view, entry)) continue;
     if ((state & kStateBits) != kWaiting || !Holds(entry.from, from) || !Holds(entry.to, to)) continue;
-    uint64_t owner = entry.owner.load();
-    if (!owner || !OwnerLives(view, entry, owner)) continue;
     if (!entry.state.compare_exchange_strong(state, (state & ~kStateBits) | kChosen)) continue;
-    chosen.push_back(owner);
-    bits |= 1u << (IndexOf(view, &entry) % 32);
+    HostSyscall(SYS_futex, reinterpret_cast<uint64_t>(&entry.state), FUTEX_WAKE, 1);
+    ++chosen;
   }
-  if (bits) HostSyscall(SYS_futex, from_host, FUTEX_WAKE_BITSET, INT32_MAX, 0, 0, bits);
-  // One chosen between its announcement and its sleep would not see the wake: a kick ends that sleep too.
-  for (uint64_t owner : chosen) SendKick(static_cast<pid_t>(owner & 0xffffffff), static_cast<pid_t>(owner >> 32));
-  return chosen.size();
+  return chosen;
 }
 
 }  // namespace ferry

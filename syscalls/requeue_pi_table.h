@@ -29,10 +29,11 @@ SharedFutexKey SharedFutexKeyOf(const Task& task, uint64_t guest_word);
 struct RequeuePiEntry;
 
 // Announces the calling thread as waiting on `from` to be requeued onto
-// `to`; nullptr when the table is full. Its bit (the entry's index, modulo
-// 32) is the one its futex wait must use, so a requeuer wakes it alone.
+// `to`; nullptr when the table is full. The thread then sleeps on the
+// entry's word while it still holds *value (a shared futex wait on the
+// host address returned): a requeuer that chooses it changes and wakes it.
 RequeuePiEntry* AnnounceRequeuePiWaiter(const Task& task, const SharedFutexKey& from, const SharedFutexKey& to);
-uint32_t RequeuePiWaiterBit(const RequeuePiEntry* entry);
+uint64_t RequeuePiWaitWord(const RequeuePiEntry* entry, uint32_t* value);
 // The wait is over: whether a requeuer chose the thread meanwhile (it must
 // then take the lock). The entry is free again.
 bool EndRequeuePiWait(RequeuePiEntry* entry);
@@ -41,10 +42,8 @@ bool EndRequeuePiWait(RequeuePiEntry* entry);
 // on the shared futex at `guest_word` (cheap when nobody waits anywhere).
 bool HasSharedRequeuePiWaiter(const Task& task, uint64_t guest_word);
 
-// Chooses up to `most` live waiters on `from` for `to`, wakes them (a host
-// FUTEX_WAKE_BITSET on `from_host`, this process's host address of the
-// word, reaches them as the host keys it the same way) and kicks them.
+// Chooses up to `most` live waiters on `from` for `to` and wakes them.
 // Returns how many.
-size_t ChooseRequeuePiWaiters(const SharedFutexKey& from, const SharedFutexKey& to, uint64_t from_host, size_t most);
+size_t ChooseRequeuePiWaiters(const SharedFutexKey& from, const SharedFutexKey& to, size_t most);
 
 }  // namespace ferry

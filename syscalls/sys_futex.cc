@@ -228,14 +228,24 @@ int64_t TakeRequeuedLock(Task& task, uint64_t to, int op, uint64_t guest_timeout
 
 // The same for a shared futex, whose waiters any process may requeue: the
 // waiter announces itself in the table every ferry process of this user
-// sees (requeue_pi_table.h), under its futex's key.
+// sees (requeue_pi_table.h), under its futex's key, and sleeps on its
+// entry's word, which only a requeuer that chose it changes; a plain wake
+// of the condition word does not end its wait (the waker gets EINVAL).
 int64_t WaitRequeuePiShared(Task& task, const SyscallArgs& a, int op, const struct timespec* deadline) {
   RequeuePiEntry* entry =
       AnnounceRequeuePiWaiter(task, SharedFutexKeyOf(task, a.raw[0]), SharedFutexKeyOf(task, a.raw[4]));
   if (!entry) return -ENOMEM;
-  int64_t r = SleepOnWord(task, restart::kErestartNoIntr, HostAddress(task, a.raw[0], 4),
-                          FUTEX_WAIT_BITSET | (op & FUTEX_CLOCK_REALTIME), a.raw[2],
-                          reinterpret_cast<uint64_t>(deadline), RequeuePiWaiterBit(entry));
+  uint32_t waiting, now;
+  uint64_t word = RequeuePiWaitWord(entry, &waiting);
+  int64_t r;
+  if (!task.memory.Read(a.raw[0], &now, sizeof now)) {
+    r = -EFAULT;
+  } else if (now != static_cast<uint32_t>(a.raw[2])) {
+    r = -EAGAIN;
+  } else {
+    r = SleepOnWord(task, restart::kErestartNoIntr, word, FUTEX_WAIT_BITSET | (op & FUTEX_CLOCK_REALTIME), waiting,
+                    reinterpret_cast<uint64_t>(deadline), FUTEX_BITSET_MATCH_ANY);
+  }
   if (EndRequeuePiWait(entry)) return TakeRequeuedLock(task, a.raw[4], op, a.raw[3]);
   return r == 0 ? -EAGAIN : r;
 }
@@ -284,7 +294,6 @@ int64_t CmpRequeuePi(Task& task, const SyscallArgs& a) {
     CpuExclusive exclusive(task);  // no guest code changes the word meanwhile
     if (*word != static_cast<uint32_t>(a.raw[5])) return -EAGAIN;
     return static_cast<int64_t>(ChooseRequeuePiWaiters(SharedFutexKeyOf(task, from), SharedFutexKeyOf(task, to),
-                                                       HostAddress(task, from, 4),
                                                        static_cast<size_t>(nr_requeue) + 1));
   }
   std::vector<ThreadSlot*> chosen;
