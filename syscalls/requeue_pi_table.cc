@@ -277,8 +277,8 @@ bool EndRequeuePiWait(RequeuePiEntry* entry) {
   while (!entry->state.compare_exchange_weak(state, NextIdle(state))) {
   }
   view.table->busy.fetch_sub(1);
+  entry->owner.store(0);  // free; until the unlock a claimer elsewhere passes it by
   LockEntry(view, IndexOf(view, entry), F_UNLCK);
-  entry->owner.store(0);
   return (state & kStateBits) == kChosen;
 }
 
