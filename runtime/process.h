@@ -138,6 +138,10 @@ struct Process {
   std::mutex threads_lock;
   ThreadSlot slots[kMaxThreads];
   int live_threads = 0;
+  // The relay host threads of guest threads the host had to place
+  // (threads.cc: RelayTids): no guest threads, so the guest's /proc view
+  // leaves them out.
+  std::vector<pid_t> relay_tids;
   std::vector<SpareCpu> spare_cpus;
   pid_t leader_tid = 0;           // the main thread
 

@@ -308,9 +308,12 @@ void* GuestThreadMain(void* argument) {
 // calls), never by the relay's pthread_t, so the lent descriptor's tid is
 // never used to reach it; glibc's own uses of that tid (a recursive
 // mutex's owner) stay consistent, as the relay runs nothing meanwhile. The
-// relay is one more host thread in /proc/self/task while the guest thread
-// lives: ending it at once would leave glibc's descriptor with a cleared
-// tid (the kernel's CLONE_CHILD_CLEARTID) and its stack never freed.
+// relay is one more host thread while the guest thread lives (ending it at
+// once would leave glibc's descriptor with a cleared tid, the kernel's
+// CLONE_CHILD_CLEARTID, and its stack never freed); Process::relay_tids
+// names it, so the guest's /proc/self/task and Threads: leave it out
+// (syscalls/proc_view.cc) until the host has let it go, not just until
+// the relay returns (RelayTids).
 struct RelayStart {
   ThreadStart* start;
   const HostThreadPlacement* placement;
@@ -324,6 +327,11 @@ void RunRelayedThread(void* start) { GuestThreadMain(start); }
 void* RelayThreadMain(void* argument) {
   RelayStart relay = *static_cast<RelayStart*>(argument);  // the parent's, until Started
   ThreadStart* start = relay.start;
+  {
+    Process& process = *start->process;
+    std::lock_guard<std::mutex> lock(process.threads_lock);
+    process.relay_tids.push_back(static_cast<pid_t>(HostSyscall(SYS_gettid)));
+  }
   void* stack = mmap(nullptr, kRelayedStackSize + kGuardSize, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
   if (stack == MAP_FAILED) {
@@ -349,6 +357,7 @@ void* RelayThreadMain(void* argument) {
 
 ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid) {
   std::lock_guard<std::mutex> lock(process.threads_lock);
+  std::erase(process.relay_tids, tid);  // an ended relay's tid, used again
   for (ThreadSlot& slot : process.slots) {
     if (slot.tid.load() == 0) {
       slot.sigmask.store(0);
@@ -517,6 +526,14 @@ void FinishThread(Task& task, const GuestExit& how) {
   if (last) EndProcess(task, GuestExit{false, how.value});
 }
 
+std::vector<pid_t> RelayTids(Process& process) {
+  std::lock_guard<std::mutex> lock(process.threads_lock);
+  std::erase_if(process.relay_tids, [&](pid_t tid) {
+    return HostSyscall(SYS_tgkill, getpid(), tid, 0) == -ESRCH;
+  });
+  return process.relay_tids;
+}
+
 void ForgetOtherThreadsAfterFork(Task& task) {
   Process& process = task.process;
   // Locks other threads may have held at the fork are made anew: they stayed behind.
@@ -536,6 +553,7 @@ void ForgetOtherThreadsAfterFork(Task& task) {
   task.tid = static_cast<pid_t>(HostSyscall(SYS_gettid));
   task.slot.tid.store(task.tid);
   process.live_threads = 1;
+  process.relay_tids.clear();
   process.leader_tid = task.tid;
 }
 

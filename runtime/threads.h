@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "host/raw_thread.h"
 #include "runtime/task.h"
@@ -74,6 +75,11 @@ bool CpuWanted(const Task& task);
 // honour and check: the host thread is made by its clone3.
 int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t parent_tid,
                          uint64_t tls, uint64_t child_tid, const HostThreadPlacement& placement = {});
+
+// The host threads of this process that relay a placed guest thread (and
+// are no guest threads); ended relays are dropped from the list here, as
+// the host lets them go.
+std::vector<pid_t> RelayTids(Process& process);
 
 // After RunGuest returns. A process exit (exit_group, a fatal signal) ends
 // every thread at once and does not return. A thread's own exit releases

@@ -7,11 +7,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
+#include "arch/generic/abi.h"
 #include "host/host_syscall.h"
 #include "runtime/task.h"
+#include "runtime/threads.h"
 
 namespace ferry {
 namespace {
@@ -103,13 +107,17 @@ std::string Stat(const Task& task) {
   set(49, l.arg_end);
   set(50, l.env_start);
   set(51, l.env_end);
+  if (size_t relays = RelayTids(task.process).size(); relays && 20 - 3 < fields.size()) {
+    set(20, std::strtoull(fields[20 - 3].c_str(), nullptr, 10) - relays);  // num_threads
+  }
   std::string out = host.substr(0, close + 1);  // comm is the guest's (program_loader.cc, prctl)
   for (const std::string& f : fields) out += " " + f;
   return out + "\n";
 }
 
 // The host's status file with the seccomp lines the guest's (ferry runs its
-// filters; the host has none): the calling thread's mode and filter count.
+// filters; the host has none): the calling thread's mode and filter count;
+// and Threads: without relay host threads.
 std::string Status(const Task& task) {
   std::string host;
   if (FILE* f = fopen("/proc/self/status", "re")) {
@@ -118,15 +126,21 @@ std::string Status(const Task& task) {
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) host.append(buf, n);
     fclose(f);
   }
-  auto replace = [&](const std::string& key, int value) {
+  auto value_at = [&](const std::string& key) -> size_t {
     size_t at = host.find("\n" + key + ":\t");
+    return at == std::string::npos ? at : at + key.size() + 3;
+  };
+  auto replace = [&](const std::string& key, long value) {
+    size_t at = value_at(key);
     if (at == std::string::npos) return;
-    at += key.size() + 3;
     size_t end = host.find('\n', at);
     host.replace(at, end == std::string::npos ? std::string::npos : end - at, std::to_string(value));
   };
   replace("Seccomp", task.seccomp.mode());
   replace("Seccomp_filters", task.seccomp.filter_count());
+  if (size_t relays = RelayTids(task.process).size(); relays && value_at("Threads") != std::string::npos) {
+    replace("Threads", std::strtol(host.c_str() + value_at("Threads"), nullptr, 10) - static_cast<long>(relays));
+  }
   return host;
 }
 
@@ -211,6 +225,36 @@ int64_t MemfdHolding(const std::string& bytes, const char* name, unsigned flags)
     done += n;
   }
   return fd;
+}
+
+int64_t WithoutRelayTasks(const Task& task, int fd, uint8_t* entries, int64_t n) {
+  std::vector<pid_t> relays = RelayTids(task.process);
+  if (relays.empty()) return n;
+  char link[64];
+  std::string fd_path = "/proc/self/fd/" + std::to_string(fd);
+  ssize_t len = readlink(fd_path.c_str(), link, sizeof link);
+  if (len < 0 || std::string(link, len) != "/proc/" + std::to_string(getpid()) + "/task") return n;
+  // A dropped entry's d_off goes to the one before it, so telldir/seekdir
+  // still land where the next read continues.
+  int64_t kept = 0, previous = -1;
+  for (int64_t at = 0; at + static_cast<int64_t>(sizeof(guest::Dirent64)) <= n;) {
+    guest::Dirent64 entry;
+    memcpy(&entry, entries + at, sizeof entry);
+    if (entry.reclen == 0 || at + entry.reclen > n) break;
+    const char* name = reinterpret_cast<const char*>(entries + at + guest::kDirent64NameOffset);
+    bool relay = false;
+    for (pid_t tid : relays) relay |= std::to_string(tid) == name;
+    if (relay && previous >= 0) {
+      memcpy(entries + previous + offsetof(guest::Dirent64, off), &entry.off, sizeof entry.off);
+    }
+    if (!relay) {
+      if (kept != at) memmove(entries + kept, entries + at, entry.reclen);
+      previous = kept;
+      kept += entry.reclen;
+    }
+    at += entry.reclen;
+  }
+  return kept;
 }
 
 std::string ProcFileContents(const Task& task, ProcFile file) {

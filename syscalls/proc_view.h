@@ -1,7 +1,7 @@
 // The /proc files a guest reads about itself, shown as the guest's own and
 // not ferry's (what qemu-user calls fake opens): its program, mappings, auxv,
-// argv, stat line, status (its seccomp lines), and /proc/cpuinfo for its arch. The rest of /proc is the
-// host's.
+// argv, stat line, status (its seccomp lines), and /proc/cpuinfo for its arch, and its
+// /proc/self/task listing. The rest of /proc is the host's.
 #pragma once
 
 #include <sys/types.h>
@@ -25,6 +25,12 @@ std::string ProcFileContents(const Task& task, ProcFile file);
 // openat of one of them: a descriptor for the guest's program (kExe), or
 // for a sealed-off copy of the contents; -errno on failure.
 int64_t OpenProcFile(const Task& task, ProcFile file, uint32_t host_flags, uint64_t mode);
+
+// getdents64's `n` bytes of entries at `entries`, read from host descriptor
+// `fd`: when it is this process's /proc/PID/task, without the relay host
+// threads (Process::relay_tids), which are no guest threads. Returns the
+// bytes kept (0 when every entry was a relay's: read on).
+int64_t WithoutRelayTasks(const Task& task, int fd, uint8_t* entries, int64_t n);
 
 // A new memfd (memfd_create's `flags`) holding `bytes`, its offset at the
 // end; -errno on failure.

@@ -236,6 +236,15 @@ int64_t SysFstat(Task& task, const SyscallArgs& a) {
   return StatOut(task, r, st, a.raw[1]);
 }
 
+int64_t SysGetdents64(Task& task, const SyscallArgs& a) {
+  for (;;) {
+    int64_t n = HostCallAs(task, a, SYS_getdents64);
+    if (n <= 0) return n;
+    auto* entries = static_cast<uint8_t*>(GuestBuffer(task, a.raw[1], n));
+    if (int64_t kept = WithoutRelayTasks(task, static_cast<int>(a.raw[0]), entries, n); kept > 0) return kept;
+  }
+}
+
 int64_t SysNewfstatat(Task& task, const SyscallArgs& a) {
   std::string path;
   if (!LookupPath(task, a.raw[1], FollowsLastLink(a), &path)) return -EFAULT;

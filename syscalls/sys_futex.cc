@@ -24,7 +24,8 @@
 // lost. ferry changes the word only while it holds the CPU lock
 // (threads.h), where no guest code runs. Priority inheritance itself (a
 // boost for the owner) is not emulated. FUTEX_WAIT_REQUEUE_PI and
-// FUTEX_CMP_REQUEUE_PI build on the same (see WaitRequeuePi).
+// FUTEX_CMP_REQUEUE_PI build on the same (see WaitRequeuePi; a shared
+// futex's waiters across processes: requeue_pi_table.h).
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -42,6 +43,7 @@
 #include "host/host_syscall.h"
 #include "runtime/safe_syscall.h"
 #include "runtime/signals.h"
+#include "syscalls/requeue_pi_table.h"
 #include "syscalls/syscall_handlers.h"
 #include "runtime/threads.h"
 
@@ -156,10 +158,11 @@ enum : int { kRequeuePiIdle = 0, kRequeuePiWaiting = 1, kRequeuePiChosen = 2 };
 
 std::atomic<int> g_requeue_pi_waiters{0};  // this process's threads in FUTEX_WAIT_REQUEUE_PI
 
-// Whether one of this process's threads waits in FUTEX_WAIT_REQUEUE_PI on
-// `word`: the kernel refuses to wake or requeue such a waiter but through
-// FUTEX_CMP_REQUEUE_PI (EINVAL).
-bool HasRequeuePiWaiter(const Task& task, uint64_t word) {
+// Whether a thread waits in FUTEX_WAIT_REQUEUE_PI on `word`: the kernel
+// refuses to wake or requeue such a waiter but through FUTEX_CMP_REQUEUE_PI
+// (EINVAL). A shared futex's waiter may be in any process.
+bool HasRequeuePiWaiter(const Task& task, uint64_t word, int op) {
+  if (!(op & FUTEX_PRIVATE_FLAG) && HasSharedRequeuePiWaiter(task, word)) return true;
   if (g_requeue_pi_waiters.load() == 0) return false;
   for (const ThreadSlot& slot : task.process.slots) {
     if (slot.requeue_pi_from.load() == word && slot.requeue_pi_state.load() == kRequeuePiWaiting) return true;
@@ -169,47 +172,6 @@ bool HasRequeuePiWaiter(const Task& task, uint64_t word) {
 
 uint32_t RequeuePiBit(const Task& task, const ThreadSlot& slot) {
   return 1u << ((&slot - task.process.slots) % 32);
-}
-
-// The same for a shared (non-private) futex, across processes: the
-// waiters' marks live in a table in a page shared by every ferry process
-// forked from the same start (as g_requeues), keyed by the words' host
-// addresses (one page has the same host address in a process and in its
-// fork children). A chosen waiter in another process is woken by the
-// shared futex's wake and kicked by its pid and tid.
-struct SharedRequeuePiWaiter {
-  std::atomic<uint64_t> owner{0};  // pid << 32 | tid of the waiter holding the entry (0: free)
-  std::atomic<uint64_t> from{0}, to{0};
-  std::atomic<int> state{kRequeuePiIdle};
-};
-constexpr size_t kSharedRequeuePiWaiters = 4096 / sizeof(SharedRequeuePiWaiter);
-struct SharedRequeuePiTable {
-  SharedRequeuePiWaiter waiters[kSharedRequeuePiWaiters];
-};
-
-SharedRequeuePiTable* MapSharedRequeuePiTable() {
-  void* page = mmap(nullptr, sizeof(SharedRequeuePiTable), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  return page == MAP_FAILED ? new SharedRequeuePiTable() : new (page) SharedRequeuePiTable();
-}
-SharedRequeuePiTable* const g_shared_requeue_pi = MapSharedRequeuePiTable();
-
-uint64_t SharedWaiterId(const Task& task) {
-  return static_cast<uint64_t>(getpid()) << 32 | static_cast<uint32_t>(task.tid);
-}
-
-// A free entry for this thread; one whose waiter has died (killed while it
-// waited) is free again.
-SharedRequeuePiWaiter* ClaimSharedWaiter(const Task& task) {
-  for (SharedRequeuePiWaiter& w : g_shared_requeue_pi->waiters) {
-    uint64_t owner = w.owner.load();
-    if (owner && HostSyscall(SYS_tgkill, owner >> 32, owner & 0xffffffff, 0) != -ESRCH) continue;
-    if (w.owner.compare_exchange_strong(owner, SharedWaiterId(task))) return &w;
-  }
-  return nullptr;
-}
-
-uint32_t SharedWaiterBit(const SharedRequeuePiWaiter& w) {
-  return 1u << ((&w - g_shared_requeue_pi->waiters) % 32);
 }
 
 // A requeued waiter takes the lock as FUTEX_LOCK_PI2 would, by the same
@@ -224,38 +186,28 @@ int64_t TakeRequeuedLock(Task& task, uint64_t to, int op, uint64_t guest_timeout
   }
 }
 
+// The same for a shared futex, whose waiters any process may requeue: the
+// waiter announces itself in the table every ferry process of this user
+// sees (requeue_pi_table.h), under its futex's key, and sleeps on its
+// entry's word, which only a requeuer that chose it changes; a plain wake
+// of the condition word does not end its wait (the waker gets EINVAL).
 int64_t WaitRequeuePiShared(Task& task, const SyscallArgs& a, int op, const struct timespec* deadline) {
-  SharedRequeuePiWaiter* w = ClaimSharedWaiter(task);
-  if (!w) return -ENOMEM;
-  uint64_t from = HostAddress(task, a.raw[0], 4);
-  w->to.store(HostAddress(task, a.raw[4], 4));
-  w->from.store(from);
-  w->state.store(kRequeuePiWaiting);
-  int64_t r = SleepOnWord(task, restart::kErestartNoIntr, from, FUTEX_WAIT_BITSET | (op & FUTEX_CLOCK_REALTIME),
-                          a.raw[2], reinterpret_cast<uint64_t>(deadline), SharedWaiterBit(*w));
-  w->from.store(0);
-  bool chosen = w->state.exchange(kRequeuePiIdle) == kRequeuePiChosen;
-  w->owner.store(0);
-  if (chosen) return TakeRequeuedLock(task, a.raw[4], op, a.raw[3]);
-  return r == 0 ? -EAGAIN : r;
-}
-
-// Chooses up to `most` waiters on host word `from` for `to` from every
-// process's marks; wakes and kicks them. The caller checked the value.
-int64_t ChooseSharedWaiters(uint64_t from, uint64_t to, size_t most) {
-  std::vector<uint64_t> chosen;
-  uint32_t bits = 0;
-  for (SharedRequeuePiWaiter& w : g_shared_requeue_pi->waiters) {
-    if (chosen.size() >= most) break;
-    if (w.from.load() != from || w.to.load() != to) continue;
-    int waiting = kRequeuePiWaiting;
-    if (!w.state.compare_exchange_strong(waiting, kRequeuePiChosen)) continue;
-    chosen.push_back(w.owner.load());
-    bits |= SharedWaiterBit(w);
+  RequeuePiEntry* entry =
+      AnnounceRequeuePiWaiter(task, SharedFutexKeyOf(task, a.raw[0]), SharedFutexKeyOf(task, a.raw[4]));
+  if (!entry) return -ENOMEM;
+  uint32_t waiting, now;
+  uint64_t word = RequeuePiWaitWord(entry, &waiting);
+  int64_t r;
+  if (!task.memory.Read(a.raw[0], &now, sizeof now)) {
+    r = -EFAULT;
+  } else if (now != static_cast<uint32_t>(a.raw[2])) {
+    r = -EAGAIN;
+  } else {
+    r = SleepOnWord(task, restart::kErestartNoIntr, word, FUTEX_WAIT_BITSET | (op & FUTEX_CLOCK_REALTIME), waiting,
+                    reinterpret_cast<uint64_t>(deadline), FUTEX_BITSET_MATCH_ANY);
   }
-  if (bits) HostSyscall(SYS_futex, from, FUTEX_WAKE_BITSET, INT32_MAX, 0, 0, bits);
-  for (uint64_t owner : chosen) SendKick(static_cast<pid_t>(owner & 0xffffffff), static_cast<pid_t>(owner >> 32));
-  return static_cast<int64_t>(chosen.size());
+  if (EndRequeuePiWait(entry)) return TakeRequeuedLock(task, a.raw[4], op, a.raw[3]);
+  return r == 0 ? -EAGAIN : r;
 }
 
 int64_t WaitRequeuePi(Task& task, const SyscallArgs& a, int op) {
@@ -301,8 +253,8 @@ int64_t CmpRequeuePi(Task& task, const SyscallArgs& a) {
   if (!(a.raw[1] & FUTEX_PRIVATE_FLAG)) {
     CpuExclusive exclusive(task);  // no guest code changes the word meanwhile
     if (*word != static_cast<uint32_t>(a.raw[5])) return -EAGAIN;
-    return ChooseSharedWaiters(HostAddress(task, from, 4), HostAddress(task, to, 4),
-                               static_cast<size_t>(nr_requeue) + 1);
+    return static_cast<int64_t>(ChooseRequeuePiWaiters(SharedFutexKeyOf(task, from), SharedFutexKeyOf(task, to),
+                                                       static_cast<size_t>(nr_requeue) + 1));
   }
   std::vector<ThreadSlot*> chosen;
   uint32_t bits = 0;
@@ -366,11 +318,11 @@ int64_t SysFutex(Task& task, const SyscallArgs& a) {
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
-      if (HasRequeuePiWaiter(task, a.raw[0])) return -EINVAL;
+      if (HasRequeuePiWaiter(task, a.raw[0], op)) return -EINVAL;
       return HostSyscall(SYS_futex, uaddr, op, a.raw[2], 0, 0, a.raw[5]);
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
-      if (HasRequeuePiWaiter(task, a.raw[0])) return -EINVAL;
+      if (HasRequeuePiWaiter(task, a.raw[0], op)) return -EINVAL;
       // Counted before any waiter moves (see SleepOnWord); one that moves
       // none to another word (none to requeue, or onto itself) is not.
       if (a.raw[3] && a.raw[0] != a.raw[4]) g_requeues->fetch_add(1);
