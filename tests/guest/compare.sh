@@ -25,6 +25,9 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 done
 [ $# -gt 0 ] && shift
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/compare.XXXXXX")
+mkdir "$work/ferry.cwd" "$work/native.cwd" "$work/qemu.cwd"
+# Few processes per run: the suite runs this about 900 times.
+[ ${#env_args[@]} -gt 0 ] && env_args=(env "${env_args[@]}")
 
 # run LABEL CMD...: stdout to $work/LABEL.out, status to $work/LABEL.status.
 # Each @SIGNAL=SIG@SECS is sent to the program SECS seconds after it starts,
@@ -33,8 +36,7 @@ work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/compare.XXXXXX")
 # so a start slowed by a loaded machine does not move them (up to 60 s).
 run() {
   local label=$1; shift
-  mkdir -p "$work/$label.cwd"
-  ( cd "$work/$label.cwd" && exec timeout -s KILL 120 env "${env_args[@]}" "$@" ) \
+  ( cd "$work/$label.cwd" && exec timeout -s KILL 120 "${env_args[@]}" "$@" ) \
     >"$work/$label.out" 2>"$work/$label.err" </dev/null &
   local timeout_pid=$! elapsed=0 spec target="" tries=0
   if [ ${#signals[@]} -gt 0 ] && [ "$signals_after_output" = 1 ]; then
@@ -53,8 +55,9 @@ run() {
   echo $? >"$work/$label.status"
 }
 
-abs() { case $1 in /*) echo "$1";; *) echo "$PWD/$1";; esac; }
-ferry=$(abs "$ferry") guest=$(abs "$guest") native_bin=$(abs "$native_bin")
+[[ $ferry == /* ]] || ferry=$PWD/$ferry
+[[ $guest == /* ]] || guest=$PWD/$guest
+[[ $native_bin == /* ]] || native_bin=$PWD/$native_bin
 
 run ferry "$ferry" -q "${ferry_args[@]}" "$guest" "$@"
 status=0
@@ -62,8 +65,9 @@ for oracle in ${oracles//,/ }; do
   case $oracle in
     native)
       run native "$native_bin" "$@"
-      if [ "$(cat "$work/native.status")" != "$expected_status" ] || grep -q '^FAIL' "$work/native.out"; then
-        echo "FAIL: the native run itself is wrong (status $(cat "$work/native.status"), expected $expected_status):"
+      read -r native_status <"$work/native.status"
+      if [ "$native_status" != "$expected_status" ] || grep -q '^FAIL' "$work/native.out"; then
+        echo "FAIL: the native run itself is wrong (status $native_status, expected $expected_status):"
         grep '^FAIL' "$work/native.out" | head -5
         status=1
       fi
@@ -76,15 +80,18 @@ for oracle in ${oracles//,/ }; do
     diff -u "$work/$oracle.out" "$work/ferry.out" | head -40
     status=1
   fi
-  if [ "$(cat "$work/ferry.status")" != "$(cat "$work/$oracle.status")" ]; then
-    echo "FAIL: exit status under ferry $(cat "$work/ferry.status"), under $oracle $(cat "$work/$oracle.status") ($arch)"
+  read -r ferry_status <"$work/ferry.status"
+  read -r oracle_status <"$work/$oracle.status"
+  if [ "$ferry_status" != "$oracle_status" ]; then
+    echo "FAIL: exit status under ferry $ferry_status, under $oracle $oracle_status ($arch)"
     status=1
   fi
 done
 if [ $status != 0 ]; then
   echo "--- ferry stderr:"; head -20 "$work/ferry.err"
 else
-  echo "ok: ${ferry_args[*]} $(basename "$guest") $* ($arch): status $(cat "$work/ferry.status"), $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
+  read -r ferry_status <"$work/ferry.status"
+  echo "ok: ${ferry_args[*]} ${guest##*/} $* ($arch): status $ferry_status, $(wc -c <"$work/ferry.out") bytes of stdout match [$oracles]"
 fi
 [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 exit $status
