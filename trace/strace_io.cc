@@ -11,20 +11,11 @@
 namespace ferry {
 namespace {
 
-using strace_text::Bits;
+using strace_text::Flags;
 using strace_text::Hex;
+using strace_text::kMaxArrayItems;
 using strace_text::Pointer;
-
-constexpr size_t kMaxArrayItems = 32;  // strace's default cut for arrays
 constexpr int kEpollCtlDel = 2;
-
-// Flags with no known bit as strace shows them: "0x4000000 /* EPOLL??? */".
-std::string Flags(uint64_t v, std::span<const Name> names, const char* unknown) {
-  for (const Name& n : names) {
-    if ((v & n.value) == n.value && n.value) return Bits(v, names);
-  }
-  return v ? Hex(v) + " /* " + unknown + " */" : "0";
-}
 
 std::string EpollEvent(const guest::EpollEvent& e) {
   return "{events=" + Flags(e.events, EpollEventNames(), "EPOLL???") + ", data={u32=" +

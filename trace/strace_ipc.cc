@@ -20,9 +20,8 @@ namespace {
 
 using strace_text::Bits;
 using strace_text::Hex;
+using strace_text::kMaxArrayItems;
 using strace_text::Pointer;
-
-constexpr size_t kMaxArrayItems = 32;  // strace's default cut for arrays
 
 // strace's "IPC_CREAT|0600": the flags, then the permission bits as "%#03o".
 std::string GetFlags(uint64_t v, std::span<const Name> names) {

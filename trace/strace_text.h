@@ -33,6 +33,17 @@ inline std::string Bits(uint64_t v, std::span<const Name> bits) {
   return out;
 }
 
+// strace's default cut for arrays (its -s-like limit on items shown).
+constexpr size_t kMaxArrayItems = 32;
+
+// Flags with no known bit as strace shows them: "0x4000000 /* EPOLL??? */".
+inline std::string Flags(uint64_t v, std::span<const Name> names, const char* unknown) {
+  for (const Name& n : names) {
+    if (n.value && (v & n.value) == n.value) return Bits(v, names);
+  }
+  return v ? Hex(v) + " /* " + unknown + " */" : "0";
+}
+
 // One value by name, else "0x4d /* UNKNOWN */" (strace's printxval).
 inline std::string Enum(uint64_t v, std::span<const Name> names, const char* unknown) {
   for (const Name& n : names) {
