@@ -28,6 +28,11 @@
 // measurements. Exit status: 0 ok, 1 wrong answer or guest failure, 3 the
 // guest did not answer within TIMEOUT_S seconds (a hang; the guest is killed),
 // 2 usage or setup error.
+//
+// A mode with the suffix "-socket" (signal-socket, pingpong-blocked-socket)
+// gives the guest Unix stream socket ends as fds 3 and 4 instead of pipes:
+// ferry waits for a blocked socket read in its syscall helper, for a pipe
+// read inline, so the two measure the two paths.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,11 +261,22 @@ static void run_pingpong(long rounds, int blocked, int in_fd, int out_fd) {
   free(trip);
 }
 
+// A pipe, or a Unix stream socket pair used the same way: one end for the
+// guest, the other for the driver.
+static int make_channel(int ends[2], int socket) {
+  if (!socket) return pipe2(ends, O_CLOEXEC);
+  return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends);
+}
+
 int main(int argc, char** argv) {
-  const char* mode = argc > 1 ? argv[1] : "";
+  char mode[32];
+  snprintf(mode, sizeof mode, "%s", argc > 1 ? argv[1] : "");
+  size_t len = strlen(mode);
+  int socket = len > 7 && strcmp(mode + len - 7, "-socket") == 0;
+  if (socket) mode[len - 7] = '\0';
   if (argc < 5 || (strcmp(mode, "signal") != 0 && strcmp(mode, "pingpong") != 0 &&
                    strcmp(mode, "pingpong-blocked") != 0)) {
-    fprintf(stderr, "usage: driver signal|pingpong|pingpong-blocked COUNT TIMEOUT_S CMD [ARGS...]\n");
+    fprintf(stderr, "usage: driver signal|pingpong|pingpong-blocked[-socket] COUNT TIMEOUT_S CMD [ARGS...]\n");
     return 2;
   }
   long count = atol(argv[2]);
@@ -270,7 +287,7 @@ int main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   int to_guest[2], from_guest[2], guest_stdout[2];
-  if (pipe2(to_guest, O_CLOEXEC) || pipe2(from_guest, O_CLOEXEC) || pipe2(guest_stdout, O_CLOEXEC))
+  if (make_channel(to_guest, socket) || make_channel(from_guest, socket) || pipe2(guest_stdout, O_CLOEXEC))
     fail(2, "pipe: %s", strerror(errno));
   fflush(stdout);
   child = fork();

@@ -1,5 +1,6 @@
 // Host calls that may block go to the task's syscall helper, so a guest
-// signal can always reach the guest thread (see syscall_helper.h).
+// signal can always reach the guest thread (see syscall_helper.h); calls on
+// pipes and terminals run inline as safe syscalls (RunsInlineAsSafeSyscall).
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -46,15 +47,25 @@ bool WouldNotBlock(const Task& task) {
   return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode);
 }
 
-// A call on a terminal: its job-control signals are sent to the caller.
-bool OnTerminal(const Task& task) {
+// Descriptors whose blocking calls run inline as safe syscalls instead of in
+// the helper (one fstat decides):
+// - a terminal: a background job touching it gets SIGTTIN/SIGTTOU from the
+//   kernel, which must reach ferry (the helper ignores signals and would get
+//   EIO);
+// - a pipe or FIFO: fs/pipe.c ends every interrupted wait with -ERESTARTSYS
+//   (a partial transfer returns its count), which is the rule of every row
+//   that may reach here, so the helper's exact restart code adds nothing and
+//   its round trip costs two context switches per blocked call
+//   (BENCHMARKS.md, pipe_pingpong_blocked and signal_latency).
+bool RunsInlineAsSafeSyscall(const Task& task) {
   const SyscallRow* row = task.current_row;
   if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
     return false;
   }
   struct stat st;
-  return HostSyscall(SYS_fstat, task.current_args[0], reinterpret_cast<uint64_t>(&st)) == 0 &&
-         S_ISCHR(st.st_mode) && isatty(static_cast<int>(task.current_args[0]));
+  if (HostSyscall(SYS_fstat, task.current_args[0], reinterpret_cast<uint64_t>(&st)) != 0) return false;
+  if (S_ISFIFO(st.st_mode)) return row->restart == restart::Rule::kSys;
+  return S_ISCHR(st.st_mode) && isatty(static_cast<int>(task.current_args[0]));
 }
 
 }  // namespace
@@ -71,12 +82,7 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
     }
   }
   if (!task.helper || WouldNotBlock(task)) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
-  if (OnTerminal(task)) {
-    // A background job touching its terminal gets SIGTTIN/SIGTTOU from the
-    // kernel, which must reach ferry (the helper ignores signals and would
-    // get EIO): run it inline, interruptible and race-free.
-    return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
-  }
+  if (RunsInlineAsSafeSyscall(task)) return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
   task.ran |= kRanInHelper;
   auto outcome = task.helper->Call(

@@ -1,6 +1,13 @@
-/* signal_race.c ITERATIONS MODE: a SIGALRM lands at a random instant around
-   a blocking read (before it, during it, as it completes); its handler
-   writes one byte. Half the iterations also write a byte before reading, so
+/* signal_race.c ITERATIONS MODE [socket]: a SIGALRM lands at a random
+   instant around a blocking read (before it, during it, as it completes);
+   its handler writes one byte. The bytes travel through a pipe, or with
+   "socket" through a Unix stream socket pair (under ferry a blocked pipe
+   read is an inline safe syscall, a socket read runs in the syscall helper:
+   both paths must be race-free). A pipe keeps the unread bytes (up to one
+   per iteration), so most of its reads find data; a socket would stop
+   taking the 1-byte writes after a few hundred (each is a buffer of its
+   own), so socket mode drains them after each iteration and its reads
+   block whenever no byte was written first. Half the iterations also write a byte before reading, so
    some reads complete just as the signal comes. Every signal must be handled
    exactly once and every byte read exactly once, with (MODE "restart") and
    without SA_RESTART, and nothing may hang. */
@@ -10,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -28,7 +36,8 @@ static void on_alarm(int sig) {
 int main(int argc, char** argv) {
   int iterations = argc > 1 ? atoi(argv[1]) : 1000;
   int restart = argc > 2 && strcmp(argv[2], "restart") == 0;
-  if (pipe(fds) != 0) return 2;
+  int socket = argc > 3 && strcmp(argv[3], "socket") == 0;
+  if ((socket ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds)) != 0) return 2;
   handle_signal(SIGALRM, on_alarm, restart ? SA_RESTART : 0);
   srand(12345);
   long bytes_read = 0, eintr = 0;
@@ -59,6 +68,9 @@ int main(int argc, char** argv) {
       printf("iteration %d: %d signals handled\n", i, handled);
       return 1;
     }
+    char spare[64];
+    ssize_t k;
+    while (socket && (k = recv(fds[0], spare, sizeof spare, MSG_DONTWAIT)) > 0) bytes_read += k;
   }
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
   char c;
