@@ -1,5 +1,6 @@
 #include "runtime/async_stop.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -138,7 +139,18 @@ void Kick() {
   }
 }
 
-void SendKick(pid_t tid, pid_t pid) {
+namespace {
+
+// A kick queued to a process after its execve took the queued ones would
+// outlive the exec and kill the next program (a host binary's default action
+// for the kick signal). Senders announce themselves and skip a process that
+// is closing for exec; the exec waits out the senders already past the
+// check. Keyed by pid: a vfork child's exec must not close its parent, with
+// which it shares this memory.
+std::atomic<pid_t> g_closed_for_exec{0};
+std::atomic<int> g_kicks_in_flight{0};
+
+void QueueKick(pid_t tid, pid_t pid) {
   siginfo_t info{};
   info.si_signo = kKickSignal;
   // A process may queue any code to itself, and a negative one other than
@@ -147,6 +159,26 @@ void SendKick(pid_t tid, pid_t pid) {
   info.si_value.sival_ptr = &g_kick_tag;
   syscall(SYS_rt_tgsigqueueinfo, pid ? pid : getpid(), tid, kKickSignal, &info);
 }
+
+}  // namespace
+
+void SendKick(pid_t tid, pid_t pid) {
+  g_kicks_in_flight.fetch_add(1);
+  pid_t closed = g_closed_for_exec.load();
+  if (closed != 0 && closed == (pid ? pid : static_cast<pid_t>(syscall(SYS_getpid)))) {
+    g_kicks_in_flight.fetch_sub(1);
+    return;  // its threads are about to be gone; a failed exec kicks them all again
+  }
+  QueueKick(tid, pid);
+  g_kicks_in_flight.fetch_sub(1);
+}
+
+void CloseKicksForExec() {
+  g_closed_for_exec.store(static_cast<pid_t>(syscall(SYS_getpid)));
+  while (g_kicks_in_flight.load() != 0) sched_yield();
+}
+
+void ReopenKicksAfterFailedExec() { g_closed_for_exec.store(0); }
 
 int KickSignal() { return kKickSignal; }
 

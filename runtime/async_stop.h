@@ -53,6 +53,12 @@ void Kick();
 // calls Kick if needed. `pid`: the thread's process when not this one (a
 // ferry forked from this one: the same binary, so the same kick tag).
 void SendKick(pid_t tid, pid_t pid = 0);
+// Before an execve takes this process's queued kicks: from then on kicks to
+// this process are dropped (its other threads end with the exec), and
+// senders already past that check have queued theirs. After a failed exec,
+// ReopenKicksAfterFailedExec, then kick every thread again.
+void CloseKicksForExec();
+void ReopenKicksAfterFailedExec();
 // Off while a debugger needs exits inside blocks (breakpoints, watchpoints):
 // then a stop would not land at a block start, so signals wait for a syscall.
 void SetKicksEnabled(bool enabled);

@@ -236,14 +236,21 @@ void PrepareHostSignalsForExec(Task& task) {
   HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&all), 0, 8);
   for (int sig = 1; sig <= kGuestSignals; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
+    bool ignored = task.process.sigactions[sig].handler == 1;
+    // The kick keeps ferry's handler (the exec resets it to SIG_DFL): the
+    // other threads run until the exec ends them, and a kick already queued
+    // to one of them must not take the default action, which kills the
+    // process.
+    if (sig == KickSignal() && !ignored) continue;
     KernelSigaction act{};
-    act.handler = task.process.sigactions[sig].handler == 1 ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN)
-                                                    : nullptr;  // SIG_DFL
+    act.handler = ignored ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN) : nullptr;  // SIG_DFL
     HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
   }
   // ferry's own kicks must not reach the next program, whose default
-  // action for them would kill it: the re-kick timer goes, and kicks
-  // already queued are taken (anything else queued on that signal stays).
+  // action for them would kill it: no more are sent, the re-kick timer
+  // goes, and kicks already queued are taken (anything else queued on that
+  // signal stays).
+  CloseKicksForExec();
   DisableAsyncStop();
   std::vector<siginfo_t> not_kicks;
   sigset_t kick;

@@ -162,6 +162,10 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
                           reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
   InstallHostSignalHandlers();  // still here: the exec failed
   EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
+  ReopenKicksAfterFailedExec();
+  for (ThreadSlot& slot : task.process.slots) {  // kicks sent meanwhile were dropped
+    if (&slot != &task.slot && slot.tid.load()) KickThread(slot);
+  }
   if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
   if (seccomp_fd >= 0) HostSyscall(SYS_close, seccomp_fd);
   return r;
