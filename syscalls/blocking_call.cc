@@ -5,13 +5,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "restart/restart.h"
 #include "runtime/async_stop.h"
+#include "runtime/quiet_signals.h"
 #include "host/host_syscall.h"
 #include "runtime/safe_syscall.h"
 #include "runtime/signals.h"
@@ -68,6 +72,46 @@ bool RunsInlineAsSafeSyscall(const Task& task) {
   return S_ISCHR(st.st_mode) && isatty(static_cast<int>(task.current_args[0]));
 }
 
+// A pipe or terminal write that waits inline must not come back short
+// because of a signal the guest would not act on: natively an ignored or
+// blocked signal never wakes the writer, but ferry's host handler does, and
+// so does a kick meant for something else (a memory change, the CPU lock).
+// Quiet signals are held off on the host, as for futex waits
+// (quiet_signals.h); after any other cut the write goes on with the rest
+// (an input call so cut just starts again, having taken nothing). A signal
+// the guest acts on ends it with the bytes moved so far, as the kernel's.
+int64_t WriteInline(Task& task, long nr, uint64_t fd, uint64_t data, uint64_t count) {
+  HoldQuietSignals(task);
+  std::vector<iovec> rest;
+  if (nr == SYS_writev) {
+    const iovec* iov = reinterpret_cast<const iovec*>(data);
+    rest.assign(iov, iov + count);
+  } else {
+    rest.push_back({reinterpret_cast<void*>(data), count});
+  }
+  uint64_t total = 0, done = 0;
+  for (const iovec& v : rest) total += v.iov_len;
+  size_t first = 0;  // rest[first..] is still to write
+  for (;;) {
+    int64_t r = SafeHostSyscall(restart::kInterrupted, SYS_writev, fd, reinterpret_cast<uint64_t>(&rest[first]),
+                                rest.size() - first);
+    if (r > 0) done += static_cast<uint64_t>(r);
+    if (done == 0) return r;
+    if (done == total || (r <= 0 && !restart::IsRestartCode(r)) || NextActionableSignal(task) ||
+        DebuggerStopPending()) {
+      return static_cast<int64_t>(done);
+    }
+    for (uint64_t skip = r > 0 ? static_cast<uint64_t>(r) : 0; skip > 0;) {  // past what went out
+      uint64_t step = std::min<uint64_t>(skip, rest[first].iov_len);
+      rest[first].iov_base = static_cast<char*>(rest[first].iov_base) + step;
+      rest[first].iov_len -= step;
+      skip -= step;
+      if (rest[first].iov_len == 0) ++first;
+    }
+    while (first < rest.size() && rest[first].iov_len == 0) ++first;
+  }
+}
+
 }  // namespace
 
 int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -82,7 +126,10 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
     }
   }
   if (!task.helper || WouldNotBlock(task)) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
-  if (RunsInlineAsSafeSyscall(task)) return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
+  if (RunsInlineAsSafeSyscall(task)) {
+    if (nr == SYS_write || nr == SYS_writev) return WriteInline(task, nr, a0, a1, a2);
+    return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
+  }
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
   task.ran |= kRanInHelper;
   auto outcome = task.helper->Call(
