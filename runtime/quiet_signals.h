@@ -1,7 +1,9 @@
 // Quiet signals: host signals that would not end a futex wait in the
 // guest's kernel, because the thread blocks them or the process ignores
 // them (a child's SIGCHLD, say). A futex wait holds them off on the host
-// (see syscalls/sys_futex.cc for why they cannot be waited out).
+// (see syscalls/sys_futex.cc for why they cannot be waited out), and so
+// does a pipe or terminal write that waits inline (syscalls/blocking_call.cc:
+// one that moved some bytes would otherwise return short).
 //
 // The hold is lazy: a thread keeps them blocked on the host after the wait,
 // through guest code and further futex calls, and lets them in only before

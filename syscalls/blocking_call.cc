@@ -128,6 +128,9 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
   if (!task.helper || WouldNotBlock(task)) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
   if (RunsInlineAsSafeSyscall(task)) {
     if (nr == SYS_write || nr == SYS_writev) return WriteInline(task, nr, a0, a1, a2);
+    // Other output calls (pwritev2 at the current offset, vmsplice) get the
+    // hold, not the carrying on: only a kick can cut them short.
+    if (task.current_row->cls == SyscallClass::kBlocksOnOutput) HoldQuietSignals(task);
     return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
   }
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
