@@ -188,8 +188,8 @@ constexpr bool IsGuestPointer(Arg a) {
 // Where a call runs; see ARCHITECTURE.md.
 enum class SyscallClass : uint8_t {
   kNonBlocking,     // served inline on the guest thread
-  kBlocksOnInput,   // fd in argument 0: inline when it is readable, else the helper
-  kBlocksOnOutput,  // fd in argument 0: inline when the write cannot block, else the helper
+  kBlocksOnInput,   // fd in argument 0: inline when it is readable; a pipe or terminal waits inline (safe call), else the helper
+  kBlocksOnOutput,  // fd in argument 0: inline when the write cannot block; a pipe or terminal waits inline (safe call), else the helper
   kOpensFile,       // inline, except an open of a FIFO (which waits for the other end): the helper
   kMayBlock,        // may wait indefinitely: the syscall helper (inline when it cannot wait: a zero timeout)
   kBlocksAsProcess, // may wait, but as ferry's own process (locks, futexes): a safe inline call

@@ -26,7 +26,7 @@ const char* Runs(const SyscallRow& row) {
   switch (row.cls) {
     case SyscallClass::kNonBlocking: return "inline";
     case SyscallClass::kBlocksOnInput:
-    case SyscallClass::kBlocksOnOutput: return "inline if ready, else helper";
+    case SyscallClass::kBlocksOnOutput: return "inline if ready; waits inline on a pipe or terminal, else in the helper";
     case SyscallClass::kOpensFile: return "inline; a FIFO's open in the helper";
     case SyscallClass::kMayBlock: return "helper (inline when it cannot wait)";
     case SyscallClass::kBlocksAsProcess: return "safe syscall (inline, interruptible)";
@@ -101,7 +101,8 @@ std::string SupportList(const std::string& arch_name, bool markdown) {
              rows.size(), counts[0], counts[1], counts[2]);
     out += line;
     out += "\"runs\": inline on the guest thread, in the ptrace-controlled syscall helper\n"
-           "(so a guest signal can interrupt it), or in ferry's own bookkeeping.\n\n";
+           "(so a guest signal can interrupt it), as a safe syscall (inline, and a guest\n"
+           "signal interrupts it just the same), or in ferry's own bookkeeping.\n\n";
     out += "\"on a signal\": what a signal that breaks off the call's wait makes of it, by the\n"
            "kernel's code (signal(7)): ERESTARTSYS runs it again unless a handler without\n"
            "SA_RESTART runs (then EINTR); ERESTARTNOHAND runs it again only when no handler\n"
