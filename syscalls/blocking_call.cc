@@ -93,7 +93,7 @@ int64_t WriteInline(Task& task, long nr, uint64_t fd, uint64_t data, uint64_t co
   for (const iovec& v : rest) total += v.iov_len;
   size_t first = 0;  // rest[first..] is still to write
   for (;;) {
-    int64_t r = SafeHostSyscall(restart::kInterrupted, SYS_writev, fd, reinterpret_cast<uint64_t>(&rest[first]),
+    int64_t r = SafeHostSyscall(restart::kInterrupted, SYS_writev, fd, reinterpret_cast<uint64_t>(rest.data() + first),
                                 rest.size() - first);
     if (r > 0) done += static_cast<uint64_t>(r);
     if (done == 0) return r;
