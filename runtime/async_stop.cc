@@ -60,6 +60,14 @@ thread_local timer_t t_rekick;
 thread_local bool t_have_rekick = false;
 std::atomic<pid_t> g_debugger_thread{0};  // where a debugger's Ctrl-C is sent
 
+// A kick queued to a process after its execve took the queued ones would
+// outlive the exec and kill the next program (a host binary's default action
+// for the kick signal). Senders announce themselves and skip a process that
+// is closing for exec; the exec waits out the senders already past the
+// check. Keyed by pid, so kicks this process sends to others still go.
+std::atomic<pid_t> g_closed_for_exec{0};
+std::atomic<int> g_kicks_in_flight{0};
+
 bool CreateRekickTimer(timer_t* timer) {
   struct sigevent sev {};
   sev.sigev_notify = SIGEV_THREAD_ID;
@@ -91,6 +99,10 @@ void DisableAsyncStop() {
 }
 
 void AsyncStopAfterFork() {
+  // The fork copied the gate as it stood: another thread may have been
+  // inside SendKick, and it does not exist here to count itself out.
+  g_kicks_in_flight.store(0);
+  g_closed_for_exec.store(0);
   if (t_uc) t_have_rekick = CreateRekickTimer(&t_rekick);
   g_debugger_thread.store(static_cast<pid_t>(syscall(SYS_gettid)));
 }
@@ -140,15 +152,6 @@ void Kick() {
 }
 
 namespace {
-
-// A kick queued to a process after its execve took the queued ones would
-// outlive the exec and kill the next program (a host binary's default action
-// for the kick signal). Senders announce themselves and skip a process that
-// is closing for exec; the exec waits out the senders already past the
-// check. Keyed by pid: a vfork child's exec must not close its parent, with
-// which it shares this memory.
-std::atomic<pid_t> g_closed_for_exec{0};
-std::atomic<int> g_kicks_in_flight{0};
 
 void QueueKick(pid_t tid, pid_t pid) {
   siginfo_t info{};
