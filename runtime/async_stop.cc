@@ -151,28 +151,20 @@ void Kick() {
   }
 }
 
-namespace {
-
-void QueueKick(pid_t tid, pid_t pid) {
-  siginfo_t info{};
-  info.si_signo = kKickSignal;
-  // A process may queue any code to itself, and a negative one other than
-  // SI_TKILL to another process.
-  info.si_code = SI_TIMER;
-  info.si_value.sival_ptr = &g_kick_tag;
-  syscall(SYS_rt_tgsigqueueinfo, pid ? pid : getpid(), tid, kKickSignal, &info);
-}
-
-}  // namespace
-
 void SendKick(pid_t tid, pid_t pid) {
   g_kicks_in_flight.fetch_add(1);
   pid_t closed = g_closed_for_exec.load();
-  if (closed != 0 && closed == (pid ? pid : static_cast<pid_t>(syscall(SYS_getpid)))) {
-    g_kicks_in_flight.fetch_sub(1);
-    return;  // its threads are about to be gone; a failed exec kicks them all again
+  // A process closing for exec gets none: its other threads end with the
+  // exec, and a failed exec kicks them all again.
+  if (closed == 0 || closed != (pid ? pid : static_cast<pid_t>(syscall(SYS_getpid)))) {
+    siginfo_t info{};
+    info.si_signo = kKickSignal;
+    // A process may queue any code to itself, and a negative one other than
+    // SI_TKILL to another process.
+    info.si_code = SI_TIMER;
+    info.si_value.sival_ptr = &g_kick_tag;
+    syscall(SYS_rt_tgsigqueueinfo, pid ? pid : getpid(), tid, kKickSignal, &info);
   }
-  QueueKick(tid, pid);
   g_kicks_in_flight.fetch_sub(1);
 }
 

@@ -1,6 +1,6 @@
 // Host calls that may block go to the task's syscall helper, so a guest
 // signal can always reach the guest thread (see syscall_helper.h); calls on
-// pipes and terminals run inline as safe syscalls (RunsInlineAsSafeSyscall).
+// pipes and terminals run inline as safe syscalls (PlaceFor).
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,49 +27,50 @@ namespace {
 
 constexpr uint64_t kAtomicPipeWrite = 4096;  // PIPE_BUF: such a write to a writable pipe never blocks
 
-// The fast path, measured: a helper round trip costs about 40 us, a poll 0.3 us.
-// A call on a ready descriptor (or a regular file, always ready) cannot block.
-bool WouldNotBlock(const Task& task) {
+// Where a call of a descriptor row (kBlocksOnInput/kBlocksOnOutput) runs.
+enum class Place { kInline, kSafeSyscall, kHelper };
+
+// A poll and at most one fstat decide:
+// - inline when the call cannot block (measured: a helper round trip costs
+//   about 40 us, a poll 0.3 us): a ready descriptor, a regular file (always
+//   ready), and for a write to a writable descriptor a small one (a pipe or
+//   socket takes PIPE_BUF bytes at once) or any one to a file or device;
+// - a safe syscall (inline, interruptible) when it can block on a terminal
+//   (a background job touching it gets SIGTTIN/SIGTTOU from the kernel,
+//   which must reach ferry: the helper ignores signals and would get EIO)
+//   or on a pipe or FIFO (fs/pipe.c ends every interrupted wait with
+//   -ERESTARTSYS, a partial transfer returning its count, which is the rule
+//   of every row that gets here: the helper's exact restart code adds
+//   nothing, and its round trip costs two context switches per blocked
+//   call; BENCHMARKS.md, pipe_pingpong_blocked and signal_latency);
+// - the helper otherwise (sockets, other devices, mq descriptors).
+Place PlaceFor(const Task& task) {
   const SyscallRow* row = task.current_row;
   if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
-    return false;
+    return Place::kHelper;
   }
   // MSG_WAITALL waits for the whole request even on a readable socket.
+  bool waitall = false;
   for (int i = 0; i < row->nargs; ++i) {
-    if (row->args[i] == Arg::kMsgFlags && (task.current_args[i] & MSG_WAITALL)) return false;
+    waitall |= row->args[i] == Arg::kMsgFlags && (task.current_args[i] & MSG_WAITALL);
   }
   int fd = static_cast<int>(task.current_args[0]);
   bool input = row->cls == SyscallClass::kBlocksOnInput;
   struct pollfd p = {fd, static_cast<short>(input ? POLLIN : POLLOUT), 0};
-  if (HostSyscall(SYS_poll, reinterpret_cast<uint64_t>(&p), 1, 0) != 1) return false;
-  if (input || (p.revents & (POLLERR | POLLHUP | POLLNVAL))) return true;
-  // On a pipe or socket only a small plain write is sure not to block; on
-  // a file or device any write is, so the type matters only for big ones.
-  if (row->nargs >= 3 && row->args[1] == Arg::kInBuf && task.current_args[2] <= kAtomicPipeWrite) return true;
-  struct stat st;
-  if (HostSyscall(SYS_fstat, fd, reinterpret_cast<uint64_t>(&st)) != 0) return true;
-  return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode);
-}
-
-// Descriptors whose blocking calls run inline as safe syscalls instead of in
-// the helper (one fstat decides):
-// - a terminal: a background job touching it gets SIGTTIN/SIGTTOU from the
-//   kernel, which must reach ferry (the helper ignores signals and would get
-//   EIO);
-// - a pipe or FIFO: fs/pipe.c ends every interrupted wait with -ERESTARTSYS
-//   (a partial transfer returns its count), which is the rule of every row
-//   that may reach here, so the helper's exact restart code adds nothing and
-//   its round trip costs two context switches per blocked call
-//   (BENCHMARKS.md, pipe_pingpong_blocked and signal_latency).
-bool RunsInlineAsSafeSyscall(const Task& task) {
-  const SyscallRow* row = task.current_row;
-  if (!row || (row->cls != SyscallClass::kBlocksOnInput && row->cls != SyscallClass::kBlocksOnOutput)) {
-    return false;
+  bool ready = !waitall && HostSyscall(SYS_poll, reinterpret_cast<uint64_t>(&p), 1, 0) == 1;
+  if (ready && (input || (p.revents & (POLLERR | POLLHUP | POLLNVAL)))) return Place::kInline;
+  if (ready && row->nargs >= 3 && row->args[1] == Arg::kInBuf && task.current_args[2] <= kAtomicPipeWrite) {
+    return Place::kInline;
   }
   struct stat st;
-  if (HostSyscall(SYS_fstat, task.current_args[0], reinterpret_cast<uint64_t>(&st)) != 0) return false;
-  if (S_ISFIFO(st.st_mode)) return row->restart == restart::Rule::kSys;
-  return S_ISCHR(st.st_mode) && isatty(static_cast<int>(task.current_args[0]));
+  bool known = HostSyscall(SYS_fstat, fd, reinterpret_cast<uint64_t>(&st)) == 0;
+  // A big write to a writable descriptor: the type tells (unknown: inline).
+  if (ready && (!known || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))) {
+    return Place::kInline;
+  }
+  if (!known) return Place::kHelper;
+  if (S_ISFIFO(st.st_mode)) return row->restart == restart::Rule::kSys ? Place::kSafeSyscall : Place::kHelper;
+  return S_ISCHR(st.st_mode) && isatty(fd) ? Place::kSafeSyscall : Place::kHelper;
 }
 
 // A pipe or terminal write that waits inline must not come back short
@@ -125,8 +126,9 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
               error.c_str());
     }
   }
-  if (!task.helper || WouldNotBlock(task)) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
-  if (RunsInlineAsSafeSyscall(task)) {
+  Place place = task.helper ? PlaceFor(task) : Place::kInline;
+  if (place == Place::kInline) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
+  if (place == Place::kSafeSyscall) {
     if (nr == SYS_write || nr == SYS_writev) return WriteInline(task, nr, a0, a1, a2);
     // Other output calls (pwritev2 at the current offset, vmsplice) get the
     // hold, not the carrying on: only a kick can cut them short.
