@@ -47,8 +47,19 @@ int main(void) {
   ca.flags = CLONE_PIDFD;
   ca.pidfd = (uintptr_t)&pidfd;
   ca.exit_signal = SIGCHLD;
+  /* The child waits for the gate too: one that exits at once may be traced
+     exiting before its parent's clone3 line, under strace -f as under
+     ferry, and the order of the two lines would then be chance. */
+  pipe(gate);
   pid = syscall(SYS_clone3, &ca, sizeof ca);
-  if (pid == 0) _exit(5);
+  if (pid == 0) {
+    char c;
+    close(gate[1]);
+    read(gate[0], &c, 1);
+    _exit(5);
+  }
+  close(gate[0]);
+  close(gate[1]);
   waitid_raw(P_PIDFD, pidfd, &info, WEXITED);
   waitid_raw(7, 0, &info, WEXITED);  /* a bad id type */
   waitid_raw(P_ALL, 0, &info, 0x40);  /* a bad option */
