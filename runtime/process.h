@@ -87,6 +87,10 @@ struct SharedCpuLock {
   std::atomic<uint64_t> holder{0};
   // ... after naming it here: its kick handler then stops the CPU.
   std::atomic<uint64_t> wanted{0};
+  // Waiters between reading `holder` and sending its kick: an execve waits
+  // for none to be left (HoldCpuForExec), so no kick read off a stale name
+  // reaches the next program.
+  std::atomic<uint32_t> kicks_in_flight{0};
 };
 // Null when the page cannot be had: processes then race as before.
 SharedCpuLock* MapSharedCpuLock();

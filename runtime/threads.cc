@@ -2,6 +2,7 @@
 
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -131,10 +132,12 @@ void AcquireSharedCpu(Task& task) {
     } else if (r == -ETIMEDOUT) {
       // A slice went by: the holder, in another process, stops at its next
       // block (a stale name costs a kick that the handler ignores).
+      lock.kicks_in_flight.fetch_add(1);
       if (uint64_t holder = lock.holder.load()) {
         lock.wanted.store(holder);
         SendKick(static_cast<pid_t>(holder), static_cast<pid_t>(holder >> 32));
       }
+      lock.kicks_in_flight.fetch_sub(1);
     } else if (r == -ESRCH) {
       // The holder (`seen`) died with nobody queued to inherit it: take it
       // over, unless another waiter did first. (The kernel may have added
@@ -264,7 +267,7 @@ void* GuestThreadMain(void* argument) {
   auto* start = static_cast<ThreadStart*>(argument);  // the parent's, until Started
   Process& process = *start->process;
   pid_t tid = static_cast<pid_t>(HostSyscall(SYS_gettid));
-  ThreadSlot* slot = ClaimThreadSlot(process, tid);
+  ThreadSlot* slot = ClaimThreadSlot(process, tid, start->sigmask);
   if (!slot) {
     Started(start, -EAGAIN);
     return nullptr;
@@ -283,7 +286,6 @@ void* GuestThreadMain(void* argument) {
   if (start->stack) task->WriteReg(arch.reg_sp, start->stack);
   if (start->flags & CLONE_SETTLS) task->WriteReg(arch.reg_tls, start->tls);
   task->WriteReg(arch.reg_args[0], 0);  // clone returns 0 in the new thread
-  slot->sigmask.store(start->sigmask);
   task->seccomp = start->seccomp;
   uint32_t tid32 = static_cast<uint32_t>(tid);
   if (start->flags & CLONE_CHILD_SETTID) task->memory.Write(start->child_tid, &tid32, sizeof tid32);
@@ -355,12 +357,12 @@ void* RelayThreadMain(void* argument) {
 
 }  // namespace
 
-ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid) {
+ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid, uint64_t sigmask) {
   std::lock_guard<std::mutex> lock(process.threads_lock);
   std::erase(process.relay_tids, tid);  // an ended relay's tid, used again
   for (ThreadSlot& slot : process.slots) {
     if (slot.tid.load() == 0) {
-      slot.sigmask.store(0);
+      slot.sigmask.store(sigmask);
       slot.held_quiet.store(0);  // a new host thread blocks nothing
       slot.tid.store(tid);
       ++process.live_threads;
@@ -450,6 +452,19 @@ void EnterGuestCode(Task& task, bool in_hook) {
 }
 
 void LeaveGuestCode(Task& task) { ReleaseGuestCpu(task); }
+
+// Holding the process's CPU lock, no thread of this process holds the
+// shared one (it is taken second and given back first), so no waiter in
+// another process can read a name of ours from `holder` from here on; the
+// ones that read one already are waited out.
+void HoldCpuForExec(Task& task) {
+  AcquireCpu(task.process, task.tid);
+  if (SharedCpuLock* shared = task.process.shared_cpu_lock) {
+    while (shared->kicks_in_flight.load() != 0) sched_yield();
+  }
+}
+
+void ReleaseCpuAfterFailedExec(Task& task) { ReleaseCpu(task.process); }
 
 int64_t StartGuestThread(Task& parent, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t tls,
                          uint64_t child_tid, const HostThreadPlacement& placement) {

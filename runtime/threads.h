@@ -23,8 +23,11 @@
 
 namespace ferry {
 
-// Claims a free slot for thread `tid`; null when kMaxThreads are live.
-ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid);
+// Claims a free slot for thread `tid`, whose guest signal mask starts as
+// `sigmask` (set before the slot is seen: a process-directed signal must not
+// pick a new thread as unblocked that its creator blocked); null when
+// kMaxThreads are live.
+ThreadSlot* ClaimThreadSlot(Process& process, pid_t tid, uint64_t sigmask = 0);
 
 // Makes the thread in `slot` look at its pending work (signals, memory
 // changes) soon: its CPU stops at the next block, its blocking call ends.
@@ -67,6 +70,11 @@ void LeaveGuestCode(Task& task);
 // A debugger's scheduler locking: only thread `tid` may run guest code
 // until the next call (0: every thread may).
 void RunOnlyThread(Process& process, pid_t tid);
+// Around a host execve (called outside guest code): no other thread runs
+// guest code meanwhile, and no kick from another process that shares the
+// CPU lock is on its way to one of this process's threads.
+void HoldCpuForExec(Task& task);
+void ReleaseCpuAfterFailedExec(Task& task);
 // Whether another thread waits for this one's CPU (async-signal-safe).
 bool CpuWanted(const Task& task);
 

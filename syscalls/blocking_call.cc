@@ -81,10 +81,13 @@ Place PlaceFor(const Task& task) {
 // (quiet_signals.h); after any other cut the write goes on with the rest
 // (an input call so cut just starts again, having taken nothing). A signal
 // the guest acts on ends it with the bytes moved so far, as the kernel's.
-int64_t WriteInline(Task& task, long nr, uint64_t fd, uint64_t data, uint64_t count) {
+// write goes on as writev; writev and pwritev2 (at the current position on
+// a pipe) go on as themselves, their other arguments passed again.
+int64_t WriteInline(Task& task, long nr, uint64_t fd, uint64_t data, uint64_t count, uint64_t a3, uint64_t a4,
+                    uint64_t a5) {
   HoldQuietSignals(task);
   std::vector<iovec> rest;
-  if (nr == SYS_writev) {
+  if (nr != SYS_write) {
     const iovec* iov = reinterpret_cast<const iovec*>(data);
     rest.assign(iov, iov + count);
   } else {
@@ -94,8 +97,8 @@ int64_t WriteInline(Task& task, long nr, uint64_t fd, uint64_t data, uint64_t co
   for (const iovec& v : rest) total += v.iov_len;
   size_t first = 0;  // rest[first..] is still to write
   for (;;) {
-    int64_t r = SafeHostSyscall(restart::kInterrupted, SYS_writev, fd, reinterpret_cast<uint64_t>(rest.data() + first),
-                                rest.size() - first);
+    int64_t r = SafeHostSyscall(restart::kInterrupted, nr == SYS_write ? SYS_writev : nr, fd,
+                                reinterpret_cast<uint64_t>(rest.data() + first), rest.size() - first, a3, a4, a5);
     if (r > 0) done += static_cast<uint64_t>(r);
     if (done == 0) return r;
     if (done == total || (r <= 0 && !restart::IsRestartCode(r)) || NextActionableSignal(task) ||
@@ -129,9 +132,9 @@ int64_t BlockingHostSyscall(Task& task, long nr, uint64_t a0, uint64_t a1, uint6
   Place place = task.helper ? PlaceFor(task) : Place::kInline;
   if (place == Place::kInline) return InlineResult(HostSyscall(nr, a0, a1, a2, a3, a4, a5));
   if (place == Place::kSafeSyscall) {
-    if (nr == SYS_write || nr == SYS_writev) return WriteInline(task, nr, a0, a1, a2);
-    // Other output calls (pwritev2 at the current offset, vmsplice) get the
-    // hold, not the carrying on: only a kick can cut them short.
+    if (nr == SYS_write || nr == SYS_writev || nr == SYS_pwritev2) return WriteInline(task, nr, a0, a1, a2, a3, a4, a5);
+    // vmsplice gets the hold, not the carrying on: it waits for room once
+    // and returns what fit, so a cut in its wait has moved nothing.
     if (task.current_row->cls == SyscallClass::kBlocksOnOutput) HoldQuietSignals(task);
     return SafeHostSyscall(restart::kInterrupted, nr, a0, a1, a2, a3, a4, a5);
   }
