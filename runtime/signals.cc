@@ -2,6 +2,7 @@
 #include "runtime/signalfd.h"
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
@@ -47,6 +48,25 @@ bool FromThreadTimer(const siginfo_t& info) {
 // The guest thread this host thread runs (null on ferry's own threads).
 thread_local Task* t_task = nullptr;
 std::atomic<Process*> g_process{nullptr};
+
+// The kernel's struct sigaction for rt_sigaction(2) on x86_64.
+struct KernelSigaction {
+  void (*handler)(int, siginfo_t*, void*);
+  unsigned long flags;
+  void (*restorer)();
+  uint64_t mask;
+};
+
+// The thread preparing a host execve (0: none). From then on a signal for
+// the guest is kept for the next program (KeepForNextProgram).
+std::atomic<pid_t> g_exec_thread{0};
+// Handlers past their look at g_exec_thread that queue into ferry's own
+// store: the exec waits them out before it moves the store's signals.
+std::atomic<int> g_handlers_queuing{0};
+// This thread blocked every host signal but the kick for an execve; the
+// mask it had before, put back by a kick if the exec fails.
+thread_local bool t_blocked_for_exec = false;
+thread_local sigset_t t_mask_before_exec;
 
 bool IsFerryFault(int sig, const siginfo_t* info) {
   bool fault_signal = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
@@ -105,10 +125,50 @@ uint64_t ProcessSignalsFor(const Task& task) {
   return mine;
 }
 
+// A signal for the guest while a thread prepares an execve. The kernel
+// would keep a process-directed one pending across the exec (where the
+// exec'ing thread does not take it first) and meet it with the next
+// program's disposition; ferry's store ends with the exec, and a default
+// action taken early would disregard the other threads' guest masks.
+// - On the exec'ing thread (its guest mask let the signal in, just before
+//   the execve): the next program's disposition, the default (an ignored
+//   signal never gets here), takes it.
+// - On another thread (which the exec ends): it takes nothing more but the
+//   kick, and a process-directed signal goes back to the process, where
+//   the exec'ing thread takes it or it waits for the next program. One aimed
+//   at this thread ends with it, as in the kernel.
+void KeepForNextProgram(int sig, siginfo_t* info, void* ucontext, pid_t exec_thread, bool to_this_thread) {
+  pid_t self = static_cast<pid_t>(HostSyscall(SYS_gettid));
+  pid_t pid = getpid();
+  if (self == exec_thread) {
+    KernelSigaction dfl{};
+    HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&dfl), 0, 8);
+    HostSyscall(SYS_rt_tgsigqueueinfo, pid, self, sig, reinterpret_cast<uint64_t>(info));  // taken after the handler
+    return;
+  }
+  sigset_t& mask = static_cast<ucontext_t*>(ucontext)->uc_sigmask;
+  if (!t_blocked_for_exec) t_mask_before_exec = mask;
+  t_blocked_for_exec = true;
+  sigfillset(&mask);
+  sigdelset(&mask, KickSignal());
+  if (to_this_thread) return;
+  // The kernel lets only the leader queue a kill()'s or its own codes to
+  // the process; a queued code (negative) goes as it came.
+  if ((info->si_code < 0 && info->si_code != SI_TKILL) || self == pid) {
+    HostSyscall(SYS_rt_sigqueueinfo, pid, sig, reinterpret_cast<uint64_t>(info));
+  } else {
+    HostSyscall(SYS_kill, pid, sig);
+  }
+}
+
 void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   RedirectIfBeforeSafeSyscall(ucontext);
   Task* task = t_task;
   if (IsKick(info)) {  // another thread's request, or the re-kick timer: stop if still needed
+    if (t_blocked_for_exec && !g_exec_thread.load()) {  // the exec failed: take signals again
+      static_cast<ucontext_t*>(ucontext)->uc_sigmask = t_mask_before_exec;
+      t_blocked_for_exec = false;
+    }
     if (task && (NextActionableSignal(*task) || DebuggerStopPending() || CpuWanted(*task) ||
                  HeldSignalsStale(*task))) {
       Kick();
@@ -132,6 +192,12 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   // tgkill and SIGEV_THREAD_ID timers aim at one thread; anything else is
   // for the process, taken by a thread that does not block it.
   bool to_this_thread = task && (info->si_code == SI_TKILL || FromThreadTimer(*info));
+  g_handlers_queuing.fetch_add(1);
+  if (pid_t exec_thread = g_exec_thread.load()) {
+    KeepForNextProgram(sig, info, ucontext, exec_thread, to_this_thread);
+    g_handlers_queuing.fetch_sub(1);
+    return;
+  }
   ThreadSlot* target = to_this_thread ? &task->slot : ChooseThread(*process, task, sig);
   // A signal whose default action kills the guest kills it now, wherever
   // ferry is, as the kernel would (Ctrl-C on a guest that never syscalls).
@@ -149,19 +215,13 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   if ((to_this_thread ? task->slot.pending : process->pending).Add(sig, *info)) {
     NoteSignalfdSignals(*process, to_this_thread ? &task->slot : nullptr);
   }
+  g_handlers_queuing.fetch_sub(1);
   Wake();
   // A handler or a stop to run: the CPU stops at its next block so the run
   // loop delivers it, even if the guest makes no syscall.
   if (target) KickThread(*target);
 }
 
-// The kernel's struct sigaction for rt_sigaction(2) on x86_64.
-struct KernelSigaction {
-  void (*handler)(int, siginfo_t*, void*);
-  unsigned long flags;
-  void (*restorer)();
-  uint64_t mask;
-};
 
 bool DefaultIgnores(int sig) { return kIgnoredByDefault & SignalBit(sig); }
 bool DefaultStops(int sig) {
@@ -234,16 +294,20 @@ void InheritHostSignalState(Task& task) {
 void PrepareHostSignalsForExec(Task& task) {
   uint64_t all = ~uint64_t{0};
   HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&all), 0, 8);
+  // From here the handlers keep what comes for the next program
+  // (KeepForNextProgram); the ones already queuing into ferry's store
+  // finish first, so the store is moved whole below.
+  g_exec_thread.store(task.tid);
+  while (g_handlers_queuing.load() != 0) sched_yield();
+  // What the guest ignores the next program ignores. Every other signal
+  // keeps ferry's handler, which the exec resets to SIG_DFL: the other
+  // threads run until the exec ends them, and a default action taken on
+  // one of them before would disregard the guest's masks (a kick queued to
+  // one would kill the process).
   for (int sig = 1; sig <= kGuestSignals; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    bool ignored = task.process.sigactions[sig].handler == 1;
-    // The kick keeps ferry's handler (the exec resets it to SIG_DFL): the
-    // other threads run until the exec ends them, and a kick already queued
-    // to one of them must not take the default action, which kills the
-    // process.
-    if (sig == KickSignal() && !ignored) continue;
+    if (sig == SIGKILL || sig == SIGSTOP || task.process.sigactions[sig].handler != 1) continue;
     KernelSigaction act{};
-    act.handler = ignored ? reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN) : nullptr;  // SIG_DFL
+    act.handler = reinterpret_cast<void (*)(int, siginfo_t*, void*)>(SIG_IGN);
     HostSyscall(SYS_rt_sigaction, sig, reinterpret_cast<uint64_t>(&act), 0, 8);
   }
   // ferry's own kicks must not reach the next program, whose default
@@ -273,6 +337,13 @@ void PrepareHostSignalsForExec(Task& task) {
   }
   uint64_t mask = task.sigmask;
   HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&mask), 0, 8);
+}
+
+void RestoreHostSignalsAfterFailedExec() {
+  uint64_t all = ~uint64_t{0};
+  HostSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&all), 0, 8);
+  g_exec_thread.store(0);  // the other threads: the kicks that follow let signals in again
+  InstallHostSignalHandlers();
 }
 
 void InstallHostSignalHandlers() {
@@ -346,6 +417,10 @@ void ForgetPendingSignalsAfterFork(Task& task) {
   new (&task.slot.pending) PendingSignals();
   new (&task.process.pending) PendingSignals();
   RenewSignalfdsAfterFork();
+  // Another thread's handler may have been counted, or its execve under
+  // way, at the fork: neither exists here.
+  g_handlers_queuing.store(0);
+  g_exec_thread.store(0);
 }
 
 uint64_t PendingGuestSignals(const Task& task) {

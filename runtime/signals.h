@@ -36,13 +36,15 @@ void ReclaimLibcSignals();
 // signals. Read from the host before ferry installs its handlers, so the
 // guest starts as the caller (a shell's nohup, a test runner) left it.
 void InheritHostSignalState(Task& task);
-// Before ferry re-runs itself for a guest execve: the host's dispositions
-// and mask become the guest's (ignored stay ignored, handlers reset), so
-// the next ferry inherits them; pending guest signals move to the host's
-// queue, which execve keeps. After a failed execve, undo with
-// InstallHostSignalHandlers (the signals come back through ferry's handler)
-// and the guest's mask stays as it was.
+// Before a host execve (of ferry for a guest program, or of a host one):
+// the host's dispositions and mask become the guest's (ignored stay
+// ignored; the exec resets handlers), so the next program inherits them;
+// pending guest signals move to the host's queue, which execve keeps, and
+// signals that land meanwhile are kept for the next program too. After a
+// failed execve, RestoreHostSignalsAfterFailedExec undoes it (the signals
+// come back through ferry's handler; the guest's mask stays as it was).
 void PrepareHostSignalsForExec(Task& task);
+void RestoreHostSignalsAfterFailedExec();
 
 // The guest thread this host thread runs, for ferry's signal handler (its
 // mask, its CPU to stop, its faults); set on each thread as it starts.
@@ -72,7 +74,8 @@ class HostSignalsBlocked {
   sigset_t saved_;
 };
 
-// In a forked child: pending signals are the parent's, not the child's.
+// In a forked child: pending signals are the parent's, not the child's,
+// and so is any other thread's handler or execve under way.
 void ForgetPendingSignalsAfterFork(Task& task);
 
 // Queues a signal for one guest thread as if the kernel sent it to it (a

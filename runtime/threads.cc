@@ -31,6 +31,9 @@ namespace {
 // time slice of guest threads that compute without syscalls.
 constexpr long kTimeSliceNs = 1000000;
 
+// How long an execve waits for kicks from other processes to be sent.
+constexpr long kKickDrainLimitNs = 10000000;
+
 // While a debugger lets only one thread run, the others wait here.
 void WaitForOwnTurn(CpuLock& lock, pid_t tid) {
   for (;;) {
@@ -457,10 +460,18 @@ void LeaveGuestCode(Task& task) { ReleaseGuestCpu(task); }
 // shared one (it is taken second and given back first), so no waiter in
 // another process can read a name of ours from `holder` from here on; the
 // ones that read one already are waited out.
+// A waiter killed between its count and its kick leaves the count up for
+// good: the wait is bounded (a live one is done within microseconds).
 void HoldCpuForExec(Task& task) {
   AcquireCpu(task.process, task.tid);
-  if (SharedCpuLock* shared = task.process.shared_cpu_lock) {
-    while (shared->kicks_in_flight.load() != 0) sched_yield();
+  SharedCpuLock* shared = task.process.shared_cpu_lock;
+  if (!shared) return;
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (shared->kicks_in_flight.load() != 0) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) > kKickDrainLimitNs) break;
+    sched_yield();
   }
 }
 

@@ -161,7 +161,7 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
   PrepareHostSignalsForExec(task);  // the next program inherits the guest's mask and ignores
   int64_t r = HostSyscall(SYS_execve, reinterpret_cast<uint64_t>(target.c_str()),
                           reinterpret_cast<uint64_t>(run_ptrs.data()), reinterpret_cast<uint64_t>(env_ptrs.data()));
-  InstallHostSignalHandlers();  // still here: the exec failed
+  RestoreHostSignalsAfterFailedExec();  // still here: the exec failed
   EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
   ReopenKicksAfterFailedExec();
   ReleaseCpuAfterFailedExec(task);
