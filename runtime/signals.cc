@@ -63,10 +63,9 @@ std::atomic<pid_t> g_exec_thread{0};
 // Handlers past their look at g_exec_thread that queue into ferry's own
 // store: the exec waits them out before it moves the store's signals.
 std::atomic<int> g_handlers_queuing{0};
-// This thread blocked every host signal but the kick for an execve; the
-// mask it had before, put back by a kick if the exec fails.
+// This thread blocked every host signal but the kick for another
+// thread's execve; a kick lets them in again if the exec fails.
 thread_local bool t_blocked_for_exec = false;
-thread_local sigset_t t_mask_before_exec;
 
 bool IsFerryFault(int sig, const siginfo_t* info) {
   bool fault_signal = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
@@ -134,9 +133,12 @@ uint64_t ProcessSignalsFor(const Task& task) {
 //   the execve): the next program's disposition, the default (an ignored
 //   signal never gets here), takes it.
 // - On another thread (which the exec ends): it takes nothing more but the
-//   kick, and a process-directed signal goes back to the process, where
-//   the exec'ing thread takes it or it waits for the next program. One aimed
-//   at this thread ends with it, as in the kernel.
+//   kick. A process-directed signal goes on to the exec'ing thread, whose
+//   queue the exec keeps: taken there as above, or pending in the next
+//   program (a queued code goes as it came; the kernel lets a thread
+//   queue a kill()'s or its own codes only to itself, so those go as a
+//   tgkill). One aimed at this thread waits in its own queue: it ends with
+//   the thread, as in the kernel, or is taken if the exec fails.
 void KeepForNextProgram(int sig, siginfo_t* info, void* ucontext, pid_t exec_thread, bool to_this_thread) {
   pid_t self = static_cast<pid_t>(HostSyscall(SYS_gettid));
   pid_t pid = getpid();
@@ -147,17 +149,30 @@ void KeepForNextProgram(int sig, siginfo_t* info, void* ucontext, pid_t exec_thr
     return;
   }
   sigset_t& mask = static_cast<ucontext_t*>(ucontext)->uc_sigmask;
-  if (!t_blocked_for_exec) t_mask_before_exec = mask;
   t_blocked_for_exec = true;
   sigfillset(&mask);
   sigdelset(&mask, KickSignal());
-  if (to_this_thread) return;
-  // The kernel lets only the leader queue a kill()'s or its own codes to
-  // the process; a queued code (negative) goes as it came.
-  if ((info->si_code < 0 && info->si_code != SI_TKILL) || self == pid) {
-    HostSyscall(SYS_rt_sigqueueinfo, pid, sig, reinterpret_cast<uint64_t>(info));
+  if (to_this_thread) {
+    // (The kick's number stays open: a guest signal on it would come straight back.)
+    if (sig != KickSignal()) HostSyscall(SYS_rt_tgsigqueueinfo, pid, self, sig, reinterpret_cast<uint64_t>(info));
+    return;
+  }
+  if (info->si_code < 0 && info->si_code != SI_TKILL) {
+    HostSyscall(SYS_rt_tgsigqueueinfo, pid, exec_thread, sig, reinterpret_cast<uint64_t>(info));
   } else {
-    HostSyscall(SYS_kill, pid, sig);
+    HostSyscall(SYS_tgkill, pid, exec_thread, sig);
+  }
+}
+
+// After a failed execve (a kick), or in a forked child: a thread that
+// blocked itself for an exec takes signals again, with the quiet ones it
+// holds off still held.
+void UnblockAfterExec(sigset_t* mask) {
+  t_blocked_for_exec = false;
+  sigemptyset(mask);
+  uint64_t held = t_task ? t_task->slot.held_quiet.load(std::memory_order_relaxed) : 0;
+  for (int sig = 1; sig <= kGuestSignals; ++sig) {
+    if (held & SignalBit(sig)) sigaddset(mask, sig);
   }
 }
 
@@ -166,8 +181,7 @@ void OnHostSignal(int sig, siginfo_t* info, void* ucontext) {
   Task* task = t_task;
   if (IsKick(info)) {  // another thread's request, or the re-kick timer: stop if still needed
     if (t_blocked_for_exec && !g_exec_thread.load()) {  // the exec failed: take signals again
-      static_cast<ucontext_t*>(ucontext)->uc_sigmask = t_mask_before_exec;
-      t_blocked_for_exec = false;
+      UnblockAfterExec(&static_cast<ucontext_t*>(ucontext)->uc_sigmask);
     }
     if (task && (NextActionableSignal(*task) || DebuggerStopPending() || CpuWanted(*task) ||
                  HeldSignalsStale(*task))) {
@@ -298,6 +312,7 @@ void PrepareHostSignalsForExec(Task& task) {
   // (KeepForNextProgram); the ones already queuing into ferry's store
   // finish first, so the store is moved whole below.
   g_exec_thread.store(task.tid);
+  t_blocked_for_exec = false;  // blocked for an earlier exec that failed: the mask is set below
   while (g_handlers_queuing.load() != 0) sched_yield();
   // What the guest ignores the next program ignores. Every other signal
   // keeps ferry's handler, which the exec resets to SIG_DFL: the other
@@ -421,6 +436,13 @@ void ForgetPendingSignalsAfterFork(Task& task) {
   // way, at the fork: neither exists here.
   g_handlers_queuing.store(0);
   g_exec_thread.store(0);
+}
+
+void TakeSignalsAgainAfterFork() {
+  if (!t_blocked_for_exec) return;
+  sigset_t mask;
+  UnblockAfterExec(&mask);
+  sigprocmask(SIG_SETMASK, &mask, nullptr);
 }
 
 uint64_t PendingGuestSignals(const Task& task) {

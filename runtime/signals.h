@@ -77,6 +77,10 @@ class HostSignalsBlocked {
 // In a forked child: pending signals are the parent's, not the child's,
 // and so is any other thread's handler or execve under way.
 void ForgetPendingSignalsAfterFork(Task& task);
+// In a forked child, once its host signals are unblocked: a thread that
+// forked while blocked for another thread's execve would otherwise never
+// take a signal again (nothing kicks it here).
+void TakeSignalsAgainAfterFork();
 
 // Queues a signal for one guest thread as if the kernel sent it to it (a
 // fault, SIGPIPE; SI_USER from ferry's own pid when info is null).

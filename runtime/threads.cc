@@ -32,7 +32,7 @@ namespace {
 constexpr long kTimeSliceNs = 1000000;
 
 // How long an execve waits for kicks from other processes to be sent.
-constexpr long kKickDrainLimitNs = 10000000;
+constexpr long kKickDrainLimitNs = 50000000;
 
 // While a debugger lets only one thread run, the others wait here.
 void WaitForOwnTurn(CpuLock& lock, pid_t tid) {

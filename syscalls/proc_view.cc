@@ -76,16 +76,31 @@ std::string GuestBytes(const Task& task, uint64_t start, uint64_t end) {
   return out;
 }
 
+// A host /proc/self file whose thread count includes relay host threads,
+// with how many there were as it was read: counted before and after, again
+// while a relay ended in between (it may have been counted or not).
+std::string HostFileAndRelays(const char* path, Process& process, size_t* relays) {
+  std::string host;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    size_t before = RelayTids(process).size();
+    host.clear();
+    if (FILE* f = fopen(path, "re")) {
+      char buf[4096];
+      size_t n;
+      while ((n = fread(buf, 1, sizeof buf, f)) > 0) host.append(buf, n);
+      fclose(f);
+    }
+    *relays = RelayTids(process).size();
+    if (*relays == before) break;
+  }
+  return host;
+}
+
 // The host's own stat line with the fields that describe the guest replaced:
 // the code, stack, argument and environment addresses.
 std::string Stat(const Task& task) {
-  std::string host;
-  if (FILE* f = fopen("/proc/self/stat", "re")) {
-    char buf[2048];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    host.assign(buf, n);
-  }
+  size_t relays = 0;
+  std::string host = HostFileAndRelays("/proc/self/stat", task.process, &relays);
   size_t open = host.find('('), close = host.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open) return host;
   std::vector<std::string> fields;  // from field 3 (state) on
@@ -107,7 +122,7 @@ std::string Stat(const Task& task) {
   set(49, l.arg_end);
   set(50, l.env_start);
   set(51, l.env_end);
-  if (size_t relays = RelayTids(task.process).size(); relays && 20 - 3 < fields.size()) {
+  if (relays && 20 - 3 < fields.size()) {
     set(20, std::strtoull(fields[20 - 3].c_str(), nullptr, 10) - relays);  // num_threads
   }
   std::string out = host.substr(0, close + 1);  // comm is the guest's (program_loader.cc, prctl)
@@ -119,13 +134,8 @@ std::string Stat(const Task& task) {
 // filters; the host has none): the calling thread's mode and filter count;
 // and Threads: without relay host threads.
 std::string Status(const Task& task) {
-  std::string host;
-  if (FILE* f = fopen("/proc/self/status", "re")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) host.append(buf, n);
-    fclose(f);
-  }
+  size_t relays = 0;
+  std::string host = HostFileAndRelays("/proc/self/status", task.process, &relays);
   auto value_at = [&](const std::string& key) -> size_t {
     size_t at = host.find("\n" + key + ":\t");
     return at == std::string::npos ? at : at + key.size() + 3;
@@ -138,7 +148,7 @@ std::string Status(const Task& task) {
   };
   replace("Seccomp", task.seccomp.mode());
   replace("Seccomp_filters", task.seccomp.filter_count());
-  if (size_t relays = RelayTids(task.process).size(); relays && value_at("Threads") != std::string::npos) {
+  if (relays && value_at("Threads") != std::string::npos) {
     replace("Threads", std::strtol(host.c_str() + value_at("Threads"), nullptr, 10) - static_cast<long>(relays));
   }
   return host;

@@ -164,10 +164,10 @@ int64_t Execute(Task& task, const SyscallArgs& a, std::string path, uint64_t arg
   RestoreHostSignalsAfterFailedExec();  // still here: the exec failed
   EnableAsyncStop(task.uc);     // PrepareHostSignalsForExec took its re-kick timer
   ReopenKicksAfterFailedExec();
-  ReleaseCpuAfterFailedExec(task);
   for (ThreadSlot& slot : task.process.slots) {  // kicks sent meanwhile were dropped
     if (&slot != &task.slot && slot.tid.load()) KickThread(slot);
   }
+  ReleaseCpuAfterFailedExec(task);  // after the kicks: they let the others take signals again
   if (inherited_fd >= 0) HostSyscall(SYS_close, inherited_fd);
   if (seccomp_fd >= 0) HostSyscall(SYS_close, seccomp_fd);
   return r;

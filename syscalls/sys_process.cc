@@ -209,6 +209,7 @@ int64_t CloneGuest(Task& task, const CloneRequest& req) {
     return pid;
   }
   if (pid == 0) {
+    TakeSignalsAgainAfterFork();
     if (vfork) uc_ctl_flush_tlb(task.uc);  // from now on the first store to each page is seen
     task.helper.release();  // the parent's helper: neither ours to trace nor to kill
     task.helper_failed = false;

@@ -138,7 +138,12 @@ int main(void) {
   ca.exit_signal = SIGCHLD;
   ca.set_tid = (uintptr_t)&want;
   ca.set_tid_size = 1;
-  long pid = syscall(SYS_clone3, &ca, sizeof ca);
+  long pid;
+  /* Another process may take the free pid first (the suite's other tests,
+     or the host's pids wrapping at pid_max): then another one. */
+  for (int tries = 0; (pid = syscall(SYS_clone3, &ca, sizeof ca)) < 0 && errno == EEXIST && tries < 50; ++tries) {
+    want = free_pid();
+  }
   if (pid == 0) _exit(getpid() == want ? 4 : 5);
   int st = -1;
   if (pid > 0) waitpid(pid, &st, 0);
@@ -147,8 +152,11 @@ int main(void) {
 
   /* Threads at free tids, twice (the first one's host resources come back). */
   for (int round = 0; round < 2; ++round) {
-    want = free_pid();
-    long tid = thread_with(0, &want, 1, 0, &seen);
+    long tid;
+    for (int tries = 0; tries < 50; ++tries) {
+      want = free_pid();
+      if ((tid = thread_with(0, &want, 1, 0, &seen)) >= 0 || errno != EEXIST) break;
+    }
     check(tid == want && seen == want, "thread %d at set_tid: returned %s, gettid %s", round,
           tid == want ? "as asked" : strerror(errno), seen == want ? "as asked" : "other");
   }
