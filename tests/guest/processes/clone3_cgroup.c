@@ -125,8 +125,12 @@ int main(void) {
     return 1;
   }
   char domain[700], threaded[700], type[760];
-  snprintf(domain, sizeof domain, "%s/clone3_cgroup_domain.%d", mnt, getpid());
-  snprintf(threaded, sizeof threaded, "%s/clone3_cgroup_threaded.%d", mnt, getpid());
+  /* Named after the mount point, unique in the /tmp the suite's tests
+     share: their cgroup may be one, and in their own pid namespaces their
+     pids are the same. */
+  const char *unique = mnt + strlen("/tmp/clone3_cgroup.");
+  snprintf(domain, sizeof domain, "%s/clone3_cgroup_domain.%s", mnt, unique);
+  snprintf(threaded, sizeof threaded, "%s/clone3_cgroup_threaded.%s", mnt, unique);
   check(mkdir(domain, 0755) == 0, "mkdir a domain cgroup: %s", strerror(errno));
   check(mkdir(threaded, 0755) == 0, "mkdir a second cgroup: %s", strerror(errno));
   snprintf(type, sizeof type, "%s/cgroup.type", threaded);
